@@ -1,0 +1,36 @@
+/** One figure a benchmark measured. Printed as a JSON line, then gathered into a table. */
+export interface Figure {
+  name: string;
+  value: number;
+  unit: string;
+}
+
+const figures: Figure[] = [];
+
+export function report(name: string, value: number, unit: string): void {
+  const figure = { name, value: Math.round(value * 100) / 100, unit };
+  figures.push(figure);
+  console.log(JSON.stringify(figure));
+}
+
+export function printTable(): void {
+  if (figures.length === 0) return;
+  const width = Math.max(...figures.map((f) => f.name.length));
+  console.log("");
+  for (const f of figures) console.log(`${f.name.padEnd(width)}  ${String(f.value).padStart(12)} ${f.unit}`);
+}
+
+/** Runs `fn` repeatedly for about `ms` milliseconds and returns operations per second. */
+export function opsPerSecond(fn: () => void, ms = 1000): number {
+  for (let i = 0; i < 100; i++) fn(); // warm up the JIT
+  let n = 0;
+  const start = process.hrtime.bigint();
+  const end = start + BigInt(ms) * 1_000_000n;
+  let now = start;
+  while (now < end) {
+    for (let i = 0; i < 50; i++) fn();
+    n += 50;
+    now = process.hrtime.bigint();
+  }
+  return n / (Number(now - start) / 1e9);
+}

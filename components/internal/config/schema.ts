@@ -1,0 +1,88 @@
+/**
+ * The configuration file's shape: every key, its type, its default and what it means.
+ * Loading, validation, environment overrides and `generate-config` are all driven by
+ * this one table, so a new key is added here and nowhere else.
+ */
+export type LeafKind = "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path";
+
+export interface Leaf {
+  readonly kind: LeafKind;
+  /** null means "not set", allowed only when nullable. */
+  readonly default: string | number | boolean | null;
+  readonly nullable?: boolean;
+  readonly doc: string;
+}
+
+export interface Section {
+  readonly [key: string]: Leaf | Section;
+}
+
+export function isLeaf(node: Leaf | Section): node is Leaf {
+  return typeof (node as Leaf).kind === "string" && "doc" in node;
+}
+
+const leaf = (kind: LeafKind, def: Leaf["default"], doc: string, nullable = false): Leaf => ({
+  kind,
+  default: def,
+  nullable,
+  doc,
+});
+
+/** Addresses each component listens on when run as its own process (the polylith). */
+function componentAddresses(grpcPort: number, httpPort: number | null): Section {
+  const section: Record<string, Leaf> = {
+    grpc_listen: leaf("address", `127.0.0.1:${grpcPort}`, "gRPC listener of this component; the others dial it here"),
+  };
+  if (httpPort !== null) {
+    section.http_listen = leaf("address", `127.0.0.1:${httpPort}`, "HTTP listener of this component's Matrix APIs");
+  }
+  return section;
+}
+
+export const CONFIG_SCHEMA: Section = {
+  server_name: leaf("server_name", null, "the Matrix server name: the part after ':' in user IDs (may carry a port)"),
+  data_dir: leaf("path", "./data", "folder for the embedded database, media and other local files"),
+  signing_key_path: leaf("path", "./data/signing.key", "ed25519 signing key in Synapse's format; created if missing"),
+  public_base_url: leaf(
+    "url",
+    null,
+    "the base URL clients reach this server at (well-known, login); defaults to the HTTP listener's URL",
+    true,
+  ),
+  http: {
+    listen: leaf("address", "127.0.0.1:8008", "HTTP listener serving client, federation, key and media APIs"),
+    https_listen: leaf("address", null, "optional HTTPS listener serving the same APIs", true),
+    tls_cert: leaf("path", null, "PEM certificate chain for https_listen", true),
+    tls_key: leaf("path", null, "PEM private key for https_listen", true),
+    max_json_body_bytes: leaf("int", 1048576, "largest JSON request body accepted; larger gets 413 M_TOO_LARGE"),
+  },
+  grpc: {
+    listen: leaf("address", "127.0.0.1:7770", "gRPC listener of the monolith (health, reflection, component APIs)"),
+  },
+  database: {
+    postgres: leaf("url", null, "PostgreSQL URL; when unset, the embedded PGlite database in data_dir is used", true),
+    max_connections: leaf("int", 10, "size of the PostgreSQL connection pool"),
+  },
+  event_log: {
+    nats: leaf("url", null, "NATS URL; when unset, the in-process log persisted in the database is used", true),
+    stream_prefix: leaf("string", "", "prefix of every stream and subject name, to share one NATS between servers"),
+  },
+  registration: {
+    open: leaf("bool", false, "allow anyone to register with m.login.dummy, without verification"),
+    shared_secret: leaf("string", null, "secret for Synapse-style shared-secret registration (admin tools)", true),
+  },
+  rate_limit: {
+    enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),
+  },
+  logging: {
+    level: leaf("level", "info", "one of fatal, error, warn, info, debug, trace, silent"),
+  },
+  components: {
+    roomserver: componentAddresses(7771, null),
+    userapi: componentAddresses(7772, null),
+    clientapi: componentAddresses(7773, 8071),
+    syncapi: componentAddresses(7774, 8072),
+    federationapi: componentAddresses(7775, 8073),
+    mediaapi: componentAddresses(7776, 8074),
+  },
+};

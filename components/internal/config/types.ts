@@ -1,0 +1,38 @@
+import type { LevelWithSilent } from "pino";
+
+export type ComponentName = "roomserver" | "userapi" | "clientapi" | "syncapi" | "federationapi" | "mediaapi";
+export const COMPONENT_NAMES: readonly ComponentName[] = [
+  "roomserver",
+  "userapi",
+  "clientapi",
+  "syncapi",
+  "federationapi",
+  "mediaapi",
+];
+
+export interface ComponentAddresses {
+  grpc_listen: string;
+  http_listen?: string;
+}
+
+/** The validated configuration, as CONFIG_SCHEMA describes it. */
+export interface Config {
+  server_name: string;
+  data_dir: string;
+  signing_key_path: string;
+  public_base_url: string | null;
+  http: {
+    listen: string;
+    https_listen: string | null;
+    tls_cert: string | null;
+    tls_key: string | null;
+    max_json_body_bytes: number;
+  };
+  grpc: { listen: string };
+  database: { postgres: string | null; max_connections: number };
+  event_log: { nats: string | null; stream_prefix: string };
+  registration: { open: boolean; shared_secret: string | null };
+  rate_limit: { enabled: boolean };
+  logging: { level: LevelWithSilent };
+  components: Record<ComponentName, ComponentAddresses>;
+}

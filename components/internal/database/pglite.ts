@@ -1,0 +1,55 @@
+import { PGlite, type Transaction } from "@electric-sql/pglite";
+import type { Database, Queryable, Row } from "./database.js";
+
+function wrap(db: PGlite | Transaction): Queryable {
+  return {
+    async query<R extends Row>(sql: string, params?: readonly unknown[]) {
+      const result = await db.query<R>(sql, params as unknown[]);
+      return result.rows;
+    },
+    async execute(sql: string, params?: readonly unknown[]) {
+      const result = await db.query(sql, params as unknown[]);
+      return result.affectedRows ?? 0;
+    },
+    async exec(script: string) {
+      await db.exec(script);
+    },
+  };
+}
+
+/**
+ * PGlite: PostgreSQL compiled to WASM, persisted in a folder (or in memory when no folder
+ * is given). It has a single connection; PGlite itself queues statements and holds the
+ * connection for the length of a transaction, so transactions never interleave.
+ */
+export class PgliteDatabase implements Database {
+  readonly kind = "pglite";
+  private readonly direct: Queryable;
+
+  private constructor(private readonly db: PGlite) {
+    this.direct = wrap(db);
+  }
+
+  static async open(dataDir: string | null): Promise<PgliteDatabase> {
+    const db = dataDir === null ? await PGlite.create() : await PGlite.create(dataDir);
+    return new PgliteDatabase(db);
+  }
+
+  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+    return this.direct.query<R>(sql, params);
+  }
+  execute(sql: string, params?: readonly unknown[]): Promise<number> {
+    return this.direct.execute(sql, params);
+  }
+  exec(script: string): Promise<void> {
+    return this.direct.exec(script);
+  }
+
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(wrap(tx)));
+  }
+
+  async close(): Promise<void> {
+    if (!this.db.closed) await this.db.close();
+  }
+}

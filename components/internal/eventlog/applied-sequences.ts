@@ -1,0 +1,33 @@
+import type { Migration } from "../database/migrations.js";
+import type { Queryable } from "../database/database.js";
+import type { LogMessage } from "./eventlog.js";
+
+/**
+ * Exactly-once effects on top of at-least-once delivery: a consumer claims each message's
+ * sequence in the same transaction as its effects. A redelivered message (its sequence at
+ * or below the one recorded for its subject) is recognised and skipped. Per subject,
+ * because the log delivers each subject in order but subjects interleave.
+ */
+export const APPLIED_SEQUENCES_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "applied sequences per consumer and subject",
+    up: `CREATE TABLE eventlog_applied_sequences (
+      consumer TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      seq BIGINT NOT NULL,
+      PRIMARY KEY (consumer, subject)
+    )`,
+  },
+];
+
+/** Returns true if the message is new for this consumer (and records it), false if already applied. */
+export async function claimSequence(tx: Queryable, consumer: string, msg: LogMessage): Promise<boolean> {
+  const changed = await tx.execute(
+    `INSERT INTO eventlog_applied_sequences (consumer, subject, seq) VALUES ($1, $2, $3)
+     ON CONFLICT (consumer, subject) DO UPDATE SET seq = EXCLUDED.seq
+     WHERE eventlog_applied_sequences.seq < EXCLUDED.seq`,
+    [consumer, msg.subject, msg.seq],
+  );
+  return changed === 1;
+}

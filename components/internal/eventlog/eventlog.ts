@@ -1,0 +1,95 @@
+/**
+ * The event log: JetStream's model (streams, sequence numbers, named durable consumers
+ * with explicit ack, request/reply), behind one interface with two implementations:
+ * NATS JetStream, and an in-process log persisted in the embedded database.
+ *
+ * Subjects are written without the deployment's stream prefix ("InputRoomEvent.<room>");
+ * the implementation adds it. A subject's stream is its first token.
+ */
+export interface PublishOptions {
+  /** Deduplication ID (JetStream's Nats-Msg-Id): a second publish with it is dropped. */
+  msgId?: string;
+  headers?: Record<string, string>;
+}
+
+export interface PublishResult {
+  seq: number;
+  /** True when a message with the same msgId was already in the stream; `seq` is that message's. */
+  duplicate: boolean;
+}
+
+export interface LogMessage {
+  readonly stream: string;
+  readonly subject: string;
+  readonly seq: number;
+  readonly data: Uint8Array;
+  readonly headers: Readonly<Record<string, string>>;
+  /** True when this message was delivered to this durable consumer before. */
+  readonly redelivered: boolean;
+}
+
+export type MessageHandler = (msg: LogMessage) => Promise<void>;
+
+export interface ConsumerOptions {
+  stream: string;
+  /** Durable name: the consumer's position survives restarts under this name. */
+  durable: string;
+  /** Only messages whose subject matches (NATS wildcards `*`, `>`); default the whole stream. */
+  filterSubject?: string;
+  /**
+   * Called for each message; the message is acknowledged when it resolves. Messages of one
+   * subject are handled one after another, in sequence order; different subjects in
+   * parallel. A handler that throws is retried (the subject waits) until it succeeds or
+   * the consumer stops.
+   */
+  handler: MessageHandler;
+  /** How many subjects are handled at once (default 64); 1 gives one total order. */
+  maxConcurrentSubjects?: number;
+}
+
+export interface Consumer {
+  /** Stops delivery and waits for the handlers in progress; unacknowledged messages stay pending. */
+  stop(): Promise<void>;
+}
+
+export type RequestHandler = (data: Uint8Array, headers: Readonly<Record<string, string>>) => Promise<Uint8Array>;
+
+export interface Subscription {
+  stop(): Promise<void>;
+}
+
+export interface EventLog {
+  readonly kind: "nats" | "in-process";
+  /** Creates the streams if missing; harmless when they exist (every process calls it at start). */
+  declareStreams(names: readonly string[]): Promise<void>;
+  publish(subject: string, data: Uint8Array, options?: PublishOptions): Promise<PublishResult>;
+  consume(options: ConsumerOptions): Promise<Consumer>;
+  /** Core request/reply: one responder answers or the promise rejects (TimeoutError, NoResponderError). */
+  request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
+  serve(subject: string, handler: RequestHandler): Promise<Subscription>;
+  /**
+   * Publishes to a stream and waits for the consumer's verdict: the consumer answers with
+   * `reply(msg, data)`. The message stays in the stream if the wait times out.
+   */
+  publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options?: PublishOptions): Promise<Uint8Array>;
+  /** Answers a message published with publishAndWait; does nothing for other messages. */
+  reply(msg: LogMessage, data: Uint8Array): Promise<void>;
+  close(): Promise<void>;
+}
+
+export class TimeoutError extends Error {
+  constructor(what: string, ms: number) {
+    super(`${what}: no answer within ${ms} ms`);
+    this.name = "TimeoutError";
+  }
+}
+
+export class NoResponderError extends Error {
+  constructor(subject: string) {
+    super(`no responder is serving ${subject}`);
+    this.name = "NoResponderError";
+  }
+}
+
+/** Header naming the subject that waits for a consumer's verdict. */
+export const REPLY_TO_HEADER = "Dendrite-Reply-To";

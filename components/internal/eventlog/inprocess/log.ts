@@ -1,0 +1,113 @@
+import type { Database } from "../../database/database.js";
+import { migrate } from "../../database/migrations.js";
+import type { Logger } from "../../logging/logger.js";
+import {
+  REPLY_TO_HEADER,
+  type Consumer,
+  type ConsumerOptions,
+  type EventLog,
+  type LogMessage,
+  type PublishOptions,
+  type PublishResult,
+  type RequestHandler,
+  type Subscription,
+} from "../eventlog.js";
+import { checkName, streamOf } from "../subjects.js";
+import { InProcessConsumer } from "./consumer.js";
+import { CoreBus } from "./core-bus.js";
+import { IN_PROCESS_LOG_MIGRATIONS } from "./schema.js";
+import { StreamStore } from "./stream-store.js";
+
+/**
+ * The event log of the embedded setup: JetStream's semantics (persisted streams, sequence
+ * numbers, message-ID deduplication, named durable consumers, request/reply) inside the
+ * process, stored in the embedded database.
+ */
+export class InProcessLog implements EventLog {
+  readonly kind = "in-process";
+  private readonly streams = new Map<string, StreamStore>();
+  private readonly activeConsumers = new Set<string>();
+  private readonly consumers = new Set<InProcessConsumer>();
+  private readonly bus = new CoreBus();
+
+  private constructor(
+    private readonly db: Database,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  static async open(db: Database, prefix: string, logger: Logger): Promise<InProcessLog> {
+    await migrate(db, "eventlog-inprocess", IN_PROCESS_LOG_MIGRATIONS);
+    return new InProcessLog(db, prefix, logger);
+  }
+
+  async declareStreams(names: readonly string[]): Promise<void> {
+    for (const name of names) {
+      checkName("stream", this.prefix + name);
+      if (!this.streams.has(name)) this.streams.set(name, await StreamStore.open(this.db, this.prefix + name));
+    }
+  }
+
+  publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
+    return this.stream(streamOf(subject)).publish(this.prefix + subject, data, options.headers ?? {}, options.msgId ?? null);
+  }
+
+  async consume(options: ConsumerOptions): Promise<Consumer> {
+    const name = this.prefix + options.durable;
+    checkName("durable consumer", name);
+    if (this.activeConsumers.has(name)) throw new Error(`durable consumer ${options.durable} is already running`);
+    const store = this.stream(options.stream);
+    this.activeConsumers.add(name);
+    const consumer = new InProcessConsumer(
+      this.db,
+      store,
+      name,
+      options,
+      (subject) => subject.slice(this.prefix.length),
+      this.logger.child({ consumer: options.durable }),
+      () => {
+        this.activeConsumers.delete(name);
+        this.consumers.delete(consumer);
+      },
+    );
+    this.consumers.add(consumer);
+    await consumer.start();
+    return consumer;
+  }
+
+  request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    return this.bus.request(this.prefix + subject, data, timeoutMs);
+  }
+
+  async serve(subject: string, handler: RequestHandler): Promise<Subscription> {
+    const stop = this.bus.serve(this.prefix + subject, handler);
+    return { stop: async () => stop() };
+  }
+
+  async publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {
+    const inbox = this.bus.inbox(timeoutMs, `verdict on ${subject}`);
+    try {
+      await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox.subject } });
+    } catch (err) {
+      inbox.cancel();
+      throw err;
+    }
+    return inbox.reply;
+  }
+
+  async reply(msg: LogMessage, data: Uint8Array): Promise<void> {
+    const to = msg.headers[REPLY_TO_HEADER];
+    if (to) this.bus.send(to, data);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    for (const store of this.streams.values()) await store.settle();
+  }
+
+  private stream(name: string): StreamStore {
+    const store = this.streams.get(name);
+    if (!store) throw new Error(`stream ${name} was not declared`);
+    return store;
+  }
+}

@@ -1,0 +1,148 @@
+import type { Database } from "../../database/database.js";
+
+export interface StoredMessage {
+  readonly seq: number;
+  readonly subject: string;
+  readonly data: Uint8Array;
+  readonly headers: Record<string, string>;
+}
+
+interface PendingPublish {
+  subject: string;
+  data: Uint8Array;
+  headers: Record<string, string>;
+  msgId: string | null;
+  resolve: (result: { seq: number; duplicate: boolean }) => void;
+  reject: (err: unknown) => void;
+}
+
+/** How many of a stream's newest messages stay in memory, so caught-up consumers skip the database. */
+const TAIL_SIZE = 4096;
+const READ_BATCH = 256;
+
+/**
+ * One stream of the in-process log. Publishes that arrive together are written in one
+ * transaction (one multi-row INSERT), and their promises resolve only after it commits,
+ * so an acknowledged publish is durable. Consumers are woken directly, never by polling.
+ */
+export class StreamStore {
+  private nextSeq = 1;
+  private tail: StoredMessage[] = [];
+  private pending: PendingPublish[] = [];
+  private flushing: Promise<void> | null = null;
+  private readonly wakers = new Set<() => void>();
+
+  private constructor(
+    private readonly db: Database,
+    readonly name: string,
+  ) {}
+
+  static async open(db: Database, name: string): Promise<StreamStore> {
+    await db.execute("INSERT INTO eventlog_streams (name) VALUES ($1) ON CONFLICT DO NOTHING", [name]);
+    const store = new StreamStore(db, name);
+    const [row] = await db.query<{ max: number | null }>(
+      "SELECT max(seq) AS max FROM eventlog_messages WHERE stream = $1",
+      [name],
+    );
+    store.nextSeq = (row?.max ?? 0) + 1;
+    return store;
+  }
+
+  get lastSeq(): number {
+    return this.nextSeq - 1;
+  }
+
+  publish(subject: string, data: Uint8Array, headers: Record<string, string>, msgId: string | null) {
+    return new Promise<{ seq: number; duplicate: boolean }>((resolve, reject) => {
+      this.pending.push({ subject, data, headers, msgId, resolve, reject });
+      if (!this.flushing) this.flushing = this.flushLoop();
+    });
+  }
+
+  /** Messages from `fromSeq` on, oldest first, at most one batch. */
+  async read(fromSeq: number): Promise<StoredMessage[]> {
+    if (fromSeq > this.lastSeq) return [];
+    const first = this.tail[0];
+    if (first && fromSeq >= first.seq) {
+      const start = fromSeq - first.seq;
+      return this.tail.slice(start, start + READ_BATCH);
+    }
+    const rows = await this.db.query<{ seq: number; subject: string; data: Uint8Array; headers: Record<string, string> }>(
+      "SELECT seq, subject, data, headers FROM eventlog_messages WHERE stream = $1 AND seq >= $2 ORDER BY seq LIMIT $3",
+      [this.name, fromSeq, READ_BATCH],
+    );
+    return rows;
+  }
+
+  /** Calls `wake` after every committed publish until the returned function is called. */
+  onPublish(wake: () => void): () => void {
+    this.wakers.add(wake);
+    return () => this.wakers.delete(wake);
+  }
+
+  /** Waits for publishes in progress (close). */
+  async settle(): Promise<void> {
+    while (this.flushing) await this.flushing;
+  }
+
+  private async flushLoop(): Promise<void> {
+    // Let publishes of the same tick join the batch.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.pending.length > 0) {
+      const batch = this.pending.splice(0, 500);
+      try {
+        const results = await this.write(batch);
+        batch.forEach((p, i) => p.resolve(results[i]!));
+        this.wakers.forEach((wake) => wake());
+      } catch (err) {
+        batch.forEach((p) => p.reject(err));
+      }
+    }
+    this.flushing = null;
+  }
+
+  private async write(batch: PendingPublish[]): Promise<{ seq: number; duplicate: boolean }[]> {
+    const ids = batch.map((p) => p.msgId).filter((id): id is string => id !== null);
+    const written = await this.db.transaction(async (tx) => {
+      const known = new Map<string, number>();
+      if (ids.length > 0) {
+        const rows = await tx.query<{ msg_id: string; seq: number }>(
+          "SELECT msg_id, seq FROM eventlog_messages WHERE stream = $1 AND msg_id = ANY($2::text[])",
+          [this.name, ids],
+        );
+        rows.forEach((r) => known.set(r.msg_id, r.seq));
+      }
+      let seq = this.nextSeq;
+      const results: { seq: number; duplicate: boolean }[] = [];
+      const fresh: StoredMessage[] = [];
+      const values: unknown[] = [];
+      const tuples: string[] = [];
+      for (const p of batch) {
+        const existing = p.msgId !== null ? known.get(p.msgId) : undefined;
+        if (existing !== undefined) {
+          results.push({ seq: existing, duplicate: true });
+          continue;
+        }
+        if (p.msgId !== null) known.set(p.msgId, seq);
+        const n = values.length;
+        tuples.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6})`);
+        values.push(this.name, seq, p.subject, p.data, JSON.stringify(p.headers), p.msgId);
+        fresh.push({ seq, subject: p.subject, data: p.data, headers: p.headers });
+        results.push({ seq, duplicate: false });
+        seq++;
+      }
+      if (tuples.length > 0) {
+        await tx.execute(
+          `INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${tuples.join(", ")}`,
+          values,
+        );
+      }
+      return { results, fresh, nextSeq: seq };
+    });
+    // Only after the commit do the new sequences become visible to consumers.
+    this.nextSeq = written.nextSeq;
+    this.tail.push(...written.fresh);
+    if (this.tail.length > TAIL_SIZE) this.tail = this.tail.slice(this.tail.length - TAIL_SIZE);
+    return written.results;
+  }
+}

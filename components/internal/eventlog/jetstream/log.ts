@@ -1,0 +1,193 @@
+import {
+  AckPolicy,
+  connect,
+  createInbox,
+  DeliverPolicy,
+  ErrorCode,
+  headers as natsHeaders,
+  RetentionPolicy,
+  StorageType,
+  type JetStreamClient,
+  type JetStreamManager,
+  type MsgHdrs,
+  type NatsConnection,
+  type NatsError,
+} from "nats";
+import type { Logger } from "../../logging/logger.js";
+import {
+  NoResponderError,
+  REPLY_TO_HEADER,
+  TimeoutError,
+  type Consumer,
+  type ConsumerOptions,
+  type EventLog,
+  type LogMessage,
+  type PublishOptions,
+  type PublishResult,
+  type RequestHandler,
+  type Subscription,
+} from "../eventlog.js";
+import { checkName } from "../subjects.js";
+import { JetStreamConsumer } from "./consumer.js";
+
+const NOT_FOUND = 404;
+
+/** The event log on NATS JetStream (the polylith, or a monolith pointed at NATS). */
+export class JetStreamLog implements EventLog {
+  readonly kind = "nats";
+  private readonly consumers = new Set<JetStreamConsumer>();
+  private readonly subscriptions = new Set<Subscription>();
+
+  private constructor(
+    private readonly nc: NatsConnection,
+    private readonly js: JetStreamClient,
+    private readonly jsm: JetStreamManager,
+    private readonly prefix: string,
+    private readonly logger: Logger,
+  ) {}
+
+  static async connect(url: string, prefix: string, logger: Logger, name = "dendrite-ts"): Promise<JetStreamLog> {
+    const nc = await connect({ servers: url, name, maxReconnectAttempts: -1 });
+    const jsm = await nc.jetstreamManager();
+    return new JetStreamLog(nc, nc.jetstream(), jsm, prefix, logger);
+  }
+
+  async declareStreams(names: readonly string[]): Promise<void> {
+    for (const logical of names) {
+      const name = this.prefix + logical;
+      checkName("stream", name);
+      const subjects = [name, `${name}.>`];
+      try {
+        const info = await this.jsm.streams.info(name);
+        if (info.config.subjects?.join(",") !== subjects.join(",")) {
+          await this.jsm.streams.update(name, { ...info.config, subjects });
+        }
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        await this.jsm.streams
+          .add({ name, subjects, retention: RetentionPolicy.Limits, storage: StorageType.File })
+          .catch(async (addErr) => {
+            // Another process declared it at the same moment: that is the state we wanted.
+            await this.jsm.streams.info(name).catch(() => Promise.reject(addErr));
+          });
+      }
+    }
+  }
+
+  async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
+    const ack = await this.js.publish(this.prefix + subject, data, {
+      msgID: options.msgId,
+      headers: toNatsHeaders(options.headers),
+    });
+    return { seq: ack.seq, duplicate: ack.duplicate };
+  }
+
+  async consume(options: ConsumerOptions): Promise<Consumer> {
+    checkName("durable consumer", this.prefix + options.durable);
+    const consumer = new JetStreamConsumer(
+      this.js,
+      this.jsm,
+      this.prefix,
+      options,
+      this.logger.child({ consumer: options.durable }),
+      () => this.consumers.delete(consumer),
+    );
+    this.consumers.add(consumer);
+    await consumer.start();
+    return consumer;
+  }
+
+  async request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array> {
+    try {
+      const msg = await this.nc.request(this.prefix + subject, data, { timeout: timeoutMs, noMux: false });
+      return msg.data;
+    } catch (err) {
+      throw mapRequestError(err, subject, timeoutMs);
+    }
+  }
+
+  async serve(subject: string, handler: RequestHandler): Promise<Subscription> {
+    // A queue group so that replicas of a component share the requests.
+    const sub = this.nc.subscribe(this.prefix + subject, {
+      queue: "responders",
+      callback: (err, msg) => {
+        if (err) return;
+        handler(msg.data, fromNatsHeaders(msg.headers)).then(
+          (answer) => msg.respond(answer),
+          (handlerErr) => this.logger.error({ err: handlerErr, subject }, "request handler failed"),
+        );
+      },
+    });
+    const subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        await sub.drain();
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {
+    const inbox = createInbox();
+    const sub = this.nc.subscribe(inbox, { max: 1, timeout: timeoutMs });
+    const reply = (async () => {
+      try {
+        for await (const msg of sub) return msg.data;
+      } catch (err) {
+        throw mapRequestError(err, subject, timeoutMs);
+      }
+      throw new TimeoutError(`verdict on ${subject}`, timeoutMs);
+    })();
+    try {
+      await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox } });
+    } catch (err) {
+      sub.unsubscribe();
+      reply.catch(() => {});
+      throw err;
+    }
+    return reply;
+  }
+
+  async reply(msg: LogMessage, data: Uint8Array): Promise<void> {
+    const to = msg.headers[REPLY_TO_HEADER];
+    if (to) this.nc.publish(to, data);
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    await this.nc.drain();
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  const apiError = (err as NatsError).api_error;
+  return apiError?.code === NOT_FOUND;
+}
+
+function mapRequestError(err: unknown, subject: string, timeoutMs: number): Error {
+  const code = (err as NatsError).code;
+  if (code === ErrorCode.NoResponders) return new NoResponderError(subject);
+  if (code === ErrorCode.Timeout) return new TimeoutError(`request on ${subject}`, timeoutMs);
+  return err as Error;
+}
+
+export function toNatsHeaders(headers: Record<string, string> | undefined): MsgHdrs | undefined {
+  if (!headers || Object.keys(headers).length === 0) return undefined;
+  const h = natsHeaders();
+  for (const [k, v] of Object.entries(headers)) h.set(k, v);
+  return h;
+}
+
+/** Plain headers, without NATS' own (Nats-Msg-Id, Nats-Expected-...). */
+export function fromNatsHeaders(headers: MsgHdrs | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!headers) return out;
+  for (const key of headers.keys()) {
+    if (!key.toLowerCase().startsWith("nats-")) out[key] = headers.get(key);
+  }
+  return out;
+}
+
+export { AckPolicy, DeliverPolicy };

@@ -1,0 +1,100 @@
+import { appendFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { connect } from "nats";
+import pg from "pg";
+import type { Database } from "../../components/internal/database/database.js";
+import { PgliteDatabase } from "../../components/internal/database/pglite.js";
+import { PostgresDatabase } from "../../components/internal/database/postgres.js";
+
+/**
+ * The backends a suite runs against. The embedded ones always; PostgreSQL and NATS when
+ * DENDRITE_TEST_POSTGRES / DENDRITE_TEST_NATS hold their URLs (`.ci/run` sets both and
+ * then checks, through DENDRITE_TEST_VARIANT_LOG, that those variants really ran).
+ */
+export const TEST_POSTGRES_URL = process.env.DENDRITE_TEST_POSTGRES || null;
+export const TEST_NATS_URL = process.env.DENDRITE_TEST_NATS || null;
+
+export interface DatabaseBackend {
+  name: "pglite" | "postgres";
+  /** A fresh, empty database of its own; `drop` removes it. */
+  create(): Promise<{ db: Database; url: string | null; drop: () => Promise<void> }>;
+}
+
+export const DATABASE_BACKENDS: DatabaseBackend[] = [
+  {
+    name: "pglite",
+    async create() {
+      const db = await PgliteDatabase.open(null);
+      return { db, url: null, drop: () => db.close() };
+    },
+  },
+  ...(TEST_POSTGRES_URL
+    ? [
+        {
+          name: "postgres" as const,
+          async create() {
+            const url = await createPostgresDatabase(TEST_POSTGRES_URL);
+            const db = new PostgresDatabase(url, 10);
+            return {
+              db,
+              url,
+              drop: async () => {
+                await db.close();
+                await dropPostgresDatabase(TEST_POSTGRES_URL, url);
+              },
+            };
+          },
+        },
+      ]
+    : []),
+];
+
+/** CREATE DATABASE with a random name on the server of `baseUrl`; returns its URL. */
+export async function createPostgresDatabase(baseUrl: string): Promise<string> {
+  const name = `dendrite_test_${randomBytes(6).toString("hex")}`;
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(baseUrl);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+export async function dropPostgresDatabase(baseUrl: string, url: string): Promise<void> {
+  const name = new URL(url).pathname.slice(1);
+  const admin = new pg.Client({ connectionString: baseUrl });
+  await admin.connect();
+  try {
+    await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  } finally {
+    await admin.end();
+  }
+}
+
+/** A stream prefix of its own for each test run, so runs never see each other's messages. */
+export function uniquePrefix(): string {
+  return `t${randomBytes(5).toString("hex")}_`;
+}
+
+/** Notes that a suite variant ran, for `.ci/run` to check that none was silently left out. */
+export function recordVariant(name: string): void {
+  const file = process.env.DENDRITE_TEST_VARIANT_LOG;
+  if (file) appendFileSync(file, `${name}\n`);
+}
+
+/** Deletes the JetStream streams a test run created under its prefix. */
+export async function deleteNatsStreams(url: string, prefix: string): Promise<void> {
+  const nc = await connect({ servers: url });
+  try {
+    const jsm = await nc.jetstreamManager();
+    for await (const info of jsm.streams.list()) {
+      if (info.config.name.startsWith(prefix)) await jsm.streams.delete(info.config.name);
+    }
+  } finally {
+    await nc.close();
+  }
+}
