@@ -1,0 +1,105 @@
+import type { Config, ComponentName } from "../components/internal/config/types.js";
+import type { Component, ComponentDeps } from "../components/internal/component.js";
+import { openDatabase } from "../components/internal/database/open.js";
+import type { Database } from "../components/internal/database/database.js";
+import type { EventLog } from "../components/internal/eventlog/eventlog.js";
+import { openEventLog } from "../components/internal/eventlog/open.js";
+import { GrpcServer } from "../components/internal/grpc/server.js";
+import { createHttpApp } from "../components/internal/http/app.js";
+import { healthRouter } from "../components/internal/http/health-route.js";
+import { HttpListener } from "../components/internal/http/listen.js";
+import { Router } from "../components/internal/http/router.js";
+import type { Logger } from "../components/internal/logging/logger.js";
+import { COMPONENT_FACTORIES } from "./components.js";
+import { loadOrCreateSigningKey } from "./signing-key.js";
+
+export interface Listeners {
+  http: HttpListener[];
+  grpc: GrpcServer;
+}
+
+/**
+ * A running process: its database, log, components and listeners, started in dependency
+ * order and stopped in reverse. `stop` is what SIGINT/SIGTERM call.
+ */
+export class ProcessRuntime {
+  private constructor(
+    readonly logger: Logger,
+    private readonly db: Database,
+    private readonly log: EventLog,
+    private readonly components: readonly Component[],
+    readonly listeners: Listeners,
+  ) {}
+
+  /**
+   * Starts the named components in one process: the monolith passes all of them and
+   * listens on `http` / `grpc`; a polylith process passes one and listens on that
+   * component's own addresses.
+   */
+  static async start(config: Config, names: readonly ComponentName[], logger: Logger, monolith: boolean) {
+    const processName = monolith ? "monolith" : names[0]!;
+    const db = await openDatabase(config);
+    let log: EventLog | null = null;
+    const started: Component[] = [];
+    try {
+      log = await openEventLog(config, db, logger, `dendrite-ts-${processName}`);
+      const { key } = loadOrCreateSigningKey(config.signing_key_path);
+      const deps: ComponentDeps = { config, logger, db, log, signingKey: key };
+      const components = names.map((name) => COMPONENT_FACTORIES[name]!({ ...deps, logger: logger.child({ component: name }) }));
+      for (const component of components) {
+        await component.start?.();
+        started.push(component);
+      }
+
+      const grpc = new GrpcServer(logger.child({ component: "grpc" }));
+      components.forEach((c) => c.grpcServices?.forEach((s) => grpc.add(s)));
+      const grpcAddress = monolith ? config.grpc.listen : config.components[names[0]!].grpc_listen;
+      await grpc.listen(grpcAddress);
+
+      const http: HttpListener[] = [];
+      const httpAddress = monolith ? config.http.listen : config.components[names[0]!].http_listen;
+      if (httpAddress) {
+        const currentLog = log;
+        const router = new Router().mount(
+          healthRouter({
+            database: async () => void (await db.query("SELECT 1")),
+            "event log": async () => void currentLog.kind,
+          }),
+        );
+        components.forEach((c) => c.router && router.mount(c.router));
+        const app = createHttpApp({ logger: logger.child({ component: "http" }), router, maxJsonBodyBytes: config.http.max_json_body_bytes });
+        http.push(await HttpListener.start(app, httpAddress));
+        if (monolith && config.http.https_listen) {
+          http.push(
+            await HttpListener.start(app, config.http.https_listen, { certFile: config.http.tls_cert!, keyFile: config.http.tls_key! }),
+          );
+        }
+      }
+      logger.info(
+        {
+          process: processName,
+          components: names,
+          http_ports: http.map((l) => l.port),
+          grpc_port: grpc.port,
+          database: db.kind,
+          event_log: log.kind,
+        },
+        "listening",
+      );
+      return new ProcessRuntime(logger, db, log, components, { http, grpc });
+    } catch (err) {
+      for (const component of started.reverse()) await component.stop?.().catch(() => {});
+      await log?.close().catch(() => {});
+      await db.close().catch(() => {});
+      throw err;
+    }
+  }
+
+  /** Stops accepting, finishes in-flight requests and log messages, then closes log and database. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.listeners.http.map((l) => l.stop()), this.listeners.grpc.stop()]);
+    for (const component of [...this.components].reverse()) await component.stop?.();
+    await this.log.close();
+    await this.db.close();
+  }
+}

@@ -1,0 +1,89 @@
+import { randomBytes } from "node:crypto";
+import Koa from "koa";
+import type { Logger } from "../logging/logger.js";
+import { accessTokenOf } from "./access-token.js";
+import { cors } from "./cors.js";
+import { readJsonObject } from "./json-body.js";
+import { MatrixError } from "./matrix-error.js";
+import type { Router } from "./router.js";
+
+/** What the middleware puts on `ctx.state` for handlers. */
+export interface RequestState {
+  requestId: string;
+  log: Logger;
+  params: Record<string, string>;
+  /** The parsed JSON object body of POST/PUT/DELETE requests ({} when empty). */
+  body: Record<string, unknown>;
+  accessToken: string | null;
+}
+
+export interface HttpAppOptions {
+  logger: Logger;
+  router: Router;
+  maxJsonBodyBytes: number;
+}
+
+const BODY_METHODS = new Set(["POST", "PUT", "DELETE", "PATCH"]);
+
+/**
+ * The koa application every HTTP-serving component uses. Order matters: the request id
+ * and logger come first so every later line carries them; CORS before anything can fail;
+ * errors rendered as Matrix errors; routing before the body is read, so an unknown path
+ * is a 404 whatever its body.
+ */
+export function createHttpApp({ logger, router, maxJsonBodyBytes }: HttpAppOptions): Koa {
+  const app = new Koa();
+  app.proxy = true;
+  app.silent = true;
+
+  app.use(async (ctx, next) => {
+    const state = ctx.state as RequestState;
+    state.requestId = randomBytes(8).toString("hex");
+    state.log = logger.child({ request_id: state.requestId });
+    ctx.set("X-Request-Id", state.requestId);
+    const started = performance.now();
+    try {
+      await next();
+    } finally {
+      state.log.info(
+        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10 },
+        "request",
+      );
+    }
+  });
+  app.use(cors);
+  app.use(async (ctx, next) => {
+    try {
+      await next();
+    } catch (err) {
+      renderError(ctx, err);
+    }
+  });
+  app.use(async (ctx) => {
+    const state = ctx.state as RequestState;
+    const route = router.match(ctx.method, ctx.path);
+    state.params = route.params;
+    state.accessToken = accessTokenOf(ctx);
+    state.body = {};
+    if (BODY_METHODS.has(ctx.method) && !route.options.rawBody) {
+      state.body = await readJsonObject(ctx.req, maxJsonBodyBytes);
+    }
+    await route.handler(ctx);
+  });
+  return app;
+}
+
+function renderError(ctx: Koa.Context, err: unknown): void {
+  const state = ctx.state as RequestState;
+  if (err instanceof MatrixError) {
+    ctx.status = err.status;
+    ctx.body = err.toJSON();
+    if (err.status === 429 && typeof err.extra.retry_after_ms === "number") {
+      ctx.set("Retry-After", String(Math.ceil(err.extra.retry_after_ms / 1000)));
+    }
+    return;
+  }
+  state.log.error({ err }, "unhandled error in request");
+  ctx.status = 500;
+  ctx.body = { errcode: "M_UNKNOWN", error: "Internal server error" };
+}

@@ -1,0 +1,35 @@
+import type { IncomingMessage } from "node:http";
+import { badJson, notJson, tooLarge } from "./matrix-error.js";
+
+/**
+ * Reads a request body of at most `limit` bytes and parses it as a JSON object. An empty
+ * body counts as `{}` (clients send none for bodiless POSTs); anything else that is not a
+ * JSON object is refused before a handler sees it.
+ */
+export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+  const raw = await readBody(req, limit);
+  if (raw.length === 0) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw.toString("utf8"));
+  } catch (err) {
+    throw notJson(`Request body is not valid JSON: ${(err as Error).message}`);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
+    throw badJson("Request body must be a JSON object");
+  }
+  return parsed as Record<string, unknown>;
+}
+
+export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers["content-length"] ?? NaN);
+  if (declared > limit) throw tooLarge(limit);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw tooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}

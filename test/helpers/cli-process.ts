@@ -1,0 +1,71 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The built CLI, started exactly as an operator (or Kubernetes) starts it. */
+export const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "dendrite-ts.js");
+
+export interface RunningProcess {
+  child: ChildProcess;
+  httpPorts: number[];
+  grpcPort: number;
+  output: () => string;
+  /** Sends the signal and resolves with the exit code and how long the exit took. */
+  stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
+}
+
+/** Runs a CLI command to completion; resolves with its exit code and output. */
+export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Starts a long-running CLI command and waits for its "listening" log line. */
+export function startCli(
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<RunningProcess> {
+  const child = spawn(process.execPath, [CLI, ...args], {
+    cwd: options.cwd,
+    env: { ...process.env, DENDRITE_LOGGING_LEVEL: "info", ...options.env },
+  });
+  let out = "";
+  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`process did not start within ${options.timeoutMs ?? 60_000} ms:\n${out}`));
+    }, options.timeoutMs ?? 60_000);
+    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.stdout.on("data", (d: Buffer) => {
+      out += d.toString();
+      for (const line of d.toString().split("\n")) {
+        if (!line.includes('"msg":"listening"')) continue;
+        const info = JSON.parse(line) as { http_ports: number[]; grpc_port: number };
+        clearTimeout(timer);
+        resolve({
+          child,
+          httpPorts: info.http_ports,
+          grpcPort: info.grpc_port,
+          output: () => out,
+          async stop(signal = "SIGTERM") {
+            const started = Date.now();
+            child.kill(signal);
+            const code = await exited;
+            return { code, ms: Date.now() - started };
+          },
+        });
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`process exited with ${code} before listening:\n${out}`));
+    });
+  });
+}

@@ -1,0 +1,88 @@
+import { expect } from "chai";
+import * as grpc from "@grpc/grpc-js";
+import { createGrpcClient, unary } from "../../../components/internal/grpc/client.js";
+import { GrpcServer } from "../../../components/internal/grpc/server.js";
+import { silentLogger } from "../../../components/internal/logging/logger.js";
+import {
+  HealthCheckResponse_ServingStatus as ServingStatus,
+  HealthClient,
+} from "../../../proto/gen/grpc/health/v1/health.js";
+import { fileContainingSymbol, listServices } from "../../helpers/grpc-reflection.js";
+
+async function freePort(): Promise<number> {
+  const probe = new GrpcServer(silentLogger());
+  const port = await probe.listen("127.0.0.1:0");
+  await probe.stop(100);
+  return port;
+}
+
+describe("gRPC plumbing", () => {
+  let server: GrpcServer;
+  let address: string;
+
+  before(async () => {
+    server = new GrpcServer(silentLogger());
+    address = `127.0.0.1:${await server.listen("127.0.0.1:0")}`;
+  });
+  after(async () => {
+    await server.stop(1000);
+  });
+
+  it("lists its services through server reflection v1 and v1alpha", async () => {
+    for (const version of ["v1", "v1alpha"] as const) {
+      const services = await listServices(address, version);
+      expect(services).to.include.members([
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+      ]);
+    }
+  });
+
+  it("describes a service from the buf descriptor set", async () => {
+    const files = await fileContainingSymbol(address, "grpc.health.v1.Health");
+    expect(files.length).to.be.greaterThan(0);
+    expect(Buffer.concat(files).toString("latin1")).to.contain("grpc/health/v1/health.proto");
+  });
+
+  it("answers Health/Check for the server and reports NOT_SERVING once stopping", async () => {
+    const client = createGrpcClient(HealthClient, address);
+    try {
+      expect(await unary(client.check.bind(client), { service: "" })).to.deep.equal({ status: ServingStatus.SERVING });
+      const unknown = await unary(client.check.bind(client), { service: "no.such.Service" }).catch((e: grpc.ServiceError) => e);
+      expect((unknown as grpc.ServiceError).code).to.equal(grpc.status.NOT_FOUND);
+      server.health.setAllNotServing();
+      expect(await unary(client.check.bind(client), { service: "" })).to.deep.equal({ status: ServingStatus.NOT_SERVING });
+      server.health.set("", ServingStatus.SERVING);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("retries a call that finds the server UNAVAILABLE until it comes up", async () => {
+    const port = await freePort();
+    const client = createGrpcClient(HealthClient, `127.0.0.1:${port}`, { deadlineMs: 10_000 });
+    const late = new GrpcServer(silentLogger());
+    try {
+      const call = unary(client.check.bind(client), { service: "" });
+      setTimeout(() => void late.listen(`127.0.0.1:${port}`), 300);
+      expect(await call).to.deep.equal({ status: ServingStatus.SERVING });
+    } finally {
+      client.close();
+      await late.stop(100);
+    }
+  });
+
+  it("gives every call a deadline", async () => {
+    const port = await freePort();
+    const client = createGrpcClient(HealthClient, `127.0.0.1:${port}`, { deadlineMs: 300, maxAttempts: 5 });
+    try {
+      const started = Date.now();
+      const err = (await unary(client.check.bind(client), { service: "" }).catch((e: unknown) => e)) as grpc.ServiceError;
+      expect([grpc.status.DEADLINE_EXCEEDED, grpc.status.UNAVAILABLE]).to.include(err.code);
+      expect(Date.now() - started).to.be.lessThan(5000);
+    } finally {
+      client.close();
+    }
+  });
+});

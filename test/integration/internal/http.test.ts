@@ -1,0 +1,135 @@
+import { expect } from "chai";
+import { PassThrough } from "node:stream";
+import type Koa from "koa";
+import { createHttpApp, type RequestState } from "../../../components/internal/http/app.js";
+import { HttpListener } from "../../../components/internal/http/listen.js";
+import { forbidden } from "../../../components/internal/http/matrix-error.js";
+import { Router } from "../../../components/internal/http/router.js";
+import { createLogger } from "../../../components/internal/logging/logger.js";
+
+describe("HTTP plumbing", () => {
+  let listener: HttpListener;
+  let base: string;
+  const logLines: Record<string, unknown>[] = [];
+
+  before(async () => {
+    const sink = new PassThrough();
+    sink.on("data", (chunk: Buffer) => {
+      for (const line of chunk.toString().split("\n")) if (line) logLines.push(JSON.parse(line));
+    });
+    const router = new Router()
+      .post("/_matrix/client/v3/echo/{thing}", (ctx: Koa.Context) => {
+        const state = ctx.state as RequestState;
+        state.log.info("handler ran");
+        ctx.body = { thing: state.params.thing, body: state.body, token: state.accessToken };
+      })
+      .get("/_matrix/client/v3/echo/{thing}", (ctx: Koa.Context) => {
+        ctx.body = { thing: (ctx.state as RequestState).params.thing, token: (ctx.state as RequestState).accessToken };
+      })
+      .get("/_matrix/client/v3/forbidden", () => {
+        throw forbidden("not for you");
+      })
+      .get("/_matrix/client/v3/crash", () => {
+        throw new Error("bug");
+      });
+    const app = createHttpApp({ logger: createLogger("info", sink), router, maxJsonBodyBytes: 1000 });
+    listener = await HttpListener.start(app, "127.0.0.1:0");
+    base = `http://127.0.0.1:${listener.port}`;
+  });
+  after(async () => {
+    await listener.stop();
+  });
+
+  async function expectMatrixError(res: Response, status: number, errcode: string): Promise<void> {
+    expect(res.status).to.equal(status);
+    expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+    const body = (await res.json()) as { errcode: string; error: string };
+    expect(body.errcode).to.equal(errcode);
+    expect(body.error).to.be.a("string").and.not.empty;
+  }
+
+  it("answers an unknown path with 404 M_UNRECOGNIZED", async () => {
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/nope`), 404, "M_UNRECOGNIZED");
+    await expectMatrixError(await fetch(`${base}/anything`), 404, "M_UNRECOGNIZED");
+  });
+
+  it("answers a known path with the wrong method with 405 M_UNRECOGNIZED", async () => {
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "DELETE" }), 405, "M_UNRECOGNIZED");
+  });
+
+  it("answers a body over the limit with 413 M_TOO_LARGE, declared or streamed", async () => {
+    const big = JSON.stringify({ pad: "x".repeat(2000) });
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: big }), 413, "M_TOO_LARGE");
+    const chunked = new ReadableStream({
+      start(controller) {
+        controller.enqueue(new TextEncoder().encode(big));
+        controller.close();
+      },
+    });
+    const res = await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: chunked, duplex: "half" } as RequestInit);
+    await expectMatrixError(res, 413, "M_TOO_LARGE");
+  });
+
+  it("answers unparseable JSON with 400 M_NOT_JSON", async () => {
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: "{nope" }), 400, "M_NOT_JSON");
+  });
+
+  for (const body of ["[1,2]", '"text"', "42", "null"]) {
+    it(`answers JSON that is not an object (${body}) with 400 M_BAD_JSON`, async () => {
+      await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body }), 400, "M_BAD_JSON");
+    });
+  }
+
+  it("passes a JSON object body, decoded path parameters and the access token to the handler", async () => {
+    const res = await fetch(`${base}/_matrix/client/v3/echo/%21room%3Aexample.org`, {
+      method: "POST",
+      headers: { Authorization: "Bearer tok123", "Content-Type": "application/json" },
+      body: JSON.stringify({ a: 1 }),
+    });
+    expect(res.status).to.equal(200);
+    expect(await res.json()).to.deep.equal({ thing: "!room:example.org", body: { a: 1 }, token: "tok123" });
+  });
+
+  it("reads the access token from ?access_token= too", async () => {
+    const res = await fetch(`${base}/_matrix/client/v3/echo/x?access_token=qtok`);
+    expect(((await res.json()) as { token: string }).token).to.equal("qtok");
+  });
+
+  it("refuses an Authorization header that is not a bearer token with 401 M_MISSING_TOKEN", async () => {
+    const res = await fetch(`${base}/_matrix/client/v3/echo/x`, { headers: { Authorization: "Basic abc" } });
+    await expectMatrixError(res, 401, "M_MISSING_TOKEN");
+  });
+
+  it("renders handler errors as Matrix errors and hides internal ones behind 500 M_UNKNOWN", async () => {
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/forbidden`), 403, "M_FORBIDDEN");
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/crash`), 500, "M_UNKNOWN");
+  });
+
+  it("answers every preflight with CORS headers, even for unknown paths", async () => {
+    const res = await fetch(`${base}/_matrix/client/v3/whatever`, {
+      method: "OPTIONS",
+      headers: { Origin: "https://app.element.io", "Access-Control-Request-Method": "PUT" },
+    });
+    expect(res.status).to.equal(204);
+    expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+    expect(res.headers.get("access-control-allow-methods")).to.contain("PUT");
+    expect(res.headers.get("access-control-allow-headers")).to.contain("Authorization");
+  });
+
+  it("puts the request id in the response and in every log line of the request", async () => {
+    const res = await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: "{}" });
+    const id = res.headers.get("x-request-id");
+    expect(id).to.match(/^[0-9a-f]{16}$/);
+    await new Promise((r) => setTimeout(r, 50));
+    const lines = logLines.filter((l) => l.request_id === id);
+    expect(lines.map((l) => l.msg)).to.include.members(["handler ran", "request"]);
+    const summary = lines.find((l) => l.msg === "request")!;
+    expect(summary).to.include({ method: "POST", path: "/_matrix/client/v3/echo/x", status: 200 });
+  });
+
+  it("never logs the access token from the query string", async () => {
+    await fetch(`${base}/_matrix/client/v3/echo/x?access_token=secret-token-value`);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(JSON.stringify(logLines)).to.not.contain("secret-token-value");
+  });
+});

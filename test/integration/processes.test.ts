@@ -1,0 +1,150 @@
+import { expect } from "chai";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createGrpcClient, unary } from "../../components/internal/grpc/client.js";
+import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from "../../proto/gen/grpc/health/v1/health.js";
+import {
+  TEST_NATS_URL,
+  TEST_POSTGRES_URL,
+  createPostgresDatabase,
+  deleteNatsStreams,
+  dropPostgresDatabase,
+  recordVariant,
+  uniquePrefix,
+} from "../helpers/backends.js";
+import { runCli, startCli, type RunningProcess } from "../helpers/cli-process.js";
+import { listServices } from "../helpers/grpc-reflection.js";
+
+/** Port 0 everywhere: each process reports the ports it got in its "listening" line. */
+const EPHEMERAL_PORTS: NodeJS.ProcessEnv = {
+  DENDRITE_HTTP_LISTEN: "127.0.0.1:0",
+  DENDRITE_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_CLIENTAPI_HTTP_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_CLIENTAPI_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_FEDERATIONAPI_HTTP_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_FEDERATIONAPI_GRPC_LISTEN: "127.0.0.1:0",
+};
+
+async function checkHealthAndReflection(proc: RunningProcess): Promise<void> {
+  const address = `127.0.0.1:${proc.grpcPort}`;
+  expect(await listServices(address)).to.include("grpc.health.v1.Health");
+  const client = createGrpcClient(HealthClient, address);
+  try {
+    expect(await unary(client.check.bind(client), { service: "" })).to.deep.equal({ status: ServingStatus.SERVING });
+  } finally {
+    client.close();
+  }
+}
+
+async function expectVersions(port: number): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${port}/_matrix/client/versions`);
+  expect(res.status).to.equal(200);
+  const body = (await res.json()) as { versions: string[] };
+  expect(body.versions).to.include("v1.16");
+}
+
+describe("the dendrite-ts CLI as processes", function () {
+  this.timeout(120_000);
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "dendrite-cli-"));
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it("start: first run writes the config and signing key, serves, and stops on SIGTERM with 0", async () => {
+    recordVariant("process:monolith-embedded");
+    const proc = await startCli(["start"], { cwd: dir, env: EPHEMERAL_PORTS });
+    try {
+      expect(existsSync(join(dir, "data", "dendrite.yaml"))).to.equal(true);
+      expect(readFileSync(join(dir, "data", "signing.key"), "utf8")).to.match(/^ed25519 a_[A-Za-z0-9]{4} [A-Za-z0-9+/]{43}\n$/);
+      expect(readFileSync(join(dir, "data", "dendrite.yaml"), "utf8")).to.contain("server_name: localhost:8008");
+      const [port] = proc.httpPorts;
+      await expectVersions(port!);
+      const fed = await fetch(`http://127.0.0.1:${port}/_matrix/federation/v1/version`);
+      expect(((await fed.json()) as { server: { name: string } }).server.name).to.equal("dendrite-ts");
+      expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).to.deep.equal({ status: "ok" });
+      await checkHealthAndReflection(proc);
+    } finally {
+      const { code, ms } = await proc.stop("SIGTERM");
+      expect(code).to.equal(0);
+      expect(ms).to.be.lessThan(10_000);
+    }
+    // A second start reuses the same config and key.
+    const key = readFileSync(join(dir, "data", "signing.key"), "utf8");
+    const again = await startCli(["start"], { cwd: dir, env: EPHEMERAL_PORTS });
+    expect((await again.stop("SIGINT")).code).to.equal(0);
+    expect(readFileSync(join(dir, "data", "signing.key"), "utf8")).to.equal(key);
+  });
+
+  it("generate-config prints a config, or writes it and the key with -o", async () => {
+    const printed = await runCli(["generate-config", "--server-name", "localhost:8480"]);
+    expect(printed.code).to.equal(0);
+    expect(printed.stdout).to.contain("server_name: localhost:8480");
+    const written = await runCli(["generate-config", "--server-name", "example.org", "--data-dir", dir, "-o", join(dir, "d.yaml")]);
+    expect(written.code).to.equal(0);
+    expect(readFileSync(join(dir, "d.yaml"), "utf8")).to.contain("server_name: example.org");
+    expect(existsSync(join(dir, "signing.key"))).to.equal(true);
+  });
+
+  it("stops start-up with exit 2 and the key's name when the config is bad", async () => {
+    writeFileSync(join(dir, "bad.yaml"), "server_name: example.org\nhttp:\n  listen: nowhere\n");
+    const bad = await runCli(["monolith", "--config", join(dir, "bad.yaml")]);
+    expect(bad.code).to.equal(2);
+    expect(bad.stderr).to.contain("http.listen");
+    writeFileSync(join(dir, "missing.yaml"), "http:\n  listen: 127.0.0.1:1\n");
+    const missing = await runCli(["monolith", "--config", join(dir, "missing.yaml")]);
+    expect(missing.code).to.equal(2);
+    expect(missing.stderr).to.contain("server_name: is required");
+    const noFile = await runCli(["monolith", "--config", join(dir, "absent.yaml")]);
+    expect(noFile.code).to.equal(2);
+    expect(noFile.stderr).to.contain("absent.yaml");
+    const noServerName = await runCli(["generate-config"]);
+    expect(noServerName.code).to.equal(2);
+    expect(noServerName.stderr).to.contain("server_name");
+  });
+
+  it("says so and exits 2 for a component that does not exist yet", async () => {
+    writeFileSync(join(dir, "c.yaml"), "server_name: example.org\n");
+    const result = await runCli(["roomserver", "--config", join(dir, "c.yaml")]);
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.contain("not implemented yet");
+  });
+
+  (TEST_POSTGRES_URL && TEST_NATS_URL ? describe : describe.skip)("polylith on PostgreSQL and NATS", () => {
+    it("runs clientapi and federationapi as their own processes, each healthy and reflecting", async () => {
+      recordVariant("process:polylith-postgres-nats");
+      const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
+      const prefix = uniquePrefix();
+      const config = join(dir, "poly.yaml");
+      const generated = await runCli([
+        "generate-config", "--server-name", "example.org", "--data-dir", dir,
+        "--postgres", dbUrl, "--nats", TEST_NATS_URL!, "-o", config,
+      ]);
+      expect(generated.code).to.equal(0);
+      const env = { ...EPHEMERAL_PORTS, DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix };
+      const started: RunningProcess[] = [];
+      try {
+        const [client, federation] = await Promise.all([
+          startCli(["clientapi", "--config", config], { env }),
+          startCli(["federationapi", "--config", config], { env }),
+        ]);
+        started.push(client, federation);
+        await expectVersions(client.httpPorts[0]!);
+        const fed = await fetch(`http://127.0.0.1:${federation.httpPorts[0]}/_matrix/federation/v1/version`);
+        expect(fed.status).to.equal(200);
+        // Each process serves only its own component's routes.
+        expect((await fetch(`http://127.0.0.1:${client.httpPorts[0]}/_matrix/federation/v1/version`)).status).to.equal(404);
+        for (const proc of started) await checkHealthAndReflection(proc);
+        expect(client.output()).to.contain('"database":"postgres"');
+        expect(client.output()).to.contain('"event_log":"nats"');
+      } finally {
+        for (const proc of started) expect((await proc.stop("SIGTERM")).code).to.equal(0);
+        await deleteNatsStreams(TEST_NATS_URL!, prefix);
+        await dropPostgresDatabase(TEST_POSTGRES_URL!, dbUrl);
+      }
+    });
+  });
+});
