@@ -1,0 +1,70 @@
+import type { JsonObject, RoomEvent, StateMap } from "../events/event.js";
+import { stateKeyOf } from "../events/event.js";
+import type { RoomVersion } from "../roomversions.js";
+import { CREATE, JOIN_RULES, MEMBER, POWER_LEVELS, THIRD_PARTY_INVITE, isObject, stringField } from "./state-view.js";
+
+/**
+ * The spec's "auth events selection" (server-server API): which state an event's
+ * auth_events are drawn from. Used both to build new events and to check received ones.
+ */
+
+/** What selection needs of an event: enough to build one before it has an ID. */
+export interface EventTemplate {
+  readonly type: string;
+  readonly sender: string;
+  readonly stateKey?: string | undefined;
+  readonly content: JsonObject;
+}
+
+export interface StateTuple {
+  readonly type: string;
+  readonly stateKey: string;
+}
+
+/** The (type, state_key) pairs the auth events of this event may have; [] for a create event. */
+export function authEventTypesNeeded(template: EventTemplate, version: RoomVersion): StateTuple[] {
+  if (template.type === CREATE) return [];
+  const needed: StateTuple[] = [];
+  // v12+: the room ID is the create event's ID, so the create event must not be listed.
+  if (!version.roomIdFromCreateEvent) needed.push({ type: CREATE, stateKey: "" });
+  needed.push({ type: POWER_LEVELS, stateKey: "" });
+  needed.push({ type: MEMBER, stateKey: template.sender });
+
+  if (template.type === MEMBER && template.stateKey !== undefined) {
+    const target = template.stateKey;
+    if (target !== template.sender) needed.push({ type: MEMBER, stateKey: target });
+    const membership = stringField(template.content, "membership");
+    if (membership === "join" || membership === "invite" || membership === "knock") {
+      needed.push({ type: JOIN_RULES, stateKey: "" });
+    }
+    if (membership === "invite") {
+      const token = thirdPartyInviteToken(template.content);
+      if (token !== undefined) needed.push({ type: THIRD_PARTY_INVITE, stateKey: token });
+    }
+    if (membership === "join" && version.restrictedJoinRule) {
+      const via = stringField(template.content, "join_authorised_via_users_server");
+      if (via !== undefined && !needed.some((t) => t.type === MEMBER && t.stateKey === via)) {
+        needed.push({ type: MEMBER, stateKey: via });
+      }
+    }
+  }
+  return needed;
+}
+
+/** content.third_party_invite.signed.token when it is a string. */
+export function thirdPartyInviteToken(content: JsonObject): string | undefined {
+  const tpi = content["third_party_invite"];
+  if (!isObject(tpi)) return undefined;
+  const signed = tpi["signed"];
+  return isObject(signed) ? stringField(signed, "token") : undefined;
+}
+
+/** The auth events for a new event, picked from the room state before it (those present). */
+export function selectAuthEvents(state: StateMap, template: EventTemplate, version: RoomVersion): RoomEvent[] {
+  const out: RoomEvent[] = [];
+  for (const t of authEventTypesNeeded(template, version)) {
+    const ev = state.get(stateKeyOf(t.type, t.stateKey));
+    if (ev) out.push(ev);
+  }
+  return out;
+}

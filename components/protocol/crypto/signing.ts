@@ -1,0 +1,115 @@
+/**
+ * Signed JSON (spec appendix "Signing JSON"): an ed25519 signature over the canonical JSON of
+ * the object without `signatures` and `unsigned`, stored as signatures[server][keyId].
+ */
+import { sign as edSign, verify as edVerify, type KeyObject } from "node:crypto";
+import { ProtocolError } from "../errors.js";
+import { canonicalJsonBytes } from "../json/canonical.js";
+import { isBase64 } from "./base64.js";
+import { ED25519, publicKeyObject, type SigningKey } from "./keys.js";
+
+/** The parts of an object a signature never covers: others may add to them in transit. */
+export const UNSIGNED_KEYS: readonly string[] = ["signatures", "unsigned"];
+
+export type Signatures = { [server: string]: { [keyId: string]: string } };
+export type PrivateKey = KeyObject | SigningKey;
+export type PublicKey = KeyObject | Uint8Array | string;
+
+/** The bytes a signature covers. */
+export function signedBytesOf(obj: object): Buffer {
+  return canonicalJsonBytes(obj, { strict: false, omit: UNSIGNED_KEYS });
+}
+
+/** Unpadded Base64 ed25519 signature of `bytes`. */
+export function signBytes(bytes: Uint8Array, privateKey: PrivateKey): string {
+  const key = "privateKeyObject" in privateKey ? privateKey.privateKeyObject : privateKey;
+  // 64 bytes are 88 Base64 characters, the last two of them padding.
+  return edSign(null, bytes, key).toString("base64").slice(0, 86);
+}
+
+/** Whether `signature` (unpadded Base64) is a valid ed25519 signature of `bytes`. Never throws on bad input. */
+export function verifyBytes(bytes: Uint8Array, signature: string, publicKey: PublicKey): boolean {
+  if (typeof signature !== "string" || !isBase64(signature)) return false;
+  const sig = Buffer.from(signature, "base64");
+  if (sig.length !== 64) return false;
+  let key: KeyObject;
+  try {
+    key = isKeyObject(publicKey) ? publicKey : publicKeyObject(publicKey);
+  } catch {
+    return false;
+  }
+  return edVerify(null, bytes, key, sig);
+}
+
+/**
+ * Returns a copy of `obj` signed by `serverName` with `keyId`, keeping existing signatures
+ * (from other servers or keys) and `unsigned`. The input is not modified.
+ */
+export function signJson<T extends object>(obj: T, serverName: string, keyId: string, privateKey: PrivateKey): T & { signatures: Signatures } {
+  const signature = signBytes(signedBytesOf(obj), privateKey);
+  return withSignature(obj, serverName, keyId, signature);
+}
+
+/** A copy of `obj` with one more signature in place. */
+export function withSignature<T extends object>(obj: T, serverName: string, keyId: string, signature: string): T & { signatures: Signatures } {
+  const existing = (obj as { signatures?: unknown }).signatures;
+  const signatures: Signatures = {};
+  if (isObject(existing)) {
+    for (const [server, sigs] of Object.entries(existing)) if (isObject(sigs)) signatures[server] = { ...(sigs as Record<string, string>) };
+  }
+  signatures[serverName] = { ...signatures[serverName], [keyId]: signature };
+  return { ...obj, signatures };
+}
+
+/** The ed25519 key IDs `serverName` signed `obj` with (algorithms we cannot check are skipped). */
+export function signingKeyIdsOf(obj: object, serverName: string): string[] {
+  const sigs = (obj as { signatures?: unknown }).signatures;
+  if (!isObject(sigs)) return [];
+  const mine = (sigs as Record<string, unknown>)[serverName];
+  if (!isObject(mine)) return [];
+  return Object.keys(mine).filter((k) => k.startsWith(`${ED25519}:`) && typeof (mine as Record<string, unknown>)[k] === "string");
+}
+
+/** Whether `obj` carries a valid signature from `serverName` with `keyId` under `publicKey`. */
+export function verifyJsonSignature(obj: object, serverName: string, keyId: string, publicKey: PublicKey, signedBytes?: Uint8Array): boolean {
+  const sigs = (obj as { signatures?: unknown }).signatures;
+  if (!isObject(sigs)) return false;
+  const mine = (sigs as Record<string, unknown>)[serverName];
+  if (!isObject(mine)) return false;
+  const signature = (mine as Record<string, unknown>)[keyId];
+  if (typeof signature !== "string") return false;
+  let bytes: Uint8Array;
+  try {
+    bytes = signedBytes ?? signedBytesOf(obj);
+  } catch {
+    return false; // not encodable as canonical JSON, so it cannot carry a valid signature
+  }
+  return verifyBytes(bytes, signature, publicKey);
+}
+
+/**
+ * Checks signatures from several servers, each with the keys we know for it: every server
+ * must have at least one valid signature by a known key (unknown key IDs are ignored, as the
+ * spec says). The canonical bytes are computed once. Throws ProtocolError("BAD_SIGNATURE").
+ */
+export function checkJsonSignatures(obj: object, keysByServer: ReadonlyMap<string, ReadonlyMap<string, PublicKey>>): void {
+  let bytes: Uint8Array | undefined;
+  for (const [server, keys] of keysByServer) {
+    const signed = signingKeyIdsOf(obj, server).filter((id) => keys.has(id));
+    if (signed.length === 0) throw new ProtocolError("BAD_SIGNATURE", `no signature from ${server} by a known key`);
+    bytes ??= signedBytesOf(obj);
+    for (const keyId of signed) {
+      if (!verifyJsonSignature(obj, server, keyId, keys.get(keyId)!, bytes)) {
+        throw new ProtocolError("BAD_SIGNATURE", `signature from ${server} with ${keyId} does not verify`);
+      }
+    }
+  }
+}
+
+function isObject(v: unknown): v is object {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+function isKeyObject(k: PublicKey): k is KeyObject {
+  return typeof k === "object" && !(k instanceof Uint8Array);
+}
