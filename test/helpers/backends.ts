@@ -14,6 +14,13 @@ import { PostgresDatabase } from "../../components/internal/database/postgres.js
 export const TEST_POSTGRES_URL = process.env.DENDRITE_TEST_POSTGRES || null;
 export const TEST_NATS_URL = process.env.DENDRITE_TEST_NATS || null;
 
+if (!TEST_POSTGRES_URL || !TEST_NATS_URL) {
+  console.log(
+    "note: the PostgreSQL and NATS variants of the suites did not run " +
+      "(set DENDRITE_TEST_POSTGRES and DENDRITE_TEST_NATS to run them, as .ci/run does)",
+  );
+}
+
 export interface DatabaseBackend {
   name: "pglite" | "postgres";
   /** A fresh, empty database of its own; `drop` removes it. */

@@ -113,7 +113,7 @@ describe("the dendrite-ts CLI as processes", function () {
     expect(result.stderr).to.contain("not implemented yet");
   });
 
-  (TEST_POSTGRES_URL && TEST_NATS_URL ? describe : describe.skip)("polylith on PostgreSQL and NATS", () => {
+  if (TEST_POSTGRES_URL && TEST_NATS_URL) describe("polylith on PostgreSQL and NATS", () => {
     it("runs clientapi and federationapi as their own processes, each healthy and reflecting", async () => {
       recordVariant("process:polylith-postgres-nats");
       const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
