@@ -4,10 +4,56 @@ import type { ComponentName } from "../components/internal/config/types.js";
 import type { Component, ComponentDeps } from "../components/internal/component.js";
 
 /**
- * Every component's factory: the one place that knows all components. A component whose
- * issue has not landed yet has no factory, and running it alone says so.
+ * The APIs components call on each other, by component. A component reaches a peer only
+ * through this interface: in-process when the peer runs in the same process (the
+ * monolith), through the peer's gRPC client adapter otherwise (the polylith).
  */
-export const COMPONENT_FACTORIES: Partial<Record<ComponentName, (deps: ComponentDeps) => Component>> = {
-  clientapi: createClientApi,
-  federationapi: createFederationApi,
+export interface PeerApis {}
+
+export type Peers = { readonly [K in keyof PeerApis]: () => PeerApis[K] };
+
+export interface ComponentWiring {
+  /** Builds the component; `api` on the result is what its peers call in-process. */
+  create(deps: ComponentDeps, peers: Peers): Component;
+  /** A client of the component's gRPC services implementing its API, for other processes. */
+  remote?(address: string): unknown;
+}
+
+/**
+ * Every component: the one place that knows them all. Listed in dependency order, so a
+ * component's in-process peers exist before it is built. A component whose issue has not
+ * landed yet is absent, and running it alone says so.
+ */
+export const COMPONENTS: Partial<Record<ComponentName, ComponentWiring>> = {
+  clientapi: { create: (deps) => createClientApi(deps) },
+  federationapi: { create: (deps) => createFederationApi(deps) },
 };
+
+/**
+ * Peers for a process running `local`: the in-process API of a local component, or a gRPC
+ * client (made once, on first use) of a remote one at its configured address.
+ */
+export function makePeers(
+  local: ReadonlyMap<ComponentName, Component>,
+  grpcAddress: (name: ComponentName) => string,
+): Peers {
+  const remotes = new Map<ComponentName, unknown>();
+  const peer = (name: ComponentName) => () => {
+    const component = local.get(name);
+    if (component) {
+      if (component.api === undefined) throw new Error(`component ${name} has no API`);
+      return component.api;
+    }
+    let client = remotes.get(name);
+    if (client === undefined) {
+      const wiring = COMPONENTS[name];
+      if (!wiring?.remote) throw new Error(`component ${name} cannot be reached from another process yet`);
+      client = wiring.remote(grpcAddress(name));
+      remotes.set(name, client);
+    }
+    return client;
+  };
+  const peers: Record<string, () => unknown> = {};
+  for (const name of Object.keys(COMPONENTS) as ComponentName[]) peers[name] = peer(name);
+  return peers as unknown as Peers;
+}

@@ -10,7 +10,7 @@ import { healthRouter } from "../components/internal/http/health-route.js";
 import { HttpListener } from "../components/internal/http/listen.js";
 import { Router } from "../components/internal/http/router.js";
 import type { Logger } from "../components/internal/logging/logger.js";
-import { COMPONENT_FACTORIES } from "./components.js";
+import { COMPONENTS, makePeers } from "./components.js";
 import { loadOrCreateSigningKey } from "./signing-key.js";
 
 export interface Listeners {
@@ -45,7 +45,12 @@ export class ProcessRuntime {
       log = await openEventLog(config, db, logger, `dendrite-ts-${processName}`);
       const { key } = loadOrCreateSigningKey(config.signing_key_path);
       const deps: ComponentDeps = { config, logger, db, log, signingKey: key };
-      const components = names.map((name) => COMPONENT_FACTORIES[name]!({ ...deps, logger: logger.child({ component: name }) }));
+      const local = new Map<ComponentName, Component>();
+      const peers = makePeers(local, (name) => config.components[name].grpc_listen);
+      for (const name of names) {
+        local.set(name, COMPONENTS[name]!.create({ ...deps, logger: logger.child({ component: name }) }, peers));
+      }
+      const components = [...local.values()];
       for (const component of components) {
         await component.start?.();
         started.push(component);

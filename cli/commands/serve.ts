@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { loadConfigFile } from "../../components/internal/config/load.js";
 import { COMPONENT_NAMES, type ComponentName } from "../../components/internal/config/types.js";
 import { createLogger } from "../../components/internal/logging/logger.js";
-import { COMPONENT_FACTORIES } from "../components.js";
+import { COMPONENTS } from "../components.js";
 import { ProcessRuntime } from "../runtime.js";
 import { generateConfig } from "./generate-config.js";
 import { writeFileSync, mkdirSync } from "node:fs";
@@ -42,7 +42,7 @@ export async function runMonolith(argv: string[]): Promise<number> {
 export async function runComponent(name: ComponentName, argv: string[]): Promise<number> {
   const path = configPath(argv);
   if (!path) throw new Error(`${name} needs --config FILE`);
-  if (!COMPONENT_FACTORIES[name]) {
+  if (!COMPONENTS[name]) {
     process.stderr.write(`dendrite-ts ${name}: this component is not implemented yet\n`);
     return 2;
   }
@@ -58,7 +58,7 @@ async function serve(path: string, names: ComponentName[], monolith: boolean): P
   process.once("SIGINT", () => signalled!("SIGINT"));
   process.once("SIGTERM", () => signalled!("SIGTERM"));
 
-  const available = names.filter((n) => COMPONENT_FACTORIES[n]);
+  const available = names.filter((n) => COMPONENTS[n]);
   const runtime = await ProcessRuntime.start(config, available, logger, monolith);
   logger.info({ signal: await signal }, "stopping");
   const deadline = new Promise<number>((resolve) =>

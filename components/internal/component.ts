@@ -23,6 +23,8 @@ export interface Component {
   readonly name: string;
   readonly router?: Router;
   readonly grpcServices?: readonly ServiceBinding[];
+  /** The component's API as its in-process peers call it. */
+  readonly api?: unknown;
   start?(): Promise<void>;
   /** Stops consuming and finishes work in progress; called before the database closes. */
   stop?(): Promise<void>;

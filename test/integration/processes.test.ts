@@ -15,6 +15,7 @@ import {
 } from "../helpers/backends.js";
 import { runCli, startCli, type RunningProcess } from "../helpers/cli-process.js";
 import { listServices } from "../helpers/grpc-reflection.js";
+import { checkResponse } from "../helpers/openapi.js";
 
 /** Port 0 everywhere: each process reports the ports it got in its "listening" line. */
 const EPHEMERAL_PORTS: NodeJS.ProcessEnv = {
@@ -41,7 +42,9 @@ async function expectVersions(port: number): Promise<void> {
   const res = await fetch(`http://127.0.0.1:${port}/_matrix/client/versions`);
   expect(res.status).to.equal(200);
   const body = (await res.json()) as { versions: string[] };
+  checkResponse("client-server", "GET", "/versions", 200, body);
   expect(body.versions).to.include("v1.16");
+  expect(body.versions.filter((v) => v.startsWith("r0"))).to.deep.equal([], "no r0 paths are served");
 }
 
 describe("the dendrite-ts CLI as processes", function () {
@@ -64,7 +67,9 @@ describe("the dendrite-ts CLI as processes", function () {
       const [port] = proc.httpPorts;
       await expectVersions(port!);
       const fed = await fetch(`http://127.0.0.1:${port}/_matrix/federation/v1/version`);
-      expect(((await fed.json()) as { server: { name: string } }).server.name).to.equal("dendrite-ts");
+      const fedBody = (await fed.json()) as { server: { name: string } };
+      checkResponse("server-server", "GET", "/version", 200, fedBody);
+      expect(fedBody.server.name).to.equal("dendrite-ts");
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).to.deep.equal({ status: "ok" });
       await checkHealthAndReflection(proc);
     } finally {

@@ -1,7 +1,7 @@
 import type { JsonObject, RoomEvent, StateMap } from "../events/event.js";
-import { stateKeyOf } from "../events/event.js";
+import { isJsonObject, stateKeyOf } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
-import { CREATE, JOIN_RULES, MEMBER, POWER_LEVELS, THIRD_PARTY_INVITE, isObject, stringField } from "./state-view.js";
+import { CREATE, JOIN_RULES, MEMBER, POWER_LEVELS, THIRD_PARTY_INVITE, stringField } from "./state-view.js";
 
 /**
  * The spec's "auth events selection" (server-server API): which state an event's
@@ -54,9 +54,9 @@ export function authEventTypesNeeded(template: EventTemplate, version: RoomVersi
 /** content.third_party_invite.signed.token when it is a string. */
 export function thirdPartyInviteToken(content: JsonObject): string | undefined {
   const tpi = content["third_party_invite"];
-  if (!isObject(tpi)) return undefined;
+  if (!isJsonObject(tpi)) return undefined;
   const signed = tpi["signed"];
-  return isObject(signed) ? stringField(signed, "token") : undefined;
+  return isJsonObject(signed) ? stringField(signed, "token") : undefined;
 }
 
 /** The auth events for a new event, picked from the room state before it (those present). */

@@ -1,8 +1,8 @@
+import { hasOwn } from "../events/event.js";
 import type { RoomEvent } from "../events/event.js";
 import { ROOM_VERSIONS } from "../roomversions.js";
 import { deny } from "./context.js";
-import { hasOwn } from "./state-view.js";
-import { domainOf, isValidUserId } from "./user-id.js";
+import { isValidUserId, serverNameOf } from "../ids/grammar.js";
 
 const RULE = "m.room.create";
 
@@ -15,7 +15,7 @@ export function checkCreateEvent(event: RoomEvent): void {
   if (version.roomIdFromCreateEvent) {
     // v12+: the room ID is derived from this event, so it must not carry one.
     if (hasOwn(event.json, "room_id")) deny(RULE, "create event has a room_id");
-  } else if (domainOf(event.roomId) === undefined || domainOf(event.roomId) !== domainOf(event.sender)) {
+  } else if (serverNameOf(event.roomId) === undefined || serverNameOf(event.roomId) !== serverNameOf(event.sender)) {
     deny(RULE, `room ID ${event.roomId} is not on the sender's server`);
   }
 
@@ -26,7 +26,7 @@ export function checkCreateEvent(event: RoomEvent): void {
 
   if (version.privilegedCreators && hasOwn(content, "additional_creators")) {
     const extra = content["additional_creators"];
-    if (!Array.isArray(extra) || !extra.every((u) => isValidUserId(u))) {
+    if (!Array.isArray(extra) || !extra.every((u) => typeof u === "string" && isValidUserId(u, { historical: true }))) {
       deny(RULE, "additional_creators is not an array of user IDs");
     }
   }

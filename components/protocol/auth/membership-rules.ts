@@ -1,8 +1,10 @@
+import { hasOwn, isJsonObject } from "../events/event.js";
 import type { RoomEvent } from "../events/event.js";
+import { signingKeyIdsOf } from "../crypto/signing.js";
 import { AuthContext, deny } from "./context.js";
-import { THIRD_PARTY_INVITE, getState, hasOwn, isObject, joinRuleOf, membershipOf, stringField } from "./state-view.js";
+import { THIRD_PARTY_INVITE, getState, joinRuleOf, membershipOf, stringField } from "./state-view.js";
 import { verifyThirdPartyInviteSigned } from "./third-party-invite.js";
-import { domainOf, isValidUserId } from "./user-id.js";
+import { isValidUserId, serverNameOf } from "../ids/grammar.js";
 
 /**
  * Auth rules for m.room.member (rule 4 in v6-v11, 5 in v1-v5 and v12). Each function
@@ -38,17 +40,14 @@ export function checkMemberEvent(ctx: AuthContext): void {
 /** v8+: a join vouched for by another server must carry that server's signature. */
 function checkAuthorisingServerSigned(ctx: AuthContext): void {
   const via = ctx.event.content["join_authorised_via_users_server"];
-  if (!isValidUserId(via)) deny("join_authorised_via_users_server", "is not a user ID");
-  const server = domainOf(via)!;
-  const signed = ctx.options.isSignedBy ? ctx.options.isSignedBy(ctx.event, server) : hasSignatureBlock(ctx.event, server);
+  if (typeof via !== "string" || !isValidUserId(via, { historical: true })) {
+    deny("join_authorised_via_users_server", "is not a user ID");
+  }
+  const server = serverNameOf(via)!;
+  // Without a hook, an ed25519 signature from that server must at least be present; the
+  // receipt-of-PDU checks that run before auth are what verify it.
+  const signed = ctx.options.isSignedBy ? ctx.options.isSignedBy(ctx.event, server) : signingKeyIdsOf(ctx.event.json, server).length > 0;
   if (!signed) deny("join_authorised_via_users_server", `event is not signed by ${server}`);
-}
-
-function hasSignatureBlock(event: RoomEvent, server: string): boolean {
-  const sigs: unknown = event.json.signatures;
-  if (typeof sigs !== "object" || sigs === null) return false;
-  const block = (sigs as Record<string, unknown>)[server];
-  return typeof block === "object" && block !== null && Object.keys(block).length > 0;
 }
 
 /** The user who created the room as the "first join" rule means it (not additional creators). */
@@ -102,8 +101,8 @@ function checkThirdPartyInvite(ctx: AuthContext, target: string): void {
   const rule = "third-party invite";
   if (membershipOf(state, target) === "ban") deny(rule, "target is banned");
   const tpi = event.content["third_party_invite"];
-  const signed = isObject(tpi) ? tpi["signed"] : undefined;
-  if (!isObject(signed)) deny(rule, "third_party_invite has no signed object");
+  const signed = isJsonObject(tpi) ? tpi["signed"] : undefined;
+  if (!isJsonObject(signed)) deny(rule, "third_party_invite has no signed object");
   const mxid = stringField(signed, "mxid");
   const token = stringField(signed, "token");
   if (mxid === undefined || token === undefined) deny(rule, "signed has no mxid and token");

@@ -1,8 +1,9 @@
+import { hasOwn, isJsonObject } from "../events/event.js";
 import type { JsonObject } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
 import { AuthContext, deny } from "./context.js";
 import { SCALAR_LEVEL_KEYS, parseLevel, parsePowerLevels, roomCreators } from "./power-levels.js";
-import { POWER_LEVELS, getState, hasOwn, isObject } from "./state-view.js";
+import { POWER_LEVELS, getState } from "./state-view.js";
 
 const RULE = "m.room.power_levels";
 
@@ -18,7 +19,7 @@ export function checkPowerLevelsEvent(ctx: AuthContext): void {
 
   if (version.privilegedCreators) {
     const users = event.content["users"];
-    if (isObject(users)) {
+    if (isJsonObject(users)) {
       for (const creator of roomCreators(ctx.create, version)) {
         if (hasOwn(users, creator)) deny(RULE, `users must not list the room creator ${creator}`);
       }
@@ -68,8 +69,8 @@ function changedEntries(
   mapKey: string,
   version: RoomVersion,
 ): Array<[string, number | undefined, number | undefined]> {
-  const oldMap = hasOwn(oldContent, mapKey) && isObject(oldContent[mapKey]) ? (oldContent[mapKey] as JsonObject) : {};
-  const newMap = hasOwn(newContent, mapKey) && isObject(newContent[mapKey]) ? (newContent[mapKey] as JsonObject) : {};
+  const oldMap = hasOwn(oldContent, mapKey) && isJsonObject(oldContent[mapKey]) ? (oldContent[mapKey] as JsonObject) : {};
+  const newMap = hasOwn(newContent, mapKey) && isJsonObject(newContent[mapKey]) ? (newContent[mapKey] as JsonObject) : {};
   const out: Array<[string, number | undefined, number | undefined]> = [];
   for (const key of new Set([...Object.keys(oldMap), ...Object.keys(newMap)])) {
     const before = rawLevel(oldMap, key, version);

@@ -1,8 +1,9 @@
+import { hasOwn, isJsonObject } from "../events/event.js";
 import { ProtocolError } from "../errors.js";
 import type { JsonObject, JsonValue, RoomEvent, StateMap } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
-import { CREATE, POWER_LEVELS, getState, hasOwn, isObject, stringField } from "./state-view.js";
-import { isValidUserId } from "./user-id.js";
+import { CREATE, POWER_LEVELS, getState, stringField } from "./state-view.js";
+import { isValidUserId } from "../ids/grammar.js";
 
 /**
  * m.room.power_levels parsed per room version, and the power of users and events that
@@ -93,11 +94,11 @@ function parseMap(content: JsonObject, key: MapLevelKey, version: RoomVersion): 
   const out = new Map<string, number>();
   if (!hasOwn(content, key)) return out;
   const raw = content[key];
-  if (!isObject(raw)) reject(`power levels: "${key}" is not an object`);
+  if (!isJsonObject(raw)) reject(`power levels: "${key}" is not an object`);
   for (const [k, v] of Object.entries(raw)) {
     const level = parseLevel(v, version);
     if (level === undefined) reject(`power levels: "${key}"."${k}" is not a valid power level`);
-    if (key === "users" && !isValidUserId(k)) reject(`power levels: "users" key ${JSON.stringify(k)} is not a user ID`);
+    if (key === "users" && !isValidUserId(k, { historical: true })) reject(`power levels: "users" key ${JSON.stringify(k)} is not a user ID`);
     out.set(k, level);
   }
   return out;
@@ -106,7 +107,7 @@ function parseMap(content: JsonObject, key: MapLevelKey, version: RoomVersion): 
 function parseMapLeniently(content: JsonObject, key: MapLevelKey, version: RoomVersion): Map<string, number> {
   const out = new Map<string, number>();
   const raw = content[key];
-  if (!hasOwn(content, key) || !isObject(raw)) return out;
+  if (!hasOwn(content, key) || !isJsonObject(raw)) return out;
   for (const [k, v] of Object.entries(raw)) {
     const level = parseLevel(v, version);
     if (level !== undefined) out.set(k, level);

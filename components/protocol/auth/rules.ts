@@ -4,7 +4,7 @@ import { checkCreateEvent } from "./create-rules.js";
 import { checkMemberEvent } from "./membership-rules.js";
 import { checkPowerLevelsEvent } from "./power-level-rules.js";
 import { ALIASES, CREATE, MEMBER, POWER_LEVELS, REDACTION, THIRD_PARTY_INVITE, getState, membershipOf } from "./state-view.js";
-import { domainOf } from "./user-id.js";
+import { serverNameOf } from "../ids/grammar.js";
 
 export type { AuthOptions } from "./context.js";
 
@@ -33,7 +33,7 @@ export function checkAuth(event: RoomEvent, authState: StateMap, options: AuthOp
   }
 
   // m.federate: false keeps the room to the creator's server.
-  if (create.content["m.federate"] === false && domainOf(event.sender) !== domainOf(create.sender)) {
+  if (create.content["m.federate"] === false && serverNameOf(event.sender) !== serverNameOf(create.sender)) {
     deny("m.federate", "room does not federate and the sender is on another server");
   }
 
@@ -65,7 +65,7 @@ export function checkAuth(event: RoomEvent, authState: StateMap, options: AuthOp
 /** v1-v5: an aliases event is the sender's server speaking for its own aliases. */
 function checkAliasesEvent(event: RoomEvent): void {
   if (event.stateKey === undefined) deny("m.room.aliases", "no state_key");
-  if (domainOf(event.sender) !== event.stateKey) deny("m.room.aliases", "state_key is not the sender's server");
+  if (serverNameOf(event.sender) !== event.stateKey) deny("m.room.aliases", "state_key is not the sender's server");
 }
 
 /**
@@ -75,7 +75,7 @@ function checkAliasesEvent(event: RoomEvent): void {
 function checkRedactionV1(ctx: AuthContext, senderLevel: number): void {
   if (senderLevel >= ctx.power.content.redact) return;
   const redacts = ctx.event.redacts;
-  const domain = redacts === undefined ? undefined : domainOf(redacts);
-  if (domain !== undefined && domain === domainOf(ctx.event.eventId)) return;
+  const domain = redacts === undefined ? undefined : serverNameOf(redacts);
+  if (domain !== undefined && domain === serverNameOf(ctx.event.eventId)) return;
   deny("m.room.redaction", "sender's power level is below the redact level");
 }

@@ -1,5 +1,5 @@
-import type { JsonObject, JsonValue, RoomEvent, StateMap } from "../events/event.js";
-import { stateKeyOf } from "../events/event.js";
+import type { JsonObject, RoomEvent, StateMap } from "../events/event.js";
+import { hasOwn, stateKeyOf } from "../events/event.js";
 
 /**
  * Typed reads of the auth-relevant state. Event content is untrusted JSON: every reader
@@ -15,14 +15,6 @@ export const THIRD_PARTY_INVITE = "m.room.third_party_invite";
 export const ALIASES = "m.room.aliases";
 export const REDACTION = "m.room.redaction";
 export const HISTORY_VISIBILITY = "m.room.history_visibility";
-
-export function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-export function hasOwn(obj: JsonObject, key: string): boolean {
-  return Object.prototype.hasOwnProperty.call(obj, key);
-}
 
 /** content[key] if it is a string, else undefined. */
 export function stringField(content: JsonObject, key: string): string | undefined {

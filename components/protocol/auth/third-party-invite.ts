@@ -1,5 +1,5 @@
+import { isJsonObject } from "../events/event.js";
 import type { JsonObject } from "../events/event.js";
-import { isObject } from "./state-view.js";
 
 /**
  * Checking the `signed` block of a third-party invite against the keys the inviter
@@ -22,7 +22,7 @@ export function thirdPartyInvitePublicKeys(inviteContent: JsonObject): string[] 
   const list = inviteContent["public_keys"];
   if (Array.isArray(list)) {
     for (const entry of list) {
-      if (isObject(entry) && typeof entry["public_key"] === "string") keys.push(entry["public_key"]);
+      if (isJsonObject(entry) && typeof entry["public_key"] === "string") keys.push(entry["public_key"]);
     }
   }
   return keys;
@@ -39,10 +39,10 @@ export function verifyThirdPartyInviteSigned(
   verify: SignatureVerifier,
 ): boolean {
   const signatures = signed["signatures"];
-  if (!isObject(signatures)) return false;
+  if (!isJsonObject(signatures)) return false;
   const keys = thirdPartyInvitePublicKeys(inviteContent);
   for (const [server, byKey] of Object.entries(signatures)) {
-    if (!isObject(byKey)) continue;
+    if (!isJsonObject(byKey)) continue;
     for (const keyId of Object.keys(byKey)) {
       if (!keyId.startsWith("ed25519:")) continue;
       for (const publicKey of keys) {

@@ -4,6 +4,7 @@
  */
 import { sign as edSign, verify as edVerify, type KeyObject } from "node:crypto";
 import { ProtocolError } from "../errors.js";
+import { isJsonObject, type JsonObject } from "../events/event.js";
 import { canonicalJsonBytes } from "../json/canonical.js";
 import { isBase64 } from "./base64.js";
 import { ED25519, publicKeyObject, type SigningKey } from "./keys.js";
@@ -54,29 +55,35 @@ export function signJson<T extends object>(obj: T, serverName: string, keyId: st
 export function withSignature<T extends object>(obj: T, serverName: string, keyId: string, signature: string): T & { signatures: Signatures } {
   const existing = (obj as { signatures?: unknown }).signatures;
   const signatures: Signatures = {};
-  if (isObject(existing)) {
-    for (const [server, sigs] of Object.entries(existing)) if (isObject(sigs)) signatures[server] = { ...(sigs as Record<string, string>) };
+  if (isJsonObject(existing)) {
+    for (const [server, sigs] of Object.entries(existing)) if (isJsonObject(sigs)) signatures[server] = { ...(sigs as Record<string, string>) };
   }
   signatures[serverName] = { ...signatures[serverName], [keyId]: signature };
   return { ...obj, signatures };
 }
 
-/** The ed25519 key IDs `serverName` signed `obj` with (algorithms we cannot check are skipped). */
-export function signingKeyIdsOf(obj: object, serverName: string): string[] {
+/** `obj.signatures[serverName]` if it is an object: the one place that digs into a signatures block. */
+function signaturesBy(obj: object, serverName: string): JsonObject | undefined {
   const sigs = (obj as { signatures?: unknown }).signatures;
-  if (!isObject(sigs)) return [];
-  const mine = (sigs as Record<string, unknown>)[serverName];
-  if (!isObject(mine)) return [];
-  return Object.keys(mine).filter((k) => k.startsWith(`${ED25519}:`) && typeof (mine as Record<string, unknown>)[k] === "string");
+  if (!isJsonObject(sigs)) return undefined;
+  const mine = sigs[serverName];
+  return isJsonObject(mine) ? mine : undefined;
 }
 
-/** Whether `obj` carries a valid signature from `serverName` with `keyId` under `publicKey`. */
+/** The ed25519 key IDs `serverName` signed `obj` with (algorithms we cannot check are skipped). */
+export function signingKeyIdsOf(obj: object, serverName: string): string[] {
+  const mine = signaturesBy(obj, serverName);
+  if (!mine) return [];
+  return Object.keys(mine).filter((k) => k.startsWith(`${ED25519}:`) && typeof mine[k] === "string");
+}
+
+/**
+ * Whether `obj` carries a valid signature from `serverName` with `keyId` under `publicKey`.
+ * `signedBytes` overrides what the signature covers (e.g. an event's redacted form) and
+ * saves re-encoding when several signatures are checked. Never throws on bad input.
+ */
 export function verifyJsonSignature(obj: object, serverName: string, keyId: string, publicKey: PublicKey, signedBytes?: Uint8Array): boolean {
-  const sigs = (obj as { signatures?: unknown }).signatures;
-  if (!isObject(sigs)) return false;
-  const mine = (sigs as Record<string, unknown>)[serverName];
-  if (!isObject(mine)) return false;
-  const signature = (mine as Record<string, unknown>)[keyId];
+  const signature = signaturesBy(obj, serverName)?.[keyId];
   if (typeof signature !== "string") return false;
   let bytes: Uint8Array;
   try {
@@ -88,26 +95,40 @@ export function verifyJsonSignature(obj: object, serverName: string, keyId: stri
 }
 
 /**
- * Checks signatures from several servers, each with the keys we know for it: every server
- * must have at least one valid signature by a known key (unknown key IDs are ignored, as the
- * spec says). The canonical bytes are computed once. Throws ProtocolError("BAD_SIGNATURE").
+ * Verifies every signature `signer` put on `obj` with a key in `keys` and returns how many
+ * held. Signatures by key IDs not in `keys` are skipped (we cannot check them, and the
+ * spec says to ignore them); one that is present but wrong is tampering, so it throws
+ * ProtocolError("BAD_SIGNATURE") rather than being outvoted by a good one.
  */
-export function checkJsonSignatures(obj: object, keysByServer: ReadonlyMap<string, ReadonlyMap<string, PublicKey>>): void {
-  let bytes: Uint8Array | undefined;
-  for (const [server, keys] of keysByServer) {
-    const signed = signingKeyIdsOf(obj, server).filter((id) => keys.has(id));
-    if (signed.length === 0) throw new ProtocolError("BAD_SIGNATURE", `no signature from ${server} by a known key`);
+export function verifySignaturesBy(obj: object, signer: string, keys: ReadonlyMap<string, PublicKey>, signedBytes?: Uint8Array): number {
+  const mine = signaturesBy(obj, signer);
+  if (!mine) return 0;
+  let bytes = signedBytes;
+  let verified = 0;
+  for (const [keyId, signature] of Object.entries(mine)) {
+    const key = keys.get(keyId);
+    if (key === undefined) continue;
     bytes ??= signedBytesOf(obj);
-    for (const keyId of signed) {
-      if (!verifyJsonSignature(obj, server, keyId, keys.get(keyId)!, bytes)) {
-        throw new ProtocolError("BAD_SIGNATURE", `signature from ${server} with ${keyId} does not verify`);
-      }
+    if (typeof signature !== "string" || !verifyBytes(bytes, signature, key)) {
+      throw new ProtocolError("BAD_SIGNATURE", `signature by ${signer} with ${keyId} does not verify`);
     }
+    verified++;
   }
+  return verified;
 }
 
-function isObject(v: unknown): v is object {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Checks signatures from several servers, each with the keys we know for it: every server
+ * must have at least one valid signature by a known key. The canonical bytes are computed
+ * once. Throws ProtocolError("BAD_SIGNATURE").
+ */
+export function checkJsonSignatures(obj: object, keysByServer: ReadonlyMap<string, ReadonlyMap<string, PublicKey>>): void {
+  const bytes = signedBytesOf(obj);
+  for (const [server, keys] of keysByServer) {
+    if (verifySignaturesBy(obj, server, keys, bytes) === 0) {
+      throw new ProtocolError("BAD_SIGNATURE", `no signature from ${server} by a known key`);
+    }
+  }
 }
 
 function isKeyObject(k: PublicKey): k is KeyObject {

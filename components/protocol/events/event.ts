@@ -4,6 +4,19 @@ import type { RoomVersion } from "../roomversions.js";
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 export type JsonObject = { [key: string]: JsonValue };
 
+/**
+ * Whether an untrusted value is a JSON object (not null, not an array). The one guard every
+ * reader of event content, key responses and signature blocks uses before indexing.
+ */
+export function isJsonObject(v: unknown): v is JsonObject {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** An own property, so content keys such as "__proto__" or "toString" are not inherited lookups. */
+export function hasOwn(obj: object, key: string): boolean {
+  return Object.prototype.hasOwnProperty.call(obj, key);
+}
+
 /** The persistent data unit (PDU) as it travels over federation, in either event format. */
 export interface PduJson extends JsonObject {
   room_id: string;

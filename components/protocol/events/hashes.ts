@@ -8,13 +8,13 @@
  */
 import { hash } from "node:crypto";
 import { decodeBase64, encodeBase64, isBase64 } from "../crypto/base64.js";
+import { UNSIGNED_KEYS } from "../crypto/signing.js";
 import { canonicalJsonBytes, encodeCanonicalJson } from "../json/canonical.js";
 import type { RoomVersion } from "../roomversions.js";
 import type { JsonObject } from "./event.js";
 import { redactEventJson } from "./redaction.js";
 
 const CONTENT_HASH_OMIT: readonly string[] = ["unsigned", "signatures", "hashes"];
-const REFERENCE_HASH_OMIT: readonly string[] = ["signatures", "unsigned"];
 
 // One-shot crypto.hash skips the Hash object that createHash allocates: measurably faster per event.
 export function sha256(data: string | Uint8Array): Buffer {
@@ -51,7 +51,7 @@ export function checkContentHash(event: JsonObject): boolean {
 
 /** The bytes a reference hash (and an event signature) is computed over. */
 export function redactedSigningBytes(event: JsonObject, roomVersion: RoomVersion): Buffer {
-  return canonicalJsonBytes(redactEventJson(event, roomVersion), { omit: REFERENCE_HASH_OMIT });
+  return canonicalJsonBytes(redactEventJson(event, roomVersion), { omit: UNSIGNED_KEYS });
 }
 
 /** The raw 32-byte reference hash. */

@@ -13,7 +13,7 @@ import { MAX_ID_BYTES, parseEventId, parseRoomId, parseUserId, utf8Length } from
 import { encodeCanonicalJson } from "../json/canonical.js";
 import { parseCanonicalJson } from "../json/parse.js";
 import { roomVersion as lookupRoomVersion, type RoomVersion } from "../roomversions.js";
-import type { JsonObject, JsonValue, PduJson } from "./event.js";
+import { isJsonObject, type JsonObject, type JsonValue, type PduJson } from "./event.js";
 import { eventIdFromReferenceHash, roomIdFromCreateEventId } from "./ids.js";
 import { ProtocolEvent, type ProtocolEventFields } from "./protocolevent.js";
 import { referenceHash } from "./hashes.js";
@@ -41,7 +41,7 @@ export function parseEvent(
   let raw: JsonObject;
   if (typeof input === "string" || input instanceof Uint8Array) {
     raw = parseCanonicalJson(input, { strict: rv.strictCanonicalJson, requireObject: true });
-  } else if (isObject(input)) {
+  } else if (isJsonObject(input)) {
     raw = input;
   } else {
     throw new ProtocolError("BAD_EVENT", "event must be a JSON object");
@@ -106,7 +106,7 @@ export function checkEventFields(json: JsonObject, rv: RoomVersion, options: { u
     checkLength(stateKey, "state_key");
   }
 
-  if (!isObject(json.content)) throw fieldError("content", "an object", json.content);
+  if (!isJsonObject(json.content)) throw fieldError("content", "an object", json.content);
   // The JSON keeps what was sent (a bigint stays a bigint, so hashes still match).
   const originServerTs = requireInteger(json, "origin_server_ts");
   const depth = requireInteger(json, "depth");
@@ -124,7 +124,7 @@ export function checkEventFields(json: JsonObject, rv: RoomVersion, options: { u
     wrapIdError("event_id", () => parseEventId(eventId, "v1"));
   }
 
-  if (json.unsigned !== undefined && !isObject(json.unsigned)) throw fieldError("unsigned", "an object", json.unsigned);
+  if (json.unsigned !== undefined && !isJsonObject(json.unsigned)) throw fieldError("unsigned", "an object", json.unsigned);
 
   let redacts: string | undefined;
   if (rv.redactsInContent) {
@@ -140,13 +140,13 @@ export function checkEventFields(json: JsonObject, rv: RoomVersion, options: { u
 
 function checkHashesAndSignatures(json: JsonObject): void {
   const hashes = json.hashes;
-  if (!isObject(hashes)) throw fieldError("hashes", "an object", hashes);
+  if (!isJsonObject(hashes)) throw fieldError("hashes", "an object", hashes);
   if (typeof hashes.sha256 !== "string") throw fieldError("hashes.sha256", "a string", hashes.sha256);
   const signatures = json.signatures;
-  if (!isObject(signatures)) throw fieldError("signatures", "an object", signatures);
+  if (!isJsonObject(signatures)) throw fieldError("signatures", "an object", signatures);
   for (const server of Object.keys(signatures)) {
     const sigs = signatures[server];
-    if (!isObject(sigs)) throw fieldError(`signatures.${server}`, "an object", sigs);
+    if (!isJsonObject(sigs)) throw fieldError(`signatures.${server}`, "an object", sigs);
     for (const keyId of Object.keys(sigs)) {
       if (typeof sigs[keyId] !== "string") throw fieldError(`signatures.${server}.${keyId}`, "a string", sigs[keyId]);
     }
@@ -166,7 +166,7 @@ function references(json: JsonObject, field: "prev_events" | "auth_events", rv: 
       if (!Array.isArray(entry) || entry.length !== 2) throw fieldError(`${field}[${i}]`, "an [event ID, {sha256}] pair", entry);
       id = entry[0];
       const hash = entry[1];
-      if (!isObject(hash) || typeof hash.sha256 !== "string") throw fieldError(`${field}[${i}][1]`, "a {sha256} object", hash);
+      if (!isJsonObject(hash) || typeof hash.sha256 !== "string") throw fieldError(`${field}[${i}][1]`, "a {sha256} object", hash);
     } else {
       id = entry;
     }
@@ -216,8 +216,4 @@ function describe(v: unknown): string {
   if (Array.isArray(v)) return "an array";
   if (typeof v === "number") return Number.isInteger(v) ? "an integer" : "a float";
   return `a ${typeof v}`;
-}
-
-function isObject(v: unknown): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

@@ -4,7 +4,7 @@
  * between versions comes from `roomVersion.redaction`.
  */
 import type { RedactionRules, RoomVersion } from "../roomversions.js";
-import type { JsonObject, JsonValue } from "./event.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "./event.js";
 
 // Top-level keys every version keeps.
 const KEPT_TOP_LEVEL = [
@@ -71,7 +71,7 @@ export function redactEventJson(event: JsonObject, roomVersion: RoomVersion): Js
 
 /** The content that survives redaction of an event of `type`. */
 export function redactContent(type: JsonValue | undefined, content: JsonValue | undefined, r: RedactionRules): JsonObject {
-  if (!isObject(content) || typeof type !== "string") return {};
+  if (!isJsonObject(content) || typeof type !== "string") return {};
   const keep = contentRulesFor(r).get(type);
   if (keep === undefined) return {};
   if (keep === "all") return content;
@@ -81,11 +81,7 @@ export function redactContent(type: JsonValue | undefined, content: JsonValue | 
   // works on a redacted copy.
   if (r.v11 && type === "m.room.member") {
     const tpi = content.third_party_invite;
-    if (isObject(tpi) && tpi.signed !== undefined) out.third_party_invite = { signed: tpi.signed };
+    if (isJsonObject(tpi) && tpi.signed !== undefined) out.third_party_invite = { signed: tpi.signed };
   }
   return out;
-}
-
-function isObject(v: JsonValue | undefined): v is JsonObject {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
 }

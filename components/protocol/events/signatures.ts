@@ -3,7 +3,7 @@
  * so signatures still verify on a redacted copy; the content hash, which redaction keeps,
  * ties the signature to the full content.
  */
-import { signBytes, verifyBytes, withSignature, type PrivateKey, type PublicKey } from "../crypto/signing.js";
+import { signBytes, verifyJsonSignature, withSignature, type PrivateKey, type PublicKey } from "../crypto/signing.js";
 import { parseEventId, parseUserId, serverNameOf } from "../ids/grammar.js";
 import type { RoomVersion } from "../roomversions.js";
 import type { JsonObject, RoomEvent } from "./event.js";
@@ -22,19 +22,13 @@ export function hashAndSignEvent(event: JsonObject, roomVersion: RoomVersion, se
 
 /** Whether `serverName`'s signature with `keyId` on the event verifies (checked on the redacted form). */
 export function verifyEventSignature(event: JsonObject, roomVersion: RoomVersion, serverName: string, keyId: string, publicKey: PublicKey): boolean {
-  const sigs = event.signatures;
-  if (typeof sigs !== "object" || sigs === null || Array.isArray(sigs)) return false;
-  const mine = sigs[serverName];
-  if (typeof mine !== "object" || mine === null || Array.isArray(mine)) return false;
-  const signature = mine[keyId];
-  if (typeof signature !== "string") return false;
   let bytes: Buffer;
   try {
     bytes = redactedSigningBytes(event, roomVersion);
   } catch {
-    return false;
+    return false; // not encodable as canonical JSON, so nobody can have signed it
   }
-  return verifyBytes(bytes, signature, publicKey);
+  return verifyJsonSignature(event, serverName, keyId, publicKey, bytes);
 }
 
 /**

@@ -5,11 +5,11 @@
  */
 import type { KeyObject } from "node:crypto";
 import { ProtocolError } from "../errors.js";
-import type { JsonObject, JsonValue } from "../events/event.js";
+import { isJsonObject, type JsonObject, type JsonValue } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
 import { decodeBase64 } from "../crypto/base64.js";
 import { publicKeyObject, type SigningKey } from "../crypto/keys.js";
-import { signJson, signedBytesOf, verifyBytes, type PublicKey } from "../crypto/signing.js";
+import { signJson, verifySignaturesBy, type PublicKey } from "../crypto/signing.js";
 
 /** Spec: "the lesser of valid_until_ts and 7 days into the future". */
 export const MAX_KEY_VALIDITY_MS = 7 * 24 * 3_600_000;
@@ -34,10 +34,6 @@ const badKey = (message: string): never => {
   throw new ProtocolError("BAD_KEY", message);
 };
 
-function isObject(v: unknown): v is JsonObject {
-  return v !== null && typeof v === "object" && !Array.isArray(v);
-}
-
 function isTimestamp(v: unknown): v is number {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 }
@@ -45,7 +41,7 @@ function isTimestamp(v: unknown): v is number {
 const isEd25519 = (keyId: string): boolean => keyId.startsWith("ed25519:") && keyId.length > "ed25519:".length;
 
 function decodePublicKey(where: string, entry: JsonValue | undefined): { text: string; key: KeyObject } {
-  if (!isObject(entry) || typeof entry.key !== "string") return badKey(`${where}.key is missing or not a string`);
+  if (!isJsonObject(entry) || typeof entry.key !== "string") return badKey(`${where}.key is missing or not a string`);
   try {
     return { text: entry.key.replace(/=+$/, ""), key: publicKeyObject(decodeBase64(entry.key)) };
   } catch {
@@ -71,7 +67,7 @@ export interface VerifyServerKeysOptions {
  * Keys of algorithms other than ed25519 are ignored.
  */
 export function verifyServerKeys(json: unknown, options: VerifyServerKeysOptions): ServerKey[] {
-  if (!isObject(json)) return badKey("server keys response is not a JSON object");
+  if (!isJsonObject(json)) return badKey("server keys response is not a JSON object");
   const serverName = json.server_name;
   if (typeof serverName !== "string") return badKey("server_name is missing or not a string");
   if (serverName !== options.serverName) {
@@ -79,9 +75,9 @@ export function verifyServerKeys(json: unknown, options: VerifyServerKeysOptions
   }
   const validUntil = json.valid_until_ts;
   if (!isTimestamp(validUntil)) return badKey("valid_until_ts is missing or not a non-negative integer");
-  if (!isObject(json.verify_keys)) return badKey("verify_keys is missing or not an object");
-  if (json.old_verify_keys !== undefined && !isObject(json.old_verify_keys)) return badKey("old_verify_keys is not an object");
-  if (!isObject(json.signatures)) return badKey("signatures is missing or not an object");
+  if (!isJsonObject(json.verify_keys)) return badKey("verify_keys is missing or not an object");
+  if (json.old_verify_keys !== undefined && !isJsonObject(json.old_verify_keys)) return badKey("old_verify_keys is not an object");
+  if (!isJsonObject(json.signatures)) return badKey("signatures is missing or not an object");
 
   const current = new Map<string, { text: string; key: KeyObject }>();
   for (const [keyId, entry] of Object.entries(json.verify_keys)) {
@@ -102,10 +98,9 @@ export function verifyServerKeys(json: unknown, options: VerifyServerKeysOptions
     oldKeys.push({ serverName, keyId, publicKey: k.text, validUntilTs: 0, expiredTs: expired });
   }
 
-  const selfSigs = json.signatures[serverName];
-  if (!isObject(selfSigs)) return badKey(`response is not signed by ${serverName}`);
+  if (!isJsonObject(json.signatures[serverName])) return badKey(`response is not signed by ${serverName}`);
   const selfKeys = new Map([...current].map(([keyId, k]) => [keyId, k.key]));
-  if (checkSignaturesBy(json, serverName, selfSigs, selfKeys) === 0) {
+  if (verifySignaturesBy(json, serverName, selfKeys) === 0) {
     return badKey(`response is not signed by ${serverName} with any of its verify_keys`);
   }
 
@@ -161,11 +156,11 @@ export interface NotaryKeysResult {
  * signature by the notary with a key we trust for it.
  */
 export function verifyNotaryResponse(json: unknown, options: NotaryKeysOptions): NotaryKeysResult {
-  if (!isObject(json) || !Array.isArray(json.server_keys)) return badKey("notary response has no server_keys array");
+  if (!isJsonObject(json) || !Array.isArray(json.server_keys)) return badKey("notary response has no server_keys array");
   const keys: ServerKey[] = [];
   const rejected: NotaryKeysResult["rejected"] = [];
   for (const entry of json.server_keys) {
-    const serverName = isObject(entry) && typeof entry.server_name === "string" ? entry.server_name : undefined;
+    const serverName = isJsonObject(entry) && typeof entry.server_name === "string" ? entry.server_name : undefined;
     if (serverName !== undefined && options.requested !== undefined && !options.requested.has(serverName)) continue;
     try {
       if (serverName === undefined) badKey("server_name is missing or not a string");
@@ -180,31 +175,11 @@ export function verifyNotaryResponse(json: unknown, options: NotaryKeysOptions):
 }
 
 function verifyNotarySignature(entry: JsonObject, options: NotaryKeysOptions): void {
-  const sigs = isObject(entry.signatures) ? entry.signatures[options.notary] : undefined;
-  if (!isObject(sigs)) return badKey(`entry is not signed by notary ${options.notary}`);
-  if (checkSignaturesBy(entry, options.notary, sigs, options.notaryKeys) === 0) {
+  const sigs = isJsonObject(entry.signatures) ? entry.signatures[options.notary] : undefined;
+  if (!isJsonObject(sigs)) return badKey(`entry is not signed by notary ${options.notary}`);
+  if (verifySignaturesBy(entry, options.notary, options.notaryKeys) === 0) {
     badKey(`entry is not signed by notary ${options.notary} with a trusted key`);
   }
-}
-
-/**
- * Verifies every signature in `sigs` (the object's signatures[signer]) made with a key
- * in `keys`, throwing BAD_SIGNATURE at the first that fails; returns how many held.
- * Signatures by other key IDs are skipped: we cannot check them.
- */
-function checkSignaturesBy(json: JsonObject, signer: string, sigs: JsonObject, keys: ReadonlyMap<string, PublicKey>): number {
-  let bytes: Uint8Array | undefined;
-  let verified = 0;
-  for (const [keyId, sig] of Object.entries(sigs)) {
-    const key = keys.get(keyId);
-    if (key === undefined) continue;
-    bytes ??= signedBytesOf(json);
-    if (typeof sig !== "string" || !verifyBytes(bytes, sig, key)) {
-      throw new ProtocolError("BAD_SIGNATURE", `signature by ${signer} with ${keyId} does not verify`);
-    }
-    verified++;
-  }
-  return verified;
 }
 
 /** The body of `POST /_matrix/key/v2/query`; minimum_valid_until_ts prompts a refresh (v5 rule). */

@@ -1,7 +1,7 @@
 import type { RoomEvent, StateMap } from "../events/event.js";
 import { stateKeyOf } from "../events/event.js";
 import { HISTORY_VISIBILITY, MEMBER, getState, membershipOf, stringField } from "../auth/state-view.js";
-import { domainOf } from "../auth/user-id.js";
+import { serverNameOf } from "../ids/grammar.js";
 
 /**
  * History visibility (spec: client-server "Room History Visibility", server behaviour).
@@ -76,7 +76,7 @@ export function serverMaySeeEvent(event: RoomEvent, stateBefore: StateMap, serve
   if (serverMayRead(stateBefore, serverName)) return true;
   const boundary =
     (event.type === HISTORY_VISIBILITY && event.stateKey === "") ||
-    (event.type === MEMBER && event.stateKey !== undefined && domainOf(event.stateKey) === serverName);
+    (event.type === MEMBER && event.stateKey !== undefined && serverNameOf(event.stateKey) === serverName);
   return boundary && serverMayRead(stateAfter(event, stateBefore), serverName);
 }
 
@@ -84,7 +84,7 @@ function serverMayRead(state: StateMap, serverName: string): boolean {
   const visibility = historyVisibilityOf(state);
   if (visibility === "world_readable" || visibility === "shared") return true;
   for (const ev of state.values()) {
-    if (ev.type !== MEMBER || ev.stateKey === undefined || domainOf(ev.stateKey) !== serverName) continue;
+    if (ev.type !== MEMBER || ev.stateKey === undefined || serverNameOf(ev.stateKey) !== serverName) continue;
     const membership = stringField(ev.content, "membership");
     if (membership === "join") return true;
     if (membership === "invite" && visibility === "invited") return true;
