@@ -4,7 +4,7 @@ export type Row = Record<string, unknown>;
 /** What a transaction and a database both offer: queries in PostgreSQL's one SQL dialect. */
 export interface Queryable {
   /** Runs one statement with $1.. parameters and returns its rows. */
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Runs one statement and returns how many rows it changed. */
   execute(sql: string, params?: readonly unknown[]): Promise<number>;
   /** Runs a script of several statements without parameters (migrations). */

@@ -3,7 +3,7 @@ import type { Database, Queryable, Row } from "./database.js";
 
 function wrap(db: PGlite | Transaction): Queryable {
   return {
-    async query<R extends Row>(sql: string, params?: readonly unknown[]) {
+    async query<R>(sql: string, params?: readonly unknown[]) {
       const result = await db.query<R>(sql, params as unknown[]);
       return result.rows;
     },
@@ -35,7 +35,7 @@ export class PgliteDatabase implements Database {
     return new PgliteDatabase(db);
   }
 
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
     return this.direct.query<R>(sql, params);
   }
   execute(sql: string, params?: readonly unknown[]): Promise<number> {

@@ -23,7 +23,7 @@ const typeParsers = {
 
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
-    async query<R extends Row>(sql: string, params?: readonly unknown[]) {
+    async query<R>(sql: string, params?: readonly unknown[]) {
       const result = await client.query({ text: sql, values: params as unknown[], types: typeParsers });
       return result.rows as R[];
     },
@@ -49,7 +49,7 @@ export class PostgresDatabase implements Database {
     this.direct = wrap(this.pool);
   }
 
-  query<R extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
     return this.direct.query<R>(sql, params);
   }
   execute(sql: string, params?: readonly unknown[]): Promise<number> {

@@ -69,7 +69,9 @@ export interface EventLog {
   serve(subject: string, handler: RequestHandler): Promise<Subscription>;
   /**
    * Publishes to a stream and waits for the consumer's verdict: the consumer answers with
-   * `reply(msg, data)`. The message stays in the stream if the wait times out.
+   * `reply(msg, data)`. The message stays in the stream if the wait times out. A publish
+   * dropped as a duplicate (its msgId was seen) rejects at once with DuplicateMessageError:
+   * the verdict went to whoever published it first.
    */
   publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options?: PublishOptions): Promise<Uint8Array>;
   /** Answers a message published with publishAndWait; does nothing for other messages. */
@@ -88,6 +90,16 @@ export class NoResponderError extends Error {
   constructor(subject: string) {
     super(`no responder is serving ${subject}`);
     this.name = "NoResponderError";
+  }
+}
+
+export class DuplicateMessageError extends Error {
+  constructor(
+    subject: string,
+    readonly seq: number,
+  ) {
+    super(`a message with the same ID is already in the stream (${subject}, sequence ${seq})`);
+    this.name = "DuplicateMessageError";
   }
 }
 

@@ -4,6 +4,7 @@ import { migrate } from "../../../components/internal/database/migrations.js";
 import { PgliteDatabase } from "../../../components/internal/database/pglite.js";
 import { APPLIED_SEQUENCES_MIGRATIONS, claimSequence } from "../../../components/internal/eventlog/applied-sequences.js";
 import {
+  DuplicateMessageError,
   NoResponderError,
   TimeoutError,
   type EventLog,
@@ -245,7 +246,9 @@ for (const backend of LOG_BACKENDS) {
         durable: "verdicts",
         handler: async (m) => log.reply(m, enc(`accepted ${dec(m.data)}`)),
       });
-      expect(dec(await log.publishAndWait(`${STREAM}.room`, enc("e1"), 5000))).to.equal("accepted e1");
+      expect(dec(await log.publishAndWait(`${STREAM}.room`, enc("e1"), 5000, { msgId: "e1" }))).to.equal("accepted e1");
+      const duplicate = await log.publishAndWait(`${STREAM}.room`, enc("e1"), 5000, { msgId: "e1" }).catch((e: unknown) => e);
+      expect(duplicate).to.be.instanceOf(DuplicateMessageError);
       await consumer.stop();
 
       const err = await log.publishAndWait(`${STREAM}.room`, enc("e2"), 150).catch((e: unknown) => e);

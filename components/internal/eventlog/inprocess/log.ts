@@ -2,6 +2,7 @@ import type { Database } from "../../database/database.js";
 import { migrate } from "../../database/migrations.js";
 import type { Logger } from "../../logging/logger.js";
 import {
+  DuplicateMessageError,
   REPLY_TO_HEADER,
   type Consumer,
   type ConsumerOptions,
@@ -87,9 +88,11 @@ export class InProcessLog implements EventLog {
   async publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {
     const inbox = this.bus.inbox(timeoutMs, `verdict on ${subject}`);
     try {
-      await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox.subject } });
+      const published = await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox.subject } });
+      if (published.duplicate) throw new DuplicateMessageError(subject, published.seq);
     } catch (err) {
       inbox.cancel();
+      inbox.reply.catch(() => {});
       throw err;
     }
     return inbox.reply;

@@ -15,6 +15,7 @@ import {
 } from "nats";
 import type { Logger } from "../../logging/logger.js";
 import {
+  DuplicateMessageError,
   NoResponderError,
   REPLY_TO_HEADER,
   TimeoutError,
@@ -140,7 +141,8 @@ export class JetStreamLog implements EventLog {
       throw new TimeoutError(`verdict on ${subject}`, timeoutMs);
     })();
     try {
-      await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox } });
+      const published = await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox } });
+      if (published.duplicate) throw new DuplicateMessageError(subject, published.seq);
     } catch (err) {
       sub.unsubscribe();
       reply.catch(() => {});

@@ -1,0 +1,118 @@
+import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import { serverNameOf } from "../../protocol/ids/grammar.js";
+import type { TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { OutputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
+import { outputMessage } from "../output/output-messages.js";
+import type { OutboxPublisher } from "../output/outbox-publisher.js";
+import type { EventRecord } from "../storage/events.js";
+import type { RoomRecord } from "../storage/rooms.js";
+import type { UnitOfWork } from "../storage/unit-of-work.js";
+import type { LoadedEvent } from "../state/event-store.js";
+
+
+/** Writes the roomserver's outputs into the outbox, in the transaction of their change. */
+export class OutputWriter {
+  constructor(
+    private readonly outbox: OutboxPublisher,
+    private readonly serverName: string,
+  ) {}
+
+  async write(uow: UnitOfWork, roomId: string, change: string, output: OutputRoomEvent): Promise<void> {
+    const msg = outputMessage(roomId, change, output);
+    await this.outbox.add(uow, msg.subject, msg.msgId, msg.payload);
+  }
+
+  async newEvent(
+    uow: UnitOfWork,
+    room: RoomRecord,
+    loaded: LoadedEvent,
+    fields: {
+      adds: EventRecord[];
+      removes: EventRecord[];
+      latestEventIds: string[];
+      rewritesState: boolean;
+      historyVisibility: string;
+      transactionId: TransactionId | undefined;
+    },
+  ): Promise<void> {
+    const { record } = loaded;
+    await this.write(uow, room.roomId, `${record.eventId}|new`, {
+      payload: {
+        $case: "newRoomEvent",
+        value: {
+          eventId: record.eventId,
+          roomId: room.roomId,
+          roomVersion: room.roomVersion,
+          eventJson: Buffer.from(record.json),
+          addsStateEventIds: fields.adds.map((e) => e.eventId),
+          removesStateEventIds: fields.removes.map((e) => e.eventId),
+          addedStateEventsJson: fields.adds.filter((e) => e.nid !== record.nid).map((e) => Buffer.from(e.json)),
+          latestEventIds: fields.latestEventIds,
+          lastSentEventId: room.lastSentEventId,
+          rewritesState: fields.rewritesState,
+          transactionId: fields.transactionId,
+          historyVisibility: fields.historyVisibility,
+        },
+      },
+    });
+  }
+
+  async oldEvent(uow: UnitOfWork, room: RoomRecord, loaded: LoadedEvent): Promise<void> {
+    const { record } = loaded;
+    await this.write(uow, room.roomId, `${record.eventId}|old`, {
+      payload: {
+        $case: "oldRoomEvent",
+        value: { eventId: record.eventId, roomId: room.roomId, roomVersion: room.roomVersion, eventJson: Buffer.from(record.json) },
+      },
+    });
+  }
+
+  /** An invite of one of our users (also for invites held only as outliers). */
+  async inviteIfLocal(uow: UnitOfWork, room: RoomRecord, record: EventRecord, event: ProtocolEvent | LoadedEvent["event"]): Promise<void> {
+    if (record.status !== "accepted" || event.type !== "m.room.member" || event.content.membership !== "invite") return;
+    const target = event.stateKey!;
+    if (serverNameOf(target) !== this.serverName) return;
+    await this.write(uow, room.roomId, `${record.eventId}|invite`, {
+      payload: {
+        $case: "newInviteEvent",
+        value: {
+          eventId: record.eventId,
+          roomId: room.roomId,
+          roomVersion: room.roomVersion,
+          targetUserId: target,
+          eventJson: Buffer.from(record.json),
+        },
+      },
+    });
+  }
+
+  async retireInvite(uow: UnitOfWork, room: RoomRecord, invite: EventRecord, by: EventRecord, membership: string): Promise<void> {
+    await this.write(uow, room.roomId, `${invite.eventId}|retired`, {
+      payload: {
+        $case: "retireInviteEvent",
+        value: {
+          eventId: invite.eventId,
+          roomId: room.roomId,
+          targetUserId: invite.stateKey!,
+          membership,
+          retiredByEventId: by.eventId,
+        },
+      },
+    });
+  }
+
+  async redacted(uow: UnitOfWork, room: RoomRecord, target: EventRecord, redaction: EventRecord, redactedJson: string): Promise<void> {
+    await this.write(uow, room.roomId, `${target.eventId}|redacted`, {
+      payload: {
+        $case: "redactedEvent",
+        value: {
+          roomId: room.roomId,
+          redactedEventId: target.eventId,
+          redactionEventJson: Buffer.from(redaction.json),
+          redactedEventJson: Buffer.from(redactedJson),
+        },
+      },
+    });
+  }
+}
+

@@ -1,0 +1,205 @@
+import type { Queryable } from "../../internal/database/database.js";
+import type { Logger } from "../../internal/logging/logger.js";
+import { ProtocolError } from "../../protocol/errors.js";
+import { checkContentHash } from "../../protocol/events/hashes.js";
+import { parseEvent } from "../../protocol/events/parse.js";
+import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import { redactEventJson } from "../../protocol/events/redaction.js";
+import { roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
+import {
+  InputKind,
+  InputOutcome,
+  type InputRoomEvent,
+  type InputVerdict,
+} from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { KeyProvider } from "../api/keys.js";
+import type { EventRecord, EventStatus } from "../storage/events.js";
+import type { RoomRecord } from "../storage/rooms.js";
+import type { UnitOfWork } from "../storage/unit-of-work.js";
+import type { EventStore, LoadedEvent } from "../state/event-store.js";
+import type { RoomStore } from "../state/room-store.js";
+import type { SnapshotStore, StateNids } from "../state/snapshots.js";
+import type { StateCalculator } from "../state/state-calculator.js";
+import type { Authoriser } from "./authorise.js";
+import { InvalidInput } from "./invalid-input.js";
+import type { LatestEventsUpdater } from "./latest-events.js";
+import type { Redactions } from "./redactions.js";
+import { verifySignatures } from "./verify-signatures.js";
+import type { OutputWriter } from "./output-writer.js";
+
+export interface InputProcessorDeps {
+  rooms: RoomStore;
+  events: EventStore;
+  snapshots: SnapshotStore;
+  state: StateCalculator;
+  authoriser: Authoriser;
+  latest: LatestEventsUpdater;
+  redactions: Redactions;
+  outputs: OutputWriter;
+  keys: KeyProvider;
+  logger: Logger;
+}
+
+/**
+ * Decides and stores one input event, inside the caller's transaction: the S-S spec's
+ * checks on receipt of a PDU, then storage with the state before the event, then (for new
+ * events) the room's forward extremities, current state, memberships and outputs.
+ */
+export class InputProcessor {
+  constructor(private readonly d: InputProcessorDeps) {}
+
+  async process(uow: UnitOfWork, input: InputRoomEvent): Promise<InputVerdict> {
+    const version = versionOf(input.roomVersion);
+    let event = parseInput(input.eventJson, version);
+    const q = uow.q;
+
+    const known = (await this.d.events.byIds(q, [event.eventId])).get(event.eventId);
+    if (known) return verdictOf(known.record, true);
+
+    await verifySignatures(event, this.d.keys);
+    // A content hash that does not match means the content was altered: the spec says to
+    // keep the event in its redacted form.
+    if (!checkContentHash(event.json)) event = parseEvent(redactEventJson(event.json, version), version);
+
+    const room = await this.roomFor(uow, event, input);
+    if (room.roomVersion !== version.id) {
+      throw new InvalidInput(`room ${room.roomId} is version ${room.roomVersion}, not ${version.id}`);
+    }
+    const authEvents = await this.loadAll(q, event.authEventIds, "auth event");
+    const create = version.roomIdFromCreateEvent && event.type !== "m.room.create"
+      ? (await this.d.events.byIds(q, [`$${event.roomId.slice(1)}`])).get(`$${event.roomId.slice(1)}`)
+      : undefined;
+
+    if (input.kind === InputKind.INPUT_KIND_OUTLIER) {
+      const reason = this.d.authoriser.againstAuthEvents(event, authEvents, create);
+      const stored = await this.store(uow, room, event, authEvents, null, reason, true);
+      await this.d.outputs.inviteIfLocal(uow, room, stored, event);
+      return verdictOf(stored, false);
+    }
+
+    const prevs = await this.loadAll(q, event.prevEventIds, "prev event");
+    const stateBefore = await this.d.state.stateAfterAll(q, version, prevs);
+    if (stateBefore === null) throw new InvalidInput("a prev event has no known state (it is an outlier)");
+
+    let reason = this.d.authoriser.againstAuthEvents(event, authEvents, create);
+    reason ??= await this.d.authoriser.againstState(q, event, stateBefore);
+    let softFailed = false;
+    const isNew = input.kind !== InputKind.INPUT_KIND_OLD;
+    if (reason === null && isNew && room.currentSnapshotNid !== 0) {
+      const current = await this.d.snapshots.load(q, room.currentSnapshotNid);
+      softFailed = (await this.d.authoriser.againstState(q, event, current)) !== null;
+    }
+
+    const stored = await this.store(uow, room, event, authEvents, stateBefore, reason, false, softFailed, prevs);
+    if (stored.status !== "accepted") return verdictOf(stored, false);
+
+    const loaded: LoadedEvent = { record: stored, event };
+    if (isNew) await this.d.latest.update(uow, room, loaded, prevs, stateBefore, input.transactionId);
+    else await this.d.outputs.oldEvent(uow, room, loaded);
+    await this.d.redactions.onAccepted(uow, room, loaded, stateBefore);
+    return verdictOf(stored, false);
+  }
+
+  /** The room of the event; a create event (or an outlier of a room we join) founds it. */
+  private async roomFor(uow: UnitOfWork, event: ProtocolEvent, input: InputRoomEvent): Promise<RoomRecord> {
+    const existing = await this.d.rooms.get(uow.q, event.roomId);
+    if (existing) return existing;
+    const founds = event.type === "m.room.create" && event.stateKey === "";
+    if (!founds && input.kind !== InputKind.INPUT_KIND_OUTLIER) {
+      throw new InvalidInput(`room ${event.roomId} is unknown`);
+    }
+    return this.d.rooms.create(uow, event.roomId, event.roomVersion.id);
+  }
+
+  private async loadAll(q: Queryable, ids: readonly string[], what: string): Promise<LoadedEvent[]> {
+    const found = await this.d.events.byIds(q, ids);
+    const missing = ids.filter((id) => !found.has(id));
+    if (missing.length > 0) throw new InvalidInput(`missing ${what}${missing.length > 1 ? "s" : ""} ${missing.join(", ")}`);
+    return ids.map((id) => found.get(id)!);
+  }
+
+  private async store(
+    uow: UnitOfWork,
+    room: RoomRecord,
+    event: ProtocolEvent,
+    authEvents: readonly LoadedEvent[],
+    stateBefore: StateNids | null,
+    rejection: string | null,
+    outlier: boolean,
+    softFailed = false,
+    prevs: readonly LoadedEvent[] = [],
+  ): Promise<EventRecord> {
+    const status: EventStatus = rejection !== null ? "rejected" : softFailed ? "soft_failed" : "accepted";
+    const stateBeforeNid = stateBefore === null ? null : await this.snapshotNidOf(uow, room, stateBefore, prevs);
+    const stored = await this.d.events.insert(
+      uow,
+      {
+        roomNid: room.roomNid,
+        roomVersion: room.roomVersion,
+        eventId: event.eventId,
+        type: event.type,
+        stateKey: event.stateKey ?? null,
+        sender: event.sender,
+        depth: event.depth,
+        json: event.canonicalJson(),
+        authEventNids: authEvents.map((e) => e.record.nid),
+        prevEventIds: [...event.prevEventIds],
+        stateBeforeNid,
+        status,
+        reason: rejection ?? "",
+        outlier,
+        redactedBy: null,
+      },
+      event,
+    );
+    if (stored.stateKey !== null) this.d.snapshots.rememberKey(stored.nid, `${stored.type}\u0000${stored.stateKey}`);
+    if (rejection !== null) this.d.logger.info({ event_id: event.eventId, room: room.roomId, reason: rejection }, "event rejected");
+    return stored;
+  }
+
+  /**
+   * The snapshot of the state before the event. Most events extend a single event that
+   * changed no state, or the room's current state: their snapshots are reused as they are.
+   */
+  private async snapshotNidOf(
+    uow: UnitOfWork,
+    room: RoomRecord,
+    stateBefore: StateNids,
+    prevs: readonly LoadedEvent[],
+  ): Promise<number> {
+    if (prevs.length === 1) {
+      const prev = prevs[0]!;
+      const prevChangesNothing = prev.record.stateKey === null || prev.record.status === "rejected";
+      if (prevChangesNothing && prev.record.stateBeforeNid !== null) return prev.record.stateBeforeNid;
+      if (room.latestEventNids.length === 1 && room.latestEventNids[0] === prev.record.nid) return room.currentSnapshotNid;
+    }
+    return this.d.snapshots.save(uow, room.roomNid, stateBefore);
+  }
+}
+
+function versionOf(id: string): RoomVersion {
+  try {
+    return roomVersion(id);
+  } catch (err) {
+    throw new InvalidInput((err as Error).message);
+  }
+}
+
+function parseInput(json: Uint8Array, version: RoomVersion): ProtocolEvent {
+  try {
+    return parseEvent(json, version);
+  } catch (err) {
+    if (err instanceof ProtocolError) throw new InvalidInput(err.message);
+    throw err;
+  }
+}
+
+export function verdictOf(record: EventRecord, alreadyKnown: boolean): InputVerdict {
+  return {
+    eventId: record.eventId,
+    outcome: record.status === "rejected" ? InputOutcome.INPUT_OUTCOME_REJECTED : InputOutcome.INPUT_OUTCOME_ACCEPTED,
+    softFailed: record.status === "soft_failed",
+    reason: record.reason,
+    alreadyKnown,
+  };
+}

@@ -1,0 +1,145 @@
+import { createHash } from "node:crypto";
+import type { Queryable } from "../../internal/database/database.js";
+import type { UnitOfWork } from "../storage/unit-of-work.js";
+import { LruMap } from "./lru.js";
+
+/** Room state as numeric IDs: state key ("type\0state_key") to the nid of its event. */
+export type StateNids = ReadonlyMap<string, number>;
+
+/**
+ * The number of buckets state keys hash into. A state change rewrites one bucket's block,
+ * so storage grows with (changes x state size / BUCKETS), never with events x state size.
+ */
+export const BUCKETS = 64;
+
+/** FNV-1a: cheap, stable across processes and versions (a snapshot's hash depends on it). */
+export function bucketOf(key: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) {
+    h ^= key.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % BUCKETS;
+}
+
+const sha256 = (text: string) => createHash("sha256").update(text).digest();
+
+/**
+ * Stores and loads state snapshots as hash-addressed blocks (see the migration's comment).
+ * Saving the same state twice returns the same snapshot; saving a state that differs in
+ * one key writes one new block and one snapshot row.
+ */
+export class SnapshotStore {
+  private readonly snapshots = new LruMap<number, StateNids>(1024);
+  private readonly snapshotNidByHash = new LruMap<string, number>(16384);
+  private readonly blockNidByHash = new LruMap<string, number>(65536);
+  /** The state key of each state event nid: state events never change key. */
+  private readonly keyOfNid = new LruMap<number, string>(1_000_000);
+
+  /** Records an event's state key (safe before commit: nids are never reused). */
+  rememberKey(nid: number, key: string): void {
+    this.keyOfNid.set(nid, key);
+  }
+
+  async load(q: Queryable, snapshotNid: number): Promise<StateNids> {
+    if (snapshotNid === 0) return new Map();
+    const cached = this.snapshots.get(snapshotNid);
+    if (cached) return cached;
+    const [snapshot] = await q.query<{ block_nids: (number | string)[] }>(
+      "SELECT block_nids FROM roomserver_state_snapshots WHERE snapshot_nid = $1",
+      [snapshotNid],
+    );
+    if (!snapshot) throw new Error(`state snapshot ${snapshotNid} does not exist`);
+    const blocks = await q.query<{ event_nids: (number | string)[] }>(
+      "SELECT event_nids FROM roomserver_state_blocks WHERE block_nid = ANY($1::bigint[])",
+      [snapshot.block_nids],
+    );
+    const nids = blocks.flatMap((b) => b.event_nids.map(Number));
+    await this.loadKeys(q, nids);
+    const state = new Map<string, number>();
+    for (const nid of nids) state.set(this.keyOfNid.get(nid)!, nid);
+    this.snapshots.set(snapshotNid, state);
+    return state;
+  }
+
+  async save(uow: UnitOfWork, roomNid: number, state: StateNids): Promise<number> {
+    const buckets: number[][] = Array.from({ length: BUCKETS }, () => []);
+    for (const [key, nid] of state) {
+      buckets[bucketOf(key)]!.push(nid);
+      this.keyOfNid.set(nid, key);
+    }
+    const blocks: { hash: Buffer; nids: number[] }[] = [];
+    buckets.forEach((nids, bucket) => {
+      if (nids.length === 0) return;
+      nids.sort((a, b) => a - b);
+      blocks.push({ hash: sha256(`${bucket}:${nids.join(",")}`), nids });
+    });
+    const snapshotHash = sha256(`${roomNid}|${blocks.map((b) => b.hash.toString("hex")).join("|")}`);
+    const snapshotKey = snapshotHash.toString("hex");
+    const known = this.snapshotNidByHash.get(snapshotKey);
+    if (known !== undefined) return known;
+
+    const blockNids = await this.saveBlocks(uow, blocks);
+    const [existing] = await uow.q.query<{ snapshot_nid: number }>(
+      "SELECT snapshot_nid FROM roomserver_state_snapshots WHERE hash = $1",
+      [snapshotHash],
+    );
+    const snapshotNid =
+      existing?.snapshot_nid ??
+      (
+        await uow.q.query<{ snapshot_nid: number }>(
+          "INSERT INTO roomserver_state_snapshots (hash, room_nid, block_nids) VALUES ($1, $2, $3::bigint[]) RETURNING snapshot_nid",
+          [snapshotHash, roomNid, blockNids],
+        )
+      )[0]!.snapshot_nid;
+    const frozen = new Map(state);
+    uow.afterCommit(() => {
+      this.snapshotNidByHash.set(snapshotKey, snapshotNid);
+      this.snapshots.set(snapshotNid, frozen);
+    });
+    return snapshotNid;
+  }
+
+  private async saveBlocks(uow: UnitOfWork, blocks: { hash: Buffer; nids: number[] }[]): Promise<number[]> {
+    const nidOf = new Map<string, number>();
+    const unknown = blocks.filter((b) => {
+      const nid = this.blockNidByHash.get(b.hash.toString("hex"));
+      if (nid !== undefined) nidOf.set(b.hash.toString("hex"), nid);
+      return nid === undefined;
+    });
+    if (unknown.length > 0) {
+      const found = await uow.q.query<{ hash: Uint8Array; block_nid: number }>(
+        "SELECT hash, block_nid FROM roomserver_state_blocks WHERE hash = ANY($1::bytea[])",
+        [unknown.map((b) => b.hash)],
+      );
+      for (const row of found) nidOf.set(Buffer.from(row.hash).toString("hex"), row.block_nid);
+      const missing = unknown.filter((b) => !nidOf.has(b.hash.toString("hex")));
+      if (missing.length > 0) {
+        const values: unknown[] = [];
+        const tuples = missing.map((b, i) => {
+          values.push(b.hash, b.nids);
+          return `($${2 * i + 1}, $${2 * i + 2}::bigint[])`;
+        });
+        const inserted = await uow.q.query<{ hash: Uint8Array; block_nid: number }>(
+          `INSERT INTO roomserver_state_blocks (hash, event_nids) VALUES ${tuples.join(", ")} RETURNING hash, block_nid`,
+          values,
+        );
+        for (const row of inserted) nidOf.set(Buffer.from(row.hash).toString("hex"), row.block_nid);
+      }
+      uow.afterCommit(() => {
+        for (const b of unknown) this.blockNidByHash.set(b.hash.toString("hex"), nidOf.get(b.hash.toString("hex"))!);
+      });
+    }
+    return blocks.map((b) => nidOf.get(b.hash.toString("hex"))!);
+  }
+
+  private async loadKeys(q: Queryable, nids: readonly number[]): Promise<void> {
+    const missing = nids.filter((nid) => this.keyOfNid.get(nid) === undefined);
+    if (missing.length === 0) return;
+    const rows = await q.query<{ event_nid: number; type: string; state_key: string }>(
+      "SELECT event_nid, type, state_key FROM roomserver_events WHERE event_nid = ANY($1::bigint[])",
+      [missing],
+    );
+    for (const r of rows) this.keyOfNid.set(r.event_nid, `${r.type}\u0000${r.state_key}`);
+  }
+}

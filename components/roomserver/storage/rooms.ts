@@ -1,0 +1,74 @@
+import type { Queryable } from "../../internal/database/database.js";
+
+export interface RoomRecord {
+  roomNid: number;
+  roomId: string;
+  roomVersion: string;
+  latestEventNids: number[];
+  currentSnapshotNid: number;
+  lastSentEventId: string;
+  published: boolean;
+}
+
+interface Row {
+  room_nid: number;
+  room_id: string;
+  room_version: string;
+  latest_event_nids: (number | string)[];
+  current_snapshot_nid: number;
+  last_sent_event_id: string;
+  published: boolean;
+}
+
+const fromRow = (r: Row): RoomRecord => ({
+  roomNid: r.room_nid,
+  roomId: r.room_id,
+  roomVersion: r.room_version,
+  latestEventNids: r.latest_event_nids.map(Number),
+  currentSnapshotNid: r.current_snapshot_nid,
+  lastSentEventId: r.last_sent_event_id,
+  published: r.published,
+});
+
+const COLUMNS = "room_nid, room_id, room_version, latest_event_nids, current_snapshot_nid, last_sent_event_id, published";
+
+export async function selectRoom(q: Queryable, roomId: string): Promise<RoomRecord | null> {
+  const [row] = await q.query<Row>(`SELECT ${COLUMNS} FROM roomserver_rooms WHERE room_id = $1`, [roomId]);
+  return row ? fromRow(row) : null;
+}
+
+export async function selectRoomByNid(q: Queryable, roomNid: number): Promise<RoomRecord | null> {
+  const [row] = await q.query<Row>(`SELECT ${COLUMNS} FROM roomserver_rooms WHERE room_nid = $1`, [roomNid]);
+  return row ? fromRow(row) : null;
+}
+
+export async function insertRoom(q: Queryable, roomId: string, roomVersion: string): Promise<RoomRecord> {
+  const [row] = await q.query<Row>(
+    `INSERT INTO roomserver_rooms (room_id, room_version) VALUES ($1, $2) RETURNING ${COLUMNS}`,
+    [roomId, roomVersion],
+  );
+  return fromRow(row!);
+}
+
+export async function updateRoomLatest(
+  q: Queryable,
+  roomNid: number,
+  latestEventNids: readonly number[],
+  currentSnapshotNid: number,
+  lastSentEventId: string,
+): Promise<void> {
+  await q.execute(
+    `UPDATE roomserver_rooms SET latest_event_nids = $2::bigint[], current_snapshot_nid = $3, last_sent_event_id = $4
+     WHERE room_nid = $1`,
+    [roomNid, latestEventNids, currentSnapshotNid, lastSentEventId],
+  );
+}
+
+export async function updateRoomPublished(q: Queryable, roomId: string, published: boolean): Promise<number> {
+  return q.execute("UPDATE roomserver_rooms SET published = $2 WHERE room_id = $1", [roomId, published]);
+}
+
+export async function selectPublishedRoomIds(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ room_id: string }>("SELECT room_id FROM roomserver_rooms WHERE published ORDER BY room_nid");
+  return rows.map((r) => r.room_id);
+}

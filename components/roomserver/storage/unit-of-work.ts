@@ -1,0 +1,27 @@
+import type { Database, Queryable } from "../../internal/database/database.js";
+
+/**
+ * A transaction plus what to do once it has committed. Caches of database rows (numeric
+ * IDs, snapshots) are filled only through afterCommit, so a rolled-back transaction never
+ * leaves an ID in memory that the database does not hold.
+ */
+export interface UnitOfWork {
+  readonly q: Queryable;
+  afterCommit(fn: () => void): void;
+  /** Runs once the transaction is over, committed or not. */
+  finally(fn: () => void): void;
+}
+
+export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
+  const committed: Array<() => void> = [];
+  const ended: Array<() => void> = [];
+  try {
+    const result = await db.transaction((q) =>
+      work({ q, afterCommit: (fn) => committed.push(fn), finally: (fn) => ended.push(fn) }),
+    );
+    for (const hook of committed) hook();
+    return result;
+  } finally {
+    for (const hook of ended) hook();
+  }
+}

@@ -1,0 +1,81 @@
+import type { ComponentDeps } from "../../components/internal/component.js";
+import { validateConfig } from "../../components/internal/config/load.js";
+import type { Database } from "../../components/internal/database/database.js";
+import type { Consumer, EventLog } from "../../components/internal/eventlog/eventlog.js";
+import { STREAMS } from "../../components/internal/eventlog/streams.js";
+import { subjectToken } from "../../components/internal/eventlog/subjects.js";
+import { silentLogger } from "../../components/internal/logging/logger.js";
+import type { SigningKey } from "../../components/protocol/crypto/keys.js";
+import type { ProtocolEvent } from "../../components/protocol/events/protocolevent.js";
+import {
+  InputKind,
+  InputRoomEvent,
+  InputVerdict,
+} from "../../proto/gen/dendrite/roomserver/v1/input.js";
+import { OutputRoomEvent } from "../../proto/gen/dendrite/roomserver/v1/output.js";
+
+export const TEST_SERVER = "test.local";
+
+export function testDeps(db: Database, log: EventLog, signingKey: SigningKey): ComponentDeps {
+  return {
+    config: validateConfig({ server_name: TEST_SERVER }),
+    logger: silentLogger(),
+    db,
+    log,
+    signingKey,
+  };
+}
+
+/** Puts an event on the input log as a writer does and waits for the roomserver's verdict. */
+export async function inputEvent(
+  log: EventLog,
+  event: ProtocolEvent,
+  kind: InputKind = InputKind.INPUT_KIND_NEW,
+  options: { timeoutMs?: number; msgId?: string } = {},
+): Promise<InputVerdict> {
+  const input: InputRoomEvent = {
+    kind,
+    eventJson: Buffer.from(event.canonicalJson()),
+    roomVersion: event.roomVersion.id,
+    origin: TEST_SERVER,
+    transactionId: undefined,
+  };
+  const answer = await log.publishAndWait(
+    `${STREAMS.inputRoomEvent}.${subjectToken(event.roomId)}`,
+    InputRoomEvent.encode(input).finish(),
+    options.timeoutMs ?? 10_000,
+    { msgId: options.msgId ?? `${event.eventId}|${kind}` },
+  );
+  return InputVerdict.decode(answer);
+}
+
+/** Collects every OutputRoomEvent, decoded, in the order of the stream. */
+export class OutputCollector {
+  readonly outputs: OutputRoomEvent[] = [];
+  private consumer: Consumer | null = null;
+
+  async start(log: EventLog, durable = "test-output-collector"): Promise<void> {
+    this.consumer = await log.consume({
+      stream: STREAMS.outputRoomEvent,
+      durable,
+      maxConcurrentSubjects: 1,
+      handler: async (m) => void this.outputs.push(OutputRoomEvent.decode(m.data)),
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  newEvents() {
+    return this.outputs.flatMap((o) => (o.payload?.$case === "newRoomEvent" ? [o.payload.value] : []));
+  }
+
+  async waitFor(predicate: (outputs: OutputRoomEvent[]) => boolean, ms = 5000): Promise<void> {
+    const end = Date.now() + ms;
+    while (!predicate(this.outputs)) {
+      if (Date.now() > end) throw new Error(`outputs did not arrive in time; have ${this.outputs.length}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+}

@@ -1,0 +1,160 @@
+import { expect } from "chai";
+import type { Database } from "../../../components/internal/database/database.js";
+import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
+import { migrate } from "../../../components/internal/database/migrations.js";
+import { generateSigningKey, type SigningKey } from "../../../components/protocol/crypto/keys.js";
+import { createRoomserverCore } from "../../../components/roomserver/roomserver.js";
+import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
+import { InputKind, InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { recordVariant } from "../../helpers/backends.js";
+import { OutputCollector, TEST_SERVER, inputEvent, testDeps } from "../../helpers/roomserver-harness.js";
+import { TestRoom } from "../../helpers/test-room.js";
+import { SETUPS } from "./backends.js";
+
+for (const setup of SETUPS) {
+  describe(`roomserver input [${setup.name}]`, function () {
+    this.timeout(60_000);
+    let db: Database;
+    let log: EventLog;
+    let close: () => Promise<void>;
+    let key: SigningKey;
+    let stopInput: () => Promise<void>;
+    let outputs: OutputCollector;
+
+    before(async () => {
+      recordVariant(`roomserver-input:${setup.name}`);
+      ({ db, log, close } = await setup.open());
+      key = generateSigningKey();
+      await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
+      const { input } = createRoomserverCore(testDeps(db, log, key));
+      await input.start();
+      stopInput = () => input.stop();
+      outputs = new OutputCollector();
+      await outputs.start(log);
+    });
+    after(async () => {
+      await outputs.stop();
+      await stopInput();
+      await close();
+    });
+
+    const newRoom = (version = "11") => new TestRoom(TEST_SERVER, key, version);
+
+    it("accepts a room's first events and announces each with its state changes", async () => {
+      const room = newRoom();
+      const alice = room.user("alice");
+      const events = [...room.standardStart(alice), room.message(alice, "hello")];
+      for (const event of events) {
+        const verdict = await inputEvent(log, event);
+        expect(verdict, event.type).to.include({ eventId: event.eventId, outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED, softFailed: false });
+      }
+      await outputs.waitFor(() => outputs.newEvents().filter((e) => e.roomId === room.roomId).length === events.length);
+      const announced = outputs.newEvents().filter((e) => e.roomId === room.roomId);
+      expect(announced.map((e) => e.eventId)).to.deep.equal(events.map((e) => e.eventId));
+      expect(announced[0]!.lastSentEventId).to.equal("");
+      announced.slice(1).forEach((e, i) => expect(e.lastSentEventId).to.equal(events[i]!.eventId));
+      expect(announced[2]!.addsStateEventIds).to.deep.equal([events[2]!.eventId]);
+      expect(announced[5]!.addsStateEventIds).to.deep.equal([]);
+      expect(announced[5]!.latestEventIds).to.deep.equal([events[5]!.eventId]);
+      expect(announced[5]!.historyVisibility).to.equal("shared");
+    });
+
+    it("rejects an event that fails the auth rules, stores it as rejected and announces nothing", async () => {
+      const room = newRoom();
+      const alice = room.user("alice");
+      for (const event of room.standardStart(alice)) await inputEvent(log, event);
+      const stranger = room.message(room.user("mallory"), "not a member", { detached: true });
+      const verdict = await inputEvent(log, stranger);
+      expect(verdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_REJECTED);
+      expect(verdict.reason).to.match(/join|member/i);
+      const [row] = await db.query<{ status: string }>("SELECT status FROM roomserver_events WHERE event_id = $1", [stranger.eventId]);
+      expect(row!.status).to.equal("rejected");
+      await new Promise((r) => setTimeout(r, 100));
+      expect(outputs.newEvents().map((e) => e.eventId)).to.not.include(stranger.eventId);
+    });
+
+    it("soft-fails an event allowed by the state before it but not by the current state", async () => {
+      const room = newRoom();
+      const alice = room.user("alice");
+      const bob = room.user("bob");
+      for (const event of room.standardStart(alice)) await inputEvent(log, event);
+      const bobJoin = room.join(bob);
+      await inputEvent(log, bobJoin);
+      const stateWithBob = new Map(room.state);
+      const ban = room.member(alice, bob, "ban");
+      expect((await inputEvent(log, ban)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+      // Bob's message cites the state before his ban: fine there, not now.
+      const late = room.message(bob, "sneaky", { prevs: [bobJoin], state: stateWithBob, detached: true });
+      const verdict = await inputEvent(log, late);
+      expect(verdict).to.include({ outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED, softFailed: true });
+      const [row] = await db.query<{ status: string }>("SELECT status FROM roomserver_events WHERE event_id = $1", [late.eventId]);
+      expect(row!.status).to.equal("soft_failed");
+      const [roomRow] = await db.query<{ n: number }>(
+        "SELECT cardinality(latest_event_nids)::int8 AS n FROM roomserver_rooms WHERE room_id = $1",
+        [room.roomId],
+      );
+      expect(roomRow!.n).to.equal(1, "a soft-failed event does not become a forward extremity");
+    });
+
+    it("refuses as invalid an event it cannot verify or place, and stores nothing", async () => {
+      const room = newRoom();
+      const alice = room.user("alice");
+      for (const event of room.standardStart(alice)) await inputEvent(log, event);
+      const otherKey = generateSigningKey();
+      const forged = new TestRoom(TEST_SERVER, otherKey, "11");
+      forged.roomId = room.roomId;
+      forged.state = new Map(room.state);
+      forged.latest = room.latest;
+      const badSignature = forged.message(alice, "forged");
+      const unknownRoom = newRoom().create(alice);
+      const orphan = newRoom();
+      orphan.roomId = room.roomId;
+      orphan.state = new Map(room.state);
+      const ghostParent = room.message(alice, "never input", { detached: true });
+      const missingPrev = orphan.message(alice, "child of the unknown", { prevs: [ghostParent] });
+      for (const [what, event] of [["bad signature", badSignature], ["missing prev", missingPrev]] as const) {
+        const verdict = await inputEvent(log, event);
+        expect(verdict.outcome, what).to.equal(InputOutcome.INPUT_OUTCOME_INVALID);
+        expect(verdict.reason, what).to.not.equal("");
+        expect(await db.query("SELECT 1 FROM roomserver_events WHERE event_id = $1", [event.eventId]), what).to.deep.equal([]);
+      }
+      const notCreate = newRoom();
+      notCreate.create(alice);
+      const strayMessage = notCreate.message(alice, "room never created here");
+      expect((await inputEvent(log, strayMessage)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_INVALID);
+      expect(unknownRoom.type).to.equal("m.room.create");
+    });
+
+    it("applies an input once: the same event again is already known and announced once", async () => {
+      const room = newRoom();
+      const alice = room.user("alice");
+      const events = room.standardStart(alice);
+      for (const event of events) await inputEvent(log, event);
+      // A second writer (say, federation receiving it again) inputs the same event.
+      const again = await inputEvent(log, events[4]!, InputKind.INPUT_KIND_NEW, { msgId: "second delivery" });
+      expect(again).to.include({ alreadyKnown: true, outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED });
+      await new Promise((r) => setTimeout(r, 100));
+      const announced = outputs.newEvents().filter((e) => e.eventId === events[4]!.eventId);
+      expect(announced).to.have.length(1);
+    });
+
+    it("stores state snapshots deduplicated: messages add no state rows, a state change one block", async () => {
+      const room = newRoom();
+      const alice = room.user("alice");
+      for (const event of room.standardStart(alice)) await inputEvent(log, event);
+      const count = async () => {
+        const [s] = await db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_state_snapshots s JOIN roomserver_rooms r ON r.room_nid = s.room_nid WHERE r.room_id = $1", [room.roomId]);
+        const [b] = await db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_state_blocks");
+        return { snapshots: s!.n, blocks: b!.n };
+      };
+      const before = await count();
+      for (let i = 0; i < 20; i++) await inputEvent(log, room.message(alice, `m${i}`));
+      expect(await count()).to.deep.equal(before, "messages reuse the current snapshot");
+      await inputEvent(log, room.stateEvent(alice, "m.room.topic", { topic: "one" }));
+      await inputEvent(log, room.message(alice, "after topic"));
+      const after = await count();
+      expect(after.snapshots).to.equal(before.snapshots + 1);
+      expect(after.blocks).to.equal(before.blocks + 1, "one changed key writes one block");
+    });
+  });
+}
