@@ -1,64 +1,24 @@
 import type { Component, ComponentDeps } from "../internal/component.js";
 import { migrate } from "../internal/database/migrations.js";
-import type { KeyProvider } from "./api/keys.js";
-import { InputConsumer } from "./consumers/input-consumer.js";
-import { Authoriser } from "./input/authorise.js";
-import { LatestEventsUpdater } from "./input/latest-events.js";
-import { OutputWriter } from "./input/output-writer.js";
-import { InputProcessor } from "./input/processor.js";
-import { Redactions } from "./input/redactions.js";
-import { OutboxPublisher } from "./output/outbox-publisher.js";
-import { EventStore } from "./state/event-store.js";
-import { LocalKeyProvider } from "./state/local-keys.js";
-import { RoomStore } from "./state/room-store.js";
-import { SnapshotStore } from "./state/snapshots.js";
-import { StateCalculator } from "./state/state-calculator.js";
+import { bindApi } from "./api/bind.js";
+import type { RoomserverApi } from "./api/roomserver-api.js";
+import { createRoomserverCore } from "./core.js";
+import { roomserverGrpcServices } from "./grpc/server.js";
+import { RoomserverPerformer } from "./perform/performer.js";
+import { RoomserverQueries } from "./query/queries.js";
 import { ROOMSERVER_MIGRATIONS } from "./storage/migrations.js";
 import { inTransaction } from "./storage/unit-of-work.js";
 
-/** The roomserver's parts, shared by its input pipeline, queries and perform services. */
-export interface RoomserverCore {
-  readonly deps: ComponentDeps;
-  readonly rooms: RoomStore;
-  readonly events: EventStore;
-  readonly snapshots: SnapshotStore;
-  readonly state: StateCalculator;
-  readonly outbox: OutboxPublisher;
-  readonly outputs: OutputWriter;
-}
-
-export function createRoomserverCore(deps: ComponentDeps, keys?: KeyProvider) {
-  const serverName = deps.config.server_name;
-  const authOptions = {};
-  const rooms = new RoomStore();
-  const events = new EventStore();
-  const snapshots = new SnapshotStore();
-  const state = new StateCalculator(events, snapshots, authOptions);
-  const outbox = new OutboxPublisher(deps.db, deps.log, deps.logger.child({ part: "outbox" }));
-  const outputs = new OutputWriter(outbox, serverName);
-  const redactions = new Redactions(events, state, outputs);
-  const processor = new InputProcessor({
-    rooms,
-    events,
-    snapshots,
-    state,
-    authoriser: new Authoriser(state, authOptions),
-    latest: new LatestEventsUpdater(rooms, events, snapshots, state, outputs, serverName),
-    redactions,
-    outputs,
-    keys: keys ?? new LocalKeyProvider(serverName, deps.signingKey),
-    logger: deps.logger,
-  });
-  const input = new InputConsumer(deps.db, deps.log, processor, outbox, deps.logger.child({ part: "input" }));
-  const core: RoomserverCore = { deps, rooms, events, snapshots, state, outbox, outputs };
-  return { core, input, redactions };
-}
-
-/** The roomserver component: its storage, input consumer, and (later) its gRPC services. */
-export function createRoomserver(deps: ComponentDeps): Component {
-  const { input, redactions } = createRoomserverCore(deps);
+/** The roomserver component: its storage, input consumer, queries and perform services. */
+export function createRoomserver(deps: ComponentDeps): Component & { api: RoomserverApi } {
+  const { core, input, redactions } = createRoomserverCore(deps);
+  const queries = new RoomserverQueries(core);
+  const performer = new RoomserverPerformer(core, queries);
+  const api: RoomserverApi = bindApi(queries, performer);
   return {
     name: "roomserver",
+    api,
+    grpcServices: roomserverGrpcServices(api),
     async start() {
       await migrate(deps.db, "roomserver", ROOMSERVER_MIGRATIONS);
       await inTransaction(deps.db, (uow) => redactions.load(uow));

@@ -3,15 +3,11 @@ import { validateConfig } from "../../components/internal/config/load.js";
 import type { Database } from "../../components/internal/database/database.js";
 import type { Consumer, EventLog } from "../../components/internal/eventlog/eventlog.js";
 import { STREAMS } from "../../components/internal/eventlog/streams.js";
-import { subjectToken } from "../../components/internal/eventlog/subjects.js";
 import { silentLogger } from "../../components/internal/logging/logger.js";
 import type { SigningKey } from "../../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../../components/protocol/events/protocolevent.js";
-import {
-  InputKind,
-  InputRoomEvent,
-  InputVerdict,
-} from "../../proto/gen/dendrite/roomserver/v1/input.js";
+import { submitEvent } from "../../components/roomserver/api/input.js";
+import { InputKind, type InputVerdict } from "../../proto/gen/dendrite/roomserver/v1/input.js";
 import { OutputRoomEvent } from "../../proto/gen/dendrite/roomserver/v1/output.js";
 
 export const TEST_SERVER = "test.local";
@@ -27,26 +23,13 @@ export function testDeps(db: Database, log: EventLog, signingKey: SigningKey): C
 }
 
 /** Puts an event on the input log as a writer does and waits for the roomserver's verdict. */
-export async function inputEvent(
+export function inputEvent(
   log: EventLog,
   event: ProtocolEvent,
   kind: InputKind = InputKind.INPUT_KIND_NEW,
   options: { timeoutMs?: number; msgId?: string } = {},
 ): Promise<InputVerdict> {
-  const input: InputRoomEvent = {
-    kind,
-    eventJson: Buffer.from(event.canonicalJson()),
-    roomVersion: event.roomVersion.id,
-    origin: TEST_SERVER,
-    transactionId: undefined,
-  };
-  const answer = await log.publishAndWait(
-    `${STREAMS.inputRoomEvent}.${subjectToken(event.roomId)}`,
-    InputRoomEvent.encode(input).finish(),
-    options.timeoutMs ?? 10_000,
-    { msgId: options.msgId ?? `${event.eventId}|${kind}` },
-  );
-  return InputVerdict.decode(answer);
+  return submitEvent(log, event, { kind, origin: TEST_SERVER, timeoutMs: options.timeoutMs ?? 10_000, msgId: options.msgId });
 }
 
 /** Collects every OutputRoomEvent, decoded, in the order of the stream. */

@@ -3,7 +3,7 @@ import type { Database } from "../../../components/internal/database/database.js
 import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
 import { migrate } from "../../../components/internal/database/migrations.js";
 import { generateSigningKey, type SigningKey } from "../../../components/protocol/crypto/keys.js";
-import { createRoomserverCore } from "../../../components/roomserver/roomserver.js";
+import { createRoomserverCore } from "../../../components/roomserver/core.js";
 import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { InputKind, InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { recordVariant } from "../../helpers/backends.js";
