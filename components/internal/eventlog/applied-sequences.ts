@@ -31,3 +31,20 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
   );
   return changed === 1;
 }
+
+/**
+ * The batch form of claimSequence, for messages of one subject in sequence order: returns
+ * those not yet applied and records the highest, in the caller's transaction.
+ */
+export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
+  if (msgs.length === 0) return [];
+  const subject = msgs[0]!.subject;
+  const [row] = await tx.query<{ seq: number }>(
+    "SELECT seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = $2 FOR UPDATE",
+    [consumer, subject],
+  );
+  const applied = row?.seq ?? 0;
+  const fresh = msgs.filter((m) => m.seq > applied);
+  if (fresh.length > 0) await claimSequence(tx, consumer, fresh[fresh.length - 1]!);
+  return fresh;
+}

@@ -1,5 +1,5 @@
 import type { Logger } from "../logging/logger.js";
-import type { LogMessage, MessageHandler } from "./eventlog.js";
+import type { BatchHandler, LogMessage } from "./eventlog.js";
 
 /** A delivered message and how to acknowledge it to the log it came from. */
 export interface Delivery {
@@ -12,8 +12,10 @@ const RETRY_DELAYS_MS = [50, 100, 250, 500, 1000, 2000, 5000];
 /**
  * Runs a consumer's handler with the ordering both log implementations promise: one
  * subject's messages one after another in sequence order, different subjects in parallel
- * up to a limit. A failing handler is retried in place, so a later message of the same
- * subject never overtakes it. Acks only after the handler resolved.
+ * up to a limit. Messages of a subject that queued up meanwhile are handed over together
+ * (up to maxBatch), so a consumer can apply them in one transaction. A failing handler is
+ * retried in place, so a later message of the same subject never overtakes it. Acks only
+ * after the handler resolved.
  */
 export class SubjectDispatcher {
   private readonly queues = new Map<string, Delivery[]>();
@@ -25,9 +27,11 @@ export class SubjectDispatcher {
   private readonly roomWaiters: Array<() => void> = [];
 
   constructor(
-    private readonly handler: MessageHandler,
+    private readonly handler: BatchHandler,
     private readonly logger: Logger,
     private readonly maxConcurrentSubjects: number,
+    /** The most messages of one subject handed to the handler at once. */
+    private readonly maxBatch = 1,
     /** How many delivered but unfinished messages to hold before the reader should pause. */
     private readonly maxBuffered = 1024,
   ) {}
@@ -71,10 +75,10 @@ export class SubjectDispatcher {
   private async drainSubject(subject: string): Promise<void> {
     const queue = this.queues.get(subject)!;
     while (queue.length > 0 && !this.stopped) {
-      const delivery = queue[0]!;
-      if (!(await this.handleWithRetry(delivery))) break;
-      queue.shift();
-      this.buffered--;
+      const batch = queue.slice(0, this.maxBatch);
+      if (!(await this.handleWithRetry(batch))) break;
+      queue.splice(0, batch.length);
+      this.buffered -= batch.length;
       this.roomWaiters.splice(0).forEach((wake) => wake());
     }
     if (queue.length === 0) this.queues.delete(subject);
@@ -84,17 +88,18 @@ export class SubjectDispatcher {
     this.schedule();
   }
 
-  /** Returns false when the consumer stopped before the message could be handled. */
-  private async handleWithRetry(delivery: Delivery): Promise<boolean> {
+  /** Returns false when the consumer stopped before the messages could be handled. */
+  private async handleWithRetry(batch: Delivery[]): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
-        await this.handler(delivery.msg);
-        await delivery.ack();
+        await this.handler(batch.map((d) => d.msg));
+        await Promise.all(batch.map((d) => d.ack()));
         return true;
       } catch (err) {
         const delay = RETRY_DELAYS_MS[Math.min(attempt, RETRY_DELAYS_MS.length - 1)]!;
+        const first = batch[0]!.msg;
         this.logger.error(
-          { err, stream: delivery.msg.stream, subject: delivery.msg.subject, seq: delivery.msg.seq, retry_in_ms: delay },
+          { err, stream: first.stream, subject: first.subject, seq: first.seq, batch: batch.length, retry_in_ms: delay },
           "event log handler failed; retrying",
         );
         if (this.stopped) return false;

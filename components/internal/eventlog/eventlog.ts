@@ -29,6 +29,8 @@ export interface LogMessage {
 }
 
 export type MessageHandler = (msg: LogMessage) => Promise<void>;
+/** Several messages of one subject, in sequence order. */
+export type BatchHandler = (msgs: readonly LogMessage[]) => Promise<void>;
 
 export interface ConsumerOptions {
   stream: string;
@@ -40,9 +42,15 @@ export interface ConsumerOptions {
    * Called for each message; the message is acknowledged when it resolves. Messages of one
    * subject are handled one after another, in sequence order; different subjects in
    * parallel. A handler that throws is retried (the subject waits) until it succeeds or
-   * the consumer stops.
+   * the consumer stops. Give either this or batchHandler.
    */
-  handler: MessageHandler;
+  handler?: MessageHandler;
+  /**
+   * Like handler, but receives the messages of one subject that are waiting (up to
+   * maxBatch) together; all are acknowledged when it resolves.
+   */
+  batchHandler?: BatchHandler;
+  maxBatch?: number;
   /** How many subjects are handled at once (default 64); 1 gives one total order. */
   maxConcurrentSubjects?: number;
 }
@@ -105,3 +113,11 @@ export class DuplicateMessageError extends Error {
 
 /** Header naming the subject that waits for a consumer's verdict. */
 export const REPLY_TO_HEADER = "Dendrite-Reply-To";
+
+/** The dispatcher's handler for either form of ConsumerOptions. */
+export function batchHandlerOf(options: ConsumerOptions): { handler: BatchHandler; maxBatch: number } {
+  if (options.batchHandler) return { handler: options.batchHandler, maxBatch: options.maxBatch ?? 100 };
+  const single = options.handler;
+  if (!single) throw new Error(`consumer ${options.durable} has neither handler nor batchHandler`);
+  return { handler: async (msgs) => { for (const m of msgs) await single(m); }, maxBatch: 1 };
+}

@@ -1,5 +1,5 @@
 import type { Database } from "../../internal/database/database.js";
-import { claimSequence } from "../../internal/eventlog/applied-sequences.js";
+import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { Logger } from "../../internal/logging/logger.js";
@@ -11,15 +11,18 @@ import {
 import { InvalidInput } from "../input/invalid-input.js";
 import type { InputProcessor } from "../input/processor.js";
 import type { OutboxPublisher } from "../output/outbox-publisher.js";
-import { inTransaction } from "../storage/unit-of-work.js";
+import { inTransaction, type UnitOfWork } from "../storage/unit-of-work.js";
 
 export const INPUT_CONSUMER = "roomserver-input";
 
+/** Inputs of one room applied in one transaction at most. */
+const MAX_BATCH = 200;
+
 /**
- * Consumes InputRoomEvent: one room's inputs one after another, rooms in parallel. Each
- * input is applied in one transaction that also claims its log sequence, so a redelivery
- * after a crash changes nothing; outputs are published after the commit, then the writer
- * waiting for it gets the verdict.
+ * Consumes InputRoomEvent: one room's inputs one after another, rooms in parallel. Inputs
+ * are applied in a transaction that also claims their log sequences, so a redelivery after
+ * a crash changes nothing; outputs are published after the commit, then the writers
+ * waiting get their verdicts.
  */
 export class InputConsumer {
   private consumer: Consumer | null = null;
@@ -34,55 +37,70 @@ export class InputConsumer {
   ) {}
 
   async start(): Promise<void> {
-    await this.outbox.flush(); // what a crash left between commit and publish
+    await this.outbox.recover(); // what a crash left between commit and publish
     this.consumer = await this.log.consume({
       stream: STREAMS.inputRoomEvent,
       durable: this.durable,
-      handler: (msg) => this.handle(msg),
+      batchHandler: (msgs) => this.handle(msgs),
+      maxBatch: MAX_BATCH,
     });
   }
 
   async stop(): Promise<void> {
     await this.consumer?.stop();
     this.consumer = null;
+    await this.outbox.close();
   }
 
-  private async handle(msg: LogMessage): Promise<void> {
-    let input: InputRoomEvent;
-    try {
-      input = InputRoomEvent.decode(msg.data);
-    } catch (err) {
-      await this.answer(msg, invalid("", `input is not a valid InputRoomEvent: ${(err as Error).message}`));
-      return;
-    }
-    let verdict: InputVerdict;
-    try {
-      verdict = await inTransaction(this.db, async (uow) => {
-        if (!(await claimSequence(uow.q, this.durable, msg))) return null;
-        return this.processor.process(uow, input);
-      }).then((v) => v ?? this.alreadyApplied(input));
-    } catch (err) {
-      if (!(err instanceof InvalidInput)) throw err; // the log retries the input
-      this.logger.info({ reason: err.message, seq: msg.seq }, "invalid input event");
-      verdict = invalid("", err.message);
-    }
-    await this.outbox.flush();
-    await this.answer(msg, verdict);
-  }
-
-  /** A redelivered input: its verdict is whatever is stored for it now. */
-  private async alreadyApplied(input: InputRoomEvent): Promise<InputVerdict> {
-    return inTransaction(this.db, (uow) => this.processor.process(uow, input)).catch((err: unknown) => {
-      if (err instanceof InvalidInput) return invalid("", err.message);
-      throw err;
+  /**
+   * Applies the waiting inputs of one room in one transaction (one commit, one disk sync
+   * for all of them), then publishes their outputs and answers each writer.
+   */
+  private async handle(msgs: readonly LogMessage[]): Promise<void> {
+    const verdicts = await inTransaction(this.db, async (uow) => {
+      const fresh = new Set(await claimSequences(uow.q, this.durable, msgs));
+      const out: InputVerdict[] = [];
+      for (const msg of msgs) {
+        const input = decode(msg);
+        if (input === null) out.push(invalid("input is not a valid InputRoomEvent"));
+        else if (!fresh.has(msg)) out.push(await this.alreadyApplied(input));
+        else out.push(await this.apply(uow, input, msg));
+      }
+      return out;
     });
+    await this.outbox.flush();
+    await Promise.all(msgs.map((msg, i) => this.log.reply(msg, InputVerdict.encode(verdicts[i]!).finish())));
   }
 
-  private async answer(msg: LogMessage, verdict: InputVerdict): Promise<void> {
-    await this.log.reply(msg, InputVerdict.encode(verdict).finish());
+  private async apply(uow: UnitOfWork, input: InputRoomEvent, msg: LogMessage): Promise<InputVerdict> {
+    try {
+      return await this.processor.process(uow, input);
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err; // the whole batch is retried
+      this.logger.info({ reason: err.message, seq: msg.seq }, "invalid input event");
+      return invalid(err.message);
+    }
+  }
+
+  /** A redelivered input, applied before a crash: its verdict is what is stored for it. */
+  private async alreadyApplied(input: InputRoomEvent): Promise<InputVerdict> {
+    try {
+      return await this.processor.verdictOfStored(this.db, input);
+    } catch (err) {
+      if (err instanceof InvalidInput) return invalid(err.message);
+      throw err;
+    }
   }
 }
 
-function invalid(eventId: string, reason: string): InputVerdict {
-  return { eventId, outcome: InputOutcome.INPUT_OUTCOME_INVALID, softFailed: false, reason, alreadyKnown: false };
+function decode(msg: LogMessage): InputRoomEvent | null {
+  try {
+    return InputRoomEvent.decode(msg.data);
+  } catch {
+    return null;
+  }
+}
+
+function invalid(reason: string): InputVerdict {
+  return { eventId: "", outcome: InputOutcome.INPUT_OUTCOME_INVALID, softFailed: false, reason, alreadyKnown: false };
 }

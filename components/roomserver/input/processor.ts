@@ -61,25 +61,30 @@ export class InputProcessor {
     // keep the event in its redacted form.
     if (!checkContentHash(event.json)) event = parseEvent(redactEventJson(event.json, version), version);
 
-    const room = await this.roomFor(uow, event, input);
-    if (room.roomVersion !== version.id) {
-      throw new InvalidInput(`room ${room.roomId} is version ${room.roomVersion}, not ${version.id}`);
+    // Every check that can make the input invalid comes before the first write, so an
+    // invalid input leaves nothing behind in a transaction shared with other inputs.
+    const outlier = input.kind === InputKind.INPUT_KIND_OUTLIER;
+    const existingRoom = await this.d.rooms.inTransaction(uow, event.roomId);
+    if (existingRoom && existingRoom.roomVersion !== version.id) {
+      throw new InvalidInput(`room ${existingRoom.roomId} is version ${existingRoom.roomVersion}, not ${version.id}`);
     }
+    const founds = event.type === "m.room.create" && event.stateKey === "";
+    if (!existingRoom && !founds && !outlier) throw new InvalidInput(`room ${event.roomId} is unknown`);
     const authEvents = await this.loadAll(q, event.authEventIds, "auth event");
     const create = version.roomIdFromCreateEvent && event.type !== "m.room.create"
       ? (await this.d.events.byIds(q, [`$${event.roomId.slice(1)}`])).get(`$${event.roomId.slice(1)}`)
       : undefined;
+    const prevs = outlier ? [] : await this.loadAll(q, event.prevEventIds, "prev event");
+    const stateBefore = outlier ? null : await this.d.state.stateAfterAll(q, version, prevs);
+    if (!outlier && stateBefore === null) throw new InvalidInput("a prev event has no known state (it is an outlier)");
+    const room = existingRoom ?? (await this.d.rooms.create(uow, event.roomId, version.id));
 
-    if (input.kind === InputKind.INPUT_KIND_OUTLIER) {
+    if (stateBefore === null) {
       const reason = this.d.authoriser.againstAuthEvents(event, authEvents, create);
       const stored = await this.store(uow, room, event, authEvents, null, reason, true);
       await this.d.outputs.inviteIfLocal(uow, room, stored, event);
       return verdictOf(stored, false);
     }
-
-    const prevs = await this.loadAll(q, event.prevEventIds, "prev event");
-    const stateBefore = await this.d.state.stateAfterAll(q, version, prevs);
-    if (stateBefore === null) throw new InvalidInput("a prev event has no known state (it is an outlier)");
 
     let reason = this.d.authoriser.againstAuthEvents(event, authEvents, create);
     reason ??= await this.d.authoriser.againstState(q, event, stateBefore);
@@ -100,15 +105,12 @@ export class InputProcessor {
     return verdictOf(stored, false);
   }
 
-  /** The room of the event; a create event (or an outlier of a room we join) founds it. */
-  private async roomFor(uow: UnitOfWork, event: ProtocolEvent, input: InputRoomEvent): Promise<RoomRecord> {
-    const existing = await this.d.rooms.get(uow.q, event.roomId);
-    if (existing) return existing;
-    const founds = event.type === "m.room.create" && event.stateKey === "";
-    if (!founds && input.kind !== InputKind.INPUT_KIND_OUTLIER) {
-      throw new InvalidInput(`room ${event.roomId} is unknown`);
-    }
-    return this.d.rooms.create(uow, event.roomId, event.roomVersion.id);
+  /** The verdict an input got when it was applied: what is stored for its event now. */
+  async verdictOfStored(q: Queryable, input: InputRoomEvent): Promise<InputVerdict> {
+    const event = parseInput(input.eventJson, versionOf(input.roomVersion));
+    const known = (await this.d.events.byIds(q, [event.eventId])).get(event.eventId);
+    if (!known) throw new InvalidInput("this input was handled before and found invalid: its event was not stored");
+    return verdictOf(known.record, true);
   }
 
   private async loadAll(q: Queryable, ids: readonly string[], what: string): Promise<LoadedEvent[]> {

@@ -46,7 +46,9 @@ export class Redactions {
       await insertRedaction(uow.q, event.eventId, event.redacts);
       const target = (await this.events.byIds(uow.q, [event.redacts])).get(event.redacts);
       if (target) await this.apply(uow, room, target, loaded, stateBefore);
-      else uow.afterCommit(() => this.awaited.add(event.redacts!));
+      // Noted at once, so a target later in the same transaction finds it; a stale entry
+      // after a rollback costs one lookup, nothing more.
+      else this.awaited.add(event.redacts);
     }
     if (this.awaited.has(event.eventId)) {
       for (const redactionId of await selectPendingRedactionsOf(uow.q, event.eventId)) {

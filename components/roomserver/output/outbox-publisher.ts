@@ -1,21 +1,24 @@
 import type { Database } from "../../internal/database/database.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import { deleteOutbox, insertOutbox, selectOutbox } from "../storage/outbox.js";
+import { deleteOutbox, insertOutbox, selectOutbox, type OutboxEntry } from "../storage/outbox.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 
-const BATCH = 500;
+const RECOVERY_BATCH = 500;
+const DELETE_DELAY_MS = 50;
 
 /**
  * The roomserver's outbox: output messages are written in the transaction of the change
- * that caused them and published after it commits, then deleted. A crash between commit
- * and publish leaves them in the table, and the next flush (at start-up at the latest)
- * publishes them; their message IDs make a second publish a no-op. Flushes run one at a
- * time, so outputs keep their commit order.
+ * that caused them, published once it commits, then deleted. A crash between commit and
+ * publish leaves them in the table and start-up publishes them (`recover`); their message
+ * IDs make a second publish a no-op, so deleting published rows can wait and be batched.
+ * Publishes happen one flush at a time, in commit order.
  */
 export class OutboxPublisher {
-  private running: Promise<void> | null = null;
-  private again = false;
+  private readonly ready: OutboxEntry[] = [];
+  private readonly published: number[] = [];
+  private publishing: Promise<void> = Promise.resolve();
+  private deleteTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly db: Database,
@@ -24,37 +27,55 @@ export class OutboxPublisher {
   ) {}
 
   async add(uow: UnitOfWork, subject: string, msgId: string, payload: Uint8Array): Promise<void> {
-    await insertOutbox(uow.q, subject, msgId, payload);
+    const id = await insertOutbox(uow.q, subject, msgId, payload);
+    uow.afterCommit(() => this.ready.push({ id, subject, msgId, payload }));
   }
 
-  /** Publishes everything committed so far; resolves when what was committed before the call is out. */
-  async flush(): Promise<void> {
-    if (this.running) {
-      this.again = true;
-      await this.running;
-      if (this.running) await this.running;
-      return;
+  /** Publishes everything committed so far, in commit order. */
+  flush(): Promise<void> {
+    this.publishing = this.publishing.then(() => this.publishReady());
+    return this.publishing;
+  }
+
+  /** Publishes what a previous run committed but did not publish. Call before consuming input. */
+  async recover(): Promise<void> {
+    for (;;) {
+      const entries = await selectOutbox(this.db, RECOVERY_BATCH);
+      if (entries.length === 0) return;
+      await this.publishAll(entries);
+      await deleteOutbox(this.db, entries.map((e) => e.id));
+      this.logger.info({ republished: entries.length }, "outbox recovered after restart");
     }
-    this.running = this.drain();
+  }
+
+  /** Deletes what was published (at stop). */
+  async close(): Promise<void> {
+    await this.publishing;
+    await this.deletePublished();
+  }
+
+  private async publishReady(): Promise<void> {
+    const entries = this.ready.splice(0);
+    if (entries.length === 0) return;
     try {
-      await this.running;
-    } finally {
-      this.running = null;
+      await this.publishAll(entries);
+    } catch (err) {
+      this.ready.unshift(...entries); // the rows are still in the table: retried by the next flush
+      throw err;
     }
+    this.published.push(...entries.map((e) => e.id));
+    this.deleteTimer ??= setTimeout(() => void this.deletePublished().catch((err: unknown) => this.logger.warn({ err }, "outbox cleanup failed")), DELETE_DELAY_MS);
   }
 
-  private async drain(): Promise<void> {
-    do {
-      this.again = false;
-      for (;;) {
-        const entries = await selectOutbox(this.db, BATCH);
-        if (entries.length === 0) break;
-        // One connection publishes in order, so concurrent publishes keep the commit order.
-        await Promise.all(entries.map((e) => this.log.publish(e.subject, e.payload, { msgId: e.msgId })));
-        await deleteOutbox(this.db, entries.map((e) => e.id));
-        this.logger.debug({ published: entries.length }, "outbox published");
-        if (entries.length < BATCH) break;
-      }
-    } while (this.again);
+  private async publishAll(entries: readonly OutboxEntry[]): Promise<void> {
+    // One connection publishes in order, so concurrent publishes keep the commit order.
+    await Promise.all(entries.map((e) => this.log.publish(e.subject, e.payload, { msgId: e.msgId })));
+  }
+
+  private async deletePublished(): Promise<void> {
+    if (this.deleteTimer) clearTimeout(this.deleteTimer);
+    this.deleteTimer = null;
+    const ids = this.published.splice(0);
+    if (ids.length > 0) await deleteOutbox(this.db, ids);
   }
 }

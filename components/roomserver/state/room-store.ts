@@ -9,18 +9,29 @@ import type { UnitOfWork } from "../storage/unit-of-work.js";
  */
 export class RoomStore {
   private readonly rooms = new Map<string, RoomRecord>();
+  /** Rooms created by transactions still open: never cached from a read. */
+  private readonly uncommitted = new Set<string>();
 
+  /** The committed room (queries). */
   async get(q: Queryable, roomId: string): Promise<RoomRecord | null> {
     const cached = this.rooms.get(roomId);
     if (cached) return cached;
     const record = await selectRoom(q, roomId);
-    if (record) this.rooms.set(roomId, record);
+    if (record && !this.uncommitted.has(roomId)) this.rooms.set(roomId, record);
     return record;
+  }
+
+  /** The room as the transaction sees it, with its own changes so far (input). */
+  async inTransaction(uow: UnitOfWork, roomId: string): Promise<RoomRecord | null> {
+    return (uow.pending.get(pendingKey(roomId)) as RoomRecord | undefined) ?? this.get(uow.q, roomId);
   }
 
   async create(uow: UnitOfWork, roomId: string, version: string): Promise<RoomRecord> {
     const record = await insertRoom(uow.q, roomId, version);
+    this.uncommitted.add(roomId);
+    uow.pending.set(pendingKey(roomId), record);
     uow.afterCommit(() => this.rooms.set(roomId, record));
+    uow.finally(() => this.uncommitted.delete(roomId));
     return record;
   }
 
@@ -33,6 +44,7 @@ export class RoomStore {
   ): Promise<void> {
     await updateRoomLatest(uow.q, room.roomNid, latestEventNids, currentSnapshotNid, lastSentEventId);
     const updated = { ...room, latestEventNids, currentSnapshotNid, lastSentEventId };
+    uow.pending.set(pendingKey(room.roomId), updated);
     uow.afterCommit(() => this.rooms.set(room.roomId, updated));
   }
 
@@ -41,3 +53,5 @@ export class RoomStore {
     this.rooms.delete(roomId);
   }
 }
+
+const pendingKey = (roomId: string) => `room:${roomId}`;

@@ -7,8 +7,12 @@ export interface OutboxEntry {
   payload: Uint8Array;
 }
 
-export async function insertOutbox(q: Queryable, subject: string, msgId: string, payload: Uint8Array): Promise<void> {
-  await q.execute("INSERT INTO roomserver_outbox (subject, msg_id, payload) VALUES ($1, $2, $3)", [subject, msgId, payload]);
+export async function insertOutbox(q: Queryable, subject: string, msgId: string, payload: Uint8Array): Promise<number> {
+  const [row] = await q.query<{ id: number }>(
+    "INSERT INTO roomserver_outbox (subject, msg_id, payload) VALUES ($1, $2, $3) RETURNING id",
+    [subject, msgId, payload],
+  );
+  return row!.id;
 }
 
 export async function selectOutbox(q: Queryable, limit: number): Promise<OutboxEntry[]> {

@@ -10,6 +10,11 @@ export interface UnitOfWork {
   afterCommit(fn: () => void): void;
   /** Runs once the transaction is over, committed or not. */
   finally(fn: () => void): void;
+  /**
+   * What the transaction changed so far, for later work in the same transaction (several
+   * inputs of a room applied in one transaction see each other's effects).
+   */
+  readonly pending: Map<string, unknown>;
 }
 
 export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
@@ -17,7 +22,7 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
   const ended: Array<() => void> = [];
   try {
     const result = await db.transaction((q) =>
-      work({ q, afterCommit: (fn) => committed.push(fn), finally: (fn) => ended.push(fn) }),
+      work({ q, afterCommit: (fn) => committed.push(fn), finally: (fn) => ended.push(fn), pending: new Map() }),
     );
     for (const hook of committed) hook();
     return result;

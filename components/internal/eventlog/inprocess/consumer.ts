@@ -1,7 +1,7 @@
 import type { Database } from "../../database/database.js";
 import type { Logger } from "../../logging/logger.js";
 import { SubjectDispatcher } from "../dispatcher.js";
-import type { Consumer, ConsumerOptions, LogMessage } from "../eventlog.js";
+import { batchHandlerOf, type Consumer, type ConsumerOptions, type LogMessage } from "../eventlog.js";
 import { subjectMatches } from "../subjects.js";
 import type { StreamStore } from "./stream-store.js";
 
@@ -36,7 +36,8 @@ export class InProcessConsumer implements Consumer {
     logger: Logger,
     private readonly onStop: () => void,
   ) {
-    this.dispatcher = new SubjectDispatcher(options.handler, logger, options.maxConcurrentSubjects ?? 64);
+    const { handler, maxBatch } = batchHandlerOf(options);
+    this.dispatcher = new SubjectDispatcher(handler, logger, options.maxConcurrentSubjects ?? 64, maxBatch);
   }
 
   async start(): Promise<void> {

@@ -8,7 +8,7 @@ import {
 } from "nats";
 import type { Logger } from "../../logging/logger.js";
 import { SubjectDispatcher } from "../dispatcher.js";
-import type { Consumer, ConsumerOptions, LogMessage } from "../eventlog.js";
+import { batchHandlerOf, type Consumer, type ConsumerOptions, type LogMessage } from "../eventlog.js";
 import { fromNatsHeaders, isNotFound } from "./log.js";
 
 const ACK_WAIT_NS = 30_000_000_000;
@@ -34,7 +34,8 @@ export class JetStreamConsumer implements Consumer {
     logger: Logger,
     private readonly onStop: () => void,
   ) {
-    this.dispatcher = new SubjectDispatcher(options.handler, logger, options.maxConcurrentSubjects ?? 64);
+    const { handler, maxBatch } = batchHandlerOf(options);
+    this.dispatcher = new SubjectDispatcher(handler, logger, options.maxConcurrentSubjects ?? 64, maxBatch);
   }
 
   async start(): Promise<void> {

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench -- roomserver`: input throughput of the roomserver (events accepted per
+ * second, writers waiting for each verdict as the client API does) for one room and for
+ * 100 rooms in parallel, on the embedded setup and, when DENDRITE_TEST_POSTGRES and
+ * DENDRITE_TEST_NATS are set, on PostgreSQL + NATS; and resident memory before and after
+ * 100,000 events. Events are built and signed beforehand so only the roomserver is timed.
+ */
+import { migrate } from "../components/internal/database/migrations.js";
+import type { Database } from "../components/internal/database/database.js";
+import type { EventLog } from "../components/internal/eventlog/eventlog.js";
+import { openEventLog } from "../components/internal/eventlog/open.js";
+import { silentLogger } from "../components/internal/logging/logger.js";
+import { generateSigningKey, type SigningKey } from "../components/protocol/crypto/keys.js";
+import type { ProtocolEvent } from "../components/protocol/events/protocolevent.js";
+import { createRoomserverCore } from "../components/roomserver/core.js";
+import { ROOMSERVER_MIGRATIONS } from "../components/roomserver/storage/migrations.js";
+import { InputOutcome } from "../proto/gen/dendrite/roomserver/v1/input.js";
+import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, uniquePrefix } from "../test/helpers/backends.js";
+import { TEST_SERVER, inputEvent, testDeps } from "../test/helpers/roomserver-harness.js";
+import { TestRoom } from "../test/helpers/test-room.js";
+import { report } from "./report.js";
+
+/** Verdicts each writer waits for at once; the roomserver applies a room's events in order. */
+const IN_FLIGHT = 256;
+
+interface Running {
+  log: EventLog;
+  key: SigningKey;
+  stop(): Promise<void>;
+}
+
+async function startRoomserver(name: string): Promise<Running> {
+  const backend = DATABASE_BACKENDS.find((b) => b.name === (name === "embedded" ? "pglite" : "postgres"))!;
+  const { db, drop } = await backend.create();
+  const prefix = uniquePrefix();
+  const log = await openEventLog({ event_log: { nats: name === "embedded" ? null : TEST_NATS_URL, stream_prefix: prefix } }, db, silentLogger());
+  await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
+  const key = generateSigningKey();
+  const { input } = createRoomserverCore(testDeps(db as Database, log, key));
+  await input.start();
+  return {
+    log,
+    key,
+    async stop() {
+      await input.stop();
+      await log.close();
+      if (name !== "embedded") await deleteNatsStreams(TEST_NATS_URL!, prefix);
+      await drop();
+    },
+  };
+}
+
+/** Builds `rooms` rooms with `perRoom` messages each after their first events. */
+function buildRooms(key: SigningKey, rooms: number, perRoom: number): { setup: ProtocolEvent[][]; messages: ProtocolEvent[][] } {
+  const setup: ProtocolEvent[][] = [];
+  const messages: ProtocolEvent[][] = [];
+  for (let r = 0; r < rooms; r++) {
+    const room = new TestRoom(TEST_SERVER, key, "11");
+    const alice = room.user("alice");
+    setup.push(room.standardStart(alice));
+    messages.push(Array.from({ length: perRoom }, (_, i) => room.message(alice, `message ${i} of room ${r}`)));
+  }
+  return { setup, messages };
+}
+
+/** Inputs every room's events, rooms in parallel, up to IN_FLIGHT verdicts awaited at once. */
+async function inputAll(log: EventLog, perRoom: ProtocolEvent[][]): Promise<number> {
+  const queue = perRoom.flatMap((events) => events.map((e, i) => ({ e, i }))).sort((a, b) => a.i - b.i).map((x) => x.e);
+  let next = 0;
+  let accepted = 0;
+  const worker = async () => {
+    while (next < queue.length) {
+      const event = queue[next++]!;
+      const verdict = await inputEvent(log, event, undefined, { timeoutMs: 120_000 });
+      if (verdict.outcome !== InputOutcome.INPUT_OUTCOME_ACCEPTED) throw new Error(`not accepted: ${verdict.reason}`);
+      accepted++;
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, queue.length) }, worker));
+  return accepted;
+}
+
+async function throughput(setupName: string, rooms: number, total: number): Promise<void> {
+  const rs = await startRoomserver(setupName);
+  try {
+    const { setup, messages } = buildRooms(rs.key, rooms, Math.ceil(total / rooms));
+    await inputAll(rs.log, setup);
+    const started = performance.now();
+    const n = await inputAll(rs.log, messages);
+    const seconds = (performance.now() - started) / 1000;
+    report(`roomserver input, ${rooms === 1 ? "one room" : `${rooms} rooms in parallel`} [${setupName}]`, n / seconds, "events/s");
+  } finally {
+    await rs.stop();
+  }
+}
+
+async function memory(setupName: string, total: number): Promise<void> {
+  const rs = await startRoomserver(setupName);
+  try {
+    const rooms = 100;
+    global.gc?.();
+    const before = process.memoryUsage().rss;
+    const batch = 10_000;
+    for (let done = 0; done < total; done += batch) {
+      const { setup, messages } = buildRooms(rs.key, rooms, batch / rooms);
+      await inputAll(rs.log, setup);
+      await inputAll(rs.log, messages);
+    }
+    global.gc?.();
+    const after = process.memoryUsage().rss;
+    report(`resident memory before ${total} events [${setupName}]`, before / 2 ** 20, "MiB");
+    report(`resident memory after ${total} events [${setupName}]`, after / 2 ** 20, "MiB");
+  } finally {
+    await rs.stop();
+  }
+}
+
+export async function run(): Promise<void> {
+  const setups = ["embedded", ...(process.env.DENDRITE_TEST_POSTGRES && TEST_NATS_URL ? ["postgres+nats"] : [])];
+  const total = Number(process.env.BENCH_EVENTS ?? 5000);
+  for (const setup of setups) {
+    await throughput(setup, 1, total);
+    await throughput(setup, 100, total);
+  }
+  const memoryEvents = Number(process.env.BENCH_MEMORY_EVENTS ?? 100_000);
+  if (memoryEvents > 0) for (const setup of setups) await memory(setup, memoryEvents);
+}
