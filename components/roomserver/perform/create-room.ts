@@ -1,0 +1,86 @@
+import { randomBytes } from "node:crypto";
+import { checkAuth } from "../../protocol/auth/index.js";
+import { stateKeyOf, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
+import { ProtocolError } from "../../protocol/errors.js";
+import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import type { PerformCreateRoomRequest, PerformCreateRoomResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type { RoomserverCore } from "../core.js";
+import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";
+import { updateRoomPublished } from "../storage/rooms.js";
+import { parseCreateRoomRequest, type CreateRoomRequest } from "./create-room-request.js";
+import { createRoomEvents } from "./create-room-events.js";
+import type { RoomEventBuilder, RoomPosition } from "./event-builder.js";
+import { localAlias, localUserId } from "./local-ids.js";
+import { PerformFailure } from "./perform-failure.js";
+
+const roomInUse = (message: string) => new PerformFailure("M_ROOM_IN_USE", message, 400);
+
+/**
+ * createRoom: checks the request, builds every event it implies and checks them against
+ * the auth rules before anything is stored, so a request that cannot succeed changes
+ * nothing (400 M_INVALID_ROOM_STATE names the event and rule). Then reserves the alias and
+ * inputs the events one after another; if one still fails, the alias is released and the
+ * error returned.
+ */
+export async function createRoom(
+  core: RoomserverCore,
+  builder: RoomEventBuilder,
+  request: PerformCreateRoomRequest,
+): Promise<PerformCreateRoomResponse> {
+  const serverName = builder.serverName;
+  const creator = localUserId(request.creator, serverName);
+  const req = parseCreateRoomRequest(request.requestJson, creator);
+  const alias = req.roomAliasName === undefined ? undefined : localAlias(`#${req.roomAliasName}:${serverName}`, serverName);
+  const db = core.deps.db;
+  if (alias !== undefined && (await selectAlias(db, alias))) throw roomInUse(`room alias ${alias} is already in use`);
+
+  let roomId = "";
+  if (!req.version.roomIdFromCreateEvent) {
+    roomId = request.roomId || `!${randomBytes(12).toString("base64url")}:${serverName}`;
+    if (await core.rooms.get(db, roomId)) throw roomInUse(`room ${roomId} already exists`);
+  }
+  const events = buildCheckedEvents(builder, req, creator, alias, roomId);
+  roomId = events[0]!.roomId;
+
+  if (alias !== undefined && !(await insertAlias(db, alias, roomId, creator))) {
+    throw roomInUse(`room alias ${alias} is already in use`);
+  }
+  try {
+    for (const [i, event] of events.entries()) await builder.submit(event, i === 0 ? request.transactionId : undefined);
+  } catch (err) {
+    if (alias !== undefined) await deleteAlias(db, alias);
+    throw err;
+  }
+  if (req.visibility === "public") {
+    await updateRoomPublished(db, roomId, true);
+    core.rooms.forget(roomId);
+  }
+  return { roomId, roomAlias: alias ?? "" };
+}
+
+/** Builds the room's events in a line (each the prev of the next), checking each against the state so far. */
+function buildCheckedEvents(
+  builder: RoomEventBuilder,
+  req: CreateRoomRequest,
+  creator: string,
+  alias: string | undefined,
+  roomId: string,
+): ProtocolEvent[] {
+  const state = new Map<StateKey, RoomEvent>();
+  const position: RoomPosition = { version: req.version, roomId, prevEvents: [], depth: 1, state };
+  return createRoomEvents(creator, req, alias).map((sketch) => {
+    const event = builder.build(position, sketch);
+    try {
+      checkAuth(event, state);
+    } catch (err) {
+      if (!(err instanceof ProtocolError)) throw err;
+      const what = `${event.type}${event.stateKey ? ` (${event.stateKey})` : ""}`;
+      throw new PerformFailure("M_INVALID_ROOM_STATE", `the room's initial state is not allowed: ${what}: ${err.message}`, 400);
+    }
+    position.roomId = event.roomId;
+    position.prevEvents = [event];
+    position.depth += 1;
+    state.set(stateKeyOf(event.type, event.stateKey ?? ""), event);
+    return event;
+  });
+}

@@ -1,0 +1,124 @@
+import { authEventTypesNeeded, checkAuth, selectAuthEvents } from "../../protocol/auth/index.js";
+import { ProtocolError } from "../../protocol/errors.js";
+import { buildEvent, type EventReference } from "../../protocol/events/build.js";
+import type { JsonObject, RoomEvent, StateKey } from "../../protocol/events/event.js";
+import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import { DEFAULT_ROOM_VERSION, roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
+import { InputOutcome, type TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { submitEvent } from "../api/input.js";
+import type { RoomserverWriterApi } from "../api/roomserver-api.js";
+import type { RoomserverCore } from "../core.js";
+import { forbidden, PerformFailure, roomNotKnown } from "./perform-failure.js";
+import { stateMapOf } from "./stored-events.js";
+
+/** What the perform operations decide about an event; the builder adds the rest. */
+export interface EventSketch {
+  readonly type: string;
+  readonly sender: string;
+  readonly state_key?: string;
+  readonly content: JsonObject;
+}
+
+/** Where a new event goes: its room, prev events, depth, and the state its auth events come from. */
+export interface RoomPosition {
+  readonly version: RoomVersion;
+  /** "" only before a v12 room's create event, which derives the ID. */
+  roomId: string;
+  prevEvents: EventReference[];
+  depth: number;
+  /** At least the auth state of the event to build (the whole state while creating a room). */
+  readonly state: Map<StateKey, RoomEvent>;
+}
+
+/**
+ * Builds events signed with this server's key and inputs them as any writer does: on the
+ * input log, waiting for the roomserver's verdict. An event the auth rules reject becomes a
+ * 403 M_FORBIDDEN carrying the rule's reason.
+ */
+export class RoomEventBuilder {
+  constructor(
+    private readonly core: RoomserverCore,
+    private readonly writer: Pick<RoomserverWriterApi, "queryBuildInfo">,
+  ) {}
+
+  get serverName(): string {
+    return this.core.deps.config.server_name;
+  }
+
+  /** Builds an event on the room's forward extremities and inputs it. */
+  async send(roomId: string, sketch: EventSketch, transactionId?: TransactionId): Promise<ProtocolEvent> {
+    return this.sendAt(await this.positionIn(roomId, sketch), sketch, transactionId);
+  }
+
+  /**
+   * Builds an event at `position`, checks it against the position's state and inputs it.
+   * The check comes first so that a request the auth rules forbid (a ProtocolError,
+   * answered 403 M_FORBIDDEN) leaves no rejected event in the room.
+   */
+  async sendAt(position: RoomPosition, sketch: EventSketch, transactionId?: TransactionId): Promise<ProtocolEvent> {
+    const event = this.build(position, sketch);
+    checkAuth(event, position.state);
+    await this.submit(event, transactionId);
+    return event;
+  }
+
+  /** Whether the auth rules would allow `sketch` at `position`. */
+  permits(position: RoomPosition, sketch: EventSketch): boolean {
+    try {
+      checkAuth(this.build(position, sketch), position.state);
+      return true;
+    } catch (err) {
+      if (err instanceof ProtocolError) return false;
+      throw err;
+    }
+  }
+
+  /**
+   * The room's forward extremities and the current state `sketch`'s auth events come from.
+   * Throws 404 M_NOT_FOUND for a room this server does not know.
+   */
+  async positionIn(roomId: string, sketch: EventSketch): Promise<RoomPosition> {
+    // The version is unknown until the answer comes, so ask for the auth state of the
+    // version that needs the most (v11 lists the create event; v12 drops it afterwards).
+    const needed = authEventTypesNeeded(templateOf(sketch), roomVersion(DEFAULT_ROOM_VERSION));
+    const info = await this.writer.queryBuildInfo({ roomId, stateNeeded: needed });
+    if (!info.roomExists) throw roomNotKnown(roomId);
+    const version = roomVersion(info.roomVersion);
+    const state = stateMapOf(info.stateEvents);
+    const prevEvents = info.prevEventIds.map((eventId, i) => ({ eventId, sha256: info.prevEventSha256[i] ?? "" }));
+    return { version, roomId, prevEvents, depth: info.depth, state };
+  }
+
+  /** Builds and signs an event at `position`, its auth events selected from the position's state. */
+  build(position: RoomPosition, sketch: EventSketch): ProtocolEvent {
+    const { version } = position;
+    return buildEvent(
+      { ...sketch, room_id: position.roomId === "" ? undefined : position.roomId },
+      {
+        roomVersion: version,
+        prevEvents: position.prevEvents,
+        authEvents: selectAuthEvents(position.state, templateOf(sketch), version),
+        depth: position.depth,
+        origin: this.serverName,
+        keyId: this.core.deps.signingKey.keyId,
+        privateKey: this.core.deps.signingKey,
+      },
+    );
+  }
+
+  /** Inputs an event and waits for the verdict; anything but acceptance throws a PerformFailure. */
+  async submit(event: ProtocolEvent, transactionId?: TransactionId): Promise<void> {
+    const verdict = await submitEvent(this.core.deps.log, event, { origin: this.serverName, transactionId });
+    if (verdict.outcome === InputOutcome.INPUT_OUTCOME_REJECTED) throw forbidden(verdict.reason);
+    if (verdict.outcome !== InputOutcome.INPUT_OUTCOME_ACCEPTED) {
+      // Our own events are built from the roomserver's state: refusing one is a server fault.
+      throw new PerformFailure("M_UNKNOWN", `the roomserver refused ${event.type}: ${verdict.reason}`, 500);
+    }
+    // Possible only when the state changed between reading it and the event's arrival.
+    if (verdict.softFailed) throw forbidden(`${event.type} is not allowed by the room's current state`);
+  }
+}
+
+function templateOf(sketch: EventSketch) {
+  return { type: sketch.type, sender: sketch.sender, stateKey: sketch.state_key, content: sketch.content };
+}
