@@ -25,6 +25,7 @@ const EPHEMERAL_PORTS: NodeJS.ProcessEnv = {
   DENDRITE_COMPONENTS_CLIENTAPI_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_FEDERATIONAPI_HTTP_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_FEDERATIONAPI_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0",
 };
 
 async function checkHealthAndReflection(proc: RunningProcess): Promise<void> {
@@ -113,13 +114,13 @@ describe("the dendrite-ts CLI as processes", function () {
 
   it("says so and exits 2 for a component that does not exist yet", async () => {
     writeFileSync(join(dir, "c.yaml"), "server_name: example.org\n");
-    const result = await runCli(["roomserver", "--config", join(dir, "c.yaml")]);
+    const result = await runCli(["mediaapi", "--config", join(dir, "c.yaml")]);
     expect(result.code).to.equal(2);
     expect(result.stderr).to.contain("not implemented yet");
   });
 
   if (TEST_POSTGRES_URL && TEST_NATS_URL) describe("polylith on PostgreSQL and NATS", () => {
-    it("runs clientapi and federationapi as their own processes, each healthy and reflecting", async () => {
+    it("runs roomserver, clientapi and federationapi as their own processes, each healthy and reflecting", async () => {
       recordVariant("process:polylith-postgres-nats");
       const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
       const prefix = uniquePrefix();
@@ -132,11 +133,13 @@ describe("the dendrite-ts CLI as processes", function () {
       const env = { ...EPHEMERAL_PORTS, DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix };
       const started: RunningProcess[] = [];
       try {
-        const [client, federation] = await Promise.all([
+        const [client, federation, roomserver] = await Promise.all([
           startCli(["clientapi", "--config", config], { env }),
           startCli(["federationapi", "--config", config], { env }),
+          startCli(["roomserver", "--config", config], { env }),
         ]);
-        started.push(client, federation);
+        started.push(client, federation, roomserver);
+        expect(await listServices(`127.0.0.1:${roomserver.grpcPort}`)).to.include("dendrite.roomserver.v1.RoomserverReaderQuery");
         await expectVersions(client.httpPorts[0]!);
         const fed = await fetch(`http://127.0.0.1:${federation.httpPorts[0]}/_matrix/federation/v1/version`);
         expect(fed.status).to.equal(200);

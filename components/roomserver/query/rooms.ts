@@ -1,0 +1,35 @@
+import type { Queryable } from "../../internal/database/database.js";
+import type { StateTuple, StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type { RoomserverCore } from "../core.js";
+import { selectRoom, type RoomRecord } from "../storage/rooms.js";
+import type { StateNids } from "../state/snapshots.js";
+import { stateKeysOf, toStoredEvent } from "./convert.js";
+
+/**
+ * The room, if it has a DAG here. A room known only from outliers (an invite received
+ * over federation) is a stub without extremities or state: for the queries it does not
+ * exist, as a writer cannot build on it and a reader finds nothing in it.
+ *
+ * Read from the table, not through RoomStore: a query's read is not ordered with the
+ * room's inputs, so filling that cache from it could put back a row an input has just
+ * replaced. One primary-key lookup per query buys that safety.
+ */
+export async function roomWithState(q: Queryable, roomId: string): Promise<RoomRecord | null> {
+  const room = await selectRoom(q, roomId);
+  return room && room.latestEventNids.length > 0 ? room : null;
+}
+
+/**
+ * The events of `state` for the requested tuples, in the order asked (tuples the state
+ * lacks are left out); every state event, ordered by key, when no tuple is given.
+ */
+export async function stateEventsOf(
+  core: RoomserverCore,
+  q: Queryable,
+  state: StateNids,
+  tuples: readonly StateTuple[],
+): Promise<StoredEvent[]> {
+  const keys = stateKeysOf(tuples) ?? [...state.keys()].sort();
+  const loaded = await core.state.eventsOf(q, state, keys);
+  return [...loaded.values()].map(toStoredEvent);
+}
