@@ -12,7 +12,8 @@ export type ProtocolErrorCode =
   | "BAD_SIGNATURE" // a signature or hash that does not verify
   | "UNKNOWN_ROOM_VERSION"
   | "UNAUTHORISED" // auth rules reject the event
-  | "BAD_KEY"; // a server key object that is malformed or expired
+  | "BAD_KEY" // a server key object that is malformed or expired
+  | "DISCOVERY"; // server discovery found that the server offers no federation endpoint
 
 export class ProtocolError extends Error {
   constructor(

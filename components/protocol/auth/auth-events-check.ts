@@ -1,5 +1,5 @@
-import type { RoomEvent, StateMap } from "../events/event.js";
-import { stateKeyOf } from "../events/event.js";
+import { stateKeyOf, type RoomEvent, type StateMap } from "../events/event.js";
+import { roomIdFromCreateEventId } from "../events/ids.js";
 import { authEventTypesNeeded } from "./auth-events.js";
 import { deny } from "./context.js";
 import { CREATE } from "./state-view.js";
@@ -55,7 +55,7 @@ export function checkAuthEventsSelection(
     const create = options.createEvent;
     if (!create || create.type !== CREATE) deny("room ID", "the room's m.room.create event is not known");
     if (options.isRejected?.(create)) deny("room ID", "the room's m.room.create event was rejected");
-    if (event.roomId !== `!${create.eventId.slice(1)}`) deny("room ID", "room_id is not the create event's ID");
+    if (event.roomId !== roomIdFromCreateEventId(create.eventId)) deny("room ID", "room_id is not the create event's ID");
     state.set(createKey, create);
   } else if (!state.has(createKey)) {
     deny(RULE, "no m.room.create event among the auth events");

@@ -1,5 +1,4 @@
-import type { JsonObject, RoomEvent, StateMap } from "../events/event.js";
-import { isJsonObject, stateKeyOf } from "../events/event.js";
+import { isJsonObject, stateKeyOf, type JsonObject, type RoomEvent, type StateMap } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
 import { CREATE, JOIN_RULES, MEMBER, POWER_LEVELS, THIRD_PARTY_INVITE, stringField } from "./state-view.js";
 
@@ -9,7 +8,7 @@ import { CREATE, JOIN_RULES, MEMBER, POWER_LEVELS, THIRD_PARTY_INVITE, stringFie
  */
 
 /** What selection needs of an event: enough to build one before it has an ID. */
-export interface EventTemplate {
+export interface AuthEventsTemplate {
   readonly type: string;
   readonly sender: string;
   readonly stateKey?: string | undefined;
@@ -22,7 +21,7 @@ export interface StateTuple {
 }
 
 /** The (type, state_key) pairs the auth events of this event may have; [] for a create event. */
-export function authEventTypesNeeded(template: EventTemplate, version: RoomVersion): StateTuple[] {
+export function authEventTypesNeeded(template: AuthEventsTemplate, version: RoomVersion): StateTuple[] {
   if (template.type === CREATE) return [];
   const needed: StateTuple[] = [];
   // v12+: the room ID is the create event's ID, so the create event must not be listed.
@@ -60,7 +59,7 @@ export function thirdPartyInviteToken(content: JsonObject): string | undefined {
 }
 
 /** The auth events for a new event, picked from the room state before it (those present). */
-export function selectAuthEvents(state: StateMap, template: EventTemplate, version: RoomVersion): RoomEvent[] {
+export function selectAuthEvents(state: StateMap, template: AuthEventsTemplate, version: RoomVersion): RoomEvent[] {
   const out: RoomEvent[] = [];
   for (const t of authEventTypesNeeded(template, version)) {
     const ev = state.get(stateKeyOf(t.type, t.stateKey));

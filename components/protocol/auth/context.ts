@@ -4,11 +4,11 @@ import type { RoomVersion } from "../roomversions.js";
 import { RoomPowerLevels } from "./power-levels.js";
 import type { SignatureVerifier } from "./third-party-invite.js";
 
-/** Hooks for the checks that need cryptography, which this pure module does not do itself. */
+/** Hooks for the checks that need cryptography or knowledge beyond the auth state. */
 export interface AuthOptions {
   /**
    * Verifies the `signed` block of a third-party invite (see third-party-invite.ts).
-   * Without it no third-party invite can be proven, so such invites are rejected.
+   * Defaults to verifyThirdPartyInviteSignature, real ed25519 signed-JSON verification.
    */
   readonly verifySignature?: SignatureVerifier;
   /**

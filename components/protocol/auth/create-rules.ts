@@ -1,5 +1,4 @@
-import { hasOwn } from "../events/event.js";
-import type { RoomEvent } from "../events/event.js";
+import { hasOwn, type RoomEvent } from "../events/event.js";
 import { ROOM_VERSIONS } from "../roomversions.js";
 import { deny } from "./context.js";
 import { isValidUserId, serverNameOf } from "../ids/grammar.js";

@@ -1,9 +1,8 @@
 import { hasOwn, isJsonObject } from "../events/event.js";
-import type { RoomEvent } from "../events/event.js";
 import { signingKeyIdsOf } from "../crypto/signing.js";
 import { AuthContext, deny } from "./context.js";
 import { THIRD_PARTY_INVITE, getState, joinRuleOf, membershipOf, stringField } from "./state-view.js";
-import { verifyThirdPartyInviteSigned } from "./third-party-invite.js";
+import { verifyThirdPartyInviteSignature, verifyThirdPartyInviteSigned } from "./third-party-invite.js";
 import { isValidUserId, serverNameOf } from "../ids/grammar.js";
 
 /**
@@ -110,8 +109,8 @@ function checkThirdPartyInvite(ctx: AuthContext, target: string): void {
   const invite = getState(state, THIRD_PARTY_INVITE, token);
   if (!invite) deny(rule, "no m.room.third_party_invite for the token");
   if (invite.sender !== event.sender) deny(rule, "sender did not send the m.room.third_party_invite");
-  const verify = ctx.options.verifySignature;
-  if (verify && verifyThirdPartyInviteSigned(signed, invite.content, verify)) return;
+  const verify = ctx.options.verifySignature ?? verifyThirdPartyInviteSignature;
+  if (verifyThirdPartyInviteSigned(signed, invite.content, verify)) return;
   deny(rule, "no signature in signed matches the invite's public keys");
 }
 

@@ -1,5 +1,4 @@
-import { hasOwn, isJsonObject } from "../events/event.js";
-import type { JsonObject } from "../events/event.js";
+import { hasOwn, isJsonObject, type JsonObject } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
 import { AuthContext, deny } from "./context.js";
 import { SCALAR_LEVEL_KEYS, parseLevel, parsePowerLevels, roomCreators } from "./power-levels.js";

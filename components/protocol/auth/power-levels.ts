@@ -1,6 +1,5 @@
-import { hasOwn, isJsonObject } from "../events/event.js";
+import { hasOwn, isJsonObject, type JsonObject, type JsonValue, type RoomEvent, type StateMap } from "../events/event.js";
 import { ProtocolError } from "../errors.js";
-import type { JsonObject, JsonValue, RoomEvent, StateMap } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
 import { CREATE, POWER_LEVELS, getState, stringField } from "./state-view.js";
 import { isValidUserId } from "../ids/grammar.js";
@@ -122,6 +121,8 @@ function parseMapLeniently(content: JsonObject, key: MapLevelKey, version: RoomV
  * gomatrixserverlib fail on any unparsable level too, since it cannot be compared.)
  */
 export function parsePowerLevels(content: JsonObject, version: RoomVersion): PowerLevelContent {
+  // parseEvent guarantees an object, but callers may hand in content from anywhere.
+  if (!isJsonObject(content)) reject("power levels: content is not an object");
   const scalar = (key: ScalarLevelKey): number => {
     if (!hasOwn(content, key)) return DEFAULT_LEVELS[key];
     const level = parseLevel(content[key], version);

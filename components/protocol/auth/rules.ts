@@ -1,4 +1,5 @@
 import type { RoomEvent, StateMap } from "../events/event.js";
+import { roomIdFromCreateEventId } from "../events/ids.js";
 import { AuthContext, deny, type AuthOptions } from "./context.js";
 import { checkCreateEvent } from "./create-rules.js";
 import { checkMemberEvent } from "./membership-rules.js";
@@ -27,7 +28,7 @@ export function checkAuth(event: RoomEvent, authState: StateMap, options: AuthOp
   if (!create) deny("auth events", "no m.room.create event");
   if (version.roomIdFromCreateEvent) {
     // v12: the room ID is the create event's ID with the "!" sigil.
-    if (event.roomId !== `!${create.eventId.slice(1)}`) deny("room ID", "room_id is not the create event's ID");
+    if (event.roomId !== roomIdFromCreateEventId(create.eventId)) deny("room ID", "room_id is not the create event's ID");
   } else if (create.roomId !== event.roomId) {
     deny("auth events", "m.room.create belongs to another room");
   }

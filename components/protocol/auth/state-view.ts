@@ -1,5 +1,4 @@
-import type { JsonObject, RoomEvent, StateMap } from "../events/event.js";
-import { hasOwn, stateKeyOf } from "../events/event.js";
+import { hasOwn, stateKeyOf, type JsonObject, type RoomEvent, type StateMap } from "../events/event.js";
 
 /**
  * Typed reads of the auth-relevant state. Event content is untrusted JSON: every reader

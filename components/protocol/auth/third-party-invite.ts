@@ -1,5 +1,6 @@
-import { isJsonObject } from "../events/event.js";
-import type { JsonObject } from "../events/event.js";
+import { decodeBase64, decodeBase64Url, isBase64, isBase64Url } from "../crypto/base64.js";
+import { verifyJsonSignature } from "../crypto/signing.js";
+import { isJsonObject, type JsonObject } from "../events/event.js";
 
 /**
  * Checking the `signed` block of a third-party invite against the keys the inviter
@@ -9,10 +10,22 @@ import type { JsonObject } from "../events/event.js";
 
 /**
  * Verifies `obj`'s signature by `server` under `keyId` with an ed25519 public key given as
- * unpadded base64 (standard or URL-safe). Injected so this file needs no crypto: the lead
- * wires in the crypto module's signed-JSON verification.
+ * unpadded base64 (standard or URL-safe). checkAuth uses verifyThirdPartyInviteSignature
+ * unless the caller passes another (tests pass fakes).
  */
 export type SignatureVerifier = (obj: JsonObject, server: string, keyId: string, publicKeyBase64: string) => boolean;
+
+/**
+ * The real SignatureVerifier: signed-JSON verification (crypto/signing) with the invite's
+ * public key. Identity servers publish keys in either Base64 alphabet (Synapse accepts
+ * both), so the URL-safe form is tried when the standard one does not parse. A key that
+ * is neither, or not 32 bytes, verifies nothing.
+ */
+export const verifyThirdPartyInviteSignature: SignatureVerifier = (obj, server, keyId, publicKeyBase64) => {
+  const raw = isBase64(publicKeyBase64) ? decodeBase64(publicKeyBase64) : isBase64Url(publicKeyBase64) ? decodeBase64Url(publicKeyBase64) : undefined;
+  if (raw === undefined || raw.length !== 32) return false;
+  return verifyJsonSignature(obj, server, keyId, raw);
+};
 
 /** The public keys of an m.room.third_party_invite: `public_key` and every `public_keys[].public_key`. */
 export function thirdPartyInvitePublicKeys(inviteContent: JsonObject): string[] {

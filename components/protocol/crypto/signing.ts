@@ -6,7 +6,7 @@ import { sign as edSign, verify as edVerify, type KeyObject } from "node:crypto"
 import { ProtocolError } from "../errors.js";
 import { isJsonObject, type JsonObject } from "../events/event.js";
 import { canonicalJsonBytes } from "../json/canonical.js";
-import { isBase64 } from "./base64.js";
+import { decodeBase64, encodeBase64, isBase64 } from "./base64.js";
 import { ED25519, publicKeyObject, type SigningKey } from "./keys.js";
 
 /** The parts of an object a signature never covers: others may add to them in transit. */
@@ -24,14 +24,13 @@ export function signedBytesOf(obj: object): Buffer {
 /** Unpadded Base64 ed25519 signature of `bytes`. */
 export function signBytes(bytes: Uint8Array, privateKey: PrivateKey): string {
   const key = "privateKeyObject" in privateKey ? privateKey.privateKeyObject : privateKey;
-  // 64 bytes are 88 Base64 characters, the last two of them padding.
-  return edSign(null, bytes, key).toString("base64").slice(0, 86);
+  return encodeBase64(edSign(null, bytes, key));
 }
 
 /** Whether `signature` (unpadded Base64) is a valid ed25519 signature of `bytes`. Never throws on bad input. */
 export function verifyBytes(bytes: Uint8Array, signature: string, publicKey: PublicKey): boolean {
   if (typeof signature !== "string" || !isBase64(signature)) return false;
-  const sig = Buffer.from(signature, "base64");
+  const sig = decodeBase64(signature);
   if (sig.length !== 64) return false;
   let key: KeyObject;
   try {

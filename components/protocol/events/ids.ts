@@ -42,7 +42,12 @@ export function roomIdFromCreateEventId(createEventId: string): string {
   return "!" + createEventId.slice(1);
 }
 
+/** v12+: the ID of the create event that founded a room (the inverse of roomIdFromCreateEventId). */
+export function createEventIdOfRoom(roomId: string): string {
+  return "$" + roomId.slice(1);
+}
+
 /** A fresh v1-v2 event ID "$<random>:<origin>". */
 export function newV1EventId(origin: string): string {
-  return "$" + randomBytes(12).toString("base64url") + ":" + origin;
+  return "$" + encodeBase64Url(randomBytes(12)) + ":" + origin;
 }

@@ -71,10 +71,10 @@ export function parseEvent(
     eventId = eventIdFromReferenceHash(refHash, rv);
   }
   const roomId = checked.roomId ?? roomIdFromCreateEventId(eventId);
-  return new ProtocolEvent(json as PduJson, rv, { ...checked, eventId, roomId }, canonical, refHash);
+  return new ProtocolEvent(json as PduJson, rv, eventId, roomId, checked, canonical, refHash);
 }
 
-type CheckedFields = Omit<ProtocolEventFields, "eventId" | "roomId"> & { roomId: string | undefined };
+type CheckedFields = ProtocolEventFields & { roomId: string | undefined };
 
 /**
  * Checks every field of an event's JSON for `rv`. Returns the derived fields; `roomId` is

@@ -8,9 +8,8 @@ import type { RoomVersion } from "../roomversions.js";
 import type { JsonObject, PduJson, RoomEvent } from "./event.js";
 import { referenceHash } from "./hashes.js";
 
+/** What parseEvent/buildEvent checked and derived from the JSON, apart from the IDs. */
 export interface ProtocolEventFields {
-  readonly eventId: string;
-  readonly roomId: string;
   readonly stateKey: string | undefined;
   readonly originServerTs: number;
   readonly depth: number;
@@ -37,12 +36,16 @@ export class ProtocolEvent implements RoomEvent {
   constructor(
     readonly json: Readonly<PduJson>,
     readonly roomVersion: RoomVersion,
+    eventId: string,
+    roomId: string,
+    // Passed apart from the IDs so callers need no `{ ...fields, eventId }` copy: an object
+    // spread with extra keys costs about a microsecond, a measurable share of buildEvent.
     fields: ProtocolEventFields,
     canonical?: string,
     refHash?: Buffer,
   ) {
-    this.eventId = fields.eventId;
-    this.roomId = fields.roomId;
+    this.eventId = eventId;
+    this.roomId = roomId;
     this.type = json.type;
     this.stateKey = fields.stateKey;
     this.sender = json.sender;

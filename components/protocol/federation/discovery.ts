@@ -3,6 +3,7 @@
  * (spec: server-server API, "Resolving server names", steps 1-6). Lookups are injected:
  * this module decides, the caller does the DNS and HTTP.
  */
+import { ProtocolError } from "../errors.js";
 import { isValidServerName, parseServerName, type ServerName } from "../ids/grammar.js";
 
 export const DEFAULT_FEDERATION_PORT = 8448;
@@ -65,17 +66,13 @@ export interface ResolvedServer {
   readonly step: DiscoveryStep;
 }
 
-/** Discovery cannot give an answer (beyond an invalid server name, which is BAD_ID). */
-export class ServerDiscoveryError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "ServerDiscoveryError";
-  }
-}
-
 const bareHost = (n: ServerName): string => (n.kind === "ipv6" ? n.host.slice(1, -1) : n.host);
 
-/** Runs the spec's algorithm. Throws BAD_ID for an invalid server name. */
+/**
+ * Runs the spec's algorithm. Throws ProtocolError BAD_ID for an invalid server name and
+ * DISCOVERY when the records say there is no server; errors of the injected lookups
+ * (DNS or network failures) propagate as they are.
+ */
 export async function resolveServerName(serverName: string, lookups: DiscoveryLookups): Promise<ResolvedServer> {
   const name = parseServerName(serverName);
   const host = bareHost(name);
@@ -158,7 +155,7 @@ export function orderSrv(records: readonly SrvRecord[], service: string, random:
   const usable = records
     .map((r) => ({ ...r, name: r.name.replace(/\.$/, "") }))
     .filter((r) => r.name !== "");
-  if (usable.length === 0) throw new ServerDiscoveryError(`SRV ${service} says the service is not available`);
+  if (usable.length === 0) throw new ProtocolError("DISCOVERY", `SRV ${service} says the service is not available`);
 
   const out: ConnectTarget[] = [];
   const priorities = [...new Set(usable.map((r) => r.priority))].sort((a, b) => a - b);

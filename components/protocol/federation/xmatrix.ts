@@ -98,6 +98,8 @@ const isWs = (c: string | undefined): boolean => c === " " || c === "\t";
  * the two copies could be read differently by different servers.
  */
 export function parseXMatrixHeader(header: string): XMatrixAuth {
+  // HTTP frameworks hand over string | string[] | undefined; anything but one string is no header.
+  if (typeof header !== "string") fail("Authorization header is missing or not a single string");
   const text = header.replace(/^[ \t]+|[ \t]+$/g, "");
   let i = 0;
   while (i < text.length && isTchar(text[i]!)) i++;

@@ -1,4 +1,5 @@
 import type { RoomEvent } from "../events/event.js";
+import { createEventIdOfRoom } from "../events/ids.js";
 
 /**
  * The auth event IDs state resolution follows from an event. From room v12 the create
@@ -14,7 +15,7 @@ export function authEventIdsOf(event: RoomEvent): readonly string[] {
   if (event.type === "m.room.create" && event.stateKey === "") return event.authEventIds;
   let ids = cache.get(event);
   if (ids === undefined) {
-    const createId = `$${event.roomId.slice(1)}`;
+    const createId = createEventIdOfRoom(event.roomId);
     ids = event.authEventIds.includes(createId) ? event.authEventIds : [...event.authEventIds, createId];
     cache.set(event, ids);
   }

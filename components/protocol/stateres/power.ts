@@ -1,4 +1,5 @@
-import type { JsonValue, RoomEvent } from "../events/event.js";
+import { CREATOR_POWER_LEVEL, DEFAULT_CREATOR_LEVEL, parseLevel, roomCreators } from "../auth/power-levels.js";
+import { hasOwn, isJsonObject, type RoomEvent } from "../events/event.js";
 import { authEventIdsOf, isStateOf } from "./auth-events.js";
 import type { EventLookup } from "./types.js";
 
@@ -20,26 +21,11 @@ export function isPowerEvent(event: RoomEvent): boolean {
 }
 
 /**
- * Power levels before room v10 may be strings holding integers ("stringy power levels");
- * anything unparseable counts as absent so a malformed event cannot break the sort.
- */
-export function powerLevelValue(value: JsonValue | undefined): number | undefined {
-  if (typeof value === "number" && Number.isFinite(value)) return Math.trunc(value);
-  if (typeof value === "string" && /^\s*[+-]?\d+\s*$/.test(value)) return Number.parseInt(value, 10);
-  return undefined;
-}
-
-/** Room v12 (MSC4289): the create event's sender and `additional_creators` outrank everyone. */
-export function isCreator(create: RoomEvent, userId: string): boolean {
-  if (create.sender === userId) return true;
-  const extra = create.content["additional_creators"];
-  return Array.isArray(extra) && extra.includes(userId);
-}
-
-/**
  * The sender's power level as the event's own auth events say, used to break ties in
- * the reverse topological power ordering. Mirrors what every implementation does when
- * there is no power levels event: the creator has 100, everybody else 0.
+ * the reverse topological power ordering. Levels are read with the auth rules' own
+ * per-version parser and creator rules; an unparsable value counts as absent instead of
+ * throwing, so a malformed event (which the auth checks will reject anyway) cannot break
+ * the sort. Without a power levels event the creator has 100 and everybody else 0.
  */
 export function senderPowerLevel(event: RoomEvent, eventById: EventLookup): number {
   let powerLevels: RoomEvent | undefined;
@@ -51,16 +37,10 @@ export function senderPowerLevel(event: RoomEvent, eventById: EventLookup): numb
     else if (isStateOf(auth, "m.room.create")) create = auth;
   }
   const version = event.roomVersion;
-  if (create !== undefined && version.privilegedCreators && isCreator(create, event.sender)) {
-    return Number.POSITIVE_INFINITY;
-  }
-  if (powerLevels === undefined) {
-    if (create === undefined) return 0;
-    const creator = version.implicitRoomCreator ? create.sender : create.content["creator"];
-    return creator === event.sender ? 100 : 0;
-  }
+  const isCreator = create !== undefined && roomCreators(create, version).includes(event.sender);
+  if (isCreator && version.privilegedCreators) return CREATOR_POWER_LEVEL;
+  if (powerLevels === undefined) return isCreator ? DEFAULT_CREATOR_LEVEL : 0;
   const users = powerLevels.content["users"];
-  const own =
-    users !== null && typeof users === "object" && !Array.isArray(users) ? powerLevelValue(users[event.sender]) : undefined;
-  return own ?? powerLevelValue(powerLevels.content["users_default"]) ?? 0;
+  const own = isJsonObject(users) && hasOwn(users, event.sender) ? parseLevel(users[event.sender], version) : undefined;
+  return own ?? parseLevel(powerLevels.content["users_default"], version) ?? 0;
 }

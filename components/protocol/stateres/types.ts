@@ -2,8 +2,8 @@ import type { RoomEvent, StateMap } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
 
 /**
- * The authorisation rules, injected so state resolution stays independent of the auth
- * module and can be tested with simplified rules. Must throw a ProtocolError to reject
+ * The authorisation rules, injected so state resolution does not depend on the auth rules
+ * and can be tested with simplified ones. Must throw a ProtocolError to reject
  * `event`; any other exception is treated as a bug and propagates.
  */
 export type AuthCheck = (event: RoomEvent, authState: StateMap) => void;

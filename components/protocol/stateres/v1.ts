@@ -1,6 +1,5 @@
 import { createHash } from "node:crypto";
-import type { RoomEvent, StateKey, StateMap } from "../events/event.js";
-import { splitStateKey } from "../events/event.js";
+import { splitStateKey, type RoomEvent, type StateKey, type StateMap } from "../events/event.js";
 import { ProtocolError } from "../errors.js";
 import { LayeredState } from "./iterative.js";
 import type { AuthCheck, ResolvedState, StateResolutionInput } from "./types.js";

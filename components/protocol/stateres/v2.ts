@@ -1,5 +1,4 @@
-import type { RoomEvent, StateKey, StateMap } from "../events/event.js";
-import { stateKeyOf } from "../events/event.js";
+import { stateKeyOf, type RoomEvent, type StateKey, type StateMap } from "../events/event.js";
 import { authDifference, conflictedSubgraph } from "./auth-chain.js";
 import { authEventIdsOf } from "./auth-events.js";
 import { iterativeAuthChecks } from "./iterative.js";

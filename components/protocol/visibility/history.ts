@@ -1,5 +1,4 @@
-import type { RoomEvent, StateMap } from "../events/event.js";
-import { stateKeyOf } from "../events/event.js";
+import { stateKeyOf, type RoomEvent, type StateMap } from "../events/event.js";
 import { HISTORY_VISIBILITY, MEMBER, getState, membershipOf, stringField } from "../auth/state-view.js";
 import { serverNameOf } from "../ids/grammar.js";
 

@@ -87,6 +87,9 @@ describe("protocol/events/build", () => {
     expectProtocolError(() => buildEvent({ ...t, sender: "nobody" }, opts("6")), "BAD_ID", /sender/);
     expectProtocolError(() => buildEvent({ type: "x", sender: "@a:domain", content: {} }, opts("6")), "BAD_EVENT", /room_id/);
     expectProtocolError(() => buildEvent({ ...t, content: { body: "x".repeat(70000) } }, opts("6")), "TOO_LARGE");
+    // Counted in UTF-8 bytes, signatures included: 33,000 "é" are 66,000 bytes, 32,000 fit.
+    expectProtocolError(() => buildEvent({ ...t, content: { body: "é".repeat(33000) } }, opts("6")), "TOO_LARGE", /bytes/);
+    expect(buildEvent({ ...t, content: { body: "é".repeat(32000) } }, opts("6")).canonicalJson().length).to.be.greaterThan(32000);
     expectProtocolError(() => buildEvent({ ...t, state_key: "k".repeat(300) }, opts("6")), "TOO_LARGE", /state_key/);
   });
 

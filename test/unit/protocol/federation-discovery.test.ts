@@ -3,7 +3,6 @@ import { ProtocolError } from "../../../components/protocol/errors.js";
 import {
   orderSrv,
   resolveServerName,
-  ServerDiscoveryError,
   type DiscoveryLookups,
   type SrvRecord,
 } from "../../../components/protocol/federation/discovery.js";
@@ -212,7 +211,8 @@ describe("protocol/federation server discovery", () => {
     it("fails when SRV says the service is decidedly not available ('.')", async () => {
       let error: unknown;
       await resolveServerName("example.org", fakeLookups({}, { "_matrix-fed._tcp.example.org": [rec(".", 0)] })).catch((e) => (error = e));
-      expect(error).to.be.instanceOf(ServerDiscoveryError);
+      expect(error).to.be.instanceOf(ProtocolError);
+      expect((error as ProtocolError).code).to.equal("DISCOVERY");
       expect((error as Error).message).to.include("_matrix-fed._tcp.example.org");
     });
 

@@ -3,7 +3,8 @@ import { roomVersion } from "../../../components/protocol/roomversions.js";
 import type { RoomVersion } from "../../../components/protocol/roomversions.js";
 import type { RoomEvent, StateKey, StateMap } from "../../../components/protocol/events/event.js";
 import { resolveState, separateV2 } from "../../../components/protocol/stateres/index.js";
-import { ALICE, BOB, CHARLIE, ZARA, buildDag, prng, shuffle, simpleAuthCheck } from "./helpers/stateres-dag.js";
+import { prng } from "./helpers/prng.js";
+import { ALICE, BOB, CHARLIE, ZARA, buildDag, shuffle, simpleAuthCheck } from "./helpers/stateres-dag.js";
 import type { DagResult, FakeEventSpec } from "./helpers/stateres-dag.js";
 import { SCENARIOS } from "./helpers/stateres-scenarios.js";
 
