@@ -8,7 +8,7 @@ import { InputProcessor } from "./input/processor.js";
 import { Redactions } from "./input/redactions.js";
 import { OutboxPublisher } from "./output/outbox-publisher.js";
 import { EventStore } from "./state/event-store.js";
-import { LocalKeyProvider } from "./state/local-keys.js";
+import { StoredKeyProvider } from "./state/key-provider.js";
 import { RoomStore } from "./state/room-store.js";
 import { SnapshotStore } from "./state/snapshots.js";
 import { StateCalculator } from "./state/state-calculator.js";
@@ -43,7 +43,7 @@ export function createRoomserverCore(deps: ComponentDeps, keys?: KeyProvider) {
     latest: new LatestEventsUpdater(rooms, events, snapshots, state, outputs, serverName),
     redactions,
     outputs,
-    keys: keys ?? new LocalKeyProvider(serverName, deps.signingKey),
+    keys: keys ?? new StoredKeyProvider(deps.db, serverName, deps.signingKey),
     logger: deps.logger,
   });
   const input = new InputConsumer(deps.db, deps.log, processor, outbox, deps.logger.child({ part: "input" }));

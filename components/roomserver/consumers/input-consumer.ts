@@ -8,6 +8,7 @@ import {
   InputRoomEvent,
   InputVerdict,
 } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import { InvalidInput } from "../input/invalid-input.js";
 import type { InputProcessor } from "../input/processor.js";
 import type { OutboxPublisher } from "../output/outbox-publisher.js";
@@ -57,14 +58,15 @@ export class InputConsumer {
    * for all of them), then publishes their outputs and answers each writer.
    */
   private async handle(msgs: readonly LogMessage[]): Promise<void> {
+    const prepared = await Promise.all(msgs.map((msg) => this.prepare(msg)));
     const verdicts = await inTransaction(this.db, async (uow) => {
       const fresh = new Set(await claimSequences(uow.q, this.durable, msgs));
       const out: InputVerdict[] = [];
-      for (const msg of msgs) {
-        const input = decode(msg);
-        if (input === null) out.push(invalid("input is not a valid InputRoomEvent"));
-        else if (!fresh.has(msg)) out.push(await this.alreadyApplied(input));
-        else out.push(await this.apply(uow, input, msg));
+      for (const [i, msg] of msgs.entries()) {
+        const p = prepared[i]!;
+        if ("verdict" in p) out.push(p.verdict);
+        else if (!fresh.has(msg)) out.push(await this.alreadyApplied(uow, p.event));
+        else out.push(await this.apply(uow, p.input, p.event, msg));
       }
       return out;
     });
@@ -72,9 +74,22 @@ export class InputConsumer {
     await Promise.all(msgs.map((msg, i) => this.log.reply(msg, InputVerdict.encode(verdicts[i]!).finish())));
   }
 
-  private async apply(uow: UnitOfWork, input: InputRoomEvent, msg: LogMessage): Promise<InputVerdict> {
+  /** Decodes and checks an input outside the transaction; an invalid one has its verdict already. */
+  private async prepare(msg: LogMessage): Promise<{ input: InputRoomEvent; event: ProtocolEvent } | { verdict: InputVerdict }> {
+    const input = decode(msg);
+    if (input === null) return { verdict: invalid("input is not a valid InputRoomEvent") };
     try {
-      return await this.processor.process(uow, input);
+      return { input, event: await this.processor.prepare(input) };
+    } catch (err) {
+      if (!(err instanceof InvalidInput)) throw err;
+      this.logger.info({ reason: err.message, seq: msg.seq }, "invalid input event");
+      return { verdict: invalid(err.message) };
+    }
+  }
+
+  private async apply(uow: UnitOfWork, input: InputRoomEvent, event: ProtocolEvent, msg: LogMessage): Promise<InputVerdict> {
+    try {
+      return await this.processor.process(uow, input, event);
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err; // the whole batch is retried
       this.logger.info({ reason: err.message, seq: msg.seq }, "invalid input event");
@@ -83,13 +98,8 @@ export class InputConsumer {
   }
 
   /** A redelivered input, applied before a crash: its verdict is what is stored for it. */
-  private async alreadyApplied(input: InputRoomEvent): Promise<InputVerdict> {
-    try {
-      return await this.processor.verdictOfStored(this.db, input);
-    } catch (err) {
-      if (err instanceof InvalidInput) return invalid(err.message);
-      throw err;
-    }
+  private async alreadyApplied(uow: UnitOfWork, event: ProtocolEvent): Promise<InputVerdict> {
+    return (await this.processor.verdictOfStored(uow.q, event)) ?? invalid("this input was handled before and found invalid");
   }
 }
 

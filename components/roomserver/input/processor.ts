@@ -48,18 +48,26 @@ export interface InputProcessorDeps {
 export class InputProcessor {
   constructor(private readonly d: InputProcessorDeps) {}
 
-  async process(uow: UnitOfWork, input: InputRoomEvent): Promise<InputVerdict> {
+  /**
+   * The checks that need no database transaction: format, signatures (key lookups may do
+   * their own I/O), content hash. Runs before the transaction, so no lock is held meanwhile.
+   */
+  async prepare(input: InputRoomEvent): Promise<ProtocolEvent> {
     const version = versionOf(input.roomVersion);
-    let event = parseInput(input.eventJson, version);
+    const event = parseInput(input.eventJson, version);
+    await verifySignatures(event, this.d.keys);
+    // A content hash that does not match means the content was altered: the spec says to
+    // keep the event in its redacted form.
+    return checkContentHash(event.json) ? event : parseEvent(redactEventJson(event.json, version), version);
+  }
+
+  /** Applies a prepared input in the caller's transaction. */
+  async process(uow: UnitOfWork, input: InputRoomEvent, event: ProtocolEvent): Promise<InputVerdict> {
+    const version = event.roomVersion;
     const q = uow.q;
 
     const known = (await this.d.events.byIds(q, [event.eventId])).get(event.eventId);
     if (known) return verdictOf(known.record, true);
-
-    await verifySignatures(event, this.d.keys);
-    // A content hash that does not match means the content was altered: the spec says to
-    // keep the event in its redacted form.
-    if (!checkContentHash(event.json)) event = parseEvent(redactEventJson(event.json, version), version);
 
     // Every check that can make the input invalid comes before the first write, so an
     // invalid input leaves nothing behind in a transaction shared with other inputs.
@@ -106,11 +114,9 @@ export class InputProcessor {
   }
 
   /** The verdict an input got when it was applied: what is stored for its event now. */
-  async verdictOfStored(q: Queryable, input: InputRoomEvent): Promise<InputVerdict> {
-    const event = parseInput(input.eventJson, versionOf(input.roomVersion));
+  async verdictOfStored(q: Queryable, event: ProtocolEvent): Promise<InputVerdict | null> {
     const known = (await this.d.events.byIds(q, [event.eventId])).get(event.eventId);
-    if (!known) throw new InvalidInput("this input was handled before and found invalid: its event was not stored");
-    return verdictOf(known.record, true);
+    return known ? verdictOf(known.record, true) : null;
   }
 
   private async loadAll(q: Queryable, ids: readonly string[], what: string): Promise<LoadedEvent[]> {

@@ -91,4 +91,17 @@ export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [
         payload BYTEA NOT NULL
       );`,
   },
+  {
+    version: 2,
+    name: "server keys trusted by an operator",
+    up: `
+      -- Verify keys of other servers that an operator vouched for (import-room carries the
+      -- exporting server's keys); federation will add the keys it fetches.
+      CREATE TABLE roomserver_server_keys (
+        server_name TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        PRIMARY KEY (server_name, key_id)
+      );`,
+  },
 ];
