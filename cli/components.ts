@@ -2,13 +2,22 @@ import { createClientApi } from "../components/clientapi/clientapi.js";
 import { createFederationApi } from "../components/federationapi/federationapi.js";
 import type { ComponentName } from "../components/internal/config/types.js";
 import type { Component, ComponentDeps } from "../components/internal/component.js";
+import type { RoomserverApi } from "../components/roomserver/api/roomserver-api.js";
+import { roomserverGrpcClient } from "../components/roomserver/grpc/client.js";
+import { createRoomserver } from "../components/roomserver/roomserver.js";
+import type { UserApi } from "../components/userapi/api/userapi.js";
+import { createUserApiClient } from "../components/userapi/grpc/client.js";
+import { createUserApi } from "../components/userapi/userapi.js";
 
 /**
  * The APIs components call on each other, by component. A component reaches a peer only
  * through this interface: in-process when the peer runs in the same process (the
  * monolith), through the peer's gRPC client adapter otherwise (the polylith).
  */
-export interface PeerApis {}
+export interface PeerApis {
+  roomserver: RoomserverApi;
+  userapi: UserApi;
+}
 
 export type Peers = { readonly [K in keyof PeerApis]: () => PeerApis[K] };
 
@@ -25,7 +34,9 @@ export interface ComponentWiring {
  * landed yet is absent, and running it alone says so.
  */
 export const COMPONENTS: Partial<Record<ComponentName, ComponentWiring>> = {
-  clientapi: { create: (deps) => createClientApi(deps) },
+  roomserver: { create: (deps) => createRoomserver(deps), remote: (address) => roomserverGrpcClient(address) },
+  userapi: { create: (deps) => createUserApi(deps), remote: (address) => createUserApiClient(address) },
+  clientapi: { create: (deps, peers) => createClientApi(deps, peers) },
   federationapi: { create: (deps) => createFederationApi(deps) },
 };
 

@@ -1,6 +1,8 @@
 import { ConfigError } from "../components/internal/config/errors.js";
 import { SERVER_SOFTWARE } from "../components/internal/version.js";
+import { CREATE_ACCOUNT_USAGE, runCreateAccount } from "./commands/create-account.js";
 import { GENERATE_CONFIG_USAGE, runGenerateConfig } from "./commands/generate-config.js";
+import { ROOM_TRANSFER_USAGE, runExportRoom, runImportRoom } from "./commands/room-transfer.js";
 import { isComponentName, runComponent, runMonolith, runStart } from "./commands/serve.js";
 
 const USAGE = `dendrite-ts ${SERVER_SOFTWARE.version}: a Matrix homeserver
@@ -10,6 +12,9 @@ Usage:
   dendrite-ts monolith --config FILE      every component in one process
   dendrite-ts COMPONENT --config FILE     one component (roomserver, userapi, clientapi, syncapi, federationapi, mediaapi)
   dendrite-ts generate-config ...         print or write a config file (see dendrite-ts generate-config --help)
+  dendrite-ts create-account --config FILE --username NAME [--password P | --password-stdin] [--admin]
+  dendrite-ts export-room ROOM_ID --config FILE [-o FILE]
+  dendrite-ts import-room FILE --config FILE
   dendrite-ts --version
 `;
 
@@ -24,12 +29,22 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(command === "generate-config" ? `${GENERATE_CONFIG_USAGE}\n` : USAGE);
+    const usage: Record<string, string> = { "generate-config": GENERATE_CONFIG_USAGE, "create-account": CREATE_ACCOUNT_USAGE,
+      "export-room": ROOM_TRANSFER_USAGE,
+      "import-room": ROOM_TRANSFER_USAGE,
+    };
+    process.stdout.write(command in usage ? `${usage[command]}\n` : USAGE);
     return 0;
   }
   switch (command) {
     case "generate-config":
       return runGenerateConfig(rest);
+    case "create-account":
+      return runCreateAccount(rest);
+    case "export-room":
+      return runExportRoom(rest);
+    case "import-room":
+      return runImportRoom(rest);
     case "start":
       return runStart(rest);
     case "monolith":

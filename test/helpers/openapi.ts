@@ -82,3 +82,28 @@ export function checkResponse(api: Api, method: string, path: string, status: nu
   }
   return true;
 }
+
+/**
+ * Like checkResponse, but a status the operation does not list is checked against the spec's
+ * common error schema (rate_limited.yaml for 429): the spec lets every endpoint answer the
+ * common errors (401 M_MISSING_TOKEN, 403 M_GUEST_ACCESS_FORBIDDEN, 429, ...) without
+ * listing them each time.
+ */
+export function checkResponseOrCommonError(api: Api, method: string, path: string, status: number, body: unknown): boolean {
+  if (!SPEC_AVAILABLE) return false;
+  const validator = load();
+  const operation = operations.get(`${api} ${method.toUpperCase()} ${path}`);
+  if (!operation) throw new Error(`the spec defines no ${method} ${path} in the ${api} API`);
+  const doc = validator.getSchema(operation.fileUri)?.schema as Record<string, any> | undefined;
+  const response = doc?.paths?.[path]?.[method.toLowerCase()]?.responses?.[String(status)];
+  const listedSchema: unknown = response?.content?.["application/json"]?.schema;
+  if (listedSchema !== undefined) return checkResponse(api, method, path, status, body);
+  if (status < 400) throw new Error(`the spec lists no ${status} response for ${method} ${path}`);
+  const file = status === 429 ? "rate_limited.yaml" : "error.yaml";
+  const ref = pathToFileURL(join(SPEC_DATA_DIR, "api", api, "definitions", "errors", file)).href;
+  const validate = validator.getSchema(ref) ?? validator.compile({ $ref: ref });
+  if (!validate(body)) {
+    throw new Error(`error response to ${method} ${path} (${status}) is not a Matrix error: ${validator.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
+  }
+  return true;
+}

@@ -70,6 +70,7 @@ export const CONFIG_SCHEMA: Section = {
   registration: {
     open: leaf("bool", false, "allow anyone to register with m.login.dummy, without verification"),
     shared_secret: leaf("string", null, "secret for Synapse-style shared-secret registration (admin tools)", true),
+    guests: leaf("bool", false, "allow guest accounts (POST /register?kind=guest), which need no credentials"),
   },
   rate_limit: {
     enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),

@@ -31,7 +31,7 @@ export interface Config {
   grpc: { listen: string };
   database: { postgres: string | null; max_connections: number };
   event_log: { nats: string | null; stream_prefix: string };
-  registration: { open: boolean; shared_secret: string | null };
+  registration: { open: boolean; shared_secret: string | null; guests: boolean };
   rate_limit: { enabled: boolean };
   logging: { level: LevelWithSilent };
   components: Record<ComponentName, ComponentAddresses>;

@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import Koa from "koa";
 import type { Logger } from "../logging/logger.js";
 import { accessTokenOf } from "./access-token.js";
+import type { AuthenticatedUser } from "./auth.js";
 import { cors } from "./cors.js";
 import { readJsonObject } from "./json-body.js";
 import { MatrixError } from "./matrix-error.js";
@@ -15,6 +16,8 @@ export interface RequestState {
   /** The parsed JSON object body of POST/PUT/DELETE requests ({} when empty). */
   body: Record<string, unknown>;
   accessToken: string | null;
+  /** The requester, once a route has authenticated the request (auth.ts). */
+  user?: AuthenticatedUser;
 }
 
 export interface HttpAppOptions {

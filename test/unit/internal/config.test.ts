@@ -106,7 +106,7 @@ describe("generate-config", () => {
     expect(config.data_dir).to.equal("/var/lib/d");
     expect(config.signing_key_path).to.equal("/var/lib/d/signing.key");
     expect(config.http).to.include({ listen: "0.0.0.0:8480", https_listen: "0.0.0.0:8448", tls_cert: "/c.pem", tls_key: "/k.pem" });
-    expect(config.registration).to.deep.equal({ open: true, shared_secret: "s3cret" });
+    expect(config.registration).to.deep.equal({ open: true, shared_secret: "s3cret", guests: false });
     expect(config.rate_limit.enabled).to.equal(false);
     expect(config.grpc.listen).to.equal("127.0.0.1:7000");
     expect(config.database.postgres).to.equal("postgres://u@h/db");

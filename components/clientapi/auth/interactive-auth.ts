@@ -1,0 +1,125 @@
+import type { AuthenticatedUser } from "../../internal/http/auth.js";
+import { badJson, MatrixError } from "../../internal/http/matrix-error.js";
+import { UserApiError } from "../../userapi/api/errors.js";
+import type { UserApi } from "../../userapi/api/userapi.js";
+import { localpartOfLogin } from "./identifier.js";
+
+/** Each flow is a list of stages; completing every stage of one flow authorises the request. */
+export type Flows = readonly (readonly string[])[];
+
+export const PASSWORD_FLOWS: Flows = [["m.login.password"]];
+export const DUMMY_FLOWS: Flows = [["m.login.dummy"]];
+
+export interface AuthRequirement {
+  /** What is being authorised; a session started for one operation cannot authorise another. */
+  readonly operation: string;
+  readonly flows: Flows;
+  /** For operations on an account: the m.login.password stage must prove this user. */
+  readonly user?: AuthenticatedUser;
+}
+
+/**
+ * User-interactive authentication (client-server spec, "User-Interactive Authentication
+ * API"). The sessions live in the userapi, so any clientapi replica can continue one.
+ */
+export class InteractiveAuth {
+  constructor(
+    private readonly userApi: () => UserApi,
+    private readonly serverName: string,
+  ) {}
+
+  /**
+   * Runs `operation` once the request's `auth` completes a flow, then ends the session so it
+   * cannot authorise the operation twice. Until then throws the 401 that tells the client
+   * what is left (with `errcode` when a stage failed); a failed operation keeps the session.
+   */
+  async authorise<T>(body: Record<string, unknown>, requirement: AuthRequirement, operation: () => Promise<T>): Promise<T> {
+    const session = await this.completedSession(body, requirement);
+    const result = await operation();
+    await this.userApi().sessions.consumeSession(session, requirement.operation);
+    return result;
+  }
+
+  /** The session ID once the request's auth completes a flow; otherwise throws the 401. */
+  private async completedSession(body: Record<string, unknown>, requirement: AuthRequirement): Promise<string> {
+    const sessions = this.userApi().sessions;
+    const auth = body.auth;
+    if (auth === undefined || auth === null) {
+      const session = await sessions.createSession(requirement.operation, requirement.user?.userId);
+      throw this.challenge(requirement, session, []);
+    }
+    if (typeof auth !== "object" || Array.isArray(auth)) throw badJson("auth must be an object");
+    const data = auth as Record<string, unknown>;
+    if (data.session !== undefined && typeof data.session !== "string") throw badJson("auth.session must be a string");
+    if (data.type !== undefined && typeof data.type !== "string") throw badJson("auth.type must be a string");
+
+    const sessionId = data.session ?? (await sessions.createSession(requirement.operation, requirement.user?.userId));
+    const session = await sessions.getSession(sessionId);
+    if (!session) throw new MatrixError(400, "M_INVALID_PARAM", "Unknown or expired auth session");
+    if (session.operation !== requirement.operation || session.userId !== requirement.user?.userId) {
+      throw new MatrixError(403, "M_FORBIDDEN", "The auth session was started for another request");
+    }
+    let completed = [...session.completed];
+    if (data.type !== undefined) {
+      if (!requirement.flows.some((flow) => flow.includes(data.type as string))) {
+        throw this.challenge(requirement, sessionId, completed, ["M_UNRECOGNIZED", `auth type ${data.type} is not offered here`]);
+      }
+      const failure = await this.attemptStage(data.type, data, requirement);
+      if (failure) throw this.challenge(requirement, sessionId, completed, failure);
+      completed = await sessions.completeStage(sessionId, data.type);
+    }
+    if (requirement.flows.some((flow) => flow.every((stage) => completed.includes(stage)))) return sessionId;
+    throw this.challenge(requirement, sessionId, completed);
+  }
+
+  /** Null when the stage passes, else the errcode and message to report. */
+  private async attemptStage(
+    type: string,
+    auth: Record<string, unknown>,
+    requirement: AuthRequirement,
+  ): Promise<[string, string] | null> {
+    switch (type) {
+      case "m.login.dummy":
+        return null;
+      case "m.login.password":
+        return this.checkPassword(auth, requirement.user);
+      default:
+        return ["M_UNRECOGNIZED", `auth type ${type} is not supported`];
+    }
+  }
+
+  private async checkPassword(auth: Record<string, unknown>, user: AuthenticatedUser | undefined): Promise<[string, string] | null> {
+    if (typeof auth.password !== "string") return ["M_MISSING_PARAM", "auth.password is required"];
+    const localpart = localpartOfLogin(auth, this.serverName);
+    try {
+      const account = await this.userApi().accounts.checkPassword(localpart, auth.password);
+      if (user && account.userId !== user.userId) return ["M_FORBIDDEN", "The password must be that of the requesting user"];
+      return null;
+    } catch (err) {
+      if (err instanceof UserApiError && (err.code === "FORBIDDEN" || err.code === "USER_DEACTIVATED")) return ["M_FORBIDDEN", err.message];
+      throw err;
+    }
+  }
+
+  private challenge(requirement: AuthRequirement, session: string, completed: readonly string[], error?: [string, string]): MatrixError {
+    const flows = requirement.flows.map((stages) => ({ stages }));
+    return new AuthChallenge({ flows, params: {}, session, completed }, error);
+  }
+}
+
+/**
+ * The 401 of user-interactive auth. It carries `errcode` and `error` only when a stage
+ * failed: clients (matrix-js-sdk among them) show an error whenever an errcode is present.
+ */
+class AuthChallenge extends MatrixError {
+  constructor(
+    private readonly body: Record<string, unknown>,
+    private readonly failure?: [errcode: string, message: string],
+  ) {
+    super(401, failure?.[0] ?? "M_FORBIDDEN", failure?.[1] ?? "Additional authentication is required", body);
+  }
+
+  override toJSON(): Record<string, unknown> {
+    return this.failure ? super.toJSON() : { ...this.body };
+  }
+}

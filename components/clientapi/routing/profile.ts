@@ -1,0 +1,91 @@
+import type Koa from "koa";
+import type { RequestState } from "../../internal/http/app.js";
+import { authenticate, requireSelf } from "../../internal/http/auth.js";
+import { badJson, invalidParam, MatrixError, notFound } from "../../internal/http/matrix-error.js";
+import type { Router } from "../../internal/http/router.js";
+import { missingParam } from "../validate.js";
+import { route, type RouteDeps } from "./deps.js";
+
+/** The spec's pattern for profile keys: the two classic ones, m.tz, or a namespaced custom key. */
+const PROFILE_KEY = /^(avatar_url|displayname|m\.tz|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+)$/;
+const MAX_KEY_BYTES = 255;
+const MAX_DISPLAYNAME_LENGTH = 256;
+
+/** Fields whose change shows in the user's member events. */
+const MEMBER_EVENT_FIELDS = new Set(["displayname", "avatar_url"]);
+
+function checkKey(key: string): void {
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new MatrixError(400, "M_KEY_TOO_LARGE", `profile keys are at most ${MAX_KEY_BYTES} bytes`);
+  if (!PROFILE_KEY.test(key)) throw invalidParam(`invalid profile key ${JSON.stringify(key)}`);
+}
+
+/** Checks the value of the fields the spec types; custom fields may hold any JSON. */
+function checkValue(key: string, value: unknown): void {
+  if (key === "displayname" || key === "avatar_url" || key === "m.tz") {
+    if (typeof value !== "string") throw badJson(`${key} must be a string`);
+  }
+  if (key === "displayname" && (value as string).length > MAX_DISPLAYNAME_LENGTH) {
+    throw invalidParam(`displayname must be at most ${MAX_DISPLAYNAME_LENGTH} characters`);
+  }
+  if (key === "avatar_url" && value !== "" && !(value as string).startsWith("mxc://")) throw invalidParam("avatar_url must be an mxc:// URI");
+}
+
+/**
+ * GET /profile/{userId}, GET/PUT/DELETE /profile/{userId}/{keyName}. Profiles of other
+ * servers' users need a federation query, which arrives with the federationapi; until then
+ * they are 404.
+ */
+export function addProfileRoutes(router: Router, deps: RouteDeps): void {
+  const profiles = () => deps.userApi().profiles;
+
+  router.get(
+    "/_matrix/client/v3/profile/{userId}",
+    route([], async (ctx: Koa.Context) => {
+      const profile = await profiles().getProfile((ctx.state as RequestState).params.userId!);
+      if (!profile) throw notFound("Profile not found");
+      ctx.body = profile;
+    }),
+  );
+
+  router.get(
+    "/_matrix/client/v3/profile/{userId}/{keyName}",
+    route([], async (ctx: Koa.Context) => {
+      const { userId, keyName } = (ctx.state as RequestState).params as { userId: string; keyName: string };
+      const profile = await profiles().getProfile(userId);
+      if (!profile) throw notFound("Profile not found");
+      if (!(keyName in profile)) throw notFound(`The user has no ${keyName}`);
+      ctx.body = { [keyName]: profile[keyName] };
+    }),
+  );
+
+  // The spec's guest access module lets guests set their display name.
+  const signedIn = authenticate(deps.lookupToken, { allowGuests: true });
+
+  router.put(
+    "/_matrix/client/v3/profile/{userId}/{keyName}",
+    route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
+      const { user, params, body } = ctx.state as RequestState;
+      const keyName = params.keyName!;
+      requireSelf(user!, params.userId!, "change the profile");
+      if (user!.isGuest && keyName !== "displayname") throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only set a display name");
+      checkKey(keyName);
+      if (!(keyName in body)) throw missingParam(`the body must hold ${keyName}`);
+      checkValue(keyName, body[keyName]);
+      await profiles().setProfileField(user!.userId, keyName, body[keyName]);
+      if (MEMBER_EVENT_FIELDS.has(keyName)) await deps.rooms.profileChanged(user!.userId);
+      ctx.body = {};
+    }),
+  );
+
+  router.delete(
+    "/_matrix/client/v3/profile/{userId}/{keyName}",
+    route([authenticate(deps.lookupToken), deps.limits.write], async (ctx: Koa.Context) => {
+      const { user, params } = ctx.state as RequestState;
+      requireSelf(user!, params.userId!, "change the profile");
+      checkKey(params.keyName!);
+      await profiles().deleteProfileField(user!.userId, params.keyName!);
+      if (MEMBER_EVENT_FIELDS.has(params.keyName!)) await deps.rooms.profileChanged(user!.userId);
+      ctx.body = {};
+    }),
+  );
+}

@@ -1,0 +1,37 @@
+/**
+ * The failures of a userapi call that a client should hear about, by code. The clientapi
+ * turns each into its Matrix error; over gRPC the code travels in metadata
+ * (grpc/errors.ts), so a caller sees the same error in-process and across processes.
+ */
+export type UserApiErrorCode =
+  | "USER_IN_USE"
+  | "INVALID_USERNAME"
+  | "FORBIDDEN"
+  | "USER_DEACTIVATED"
+  | "NOT_FOUND"
+  | "INVALID_PARAM"
+  | "PROFILE_TOO_LARGE";
+
+export const USER_API_ERROR_CODES: readonly UserApiErrorCode[] = [
+  "USER_IN_USE",
+  "INVALID_USERNAME",
+  "FORBIDDEN",
+  "USER_DEACTIVATED",
+  "NOT_FOUND",
+  "INVALID_PARAM",
+  "PROFILE_TOO_LARGE",
+];
+
+export class UserApiError extends Error {
+  constructor(
+    readonly code: UserApiErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = "UserApiError";
+  }
+}
+
+export function isUserApiErrorCode(code: string): code is UserApiErrorCode {
+  return (USER_API_ERROR_CODES as readonly string[]).includes(code);
+}

@@ -1,0 +1,45 @@
+import { UserApiError } from "./api/errors.js";
+import type { AuthSession, AuthSessionsApi } from "./api/userapi.js";
+import type { UserStorage } from "./storage/storage.js";
+import { newSessionId } from "./tokens.js";
+
+/** How long a user-interactive auth session (or a registration nonce) stays usable. */
+export const SESSION_LIFETIME_MS = 30 * 60_000;
+
+/**
+ * User-interactive auth sessions, kept in the database so that any clientapi replica can
+ * continue a session another one started. Expired sessions are swept when new ones start.
+ */
+export class AuthSessions implements AuthSessionsApi {
+  constructor(private readonly storage: UserStorage) {}
+
+  async createSession(operation: string, userId?: string): Promise<string> {
+    const now = Date.now();
+    await this.storage.sessions.deleteOlderThan(now - SESSION_LIFETIME_MS);
+    const sessionId = newSessionId();
+    await this.storage.sessions.insert(sessionId, operation, userId ?? null, now);
+    return sessionId;
+  }
+
+  async getSession(sessionId: string): Promise<AuthSession | null> {
+    const row = await this.storage.sessions.get(sessionId, Date.now() - SESSION_LIFETIME_MS);
+    if (!row) return null;
+    return {
+      sessionId: row.session_id,
+      operation: row.operation,
+      ...(row.user_id !== null && { userId: row.user_id }),
+      completed: row.completed,
+      createdTs: row.created_ts,
+    };
+  }
+
+  async completeStage(sessionId: string, stage: string): Promise<string[]> {
+    const completed = await this.storage.sessions.addStage(sessionId, stage, Date.now() - SESSION_LIFETIME_MS);
+    if (!completed) throw new UserApiError("NOT_FOUND", "Unknown or expired session");
+    return completed;
+  }
+
+  consumeSession(sessionId: string, operation: string): Promise<boolean> {
+    return this.storage.sessions.delete(sessionId, operation);
+  }
+}

@@ -1,0 +1,61 @@
+import { UserApiError } from "./api/errors.js";
+import type { CreateDeviceRequest, Device, DevicesApi } from "./api/userapi.js";
+import type { LocalUsers } from "./local-users.js";
+import type { DeviceRow } from "./storage/devices-table.js";
+import type { UserStorage } from "./storage/storage.js";
+import type { TokenCache } from "./token-cache.js";
+import { hashAccessToken, newAccessToken, newDeviceId } from "./tokens.js";
+
+function toDevice(row: DeviceRow): Device {
+  return {
+    deviceId: row.device_id,
+    ...(row.display_name !== null && { displayName: row.display_name }),
+    ...(row.last_seen_ts !== null && { lastSeenTs: row.last_seen_ts }),
+    ...(row.last_seen_ip !== null && { lastSeenIp: row.last_seen_ip }),
+  };
+}
+
+/** Devices and their access tokens: one token per device, replaced on each login. */
+export class Devices implements DevicesApi {
+  constructor(
+    private readonly storage: UserStorage,
+    private readonly users: LocalUsers,
+    private readonly cache: TokenCache,
+  ) {}
+
+  async createDevice(request: CreateDeviceRequest): Promise<{ deviceId: string; accessToken: string }> {
+    const localpart = this.users.localpart(request.userId);
+    const accessToken = newAccessToken();
+    const deviceId = request.deviceId ?? newDeviceId();
+    const replaced = await this.storage.transaction(async (tables) => {
+      const account = await tables.accounts.get(localpart);
+      if (!account) throw new UserApiError("NOT_FOUND", `no account ${request.userId}`);
+      if (account.deactivated) throw new UserApiError("USER_DEACTIVATED", "This account has been deactivated");
+      return tables.devices.upsert(localpart, deviceId, request.displayName ?? null, hashAccessToken(accessToken), Date.now(), request.ip ?? null);
+    });
+    if (replaced) this.cache.delete([replaced]);
+    return { deviceId, accessToken };
+  }
+
+  async listDevices(userId: string): Promise<Device[]> {
+    return (await this.storage.devices.list(this.users.localpart(userId))).map(toDevice);
+  }
+
+  async getDevice(userId: string, deviceId: string): Promise<Device | null> {
+    const row = await this.storage.devices.get(this.users.localpart(userId), deviceId);
+    return row ? toDevice(row) : null;
+  }
+
+  renameDevice(userId: string, deviceId: string, displayName: string): Promise<boolean> {
+    return this.storage.devices.rename(this.users.localpart(userId), deviceId, displayName);
+  }
+
+  async deleteDevices(userId: string, deviceIds: readonly string[]): Promise<void> {
+    if (deviceIds.length === 0) return;
+    this.cache.delete(await this.storage.devices.delete(this.users.localpart(userId), deviceIds));
+  }
+
+  async deleteAllDevices(userId: string, exceptDeviceId?: string): Promise<void> {
+    this.cache.delete(await this.storage.devices.delete(this.users.localpart(userId), null, exceptDeviceId ?? null));
+  }
+}

@@ -1,0 +1,130 @@
+import type * as grpc from "@grpc/grpc-js";
+import { createGrpcClient, unary } from "../../internal/grpc/client.js";
+import {
+  AccountDataClient,
+  AccountsClient,
+  AuthSessionsClient,
+  DevicesClient,
+  ProfilesClient,
+  PushRulesClient,
+  UserAuthClient,
+  type AccountDataServer,
+  type AccountsServer,
+  type AuthSessionsServer,
+  type DevicesServer,
+  type ProfilesServer,
+  type PushRulesServer,
+  type UserAuthServer,
+} from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
+import type { PushRuleset } from "../api/push-rules.js";
+import type { UserApi } from "../api/userapi.js";
+import { accountFromMessage, parseJsonObject } from "./convert.js";
+import { fromGrpcError } from "./errors.js";
+
+type RequestOf<M> = M extends grpc.handleUnaryCall<infer Req, unknown> ? Req : never;
+type ResponseOf<M> = M extends grpc.handleUnaryCall<never, infer Res> ? Res : never;
+
+/**
+ * A typed caller of one service's unary methods by name. Types come from the generated
+ * server interface: the client's methods are overloaded, which defeats inference.
+ */
+function caller<S>(client: grpc.Client) {
+  return <K extends keyof S & string>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> => {
+    const fn = (client as unknown as Record<K, (req: RequestOf<S[K]>, cb: (err: grpc.ServiceError | null, res: ResponseOf<S[K]>) => void) => unknown>)[method];
+    return unary(fn.bind(client), request).catch((err: unknown) => {
+      throw fromGrpcError(err);
+    });
+  };
+}
+
+const parseOptional = (json: string | undefined) => (json === undefined ? null : parseJsonObject(json));
+
+/** The UserApi of a userapi in another process, over its gRPC services. */
+export function createUserApiClient(address: string): UserApi {
+  const auth = caller<UserAuthServer>(createGrpcClient(UserAuthClient, address));
+  const accounts = caller<AccountsServer>(createGrpcClient(AccountsClient, address));
+  const devices = caller<DevicesServer>(createGrpcClient(DevicesClient, address));
+  const sessions = caller<AuthSessionsServer>(createGrpcClient(AuthSessionsClient, address));
+  const profiles = caller<ProfilesServer>(createGrpcClient(ProfilesClient, address));
+  const accountData = caller<AccountDataServer>(createGrpcClient(AccountDataClient, address));
+  const pushRules = caller<PushRulesServer>(createGrpcClient(PushRulesClient, address));
+
+  return {
+    auth: {
+      async queryAccessToken(accessToken) {
+        const r = await auth("queryAccessToken", { accessToken });
+        return r.found ? { userId: r.userId, deviceId: r.deviceId, isGuest: r.isGuest } : null;
+      },
+    },
+    accounts: {
+      createAccount: async (request) => accountFromMessage((await accounts("createAccount", request)).account),
+      isLocalpartAvailable: async (localpart) => (await accounts("isLocalpartAvailable", { localpart })).available,
+      checkPassword: async (localpart, password) =>
+        accountFromMessage((await accounts("checkPassword", { localpart, password })).account),
+      async setPassword(userId, password, options) {
+        await accounts("setPassword", { userId, password, ...options });
+      },
+      async deactivateAccount(userId) {
+        await accounts("deactivateAccount", { userId });
+      },
+    },
+    devices: {
+      createDevice: (request) => devices("createDevice", request),
+      listDevices: async (userId) => (await devices("listDevices", { userId })).devices,
+      getDevice: async (userId, deviceId) => (await devices("getDevice", { userId, deviceId })).device ?? null,
+      renameDevice: async (userId, deviceId, displayName) =>
+        (await devices("renameDevice", { userId, deviceId, displayName })).found,
+      async deleteDevices(userId, deviceIds) {
+        await devices("deleteDevices", { userId, deviceIds: [...deviceIds] });
+      },
+      async deleteAllDevices(userId, exceptDeviceId) {
+        await devices("deleteAllDevices", { userId, exceptDeviceId });
+      },
+    },
+    sessions: {
+      createSession: async (operation, userId) => (await sessions("createSession", { operation, userId })).sessionId,
+      getSession: async (sessionId) => (await sessions("getSession", { sessionId })).session ?? null,
+      completeStage: async (sessionId, stage) => (await sessions("completeStage", { sessionId, stage })).completed,
+      consumeSession: async (sessionId, operation) => (await sessions("consumeSession", { sessionId, operation })).consumed,
+    },
+    profiles: {
+      async getProfile(userId) {
+        const r = await profiles("getProfile", { userId });
+        return r.found ? parseJsonObject(r.profileJson) : null;
+      },
+      async setProfileField(userId, key, value) {
+        await profiles("setProfileField", { userId, key, valueJson: JSON.stringify(value) });
+      },
+      async deleteProfileField(userId, key) {
+        await profiles("deleteProfileField", { userId, key });
+      },
+    },
+    accountData: {
+      getAccountData: async (userId, roomId, type) =>
+        parseOptional((await accountData("getAccountData", { userId, roomId, type })).contentJson),
+      async setAccountData(userId, roomId, type, content) {
+        await accountData("setAccountData", { userId, roomId, type, contentJson: JSON.stringify(content) });
+      },
+      createFilter: async (userId, filter) =>
+        (await accountData("createFilter", { userId, filterJson: JSON.stringify(filter) })).filterId,
+      getFilter: async (userId, filterId) =>
+        parseOptional((await accountData("getFilter", { userId, filterId })).filterJson),
+    },
+    pushRules: {
+      getPushRules: async (userId) =>
+        JSON.parse((await pushRules("getPushRules", { userId })).rulesetJson) as PushRuleset,
+      async putPushRule(userId, kind, ruleId, rule, position) {
+        await pushRules("putPushRule", { userId, kind, ruleId, ruleJson: JSON.stringify(rule), ...position });
+      },
+      async deletePushRule(userId, kind, ruleId) {
+        await pushRules("deletePushRule", { userId, kind, ruleId });
+      },
+      async setPushRuleEnabled(userId, kind, ruleId, enabled) {
+        await pushRules("setPushRuleEnabled", { userId, kind, ruleId, enabled });
+      },
+      async setPushRuleActions(userId, kind, ruleId, actions) {
+        await pushRules("setPushRuleActions", { userId, kind, ruleId, actionsJson: JSON.stringify(actions) });
+      },
+    },
+  };
+}

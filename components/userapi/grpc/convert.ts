@@ -1,0 +1,27 @@
+import { ACCOUNT_TYPES, type Account, type AccountType } from "../api/userapi.js";
+import type { Account as AccountMessage } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
+import { isPushRuleKind, type PushRuleKind } from "../api/push-rules.js";
+
+/** Conversions between the UserApi's types and their proto messages, used by both adapters. */
+
+export function accountType(value: string): AccountType {
+  if (!(ACCOUNT_TYPES as readonly string[]).includes(value)) throw new Error(`unknown account type ${JSON.stringify(value)}`);
+  return value as AccountType;
+}
+
+export function pushRuleKind(value: string): PushRuleKind {
+  if (!isPushRuleKind(value)) throw new Error(`unknown push rule kind ${JSON.stringify(value)}`);
+  return value;
+}
+
+export function accountFromMessage(message: AccountMessage | undefined): Account {
+  if (!message) throw new Error("response carries no account");
+  return { ...message, accountType: accountType(message.accountType) };
+}
+
+/** A JSON object sent as text; anything else is a broken peer. */
+export function parseJsonObject(text: string): Record<string, unknown> {
+  const value: unknown = JSON.parse(text);
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("expected a JSON object");
+  return value as Record<string, unknown>;
+}

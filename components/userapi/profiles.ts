@@ -1,0 +1,45 @@
+import { UserApiError } from "./api/errors.js";
+import type { Profile, ProfilesApi } from "./api/userapi.js";
+import type { LocalUsers } from "./local-users.js";
+import type { UserStorage } from "./storage/storage.js";
+
+/** The spec's limit on a whole profile ("the total profile MUST be under 64 KiB"). */
+export const MAX_PROFILE_BYTES = 64 * 1024;
+
+/**
+ * Profiles of local users. Changing `displayname` or `avatar_url` must also update the
+ * user's member event in every joined room; that is the clientapi's job once it has
+ * changed the profile here (see clientapi/routing/profile.ts).
+ */
+export class Profiles implements ProfilesApi {
+  constructor(
+    private readonly storage: UserStorage,
+    private readonly users: LocalUsers,
+  ) {}
+
+  async getProfile(userId: string): Promise<Profile | null> {
+    const localpart = this.users.tryLocalpart(userId);
+    if (localpart === null || !(await this.storage.accounts.exists(localpart))) return null;
+    return this.storage.profiles.get(localpart);
+  }
+
+  setProfileField(userId: string, key: string, value: unknown): Promise<void> {
+    return this.update(userId, (fields) => ({ ...fields, [key]: value }));
+  }
+
+  deleteProfileField(userId: string, key: string): Promise<void> {
+    return this.update(userId, ({ [key]: _removed, ...rest }) => rest);
+  }
+
+  private async update(userId: string, change: (fields: Profile) => Profile): Promise<void> {
+    const localpart = this.users.localpart(userId);
+    await this.storage.transaction(async (tables) => {
+      if (!(await tables.accounts.exists(localpart))) throw new UserApiError("NOT_FOUND", "Profile not found");
+      const fields = change(await tables.profiles.getForUpdate(localpart));
+      if (Buffer.byteLength(JSON.stringify(fields)) >= MAX_PROFILE_BYTES) {
+        throw new UserApiError("PROFILE_TOO_LARGE", `the profile would exceed ${MAX_PROFILE_BYTES} bytes`);
+      }
+      await tables.profiles.put(localpart, fields);
+    });
+  }
+}

@@ -1,0 +1,50 @@
+import type { Queryable } from "../../internal/database/database.js";
+import type { AccountType } from "../api/userapi.js";
+
+export interface AccountRow {
+  localpart: string;
+  password_hash: string | null;
+  account_type: AccountType;
+  created_ts: number;
+  deactivated: boolean;
+}
+
+/** userapi_accounts: one row per local user, kept after deactivation so the ID stays taken. */
+export class AccountsTable {
+  constructor(private readonly db: Queryable) {}
+
+  /** False when the localpart is taken. */
+  async insert(localpart: string, passwordHash: string | null, accountType: AccountType, createdTs: number): Promise<boolean> {
+    const inserted = await this.db.execute(
+      `INSERT INTO userapi_accounts (localpart, password_hash, account_type, created_ts)
+       VALUES ($1, $2, $3, $4) ON CONFLICT (localpart) DO NOTHING`,
+      [localpart, passwordHash, accountType, createdTs],
+    );
+    return inserted === 1;
+  }
+
+  async get(localpart: string): Promise<AccountRow | null> {
+    const rows = await this.db.query<AccountRow & Record<string, unknown>>(
+      "SELECT localpart, password_hash, account_type, created_ts, deactivated FROM userapi_accounts WHERE localpart = $1",
+      [localpart],
+    );
+    return rows[0] ?? null;
+  }
+
+  async exists(localpart: string): Promise<boolean> {
+    return (await this.db.query("SELECT 1 FROM userapi_accounts WHERE localpart = $1", [localpart])).length > 0;
+  }
+
+  async nextGeneratedLocalpart(): Promise<string> {
+    const [row] = await this.db.query<{ n: number }>("SELECT nextval('userapi_generated_localpart_seq') AS n");
+    return String(row!.n);
+  }
+
+  async setPasswordHash(localpart: string, hash: string | null): Promise<boolean> {
+    return (await this.db.execute("UPDATE userapi_accounts SET password_hash = $2 WHERE localpart = $1", [localpart, hash])) === 1;
+  }
+
+  async markDeactivated(localpart: string): Promise<void> {
+    await this.db.execute("UPDATE userapi_accounts SET deactivated = true, password_hash = NULL WHERE localpart = $1", [localpart]);
+  }
+}

@@ -1,0 +1,51 @@
+import type { Queryable } from "../../internal/database/database.js";
+
+export interface AuthSessionRow {
+  session_id: string;
+  operation: string;
+  user_id: string | null;
+  completed: string[];
+  created_ts: number;
+}
+
+/** userapi_auth_sessions: user-interactive auth sessions, shared by every clientapi replica. */
+export class AuthSessionsTable {
+  constructor(private readonly db: Queryable) {}
+
+  async insert(sessionId: string, operation: string, userId: string | null, now: number): Promise<void> {
+    await this.db.execute(
+      "INSERT INTO userapi_auth_sessions (session_id, operation, user_id, created_ts) VALUES ($1, $2, $3, $4)",
+      [sessionId, operation, userId, now],
+    );
+  }
+
+  /** The session if it was created at or after `notBefore`. */
+  async get(sessionId: string, notBefore: number): Promise<AuthSessionRow | null> {
+    const rows = await this.db.query<AuthSessionRow & Record<string, unknown>>(
+      `SELECT session_id, operation, user_id, completed, created_ts FROM userapi_auth_sessions
+       WHERE session_id = $1 AND created_ts >= $2`,
+      [sessionId, notBefore],
+    );
+    return rows[0] ?? null;
+  }
+
+  /** Appends a stage unless already there; returns the completed stages, or null if no session. */
+  async addStage(sessionId: string, stage: string, notBefore: number): Promise<string[] | null> {
+    const rows = await this.db.query<{ completed: string[] }>(
+      `UPDATE userapi_auth_sessions
+       SET completed = CASE WHEN completed ? $2 THEN completed ELSE completed || to_jsonb($2::text) END
+       WHERE session_id = $1 AND created_ts >= $3
+       RETURNING completed`,
+      [sessionId, stage, notBefore],
+    );
+    return rows[0]?.completed ?? null;
+  }
+
+  async delete(sessionId: string, operation: string): Promise<boolean> {
+    return (await this.db.execute("DELETE FROM userapi_auth_sessions WHERE session_id = $1 AND operation = $2", [sessionId, operation])) === 1;
+  }
+
+  async deleteOlderThan(cutoff: number): Promise<void> {
+    await this.db.execute("DELETE FROM userapi_auth_sessions WHERE created_ts < $1", [cutoff]);
+  }
+}

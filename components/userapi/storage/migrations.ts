@@ -1,0 +1,69 @@
+import type { Migration } from "../../internal/database/migrations.js";
+
+/**
+ * The userapi's tables, all prefixed `userapi_`. Users are keyed by localpart: only local
+ * users have accounts, and the server name is fixed before the first account is made.
+ */
+export const USERAPI_MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: "accounts, devices, sessions, profiles, account data, filters, push rules",
+    up: `
+      CREATE TABLE userapi_accounts (
+        localpart TEXT PRIMARY KEY,
+        password_hash TEXT,
+        account_type TEXT NOT NULL CHECK (account_type IN ('user', 'guest', 'admin')),
+        created_ts BIGINT NOT NULL,
+        deactivated BOOLEAN NOT NULL DEFAULT false
+      );
+      -- Numeric localparts for guests and registrations without a username.
+      CREATE SEQUENCE userapi_generated_localpart_seq START 1;
+
+      CREATE TABLE userapi_devices (
+        localpart TEXT NOT NULL REFERENCES userapi_accounts (localpart),
+        device_id TEXT NOT NULL,
+        display_name TEXT,
+        -- SHA-256 of the access token; the token itself is never stored.
+        token_hash BYTEA NOT NULL UNIQUE,
+        created_ts BIGINT NOT NULL,
+        last_seen_ts BIGINT,
+        last_seen_ip TEXT,
+        PRIMARY KEY (localpart, device_id)
+      );
+
+      CREATE TABLE userapi_auth_sessions (
+        session_id TEXT PRIMARY KEY,
+        operation TEXT NOT NULL,
+        user_id TEXT,
+        completed JSONB NOT NULL DEFAULT '[]',
+        created_ts BIGINT NOT NULL
+      );
+      CREATE INDEX userapi_auth_sessions_created ON userapi_auth_sessions (created_ts);
+
+      CREATE TABLE userapi_profiles (
+        localpart TEXT PRIMARY KEY REFERENCES userapi_accounts (localpart),
+        fields JSONB NOT NULL DEFAULT '{}'
+      );
+
+      CREATE TABLE userapi_account_data (
+        localpart TEXT NOT NULL REFERENCES userapi_accounts (localpart),
+        -- '' for global account data.
+        room_id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        content JSONB NOT NULL,
+        PRIMARY KEY (localpart, room_id, type)
+      );
+
+      CREATE TABLE userapi_filters (
+        filter_id BIGSERIAL PRIMARY KEY,
+        localpart TEXT NOT NULL REFERENCES userapi_accounts (localpart),
+        filter JSONB NOT NULL
+      );
+
+      CREATE TABLE userapi_push_rules (
+        localpart TEXT PRIMARY KEY REFERENCES userapi_accounts (localpart),
+        rules JSONB NOT NULL
+      );
+    `,
+  },
+];

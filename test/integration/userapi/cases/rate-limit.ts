@@ -1,0 +1,40 @@
+import { expect } from "chai";
+import type { Deployment } from "../deployment.js";
+import { TestClient, uniqueName } from "../client.js";
+
+/** Rate limiting on (the default): per client IP on logins, per user on writes. */
+export function rateLimitCases(server: () => Deployment): void {
+  it("answers 429 M_LIMIT_EXCEEDED with retry_after_ms and Retry-After once a client's login allowance is spent", async () => {
+    const hammering = new TestClient(server().baseUrl);
+    const body = { type: "m.login.password", user: uniqueName("nobody"), password: "guess" };
+    let limited: Awaited<ReturnType<TestClient["request"]>> | undefined;
+    for (let i = 0; i < 20 && !limited; i++) {
+      const res = await hammering.request("POST", "/login", { spec: "/login", body });
+      if (res.status === 429) limited = res;
+      else expect(res.status).to.equal(403);
+    }
+    expect(limited, "no 429 within 20 logins").to.not.equal(undefined);
+    expect(limited!.body.errcode).to.equal("M_LIMIT_EXCEEDED");
+    expect(limited!.body.retry_after_ms).to.be.a("number").greaterThan(0);
+    expect(Number(limited!.headers.get("Retry-After"))).to.be.at.least(1);
+    // Another client (another IP) is not affected.
+    await new TestClient(server().baseUrl).expectError("POST", "/login", 403, "M_FORBIDDEN", { spec: "/login", body });
+  });
+
+  it("limits one user's writes, whatever address they come from", async () => {
+    const c = await new TestClient(server().baseUrl).register(uniqueName("writer"));
+    const path = `/user/${encodeURIComponent(c.userId)}/account_data/org.example.counter`;
+    let limited = false;
+    for (let i = 0; i < 80 && !limited; i++) {
+      // A new client object per request: a new IP, the same access token.
+      const from = new TestClient(server().baseUrl);
+      from.accessToken = c.accessToken;
+      const res = await from.request("PUT", path, { spec: "/user/{userId}/account_data/{type}", body: { i } });
+      limited = res.status === 429;
+      if (!limited) expect(res.status).to.equal(200);
+    }
+    expect(limited, "no 429 within 80 writes").to.equal(true);
+    // Reads are not limited.
+    await c.expectOk("GET", "/account/whoami", { spec: "/account/whoami" });
+  });
+}

@@ -1,0 +1,140 @@
+import { spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  createPostgresDatabase,
+  deleteNatsStreams,
+  dropPostgresDatabase,
+  TEST_NATS_URL,
+  TEST_POSTGRES_URL,
+  uniquePrefix,
+} from "../../helpers/backends.js";
+import { CLI, runCli, startCli, type RunningProcess } from "../../helpers/cli-process.js";
+
+/** A server under test, reached over HTTP like any client reaches it. */
+export interface Deployment {
+  readonly baseUrl: string;
+  readonly serverName: string;
+  readonly publicBaseUrl: string;
+  readonly sharedSecret: string;
+  /** Accounts made with `create-account` before the server started: username → password. */
+  readonly cliAccounts: Readonly<Record<string, string>>;
+  stop(): Promise<void>;
+}
+
+export const SERVER_NAME = "userapi.test";
+const PUBLIC_BASE_URL = "https://matrix.userapi.test";
+const SHARED_SECRET = "the shared secret of the userapi suite";
+
+/** Accounts every deployment gets from the CLI, one per way of passing the password. */
+const CLI_ACCOUNTS = { operator: "operator password", piped: "password from stdin" };
+
+/** Ports chosen by the OS, and the registration settings the suite exercises. */
+const ENV: NodeJS.ProcessEnv = {
+  DENDRITE_HTTP_LISTEN: "127.0.0.1:0",
+  DENDRITE_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_CLIENTAPI_HTTP_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_CLIENTAPI_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_PUBLIC_BASE_URL: PUBLIC_BASE_URL,
+  DENDRITE_REGISTRATION_OPEN: "true",
+  DENDRITE_REGISTRATION_GUESTS: "true",
+  DENDRITE_REGISTRATION_SHARED_SECRET: SHARED_SECRET,
+};
+
+/** Runs `create-account`, feeding `stdin` to it when given; resolves with its exit code and output. */
+export function createAccountWithCli(args: string[], env: NodeJS.ProcessEnv, stdin?: string) {
+  if (stdin === undefined) return runCli(["create-account", ...args], { env });
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [CLI, "create-account", ...args, "--password-stdin"], { env: { ...process.env, ...env } });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("exit", (code) => resolve({ code, stdout, stderr }));
+    child.stdin.end(`${stdin}\n`);
+  });
+}
+
+async function writeConfig(dir: string, extraFlags: string[]): Promise<string> {
+  const config = join(dir, "dendrite.yaml");
+  const result = await runCli(["generate-config", "--server-name", SERVER_NAME, "--data-dir", dir, ...extraFlags, "-o", config]);
+  if (result.code !== 0) throw new Error(`generate-config failed: ${result.stderr}`);
+  return config;
+}
+
+async function createCliAccounts(config: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const first = await createAccountWithCli(["--config", config, "--username", "operator", "--password", CLI_ACCOUNTS.operator, "--admin"], env);
+  const second = await createAccountWithCli(["--config", config, "--username", "piped"], env, CLI_ACCOUNTS.piped);
+  for (const result of [first, second]) {
+    if (result.code !== 0) throw new Error(`create-account failed (${result.code}): ${result.stderr}`);
+  }
+}
+
+function deployment(port: number, stop: () => Promise<void>): Deployment {
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    serverName: SERVER_NAME,
+    publicBaseUrl: PUBLIC_BASE_URL,
+    sharedSecret: SHARED_SECRET,
+    cliAccounts: CLI_ACCOUNTS,
+    stop,
+  };
+}
+
+async function stopAll(processes: RunningProcess[]): Promise<void> {
+  for (const proc of processes.reverse()) {
+    const { code } = await proc.stop("SIGTERM");
+    if (code !== 0) throw new Error(`process exited with ${code} on SIGTERM:\n${proc.output()}`);
+  }
+}
+
+/** The monolith on the embedded database and log, from the built CLI. `env` overrides settings. */
+export async function startMonolith(env: NodeJS.ProcessEnv = {}): Promise<Deployment> {
+  const dir = mkdtempSync(join(tmpdir(), "dendrite-userapi-"));
+  const config = await writeConfig(dir, []);
+  const allEnv = { ...ENV, ...env };
+  // The CLI works on the database directly, so it runs before the server opens PGlite's folder.
+  await createCliAccounts(config, allEnv);
+  const proc = await startCli(["monolith", "--config", config], { env: allEnv });
+  return deployment(proc.httpPorts[0]!, async () => {
+    await stopAll([proc]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+/**
+ * The polylith: separate userapi and clientapi processes on a fresh PostgreSQL database and
+ * their own NATS stream prefix. The clientapi dials the userapi at the port it reported.
+ */
+export async function startPolylith(): Promise<Deployment> {
+  const dir = mkdtempSync(join(tmpdir(), "dendrite-userapi-poly-"));
+  const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
+  const prefix = uniquePrefix();
+  const config = await writeConfig(dir, ["--postgres", dbUrl, "--nats", TEST_NATS_URL!]);
+  const env = { ...ENV, DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix };
+  const started: RunningProcess[] = [];
+  const cleanUp = async () => {
+    await deleteNatsStreams(TEST_NATS_URL!, prefix);
+    await dropPostgresDatabase(TEST_POSTGRES_URL!, dbUrl);
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    await createCliAccounts(config, env);
+    const userapi = await startCli(["userapi", "--config", config], { env });
+    started.push(userapi);
+    const clientapi = await startCli(["clientapi", "--config", config], {
+      env: { ...env, DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: `127.0.0.1:${userapi.grpcPort}` },
+    });
+    started.push(clientapi);
+    return deployment(clientapi.httpPorts[0]!, async () => {
+      await stopAll(started);
+      await cleanUp();
+    });
+  } catch (err) {
+    await stopAll(started).catch(() => {});
+    await cleanUp();
+    throw err;
+  }
+}
