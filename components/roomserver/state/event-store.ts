@@ -66,6 +66,9 @@ export class EventStore {
   }
 
   private remember(record: EventRecord): LoadedEvent {
+    // A read racing a redaction's commit must not put the unredacted copy back.
+    const cached = this.byNid.get(record.nid);
+    if (cached) return cached;
     const loaded = { record, event: parseEvent(record.json, roomVersion(record.roomVersion)) };
     if (!this.uncommitted.has(record.nid)) this.cache(loaded);
     return loaded;

@@ -17,8 +17,9 @@ export class RoomStore {
     const cached = this.rooms.get(roomId);
     if (cached) return cached;
     const record = await selectRoom(q, roomId);
-    if (record && !this.uncommitted.has(roomId)) this.rooms.set(roomId, record);
-    return record;
+    // A read racing an input's commit must not put the older row back over the newer one.
+    if (record && !this.uncommitted.has(roomId) && !this.rooms.has(roomId)) this.rooms.set(roomId, record);
+    return this.rooms.get(roomId) ?? record;
   }
 
   /** The room as the transaction sees it, with its own changes so far (input). */

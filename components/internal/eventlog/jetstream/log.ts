@@ -1,7 +1,6 @@
 import {
   AckPolicy,
   connect,
-  createInbox,
   DeliverPolicy,
   ErrorCode,
   headers as natsHeaders,
@@ -30,6 +29,7 @@ import {
 } from "../eventlog.js";
 import { checkName } from "../subjects.js";
 import { JetStreamConsumer } from "./consumer.js";
+import { ReplyInbox } from "./reply-inbox.js";
 
 const NOT_FOUND = 404;
 
@@ -38,6 +38,7 @@ export class JetStreamLog implements EventLog {
   readonly kind = "nats";
   private readonly consumers = new Set<JetStreamConsumer>();
   private readonly subscriptions = new Set<Subscription>();
+  private readonly replies: ReplyInbox;
 
   private constructor(
     private readonly nc: NatsConnection,
@@ -45,7 +46,9 @@ export class JetStreamLog implements EventLog {
     private readonly jsm: JetStreamManager,
     private readonly prefix: string,
     private readonly logger: Logger,
-  ) {}
+  ) {
+    this.replies = new ReplyInbox(nc);
+  }
 
   static async connect(url: string, prefix: string, logger: Logger, name = "dendrite-ts"): Promise<JetStreamLog> {
     const nc = await connect({ servers: url, name, maxReconnectAttempts: -1 });
@@ -130,25 +133,16 @@ export class JetStreamLog implements EventLog {
   }
 
   async publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {
-    const inbox = createInbox();
-    const sub = this.nc.subscribe(inbox, { max: 1, timeout: timeoutMs });
-    const reply = (async () => {
-      try {
-        for await (const msg of sub) return msg.data;
-      } catch (err) {
-        throw mapRequestError(err, subject, timeoutMs);
-      }
-      throw new TimeoutError(`verdict on ${subject}`, timeoutMs);
-    })();
+    const inbox = this.replies.expect(timeoutMs, `verdict on ${subject}`);
     try {
-      const published = await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox } });
+      const published = await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox.subject } });
       if (published.duplicate) throw new DuplicateMessageError(subject, published.seq);
     } catch (err) {
-      sub.unsubscribe();
-      reply.catch(() => {});
+      inbox.cancel();
+      inbox.reply.catch(() => {});
       throw err;
     }
-    return reply;
+    return inbox.reply;
   }
 
   async reply(msg: LogMessage, data: Uint8Array): Promise<void> {
@@ -159,6 +153,7 @@ export class JetStreamLog implements EventLog {
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
+    this.replies.close();
     await this.nc.drain();
   }
 }
