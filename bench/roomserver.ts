@@ -15,7 +15,20 @@ import type { ProtocolEvent } from "../components/protocol/events/protocolevent.
 import { createRoomserverCore } from "../components/roomserver/core.js";
 import { ROOMSERVER_MIGRATIONS } from "../components/roomserver/storage/migrations.js";
 import { InputOutcome } from "../proto/gen/dendrite/roomserver/v1/input.js";
-import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, uniquePrefix } from "../test/helpers/backends.js";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { JetStreamLog } from "../components/internal/eventlog/jetstream/log.js";
+import { parseSigningKeyFile } from "../components/protocol/crypto/keys.js";
+import {
+  DATABASE_BACKENDS,
+  TEST_NATS_URL,
+  createPostgresDatabase,
+  deleteNatsStreams,
+  dropPostgresDatabase,
+  uniquePrefix,
+} from "../test/helpers/backends.js";
+import { runCli, startCli } from "../test/helpers/cli-process.js";
 import { TEST_SERVER, inputEvent, testDeps } from "../test/helpers/roomserver-harness.js";
 import { TestRoom } from "../test/helpers/test-room.js";
 import { report } from "./report.js";
@@ -26,14 +39,22 @@ const IN_FLIGHT = 256;
 interface Running {
   log: EventLog;
   key: SigningKey;
+  /** Resident memory of the process running the roomserver, in MiB. */
+  rssMiB(): number;
   stop(): Promise<void>;
 }
 
+/**
+ * The embedded roomserver runs in this process (as in the monolith). On PostgreSQL + NATS
+ * it is its own process, as in the polylith, so the writers here do not share its core.
+ */
 async function startRoomserver(name: string): Promise<Running> {
-  const backend = DATABASE_BACKENDS.find((b) => b.name === (name === "embedded" ? "pglite" : "postgres"))!;
-  const { db, drop } = await backend.create();
-  const prefix = uniquePrefix();
-  const log = await openEventLog({ event_log: { nats: name === "embedded" ? null : TEST_NATS_URL, stream_prefix: prefix } }, db, silentLogger());
+  return name === "embedded" ? startEmbedded() : startProcess();
+}
+
+async function startEmbedded(): Promise<Running> {
+  const { db, drop } = await DATABASE_BACKENDS.find((b) => b.name === "pglite")!.create();
+  const log = await openEventLog({ event_log: { nats: null, stream_prefix: uniquePrefix() } }, db, silentLogger());
   await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
   const key = generateSigningKey();
   const { input } = createRoomserverCore(testDeps(db as Database, log, key));
@@ -41,11 +62,36 @@ async function startRoomserver(name: string): Promise<Running> {
   return {
     log,
     key,
+    rssMiB: () => process.memoryUsage().rss / 2 ** 20,
     async stop() {
       await input.stop();
       await log.close();
-      if (name !== "embedded") await deleteNatsStreams(TEST_NATS_URL!, prefix);
       await drop();
+    },
+  };
+}
+
+async function startProcess(): Promise<Running> {
+  const dir = mkdtempSync(join(tmpdir(), "dendrite-bench-"));
+  const dbUrl = await createPostgresDatabase(process.env.DENDRITE_TEST_POSTGRES!);
+  const prefix = uniquePrefix();
+  const config = join(dir, "dendrite.yaml");
+  await runCli(["generate-config", "--server-name", TEST_SERVER, "--data-dir", dir, "--postgres", dbUrl, "--nats", TEST_NATS_URL!, "-o", config]);
+  const [key] = parseSigningKeyFile(readFileSync(join(dir, "signing.key"), "utf8"));
+  const proc = await startCli(["roomserver", "--config", config], {
+    env: { DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix, DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0", DENDRITE_LOGGING_LEVEL: "info" },
+  });
+  const log = await JetStreamLog.connect(TEST_NATS_URL!, prefix, silentLogger(), "bench-writer");
+  return {
+    log,
+    key: key!,
+    rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.child.pid}/status`, "utf8"))![1]) / 1024,
+    async stop() {
+      await log.close();
+      await proc.stop("SIGTERM");
+      await deleteNatsStreams(TEST_NATS_URL!, prefix);
+      await dropPostgresDatabase(process.env.DENDRITE_TEST_POSTGRES!, dbUrl);
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
@@ -99,7 +145,7 @@ async function memory(setupName: string, total: number): Promise<void> {
   try {
     const rooms = 100;
     global.gc?.();
-    const before = process.memoryUsage().rss;
+    const before = rs.rssMiB();
     const batch = 10_000;
     for (let done = 0; done < total; done += batch) {
       const { setup, messages } = buildRooms(rs.key, rooms, batch / rooms);
@@ -107,9 +153,9 @@ async function memory(setupName: string, total: number): Promise<void> {
       await inputAll(rs.log, messages);
     }
     global.gc?.();
-    const after = process.memoryUsage().rss;
-    report(`resident memory before ${total} events [${setupName}]`, before / 2 ** 20, "MiB");
-    report(`resident memory after ${total} events [${setupName}]`, after / 2 ** 20, "MiB");
+    const after = rs.rssMiB();
+    report(`roomserver resident memory before ${total} events [${setupName}]`, before, "MiB");
+    report(`roomserver resident memory after ${total} events [${setupName}]`, after, "MiB");
   } finally {
     await rs.stop();
   }

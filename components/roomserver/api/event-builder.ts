@@ -4,10 +4,11 @@ import { buildEvent, type EventReference } from "../../protocol/events/build.js"
 import type { JsonObject, RoomEvent, StateKey } from "../../protocol/events/event.js";
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import { DEFAULT_ROOM_VERSION, roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
+import type { SigningKey } from "../../protocol/crypto/keys.js";
+import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import { InputOutcome, type TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { submitEvent } from "../api/input.js";
-import type { RoomserverWriterApi } from "../api/roomserver-api.js";
-import type { RoomserverCore } from "../core.js";
+import { submitEvent } from "./input.js";
+import type { RoomserverWriterApi } from "./roomserver-api.js";
 import { forbidden, PerformFailure, roomNotKnown } from "./perform-failure.js";
 import { stateMapOf } from "./stored-events.js";
 
@@ -17,6 +18,8 @@ export interface EventSketch {
   readonly sender: string;
   readonly state_key?: string;
   readonly content: JsonObject;
+  /** The redacted event, for m.room.redaction (the builder puts it where the room version wants it). */
+  readonly redacts?: string;
 }
 
 /** Where a new event goes: its room, prev events, depth, and the state its auth events come from. */
@@ -30,19 +33,25 @@ export interface RoomPosition {
   readonly state: Map<StateKey, RoomEvent>;
 }
 
+/** What a builder signs with and sends through: the same for the roomserver and the writers. */
+export interface EventBuilderDeps {
+  readonly serverName: string;
+  readonly signingKey: SigningKey;
+  readonly log: EventLog;
+  readonly writer: Pick<RoomserverWriterApi, "queryBuildInfo">;
+}
+
 /**
  * Builds events signed with this server's key and inputs them as any writer does: on the
  * input log, waiting for the roomserver's verdict. An event the auth rules reject becomes a
- * 403 M_FORBIDDEN carrying the rule's reason.
+ * 403 M_FORBIDDEN carrying the rule's reason. Public so that the roomserver's perform
+ * operations and the client API writers build events one way.
  */
 export class RoomEventBuilder {
-  constructor(
-    private readonly core: RoomserverCore,
-    private readonly writer: Pick<RoomserverWriterApi, "queryBuildInfo">,
-  ) {}
+  constructor(private readonly deps: EventBuilderDeps) {}
 
   get serverName(): string {
-    return this.core.deps.config.server_name;
+    return this.deps.serverName;
   }
 
   /** Builds an event on the room's forward extremities and inputs it. */
@@ -56,9 +65,15 @@ export class RoomEventBuilder {
    * answered 403 M_FORBIDDEN) leaves no rejected event in the room.
    */
   async sendAt(position: RoomPosition, sketch: EventSketch, transactionId?: TransactionId): Promise<ProtocolEvent> {
+    const event = this.buildChecked(position, sketch);
+    await this.submit(event, transactionId);
+    return event;
+  }
+
+  /** Builds an event at `position` and checks it against the position's state (ProtocolError "UNAUTHORISED" if refused). */
+  buildChecked(position: RoomPosition, sketch: EventSketch): ProtocolEvent {
     const event = this.build(position, sketch);
     checkAuth(event, position.state);
-    await this.submit(event, transactionId);
     return event;
   }
 
@@ -81,7 +96,7 @@ export class RoomEventBuilder {
     // The version is unknown until the answer comes, so ask for the auth state of the
     // version that needs the most (v11 lists the create event; v12 drops it afterwards).
     const needed = authEventTypesNeeded(templateOf(sketch), roomVersion(DEFAULT_ROOM_VERSION));
-    const info = await this.writer.queryBuildInfo({ roomId, stateNeeded: needed });
+    const info = await this.deps.writer.queryBuildInfo({ roomId, stateNeeded: needed });
     if (!info.roomExists) throw roomNotKnown(roomId);
     const version = roomVersion(info.roomVersion);
     const state = stateMapOf(info.stateEvents);
@@ -100,15 +115,15 @@ export class RoomEventBuilder {
         authEvents: selectAuthEvents(position.state, templateOf(sketch), version),
         depth: position.depth,
         origin: this.serverName,
-        keyId: this.core.deps.signingKey.keyId,
-        privateKey: this.core.deps.signingKey,
+        keyId: this.deps.signingKey.keyId,
+        privateKey: this.deps.signingKey,
       },
     );
   }
 
   /** Inputs an event and waits for the verdict; anything but acceptance throws a PerformFailure. */
   async submit(event: ProtocolEvent, transactionId?: TransactionId): Promise<void> {
-    const verdict = await submitEvent(this.core.deps.log, event, { origin: this.serverName, transactionId });
+    const verdict = await submitEvent(this.deps.log, event, { origin: this.serverName, transactionId });
     if (verdict.outcome === InputOutcome.INPUT_OUTCOME_REJECTED) throw forbidden(verdict.reason);
     if (verdict.outcome !== InputOutcome.INPUT_OUTCOME_ACCEPTED) {
       // Our own events are built from the roomserver's state: refusing one is a server fault.

@@ -61,6 +61,7 @@ export class InputConsumer {
     const prepared = await Promise.all(msgs.map((msg) => this.prepare(msg)));
     const verdicts = await inTransaction(this.db, async (uow) => {
       const fresh = new Set(await claimSequences(uow.q, this.durable, msgs));
+      await this.processor.prefetch(uow, prepared.flatMap((p) => ("event" in p ? [p.event] : [])));
       const out: InputVerdict[] = [];
       for (const [i, msg] of msgs.entries()) {
         const p = prepared[i]!;

@@ -5,6 +5,7 @@ import { deleteOutbox, insertOutbox, selectOutbox, type OutboxEntry } from "../s
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 
 const RECOVERY_BATCH = 500;
+const OUTBOX_KEY = "outbox";
 const DELETE_DELAY_MS = 50;
 
 /**
@@ -26,9 +27,18 @@ export class OutboxPublisher {
     private readonly logger: Logger,
   ) {}
 
+  /** Queues an output in the transaction; all of a transaction's outputs are inserted at once. */
   async add(uow: UnitOfWork, subject: string, msgId: string, payload: Uint8Array): Promise<void> {
-    const id = await insertOutbox(uow.q, subject, msgId, payload);
-    uow.afterCommit(() => this.ready.push({ id, subject, msgId, payload }));
+    let queued = uow.pending.get(OUTBOX_KEY) as Omit<OutboxEntry, "id">[] | undefined;
+    if (!queued) {
+      const batch: Omit<OutboxEntry, "id">[] = (queued = []);
+      uow.pending.set(OUTBOX_KEY, batch);
+      uow.beforeCommit(OUTBOX_KEY, async () => {
+        const ids = await insertOutbox(uow.q, batch);
+        uow.afterCommit(() => this.ready.push(...batch.map((e, i) => ({ ...e, id: ids[i]! }))));
+      });
+    }
+    queued.push({ subject, msgId, payload });
   }
 
   /** Publishes everything committed so far, in commit order. */

@@ -11,10 +11,10 @@ import type {
 } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 import type { RoomserverReaderApi } from "../api/roomserver-api.js";
 import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";
-import type { EventSketch, RoomEventBuilder } from "./event-builder.js";
+import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";
 import { localAlias, localUserId } from "./local-ids.js";
-import { forbidden, invalidParam, notFound, PerformFailure, roomNotKnown } from "./perform-failure.js";
-import { parseStored } from "./stored-events.js";
+import { forbidden, invalidParam, notFound, PerformFailure, roomNotKnown } from "../api/perform-failure.js";
+import { parseStored } from "../api/stored-events.js";
 
 const CANONICAL_ALIAS = "m.room.canonical_alias";
 

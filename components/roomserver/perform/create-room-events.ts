@@ -1,6 +1,6 @@
 import { stateKeyOf, type JsonObject } from "../../protocol/events/event.js";
 import type { CreateRoomRequest, InitialStateEvent } from "./create-room-request.js";
-import type { EventSketch } from "./event-builder.js";
+import type { EventSketch } from "../api/event-builder.js";
 import { MEMBER } from "./member-events.js";
 import { createContent, defaultPowerLevels, PRESET_RULES } from "./room-presets.js";
 

@@ -2,7 +2,7 @@ import { isJsonObject, type JsonObject } from "../../protocol/events/event.js";
 import { parseUserId } from "../../protocol/ids/grammar.js";
 import { parseCanonicalJson } from "../../protocol/json/parse.js";
 import { DEFAULT_ROOM_VERSION, ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js";
-import { badJson, invalidParam, PerformFailure } from "./perform-failure.js";
+import { badJson, invalidParam, PerformFailure } from "../api/perform-failure.js";
 
 export type Preset = "private_chat" | "trusted_private_chat" | "public_chat";
 const PRESETS: readonly Preset[] = ["private_chat", "trusted_private_chat", "public_chat"];

@@ -9,9 +9,9 @@ import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";
 import { updateRoomPublished } from "../storage/rooms.js";
 import { parseCreateRoomRequest, type CreateRoomRequest } from "./create-room-request.js";
 import { createRoomEvents } from "./create-room-events.js";
-import type { RoomEventBuilder, RoomPosition } from "./event-builder.js";
+import type { RoomEventBuilder, RoomPosition } from "../api/event-builder.js";
 import { localAlias, localUserId } from "./local-ids.js";
-import { PerformFailure } from "./perform-failure.js";
+import { PerformFailure } from "../api/perform-failure.js";
 
 const roomInUse = (message: string) => new PerformFailure("M_ROOM_IN_USE", message, 400);
 

@@ -3,10 +3,10 @@ import { parseCanonicalJson } from "../../protocol/json/parse.js";
 import type { PerformJoinRequest, PerformJoinResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 import type { Database } from "../../internal/database/database.js";
 import { resolveRoomIdOrAlias } from "./aliases.js";
-import type { EventSketch, RoomEventBuilder } from "./event-builder.js";
+import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";
 import { localUserId } from "./local-ids.js";
 import { MEMBER, sendMemberEvent } from "./member-events.js";
-import { badJson } from "./perform-failure.js";
+import { badJson } from "../api/perform-failure.js";
 
 /**
  * Joins a local user to a room this server is in, by room ID or local alias. Rooms known

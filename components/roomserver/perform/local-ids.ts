@@ -1,5 +1,5 @@
 import { parseRoomAlias, parseUserId, serverNameOf } from "../../protocol/ids/grammar.js";
-import { invalidParam } from "./perform-failure.js";
+import { invalidParam } from "../api/perform-failure.js";
 
 // A malformed ID is a ProtocolError("BAD_ID"), which the performer answers with 400 M_INVALID_PARAM.
 

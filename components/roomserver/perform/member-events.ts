@@ -1,6 +1,6 @@
 import { stateKeyOf, type RoomEvent } from "../../protocol/events/event.js";
 import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
-import type { EventSketch, RoomEventBuilder, RoomPosition } from "./event-builder.js";
+import type { EventSketch, RoomEventBuilder, RoomPosition } from "../api/event-builder.js";
 
 export const MEMBER = "m.room.member";
 

@@ -1,10 +1,10 @@
 import { stateKeyOf, type JsonObject } from "../../protocol/events/event.js";
 import { parseUserId } from "../../protocol/ids/grammar.js";
 import type { PerformMembershipRequest, PerformMembershipResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import type { EventSketch, RoomEventBuilder } from "./event-builder.js";
+import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";
 import { localUserId } from "./local-ids.js";
 import { MEMBER, sendMemberEvent } from "./member-events.js";
-import { forbidden, invalidParam } from "./perform-failure.js";
+import { forbidden, invalidParam } from "../api/perform-failure.js";
 
 const MEMBERSHIPS = ["invite", "leave", "ban"];
 /** Memberships a kick ("leave" for another user) can end; "ban" makes it an unban. */

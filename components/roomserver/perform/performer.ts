@@ -3,10 +3,10 @@ import type { RoomserverPerformApi, RoomserverReaderApi, RoomserverWriterApi } f
 import type { RoomserverCore } from "../core.js";
 import { queryAlias, removeAlias, setAlias } from "./aliases.js";
 import { createRoom } from "./create-room.js";
-import { RoomEventBuilder } from "./event-builder.js";
+import { RoomEventBuilder } from "../api/event-builder.js";
 import { joinRoom } from "./join.js";
 import { changeMembership } from "./membership.js";
-import { answer } from "./perform-failure.js";
+import { answer } from "../api/perform-failure.js";
 import { publishedRooms, publishRoom } from "./published-rooms.js";
 
 /**
@@ -21,7 +21,8 @@ export class RoomserverPerformer implements RoomserverPerformApi {
     private readonly core: RoomserverCore,
     private readonly queries: RoomserverWriterApi & RoomserverReaderApi,
   ) {
-    this.builder = new RoomEventBuilder(core, queries);
+    const { config, signingKey, log } = core.deps;
+    this.builder = new RoomEventBuilder({ serverName: config.server_name, signingKey, log, writer: queries });
   }
 
   performCreateRoom(request: q.PerformCreateRoomRequest): Promise<q.PerformCreateRoomResponse> {

@@ -6,8 +6,8 @@ import type {
 import type { RoomserverReaderApi } from "../api/roomserver-api.js";
 import type { RoomserverCore } from "../core.js";
 import { selectPublishedRoomIds, updateRoomPublished } from "../storage/rooms.js";
-import { invalidParam, roomNotKnown } from "./perform-failure.js";
-import { parseStored } from "./stored-events.js";
+import { invalidParam, roomNotKnown } from "../api/perform-failure.js";
+import { parseStored } from "../api/stored-events.js";
 
 /** The state a directory search looks in, as Synapse does: name, topic, canonical alias. */
 const SEARCHED = [

@@ -43,10 +43,14 @@ export class RoomStore {
     currentSnapshotNid: number,
     lastSentEventId: string,
   ): Promise<void> {
-    await updateRoomLatest(uow.q, room.roomNid, latestEventNids, currentSnapshotNid, lastSentEventId);
     const updated = { ...room, latestEventNids, currentSnapshotNid, lastSentEventId };
     uow.pending.set(pendingKey(room.roomId), updated);
-    uow.afterCommit(() => this.rooms.set(room.roomId, updated));
+    // The row is written once per transaction, with the last input's values.
+    uow.beforeCommit(pendingKey(room.roomId), async () => {
+      const last = uow.pending.get(pendingKey(room.roomId)) as RoomRecord;
+      await updateRoomLatest(uow.q, last.roomNid, last.latestEventNids, last.currentSnapshotNid, last.lastSentEventId);
+      uow.afterCommit(() => this.rooms.set(last.roomId, last));
+    });
   }
 
   /** Drops a cached row changed elsewhere (publishing a room). */

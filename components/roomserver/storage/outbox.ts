@@ -7,12 +7,19 @@ export interface OutboxEntry {
   payload: Uint8Array;
 }
 
-export async function insertOutbox(q: Queryable, subject: string, msgId: string, payload: Uint8Array): Promise<number> {
-  const [row] = await q.query<{ id: number }>(
-    "INSERT INTO roomserver_outbox (subject, msg_id, payload) VALUES ($1, $2, $3) RETURNING id",
-    [subject, msgId, payload],
+/** Inserts entries in one statement; returns their IDs in the same order. */
+export async function insertOutbox(q: Queryable, entries: readonly Omit<OutboxEntry, "id">[]): Promise<number[]> {
+  const values: unknown[] = [];
+  const tuples = entries.map((e, i) => {
+    values.push(e.subject, e.msgId, e.payload);
+    return `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`;
+  });
+  const rows = await q.query<{ id: number }>(
+    `INSERT INTO roomserver_outbox (subject, msg_id, payload) VALUES ${tuples.join(", ")} RETURNING id`,
+    values,
   );
-  return row!.id;
+  // The sequence numbers the rows in the order given.
+  return rows.map((r) => r.id).sort((a, b) => a - b);
 }
 
 export async function selectOutbox(q: Queryable, limit: number): Promise<OutboxEntry[]> {

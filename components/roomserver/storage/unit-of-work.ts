@@ -15,15 +15,31 @@ export interface UnitOfWork {
    * inputs of a room applied in one transaction see each other's effects).
    */
   readonly pending: Map<string, unknown>;
+  /**
+   * Runs `fn` once, just before the commit, however often it is registered under `key`:
+   * writes that several inputs of a batch would each repeat (the room's row, the outbox)
+   * are made once, with their final values.
+   */
+  beforeCommit(key: string, fn: () => Promise<void>): void;
 }
 
 export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
   const committed: Array<() => void> = [];
   const ended: Array<() => void> = [];
   try {
-    const result = await db.transaction((q) =>
-      work({ q, afterCommit: (fn) => committed.push(fn), finally: (fn) => ended.push(fn), pending: new Map() }),
-    );
+    const result = await db.transaction(async (q) => {
+      const flushes = new Map<string, () => Promise<void>>();
+      const uow: UnitOfWork = {
+        q,
+        afterCommit: (fn) => committed.push(fn),
+        finally: (fn) => ended.push(fn),
+        pending: new Map(),
+        beforeCommit: (key, fn) => void (flushes.has(key) || flushes.set(key, fn)),
+      };
+      const value = await work(uow);
+      for (const flush of flushes.values()) await flush();
+      return value;
+    });
     for (const hook of committed) hook();
     return result;
   } finally {
