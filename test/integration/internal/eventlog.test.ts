@@ -42,8 +42,8 @@ const LOG_BACKENDS: LogBackend[] = [
     ? [
         {
           name: "nats",
-          open: (_db: Database, prefix: string) => JetStreamLog.connect(TEST_NATS_URL, prefix, silentLogger()),
-          dispose: (prefix: string) => deleteNatsStreams(TEST_NATS_URL, prefix),
+          open: (_db: Database, prefix: string) => JetStreamLog.connect(TEST_NATS_URL!, prefix, silentLogger()),
+          dispose: (prefix: string) => deleteNatsStreams(TEST_NATS_URL!, prefix),
         },
       ]
     : []),

@@ -35,7 +35,7 @@ export const SETUPS: Setup[] = [
               log,
               close: async () => {
                 await log.close();
-                await deleteNatsStreams(TEST_NATS_URL, prefix);
+                await deleteNatsStreams(TEST_NATS_URL!, prefix);
                 await drop();
               },
             };

@@ -36,7 +36,7 @@ const MESSAGES_PER_ROOM = 100;
 if (TEST_POSTGRES_URL && TEST_NATS_URL) {
   describe("roomserver crash: kill -9 while 1,000 events in 10 rooms are input", function () {
     this.timeout(180_000);
-    const natsUrl = TEST_NATS_URL;
+    const natsUrl = TEST_NATS_URL!;
     let dir: string;
     let dbUrl: string;
     let prefix: string;
@@ -47,7 +47,7 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
     before(async () => {
       recordVariant("roomserver-crash:postgres+nats");
       dir = mkdtempSync(join(tmpdir(), "dendrite-crash-"));
-      dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL);
+      dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
       prefix = uniquePrefix();
       config = join(dir, "dendrite.yaml");
       const generated = await runCli([

@@ -346,7 +346,7 @@ for (const setup of SETUPS) {
       it("publishes and unpublishes rooms and pages through them, filtered by name, topic or alias", async () => {
         const term = unique("dir");
         const ids: string[] = [];
-        for (const [i, body] of [{ name: `${term} one` }, { topic: `about ${term.toUpperCase()}` }, { room_alias_name: `${term}-three` }].entries()) {
+        for (const [i, body] of ([{ name: `${term} one` }, { topic: `about ${term.toUpperCase()}` }, { room_alias_name: `${term}-three` }] as Record<string, string>[]).entries()) {
           ids.push(await newRoom({ ...body, visibility: i === 2 ? "private" : "public" }));
         }
         const published = async (rows: string) => (await db.query<{ published: boolean }>("SELECT published FROM roomserver_rooms WHERE room_id = $1", [rows]))[0]!.published;
