@@ -34,17 +34,21 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
 
 /**
  * The batch form of claimSequence, for messages of one subject in sequence order: returns
- * those not yet applied and records the highest, in the caller's transaction.
+ * those not yet applied and records the highest, in the caller's transaction, in one
+ * statement (the row lock taken by the upsert serialises concurrent claims).
  */
 export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
   if (msgs.length === 0) return [];
-  const subject = msgs[0]!.subject;
-  const [row] = await tx.query<{ seq: number }>(
-    "SELECT seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = $2 FOR UPDATE",
-    [consumer, subject],
+  const last = msgs[msgs.length - 1]!;
+  const [row] = await tx.query<{ previous: number | null }>(
+    `WITH previous AS (
+       SELECT seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = $2 FOR UPDATE
+     )
+     INSERT INTO eventlog_applied_sequences AS a (consumer, subject, seq) VALUES ($1, $2, $3)
+     ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(a.seq, EXCLUDED.seq)
+     RETURNING (SELECT seq FROM previous) AS previous`,
+    [consumer, last.subject, last.seq],
   );
-  const applied = row?.seq ?? 0;
-  const fresh = msgs.filter((m) => m.seq > applied);
-  if (fresh.length > 0) await claimSequence(tx, consumer, fresh[fresh.length - 1]!);
-  return fresh;
+  const applied = row?.previous ?? 0;
+  return msgs.filter((m) => m.seq > applied);
 }
