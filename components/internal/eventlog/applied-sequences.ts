@@ -34,21 +34,26 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
 
 /**
  * The batch form of claimSequence, for messages of one subject in sequence order: returns
- * those not yet applied and records the highest, in the caller's transaction, in one
- * statement (the row lock taken by the upsert serialises concurrent claims).
+ * those not yet applied and records the highest, in the caller's transaction. Usually one
+ * statement: the update's FROM sub-select sees the row as it was before the update.
  */
 export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
   if (msgs.length === 0) return [];
   const last = msgs[msgs.length - 1]!;
-  const [row] = await tx.query<{ previous: number | null }>(
-    `WITH previous AS (
-       SELECT seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = $2 FOR UPDATE
-     )
-     INSERT INTO eventlog_applied_sequences AS a (consumer, subject, seq) VALUES ($1, $2, $3)
-     ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(a.seq, EXCLUDED.seq)
-     RETURNING (SELECT seq FROM previous) AS previous`,
-    [consumer, last.subject, last.seq],
-  );
-  const applied = row?.previous ?? 0;
-  return msgs.filter((m) => m.seq > applied);
+  const params = [consumer, last.subject, last.seq];
+  let applied: number | undefined = (
+    await tx.query<{ previous: number }>(
+      `UPDATE eventlog_applied_sequences a SET seq = GREATEST(a.seq, $3)
+       FROM (SELECT seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = $2 FOR UPDATE) old
+       WHERE a.consumer = $1 AND a.subject = $2
+       RETURNING old.seq AS previous`,
+      params,
+    )
+  )[0]?.previous;
+  if (applied === undefined) {
+    // The subject's first message for this consumer.
+    await tx.execute("INSERT INTO eventlog_applied_sequences (consumer, subject, seq) VALUES ($1, $2, $3)", params);
+    applied = 0;
+  }
+  return msgs.filter((m) => m.seq > applied!);
 }
