@@ -2,7 +2,12 @@ import type { Database } from "../../../components/internal/database/database.js
 import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
 import { openEventLog } from "../../../components/internal/eventlog/open.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, uniquePrefix } from "../../helpers/backends.js";
+import { migrate } from "../../../components/internal/database/migrations.js";
+import { generateSigningKey, type SigningKey } from "../../../components/protocol/crypto/keys.js";
+import { createRoomserverCore, type RoomserverCore } from "../../../components/roomserver/core.js";
+import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
+import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, recordVariant, uniquePrefix } from "../../helpers/backends.js";
+import { OutputCollector, testDeps } from "../../helpers/roomserver-harness.js";
 
 /** The setups the roomserver suites run on: embedded (PGlite + in-process log) and PostgreSQL + NATS. */
 export interface Setup {
@@ -44,3 +49,43 @@ export const SETUPS: Setup[] = [
       ]
     : []),
 ];
+
+/** A running roomserver core (input consumer started) on one setup, for a suite's tests. */
+export interface RoomserverFixture {
+  db: Database;
+  log: EventLog;
+  key: SigningKey;
+  core: RoomserverCore;
+  /** Every output, when the suite asked for them. */
+  outputs: OutputCollector;
+}
+
+/**
+ * Starts a roomserver core before the suite's tests and stops it after: registers mocha
+ * hooks in the calling `describe`, and returns the fixture they fill in.
+ */
+export function useRoomserver(setup: Setup, variant: string, options: { serverName?: string; collectOutputs?: boolean } = {}): RoomserverFixture {
+  const fixture = {} as RoomserverFixture;
+  let stop: () => Promise<void> = async () => {};
+  before(async function () {
+    this.timeout(60_000);
+    recordVariant(`${variant}:${setup.name}`);
+    const { db, log, close } = await setup.open();
+    await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
+    const key = generateSigningKey();
+    const deps = testDeps(db, log, key);
+    if (options.serverName) deps.config.server_name = options.serverName;
+    const { core, input } = createRoomserverCore(deps);
+    await input.start();
+    const outputs = new OutputCollector();
+    if (options.collectOutputs) await outputs.start(log);
+    Object.assign(fixture, { db, log, key, core, outputs });
+    stop = async () => {
+      await outputs.stop();
+      await input.stop();
+      await close();
+    };
+  });
+  after(() => stop());
+  return fixture;
+}

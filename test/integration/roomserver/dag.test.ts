@@ -1,52 +1,23 @@
 import { expect } from "chai";
-import type { Database } from "../../../components/internal/database/database.js";
-import { migrate } from "../../../components/internal/database/migrations.js";
-import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
-import { generateSigningKey, type SigningKey } from "../../../components/protocol/crypto/keys.js";
-import { createRoomserverCore } from "../../../components/roomserver/core.js";
-import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { InputKind, InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { recordVariant } from "../../helpers/backends.js";
-import { OutputCollector, TEST_SERVER, inputEvent, testDeps } from "../../helpers/roomserver-harness.js";
+import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
 import { TestRoom } from "../../helpers/test-room.js";
-import { SETUPS } from "./backends.js";
+import { SETUPS, useRoomserver } from "./backends.js";
 
 for (const setup of SETUPS) {
   describe(`roomserver DAG handling [${setup.name}]`, function () {
     this.timeout(60_000);
-    let db: Database;
-    let log: EventLog;
-    let close: () => Promise<void>;
-    let key: SigningKey;
-    let stopInput: () => Promise<void>;
-    let outputs: OutputCollector;
-
-    before(async () => {
-      recordVariant(`roomserver-dag:${setup.name}`);
-      ({ db, log, close } = await setup.open());
-      key = generateSigningKey();
-      await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
-      const { input } = createRoomserverCore(testDeps(db, log, key));
-      await input.start();
-      stopInput = () => input.stop();
-      outputs = new OutputCollector();
-      await outputs.start(log);
-    });
-    after(async () => {
-      await outputs.stop();
-      await stopInput();
-      await close();
-    });
+    const rs = useRoomserver(setup, "roomserver-dag", { collectOutputs: true });
 
     async function accept(...events: Parameters<typeof inputEvent>[1][]): Promise<void> {
       for (const event of events) {
-        const verdict = await inputEvent(log, event);
+        const verdict = await inputEvent(rs.log, event);
         expect(verdict.outcome, `${event.type} ${verdict.reason}`).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
       }
     }
 
     async function extremities(roomId: string): Promise<string[]> {
-      const rows = await db.query<{ event_id: string }>(
+      const rows = await rs.db.query<{ event_id: string }>(
         `SELECT e.event_id FROM roomserver_rooms r JOIN roomserver_events e ON e.event_nid = ANY(r.latest_event_nids)
          WHERE r.room_id = $1 ORDER BY e.event_id`,
         [roomId],
@@ -55,7 +26,7 @@ for (const setup of SETUPS) {
     }
 
     async function membership(roomId: string, userId: string): Promise<string | undefined> {
-      const [row] = await db.query<{ membership: string }>(
+      const [row] = await rs.db.query<{ membership: string }>(
         `SELECT m.membership FROM roomserver_memberships m JOIN roomserver_rooms r ON r.room_nid = m.room_nid
          WHERE r.room_id = $1 AND m.user_id = $2`,
         [roomId, userId],
@@ -64,12 +35,12 @@ for (const setup of SETUPS) {
     }
 
     async function currentStateEventId(roomId: string, type: string, stateKey: string): Promise<string | undefined> {
-      const [row] = await db.query<{ block_nids: (number | string)[] }>(
+      const [row] = await rs.db.query<{ block_nids: (number | string)[] }>(
         `SELECT s.block_nids FROM roomserver_rooms r JOIN roomserver_state_snapshots s ON s.snapshot_nid = r.current_snapshot_nid
          WHERE r.room_id = $1`,
         [roomId],
       );
-      const [event] = await db.query<{ event_id: string }>(
+      const [event] = await rs.db.query<{ event_id: string }>(
         `SELECT e.event_id FROM roomserver_state_blocks b JOIN roomserver_events e ON e.event_nid = ANY(b.event_nids)
          WHERE b.block_nid = ANY($1::bigint[]) AND e.type = $2 AND e.state_key = $3`,
         [row!.block_nids, type, stateKey],
@@ -78,7 +49,7 @@ for (const setup of SETUPS) {
     }
 
     it("keeps both branches of a fork as extremities and resolves the power/ban race when they merge", async () => {
-      const room = new TestRoom(TEST_SERVER, key, "11");
+      const room = new TestRoom(TEST_SERVER, rs.key, "11");
       const alice = room.user("alice");
       const bob = room.user("bob");
       const charlie = room.user("charlie");
@@ -103,7 +74,7 @@ for (const setup of SETUPS) {
       // which bob may no longer ban: the ban loses, charlie is joined again.
       expect(await membership(room.roomId, charlie)).to.equal("join");
       expect(await currentStateEventId(room.roomId, "m.room.power_levels", "")).to.equal(demote.eventId);
-      const merged = outputs.newEvents().find((e) => e.eventId === demote.eventId)!;
+      const merged = rs.outputs.newEvents().find((e) => e.eventId === demote.eventId)!;
       expect(merged.rewritesState).to.equal(true);
       expect(merged.removesStateEventIds).to.include(ban.eventId);
       expect(merged.latestEventIds).to.have.members([ban.eventId, demote.eventId]);
@@ -118,24 +89,24 @@ for (const setup of SETUPS) {
     });
 
     it("stores an outlier without state or output, announcing it only as an invite of a local user", async () => {
-      const room = new TestRoom(TEST_SERVER, key, "10");
+      const room = new TestRoom(TEST_SERVER, rs.key, "10");
       const alice = room.user("alice");
       await accept(...room.standardStart(alice));
       const invite = room.member(alice, room.user("dave"), "invite", { detached: true });
-      const verdict = await inputEvent(log, invite, InputKind.INPUT_KIND_OUTLIER);
+      const verdict = await inputEvent(rs.log, invite, InputKind.INPUT_KIND_OUTLIER);
       expect(verdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
-      const [row] = await db.query<{ outlier: boolean; state_before_nid: number | null }>(
+      const [row] = await rs.db.query<{ outlier: boolean; state_before_nid: number | null }>(
         "SELECT outlier, state_before_nid FROM roomserver_events WHERE event_id = $1",
         [invite.eventId],
       );
       expect(row).to.deep.equal({ outlier: true, state_before_nid: null });
       expect(await extremities(room.roomId)).to.not.include(invite.eventId);
-      await outputs.waitFor((all) => all.some((o) => o.payload?.$case === "newInviteEvent" && o.payload.value.eventId === invite.eventId));
-      expect(outputs.newEvents().map((e) => e.eventId)).to.not.include(invite.eventId);
+      await rs.outputs.waitFor((all) => all.some((o) => o.payload?.$case === "newInviteEvent" && o.payload.value.eventId === invite.eventId));
+      expect(rs.outputs.newEvents().map((e) => e.eventId)).to.not.include(invite.eventId);
     });
 
     it("stores a backfilled event with its state but leaves extremities and current state alone", async () => {
-      const room = new TestRoom(TEST_SERVER, key, "11");
+      const room = new TestRoom(TEST_SERVER, rs.key, "11");
       const alice = room.user("alice");
       await accept(...room.standardStart(alice));
       const forkPoint = room.latest;
@@ -143,32 +114,32 @@ for (const setup of SETUPS) {
       await accept(room.message(alice, "now"));
       const extremitiesBefore = await extremities(room.roomId);
       const historical = room.stateEvent(alice, "m.room.topic", { topic: "from the past" }, { prevs: forkPoint, state: forkState, detached: true });
-      const verdict = await inputEvent(log, historical, InputKind.INPUT_KIND_OLD);
+      const verdict = await inputEvent(rs.log, historical, InputKind.INPUT_KIND_OLD);
       expect(verdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
       expect(await extremities(room.roomId)).to.deep.equal(extremitiesBefore);
       expect(await currentStateEventId(room.roomId, "m.room.topic", "")).to.equal(undefined);
-      const [row] = await db.query<{ state_before_nid: number | null; outlier: boolean }>(
+      const [row] = await rs.db.query<{ state_before_nid: number | null; outlier: boolean }>(
         "SELECT state_before_nid, outlier FROM roomserver_events WHERE event_id = $1",
         [historical.eventId],
       );
       expect(row!.outlier).to.equal(false);
       expect(row!.state_before_nid).to.be.a("number");
-      await outputs.waitFor((all) => all.some((o) => o.payload?.$case === "oldRoomEvent" && o.payload.value.eventId === historical.eventId));
+      await rs.outputs.waitFor((all) => all.some((o) => o.payload?.$case === "oldRoomEvent" && o.payload.value.eventId === historical.eventId));
     });
 
     it("redacts an event when its redaction is accepted, and applies a redaction that came first", async () => {
-      const room = new TestRoom(TEST_SERVER, key, "11");
+      const room = new TestRoom(TEST_SERVER, rs.key, "11");
       const alice = room.user("alice");
       await accept(...room.standardStart(alice));
       const message = room.message(alice, "secret");
       await accept(message);
       const redaction = room.build({ type: "m.room.redaction", sender: alice, content: { reason: "oops" }, redacts: message.eventId });
       await accept(redaction);
-      await outputs.waitFor((all) => all.some((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === message.eventId));
-      const redacted = outputs.outputs.find((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === message.eventId)!;
+      await rs.outputs.waitFor((all) => all.some((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === message.eventId));
+      const redacted = rs.outputs.outputs.find((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === message.eventId)!;
       const json = JSON.parse(Buffer.from((redacted.payload as { value: { redactedEventJson: Uint8Array } }).value.redactedEventJson).toString());
       expect(json.content).to.deep.equal({});
-      const [row] = await db.query<{ json: string; redacted_by: string }>(
+      const [row] = await rs.db.query<{ json: string; redacted_by: string }>(
         "SELECT json, redacted_by FROM roomserver_events WHERE event_id = $1",
         [message.eventId],
       );
@@ -181,7 +152,7 @@ for (const setup of SETUPS) {
       const late = room.message(alice, "arrives after its redaction", { prevs: forkPoint, state: forkState, detached: true });
       const early = room.build({ type: "m.room.redaction", sender: alice, content: {}, redacts: late.eventId });
       await accept(early, late);
-      await outputs.waitFor((all) => all.some((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === late.eventId));
+      await rs.outputs.waitFor((all) => all.some((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === late.eventId));
     });
   });
 }

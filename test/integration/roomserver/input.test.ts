@@ -1,55 +1,27 @@
 import { expect } from "chai";
-import type { Database } from "../../../components/internal/database/database.js";
-import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
-import { migrate } from "../../../components/internal/database/migrations.js";
-import { generateSigningKey, type SigningKey } from "../../../components/protocol/crypto/keys.js";
-import { createRoomserverCore } from "../../../components/roomserver/core.js";
-import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
+import { generateSigningKey } from "../../../components/protocol/crypto/keys.js";
 import { InputKind, InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { recordVariant } from "../../helpers/backends.js";
-import { OutputCollector, TEST_SERVER, inputEvent, testDeps } from "../../helpers/roomserver-harness.js";
+import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
 import { TestRoom } from "../../helpers/test-room.js";
-import { SETUPS } from "./backends.js";
+import { SETUPS, useRoomserver } from "./backends.js";
 
 for (const setup of SETUPS) {
   describe(`roomserver input [${setup.name}]`, function () {
     this.timeout(60_000);
-    let db: Database;
-    let log: EventLog;
-    let close: () => Promise<void>;
-    let key: SigningKey;
-    let stopInput: () => Promise<void>;
-    let outputs: OutputCollector;
+    const rs = useRoomserver(setup, "roomserver-input", { collectOutputs: true });
 
-    before(async () => {
-      recordVariant(`roomserver-input:${setup.name}`);
-      ({ db, log, close } = await setup.open());
-      key = generateSigningKey();
-      await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
-      const { input } = createRoomserverCore(testDeps(db, log, key));
-      await input.start();
-      stopInput = () => input.stop();
-      outputs = new OutputCollector();
-      await outputs.start(log);
-    });
-    after(async () => {
-      await outputs.stop();
-      await stopInput();
-      await close();
-    });
-
-    const newRoom = (version = "11") => new TestRoom(TEST_SERVER, key, version);
+    const newRoom = (version = "11") => new TestRoom(TEST_SERVER, rs.key, version);
 
     it("accepts a room's first events and announces each with its state changes", async () => {
       const room = newRoom();
       const alice = room.user("alice");
       const events = [...room.standardStart(alice), room.message(alice, "hello")];
       for (const event of events) {
-        const verdict = await inputEvent(log, event);
+        const verdict = await inputEvent(rs.log, event);
         expect(verdict, event.type).to.include({ eventId: event.eventId, outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED, softFailed: false });
       }
-      await outputs.waitFor(() => outputs.newEvents().filter((e) => e.roomId === room.roomId).length === events.length);
-      const announced = outputs.newEvents().filter((e) => e.roomId === room.roomId);
+      await rs.outputs.waitFor(() => rs.outputs.newEvents().filter((e) => e.roomId === room.roomId).length === events.length);
+      const announced = rs.outputs.newEvents().filter((e) => e.roomId === room.roomId);
       expect(announced.map((e) => e.eventId)).to.deep.equal(events.map((e) => e.eventId));
       expect(announced[0]!.lastSentEventId).to.equal("");
       announced.slice(1).forEach((e, i) => expect(e.lastSentEventId).to.equal(events[i]!.eventId));
@@ -62,34 +34,34 @@ for (const setup of SETUPS) {
     it("rejects an event that fails the auth rules, stores it as rejected and announces nothing", async () => {
       const room = newRoom();
       const alice = room.user("alice");
-      for (const event of room.standardStart(alice)) await inputEvent(log, event);
+      for (const event of room.standardStart(alice)) await inputEvent(rs.log, event);
       const stranger = room.message(room.user("mallory"), "not a member", { detached: true });
-      const verdict = await inputEvent(log, stranger);
+      const verdict = await inputEvent(rs.log, stranger);
       expect(verdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_REJECTED);
       expect(verdict.reason).to.match(/join|member/i);
-      const [row] = await db.query<{ status: string }>("SELECT status FROM roomserver_events WHERE event_id = $1", [stranger.eventId]);
+      const [row] = await rs.db.query<{ status: string }>("SELECT status FROM roomserver_events WHERE event_id = $1", [stranger.eventId]);
       expect(row!.status).to.equal("rejected");
       await new Promise((r) => setTimeout(r, 100));
-      expect(outputs.newEvents().map((e) => e.eventId)).to.not.include(stranger.eventId);
+      expect(rs.outputs.newEvents().map((e) => e.eventId)).to.not.include(stranger.eventId);
     });
 
     it("soft-fails an event allowed by the state before it but not by the current state", async () => {
       const room = newRoom();
       const alice = room.user("alice");
       const bob = room.user("bob");
-      for (const event of room.standardStart(alice)) await inputEvent(log, event);
+      for (const event of room.standardStart(alice)) await inputEvent(rs.log, event);
       const bobJoin = room.join(bob);
-      await inputEvent(log, bobJoin);
+      await inputEvent(rs.log, bobJoin);
       const stateWithBob = new Map(room.state);
       const ban = room.member(alice, bob, "ban");
-      expect((await inputEvent(log, ban)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+      expect((await inputEvent(rs.log, ban)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
       // Bob's message cites the state before his ban: fine there, not now.
       const late = room.message(bob, "sneaky", { prevs: [bobJoin], state: stateWithBob, detached: true });
-      const verdict = await inputEvent(log, late);
+      const verdict = await inputEvent(rs.log, late);
       expect(verdict).to.include({ outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED, softFailed: true });
-      const [row] = await db.query<{ status: string }>("SELECT status FROM roomserver_events WHERE event_id = $1", [late.eventId]);
+      const [row] = await rs.db.query<{ status: string }>("SELECT status FROM roomserver_events WHERE event_id = $1", [late.eventId]);
       expect(row!.status).to.equal("soft_failed");
-      const [roomRow] = await db.query<{ n: number }>(
+      const [roomRow] = await rs.db.query<{ n: number }>(
         "SELECT cardinality(latest_event_nids)::int8 AS n FROM roomserver_rooms WHERE room_id = $1",
         [room.roomId],
       );
@@ -99,7 +71,7 @@ for (const setup of SETUPS) {
     it("refuses as invalid an event it cannot verify or place, and stores nothing", async () => {
       const room = newRoom();
       const alice = room.user("alice");
-      for (const event of room.standardStart(alice)) await inputEvent(log, event);
+      for (const event of room.standardStart(alice)) await inputEvent(rs.log, event);
       const otherKey = generateSigningKey();
       const forged = new TestRoom(TEST_SERVER, otherKey, "11");
       forged.roomId = room.roomId;
@@ -113,15 +85,15 @@ for (const setup of SETUPS) {
       const ghostParent = room.message(alice, "never input", { detached: true });
       const missingPrev = orphan.message(alice, "child of the unknown", { prevs: [ghostParent] });
       for (const [what, event] of [["bad signature", badSignature], ["missing prev", missingPrev]] as const) {
-        const verdict = await inputEvent(log, event);
+        const verdict = await inputEvent(rs.log, event);
         expect(verdict.outcome, what).to.equal(InputOutcome.INPUT_OUTCOME_INVALID);
         expect(verdict.reason, what).to.not.equal("");
-        expect(await db.query("SELECT 1 FROM roomserver_events WHERE event_id = $1", [event.eventId]), what).to.deep.equal([]);
+        expect(await rs.db.query("SELECT 1 FROM roomserver_events WHERE event_id = $1", [event.eventId]), what).to.deep.equal([]);
       }
       const notCreate = newRoom();
       notCreate.create(alice);
       const strayMessage = notCreate.message(alice, "room never created here");
-      expect((await inputEvent(log, strayMessage)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_INVALID);
+      expect((await inputEvent(rs.log, strayMessage)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_INVALID);
       expect(unknownRoom.type).to.equal("m.room.create");
     });
 
@@ -129,32 +101,32 @@ for (const setup of SETUPS) {
       const room = newRoom();
       const alice = room.user("alice");
       const events = room.standardStart(alice);
-      for (const event of events) await inputEvent(log, event);
+      for (const event of events) await inputEvent(rs.log, event);
       // A second writer (say, federation receiving it again) inputs the same event.
-      const again = await inputEvent(log, events[4]!, InputKind.INPUT_KIND_NEW, { msgId: "second delivery" });
+      const again = await inputEvent(rs.log, events[4]!, InputKind.INPUT_KIND_NEW, { msgId: "second delivery" });
       expect(again).to.include({ alreadyKnown: true, outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED });
       await new Promise((r) => setTimeout(r, 100));
-      const announced = outputs.newEvents().filter((e) => e.eventId === events[4]!.eventId);
+      const announced = rs.outputs.newEvents().filter((e) => e.eventId === events[4]!.eventId);
       expect(announced).to.have.length(1);
     });
 
     it("stores state snapshots deduplicated: messages add no state rows, a state change one block", async () => {
       const room = newRoom();
       const alice = room.user("alice");
-      for (const event of room.standardStart(alice)) await inputEvent(log, event);
+      for (const event of room.standardStart(alice)) await inputEvent(rs.log, event);
       const count = async () => {
-        const [s] = await db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_state_snapshots s JOIN roomserver_rooms r ON r.room_nid = s.room_nid WHERE r.room_id = $1", [room.roomId]);
-        const [b] = await db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_state_blocks");
+        const [s] = await rs.db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_state_snapshots s JOIN roomserver_rooms r ON r.room_nid = s.room_nid WHERE r.room_id = $1", [room.roomId]);
+        const [b] = await rs.db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_state_blocks");
         return { snapshots: s!.n, blocks: b!.n };
       };
       const before = await count();
-      for (let i = 0; i < 20; i++) await inputEvent(log, room.message(alice, `m${i}`));
+      for (let i = 0; i < 20; i++) await inputEvent(rs.log, room.message(alice, `m${i}`));
       expect(await count()).to.deep.equal(before, "messages reuse the current snapshot");
-      await inputEvent(log, room.stateEvent(alice, "m.room.topic", { topic: "one" }));
-      await inputEvent(log, room.message(alice, "after topic"));
+      await inputEvent(rs.log, room.stateEvent(alice, "m.room.topic", { topic: "one" }));
+      await inputEvent(rs.log, room.message(alice, "after topic"));
       const after = await count();
       expect(after.snapshots).to.equal(before.snapshots + 1);
-      expect(after.blocks).to.equal(before.blocks + 1, "one changed key writes one block");
+      expect(after.blocks).to.equal(before.blocks + 1, "one changed rs.key writes one block");
     });
   });
 }

@@ -2,7 +2,6 @@ import type { Database } from "../../database/database.js";
 import { migrate } from "../../database/migrations.js";
 import type { Logger } from "../../logging/logger.js";
 import {
-  DuplicateMessageError,
   REPLY_TO_HEADER,
   type Consumer,
   type ConsumerOptions,
@@ -13,6 +12,7 @@ import {
   type RequestHandler,
   type Subscription,
 } from "../eventlog.js";
+import { publishAwaitingReply } from "../awaited-publish.js";
 import { checkName, streamOf } from "../subjects.js";
 import { InProcessConsumer } from "./consumer.js";
 import { CoreBus } from "./core-bus.js";
@@ -85,17 +85,9 @@ export class InProcessLog implements EventLog {
     return { stop: async () => stop() };
   }
 
-  async publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {
-    const inbox = this.bus.inbox(timeoutMs, `verdict on ${subject}`);
-    try {
-      const published = await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox.subject } });
-      if (published.duplicate) throw new DuplicateMessageError(subject, published.seq);
-    } catch (err) {
-      inbox.cancel();
-      inbox.reply.catch(() => {});
-      throw err;
-    }
-    return inbox.reply;
+  publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {
+    const pending = this.bus.inbox(timeoutMs, `verdict on ${subject}`);
+    return publishAwaitingReply((s, d, o) => this.publish(s, d, o), subject, data, pending, options);
   }
 
   async reply(msg: LogMessage, data: Uint8Array): Promise<void> {

@@ -14,7 +14,6 @@ import {
 } from "nats";
 import type { Logger } from "../../logging/logger.js";
 import {
-  DuplicateMessageError,
   NoResponderError,
   REPLY_TO_HEADER,
   TimeoutError,
@@ -27,6 +26,7 @@ import {
   type RequestHandler,
   type Subscription,
 } from "../eventlog.js";
+import { publishAwaitingReply } from "../awaited-publish.js";
 import { checkName } from "../subjects.js";
 import { JetStreamConsumer } from "./consumer.js";
 import { ReplyInbox } from "./reply-inbox.js";
@@ -132,17 +132,9 @@ export class JetStreamLog implements EventLog {
     return subscription;
   }
 
-  async publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {
-    const inbox = this.replies.expect(timeoutMs, `verdict on ${subject}`);
-    try {
-      const published = await this.publish(subject, data, { ...options, headers: { ...options.headers, [REPLY_TO_HEADER]: inbox.subject } });
-      if (published.duplicate) throw new DuplicateMessageError(subject, published.seq);
-    } catch (err) {
-      inbox.cancel();
-      inbox.reply.catch(() => {});
-      throw err;
-    }
-    return inbox.reply;
+  publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {
+    const pending = this.replies.expect(timeoutMs, `verdict on ${subject}`);
+    return publishAwaitingReply((s, d, o) => this.publish(s, d, o), subject, data, pending, options);
   }
 
   async reply(msg: LogMessage, data: Uint8Array): Promise<void> {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../deployment.js";
-import { TestClient, uniqueName } from "../client.js";
+import type { Deployment } from "../../../helpers/deployment.js";
+import { TestClient, uniqueName } from "../../../helpers/test-client.js";
 
 /** POST /register (accounts, guests, UIA), GET /register/available, and the accounts the CLI made. */
 export function registrationCases(server: () => Deployment): void {
@@ -84,7 +84,6 @@ export function registrationCases(server: () => Deployment): void {
   }
 
   it("refuses fields of the wrong type with M_BAD_JSON and creates no account", async () => {
-    const c = client();
     const name = uniqueName("types");
     const auth = { type: "m.login.dummy" };
     for (const body of [
