@@ -1,17 +1,13 @@
 import { expect } from "chai";
 import type { Database } from "../../../components/internal/database/database.js";
-import { migrate } from "../../../components/internal/database/migrations.js";
-import { generateSigningKey } from "../../../components/protocol/crypto/keys.js";
 import type { JsonObject } from "../../../components/protocol/events/event.js";
-import { createRoomserverCore, type RoomserverCore } from "../../../components/roomserver/core.js";
+import type { RoomserverCore } from "../../../components/roomserver/core.js";
 import { RoomserverPerformer } from "../../../components/roomserver/perform/performer.js";
 import { RoomserverQueries } from "../../../components/roomserver/query/queries.js";
-import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { selectRoom } from "../../../components/roomserver/storage/rooms.js";
 import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import { recordVariant } from "../../helpers/backends.js";
-import { TEST_SERVER, testDeps } from "../../helpers/roomserver-harness.js";
-import { SETUPS } from "./backends.js";
+import { TEST_SERVER } from "../../helpers/roomserver-harness.js";
+import { SETUPS, useRoomserver } from "./backends.js";
 
 const user = (localpart: string) => `@${localpart}:${TEST_SERVER}`;
 const alice = user("alice");
@@ -32,29 +28,17 @@ interface StoredRow {
 for (const setup of SETUPS) {
   describe(`roomserver perform [${setup.name}]`, function () {
     this.timeout(60_000);
+    const rs = useRoomserver(setup, "roomserver-perform");
     let db: Database;
-    let close: () => Promise<void>;
     let core: RoomserverCore;
     let performer: RoomserverPerformer;
-    let stopInput: () => Promise<void>;
     // Each test's names are unique, so tests sharing the database never see each other's rooms.
     let n = 0;
     const unique = (name: string) => `${name}${++n}${Math.random().toString(36).slice(2, 6)}`;
 
-    before(async () => {
-      recordVariant(`roomserver-perform:${setup.name}`);
-      let log;
-      ({ db, log, close } = await setup.open());
-      await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
-      const created = createRoomserverCore(testDeps(db, log, generateSigningKey()));
-      core = created.core;
-      await created.input.start();
-      stopInput = () => created.input.stop();
+    before(() => {
+      ({ db, core } = rs);
       performer = new RoomserverPerformer(core, new RoomserverQueries(core));
-    });
-    after(async () => {
-      await stopInput();
-      await close();
     });
 
     const createRoom = (body: JsonObject | string, creator = alice) =>
