@@ -1,38 +1,64 @@
 import type { Component, ComponentDeps } from "../internal/component.js";
 import { rateLimit } from "../internal/http/rate-limit.js";
 import { Router } from "../internal/http/router.js";
+import { RoomEventBuilder } from "../roomserver/api/event-builder.js";
+import type { RoomserverApi } from "../roomserver/api/roomserver-api.js";
 import type { UserApi } from "../userapi/api/userapi.js";
 import { InteractiveAuth } from "./auth/interactive-auth.js";
+import { EduPublisher } from "./edu-publisher.js";
 import { AUTH_RATE_LIMIT, WRITE_RATE_LIMIT } from "./rate-limits.js";
-import { ROOMS_NOT_CONNECTED } from "./room-hooks.js";
+import { roomHooks } from "./room-hooks.js";
+import { RoomWriter } from "./rooms/room-writer.js";
 import { addAccountRoutes } from "./routing/account.js";
 import { addAccountDataRoutes } from "./routing/account-data.js";
 import { addCapabilitiesRoutes } from "./routing/capabilities.js";
+import { addCreateRoomRoutes } from "./routing/create-room.js";
 import type { RouteDeps } from "./routing/deps.js";
 import { addDeviceRoutes } from "./routing/devices.js";
+import { addDirectoryRoutes } from "./routing/directory.js";
 import { addFilterRoutes } from "./routing/filters.js";
 import { addLoginRoutes } from "./routing/login.js";
+import { addMembershipRoutes } from "./routing/membership.js";
 import { addProfileRoutes } from "./routing/profile.js";
 import { addPushRulesRoutes } from "./routing/push-rules.js";
+import { addReceiptRoutes } from "./routing/receipts.js";
 import { addRegisterRoutes } from "./routing/register.js";
+import { addRoomEventRoutes } from "./routing/room-events.js";
 import { addSharedSecretRegisterRoutes } from "./routing/shared-secret-register.js";
+import { addTypingRoutes } from "./routing/typing.js";
+import { addUpgradeRoutes } from "./routing/upgrade.js";
 import { addVersionsRoutes } from "./routing/versions.js";
 import { addWellKnownRoutes } from "./routing/well-known.js";
+import { ClientStorage } from "./storage/storage.js";
 
 /** The peers the clientapi calls (cli/components.ts hands them over). */
 export interface ClientApiPeers {
   readonly userapi: () => UserApi;
+  readonly roomserver: () => RoomserverApi;
 }
 
 /** The client-server API writers, and the discovery endpoints clients call first. */
 export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Component {
-  const { config } = deps;
+  const { config, logger } = deps;
+  const storage = new ClientStorage(deps.db);
+  // Events are built here from the roomserver's build info and signed with this server's key.
+  const builder = new RoomEventBuilder({
+    serverName: config.server_name,
+    signingKey: deps.signingKey,
+    log: deps.log,
+    writer: { queryBuildInfo: (request) => peers.roomserver().queryBuildInfo(request) },
+  });
   const routeDeps: RouteDeps = {
     config,
+    logger,
     userApi: peers.userapi,
+    roomserver: peers.roomserver,
     lookupToken: (token) => peers.userapi().auth.queryAccessToken(token),
     interactiveAuth: new InteractiveAuth(peers.userapi, config.server_name),
-    rooms: ROOMS_NOT_CONNECTED,
+    rooms: roomHooks(peers.roomserver, () => peers.userapi().profiles, builder, logger),
+    writer: new RoomWriter(builder, storage.transactions),
+    storage,
+    edus: new EduPublisher(deps.log),
     limits: {
       auth: rateLimit(AUTH_RATE_LIMIT, config.rate_limit.enabled),
       write: rateLimit(WRITE_RATE_LIMIT, config.rate_limit.enabled),
@@ -51,5 +77,12 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
   addAccountDataRoutes(router, routeDeps);
   addFilterRoutes(router, routeDeps);
   addPushRulesRoutes(router, routeDeps);
-  return { name: "clientapi", router };
+  addCreateRoomRoutes(router, routeDeps);
+  addMembershipRoutes(router, routeDeps);
+  addRoomEventRoutes(router, routeDeps);
+  addDirectoryRoutes(router, routeDeps);
+  addTypingRoutes(router, routeDeps);
+  addReceiptRoutes(router, routeDeps);
+  addUpgradeRoutes(router, routeDeps);
+  return { name: "clientapi", router, start: () => storage.migrate() };
 }

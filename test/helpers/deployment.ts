@@ -9,8 +9,9 @@ import {
   TEST_NATS_URL,
   TEST_POSTGRES_URL,
   uniquePrefix,
-} from "../../helpers/backends.js";
-import { CLI, runCli, startCli, type RunningProcess } from "../../helpers/cli-process.js";
+} from "./backends.js";
+import { CLI, runCli, startCli, type RunningProcess } from "./cli-process.js";
+import { ComponentProxy } from "./component-proxy.js";
 
 /** A server under test, reached over HTTP like any client reaches it. */
 export interface Deployment {
@@ -20,9 +21,12 @@ export interface Deployment {
   readonly sharedSecret: string;
   /** Accounts made with `create-account` before the server started: username → password. */
   readonly cliAccounts: Readonly<Record<string, string>>;
+  /** The roomserver's gRPC address, where tests read room state (no reader component serves it yet). */
+  readonly roomserverGrpc: string;
   stop(): Promise<void>;
 }
 
+/** The userapi suite's cases name this server in IDs; every suite shares it. */
 export const SERVER_NAME = "userapi.test";
 const PUBLIC_BASE_URL = "https://matrix.userapi.test";
 const SHARED_SECRET = "the shared secret of the userapi suite";
@@ -34,9 +38,12 @@ const CLI_ACCOUNTS = { operator: "operator password", piped: "password from stdi
 const ENV: NodeJS.ProcessEnv = {
   DENDRITE_HTTP_LISTEN: "127.0.0.1:0",
   DENDRITE_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_CLIENTAPI_HTTP_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_CLIENTAPI_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_SYNCAPI_HTTP_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_SYNCAPI_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_PUBLIC_BASE_URL: PUBLIC_BASE_URL,
   DENDRITE_REGISTRATION_OPEN: "true",
   DENDRITE_REGISTRATION_GUESTS: "true",
@@ -72,9 +79,10 @@ async function createCliAccounts(config: string, env: NodeJS.ProcessEnv): Promis
   }
 }
 
-function deployment(port: number, stop: () => Promise<void>): Deployment {
+function deployment(port: number, roomserverGrpcPort: number, stop: () => Promise<void>): Deployment {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    roomserverGrpc: `127.0.0.1:${roomserverGrpcPort}`,
     serverName: SERVER_NAME,
     publicBaseUrl: PUBLIC_BASE_URL,
     sharedSecret: SHARED_SECRET,
@@ -92,28 +100,34 @@ async function stopAll(processes: RunningProcess[]): Promise<void> {
 
 /** The monolith on the embedded database and log, from the built CLI. `env` overrides settings. */
 export async function startMonolith(env: NodeJS.ProcessEnv = {}): Promise<Deployment> {
-  const dir = mkdtempSync(join(tmpdir(), "dendrite-userapi-"));
+  const dir = mkdtempSync(join(tmpdir(), "dendrite-monolith-"));
   const config = await writeConfig(dir, []);
   const allEnv = { ...ENV, ...env };
   // The CLI works on the database directly, so it runs before the server opens PGlite's folder.
   await createCliAccounts(config, allEnv);
   const proc = await startCli(["monolith", "--config", config], { env: allEnv });
-  return deployment(proc.httpPorts[0]!, async () => {
+  return deployment(proc.httpPorts[0]!, proc.grpcPort, async () => {
     await stopAll([proc]);
     rmSync(dir, { recursive: true, force: true });
   });
 }
 
+export interface PolylithOptions {
+  /** Also run a syncapi process, with a path-routing proxy in front as an Ingress would be. */
+  syncapi?: boolean;
+}
+
 /**
- * The polylith: separate userapi and clientapi processes on a fresh PostgreSQL database and
- * their own NATS stream prefix. The clientapi dials the userapi at the port it reported.
+ * The polylith: separate roomserver, userapi and clientapi processes on a fresh PostgreSQL
+ * database and their own NATS stream prefix. The clientapi dials the others at the ports
+ * they reported.
  */
-export async function startPolylith(): Promise<Deployment> {
-  const dir = mkdtempSync(join(tmpdir(), "dendrite-userapi-poly-"));
+export async function startPolylith(extraEnv: NodeJS.ProcessEnv = {}, options: PolylithOptions = {}): Promise<Deployment> {
+  const dir = mkdtempSync(join(tmpdir(), "dendrite-polylith-"));
   const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
   const prefix = uniquePrefix();
   const config = await writeConfig(dir, ["--postgres", dbUrl, "--nats", TEST_NATS_URL!]);
-  const env = { ...ENV, DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix };
+  const env = { ...ENV, ...extraEnv, DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix };
   const started: RunningProcess[] = [];
   const cleanUp = async () => {
     await deleteNatsStreams(TEST_NATS_URL!, prefix);
@@ -122,13 +136,28 @@ export async function startPolylith(): Promise<Deployment> {
   };
   try {
     await createCliAccounts(config, env);
+    const roomserver = await startCli(["roomserver", "--config", config], { env });
+    started.push(roomserver);
     const userapi = await startCli(["userapi", "--config", config], { env });
     started.push(userapi);
     const clientapi = await startCli(["clientapi", "--config", config], {
-      env: { ...env, DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: `127.0.0.1:${userapi.grpcPort}` },
+      env: {
+        ...env,
+        DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: `127.0.0.1:${roomserver.grpcPort}`,
+        DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: `127.0.0.1:${userapi.grpcPort}`,
+      },
     });
     started.push(clientapi);
-    return deployment(clientapi.httpPorts[0]!, async () => {
+    let proxy: ComponentProxy | null = null;
+    if (options.syncapi) {
+      const syncapi = await startCli(["syncapi", "--config", config], {
+        env: { ...env, DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: `127.0.0.1:${userapi.grpcPort}` },
+      });
+      started.push(syncapi);
+      proxy = await ComponentProxy.start([`http://127.0.0.1:${syncapi.httpPorts[0]}`, `http://127.0.0.1:${clientapi.httpPorts[0]}`]);
+    }
+    return deployment(proxy?.port ?? clientapi.httpPorts[0]!, roomserver.grpcPort, async () => {
+      await proxy?.stop();
       await stopAll(started);
       await cleanUp();
     });

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { randomInt } from "node:crypto";
-import { checkResponseOrCommonError } from "../../helpers/openapi.js";
+import { checkResponseOrCommonError } from "./openapi.js";
 
 export interface Response {
   status: number;

@@ -1,20 +1,13 @@
 import type Koa from "koa";
 import type { RequestState } from "../../internal/http/app.js";
 import { authenticate, requireSelf } from "../../internal/http/auth.js";
-import { invalidParam, MatrixError, notFound } from "../../internal/http/matrix-error.js";
+import { MatrixError, notFound } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
-import { isValidRoomId } from "../../protocol/index.js";
+import { checkRoomId } from "../validate.js";
 import { route, type RouteDeps } from "./deps.js";
 
 /** Account data the server maintains itself; clients change it through other endpoints. */
 const SERVER_MANAGED_TYPES = new Set(["m.fully_read", "m.push_rules"]);
-
-/** A room ID of any room version: `!opaque:server`, or v12's hashed `!<43 characters>`. */
-function checkRoomId(roomId: string | undefined): void {
-  if (roomId !== undefined && !isValidRoomId(roomId) && !isValidRoomId(roomId, { hashed: true })) {
-    throw invalidParam(`${JSON.stringify(roomId)} is not a valid room ID`);
-  }
-}
 
 /** GET/PUT /user/{userId}/account_data/{type} and /user/{userId}/rooms/{roomId}/account_data/{type}. */
 export function addAccountDataRoutes(router: Router, deps: RouteDeps): void {
@@ -24,7 +17,7 @@ export function addAccountDataRoutes(router: Router, deps: RouteDeps): void {
   const get = route([signedIn], async (ctx: Koa.Context) => {
     const { user, params } = ctx.state as RequestState;
     requireSelf(user!, params.userId!, "read account data");
-    checkRoomId(params.roomId);
+    if (params.roomId !== undefined) checkRoomId(params.roomId);
     const content = await accountData().getAccountData(user!.userId, params.roomId, params.type!);
     if (content === null) throw notFound("No account data of that type");
     ctx.body = content;
@@ -33,11 +26,12 @@ export function addAccountDataRoutes(router: Router, deps: RouteDeps): void {
   const put = route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
     const { user, params, body } = ctx.state as RequestState;
     requireSelf(user!, params.userId!, "set account data");
-    checkRoomId(params.roomId);
+    if (params.roomId !== undefined) checkRoomId(params.roomId);
     if (SERVER_MANAGED_TYPES.has(params.type!)) {
       throw new MatrixError(405, "M_BAD_JSON", `${params.type} account data is managed by the server; clients cannot set it`);
     }
     await accountData().setAccountData(user!.userId, params.roomId, params.type!, body);
+    await deps.edus.accountData(user!.userId, params.roomId, params.type!, body);
     ctx.body = {};
   });
 

@@ -1,7 +1,8 @@
-import { authEventTypesNeeded, checkAuth, selectAuthEvents } from "../../protocol/auth/index.js";
+import { authEventTypesNeeded, checkAuth, selectAuthEvents, type StateTuple } from "../../protocol/auth/index.js";
 import { ProtocolError } from "../../protocol/errors.js";
 import { buildEvent, type EventReference } from "../../protocol/events/build.js";
 import type { JsonObject, RoomEvent, StateKey } from "../../protocol/events/event.js";
+import { MAX_PREV_EVENTS } from "../../protocol/events/parse.js";
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import { DEFAULT_ROOM_VERSION, roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
 import type { SigningKey } from "../../protocol/crypto/keys.js";
@@ -89,18 +90,23 @@ export class RoomEventBuilder {
   }
 
   /**
-   * The room's forward extremities and the current state `sketch`'s auth events come from.
+   * The room's forward extremities and the current state `sketch`'s auth events come from,
+   * plus any state in `alsoNeeded` the caller wants to look at.
    * Throws 404 M_NOT_FOUND for a room this server does not know.
    */
-  async positionIn(roomId: string, sketch: EventSketch): Promise<RoomPosition> {
+  async positionIn(roomId: string, sketch: EventSketch, alsoNeeded: readonly StateTuple[] = []): Promise<RoomPosition> {
     // The version is unknown until the answer comes, so ask for the auth state of the
     // version that needs the most (v11 lists the create event; v12 drops it afterwards).
-    const needed = authEventTypesNeeded(templateOf(sketch), roomVersion(DEFAULT_ROOM_VERSION));
+    const needed = [...authEventTypesNeeded(templateOf(sketch), roomVersion(DEFAULT_ROOM_VERSION)), ...alsoNeeded];
     const info = await this.deps.writer.queryBuildInfo({ roomId, stateNeeded: needed });
     if (!info.roomExists) throw roomNotKnown(roomId);
     const version = roomVersion(info.roomVersion);
     const state = stateMapOf(info.stateEvents);
-    const prevEvents = info.prevEventIds.map((eventId, i) => ({ eventId, sha256: info.prevEventSha256[i] ?? "" }));
+    // Busy rooms (many writers at once) can have more forward extremities than an event may
+    // cite. The oldest are cited, so every extremity is merged in turn instead of lingering.
+    const prevEvents = info.prevEventIds
+      .map((eventId, i) => ({ eventId, sha256: info.prevEventSha256[i] ?? "" }))
+      .slice(0, MAX_PREV_EVENTS);
     return { version, roomId, prevEvents, depth: info.depth, state };
   }
 

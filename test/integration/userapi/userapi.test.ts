@@ -11,7 +11,7 @@ import { pushRuleCases } from "./cases/push-rules.js";
 import { rateLimitCases } from "./cases/rate-limit.js";
 import { closedRegistrationCases, registrationCases } from "./cases/registration.js";
 import { sharedSecretCases } from "./cases/shared-secret.js";
-import { createAccountWithCli, startMonolith, startPolylith, type Deployment } from "./deployment.js";
+import { createAccountWithCli, startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
 
 /**
  * The account endpoints over HTTP against real servers started from the built CLI (run

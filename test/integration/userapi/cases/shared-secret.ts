@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { sharedSecretMac } from "../../../../components/clientapi/auth/shared-secret-mac.js";
-import type { Deployment } from "../deployment.js";
-import { TestClient, uniqueName } from "../client.js";
+import type { Deployment } from "../../../helpers/deployment.js";
+import { TestClient, uniqueName } from "../../../helpers/test-client.js";
 
 const PATH = "/_synapse/admin/v1/register";
 

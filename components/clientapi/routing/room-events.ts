@@ -1,0 +1,72 @@
+import type Koa from "koa";
+import type { RequestState } from "../../internal/http/app.js";
+import { authenticate } from "../../internal/http/auth.js";
+import { invalidParam } from "../../internal/http/matrix-error.js";
+import type { Router } from "../../internal/http/router.js";
+import type { JsonObject } from "../../protocol/events/event.js";
+import { checkCanonicalAlias } from "../rooms/canonical-alias.js";
+import { checkRedactionAllowed } from "../rooms/redaction-check.js";
+import { checkEventId, checkRoomId, optionalBoundedString } from "../validate.js";
+import { route, type RouteDeps } from "./deps.js";
+
+/** Transaction IDs are opaque to the server; this bounds what it stores per request. */
+const MAX_TXN_ID_LENGTH = 255;
+const MAX_EVENT_TYPE_LENGTH = 255;
+
+function checkTxnId(txnId: string): string {
+  if (txnId.length > MAX_TXN_ID_LENGTH) throw invalidParam(`txnId must be at most ${MAX_TXN_ID_LENGTH} characters`);
+  return txnId;
+}
+
+function checkEventType(type: string): string {
+  if (type.length > MAX_EVENT_TYPE_LENGTH) throw invalidParam(`the event type must be at most ${MAX_EVENT_TYPE_LENGTH} characters`);
+  return type;
+}
+
+/**
+ * Room events from clients: PUT /send (messages), /state (state, also with an empty state
+ * key), /redact. /send and /redact are idempotent per device and transaction ID.
+ */
+export function addRoomEventRoutes(router: Router, deps: RouteDeps): void {
+  const writes = [authenticate(deps.lookupToken), deps.limits.write];
+
+  router.put(
+    "/_matrix/client/v3/rooms/{roomId}/send/{eventType}/{txnId}",
+    route(writes, async (ctx: Koa.Context) => {
+      const { user, params, body } = ctx.state as RequestState;
+      const roomId = checkRoomId(params.roomId!);
+      const type = checkEventType(params.eventType!);
+      const sketch = { type, sender: user!.userId, content: body as JsonObject };
+      const eventId = await deps.writer.send(user!, roomId, sketch, { endpoint: "send", txnId: checkTxnId(params.txnId!) });
+      ctx.body = { event_id: eventId };
+    }),
+  );
+
+  const putState = route(writes, async (ctx: Koa.Context) => {
+    const { user, params, body } = ctx.state as RequestState;
+    const roomId = checkRoomId(params.roomId!);
+    const type = checkEventType(params.eventType!);
+    const content = body as JsonObject;
+    if (type === "m.room.canonical_alias") await checkCanonicalAlias(deps.roomserver(), roomId, content);
+    const eventId = await deps.writer.sendState(roomId, { type, sender: user!.userId, state_key: params.stateKey ?? "", content });
+    ctx.body = { event_id: eventId };
+  });
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", putState);
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}", putState);
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/", putState);
+
+  router.put(
+    "/_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}",
+    route(writes, async (ctx: Koa.Context) => {
+      const { user, params, body } = ctx.state as RequestState;
+      const roomId = checkRoomId(params.roomId!);
+      const redacts = checkEventId(params.eventId!);
+      const reason = optionalBoundedString(body, "reason", 1024);
+      await checkRedactionAllowed(deps.roomserver(), deps.writer.builder, roomId, user!.userId, redacts);
+      const content: JsonObject = reason === undefined ? {} : { reason };
+      const sketch = { type: "m.room.redaction", sender: user!.userId, content, redacts };
+      const eventId = await deps.writer.send(user!, roomId, sketch, { endpoint: "redact", txnId: checkTxnId(params.txnId!) });
+      ctx.body = { event_id: eventId };
+    }),
+  );
+}

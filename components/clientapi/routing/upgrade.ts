@@ -1,0 +1,26 @@
+import type Koa from "koa";
+import type { RequestState } from "../../internal/http/app.js";
+import { authenticate } from "../../internal/http/auth.js";
+import { badJson } from "../../internal/http/matrix-error.js";
+import type { Router } from "../../internal/http/router.js";
+import { upgradeRoom } from "../rooms/room-upgrade.js";
+import { checkRoomId, checkUserId, optional, required } from "../validate.js";
+import { route, type RouteDeps } from "./deps.js";
+
+/** POST /rooms/{roomId}/upgrade → {replacement_room}. */
+export function addUpgradeRoutes(router: Router, deps: RouteDeps): void {
+  router.post(
+    "/_matrix/client/v3/rooms/{roomId}/upgrade",
+    route([authenticate(deps.lookupToken), deps.limits.write], async (ctx: Koa.Context) => {
+      const { user, params, body } = ctx.state as RequestState;
+      const roomId = checkRoomId(params.roomId!);
+      const newVersion = required(body, "new_version", "string");
+      const extra = optional(body, "additional_creators", "array") ?? [];
+      if (extra.some((u) => typeof u !== "string")) throw badJson("additional_creators must be an array of user IDs");
+      const additionalCreators = [...new Set((extra as string[]).map(checkUserId))].filter((u) => u !== user!.userId);
+      const upgradeDeps = { roomserver: deps.roomserver, builder: deps.writer.builder, logger: deps.logger };
+      const replacement = await upgradeRoom(upgradeDeps, user!.userId, roomId, newVersion, additionalCreators);
+      ctx.body = { replacement_room: replacement };
+    }),
+  );
+}

@@ -1,0 +1,46 @@
+import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
+import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { createRoomCases } from "./cases/create-room.js";
+import { directoryCases } from "./cases/directory.js";
+import { ephemeralCases } from "./cases/ephemeral.js";
+import { membershipCases } from "./cases/membership.js";
+import { profileHookCases } from "./cases/profile-hooks.js";
+import { roomEventCases } from "./cases/room-events.js";
+import { upgradeCases } from "./cases/upgrade.js";
+import { RoomInspector } from "./room-client.js";
+
+/**
+ * The client API writers over HTTP against real servers from the built CLI (`npm run build`
+ * first): the monolith on the embedded database, and, with PostgreSQL and NATS, the polylith
+ * with separate roomserver, userapi and clientapi processes. One server per variant; each case
+ * makes its own users and rooms. Rate limits are off here (the account suite tests them), so
+ * cases may send as fast as they like.
+ */
+const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false" };
+
+function clientSuite(variant: string, start: () => Promise<Deployment>): void {
+  describe(`client API writers over HTTP: ${variant}`, function () {
+    this.timeout(60_000);
+    let server: Deployment | undefined;
+    let inspector: RoomInspector | undefined;
+    before(async () => {
+      recordVariant(`clientapi:${variant}`);
+      server = await start();
+      inspector = new RoomInspector(server.roomserverGrpc);
+    });
+    after(async () => server?.stop());
+    const current = () => server!;
+    const rooms = () => inspector!;
+
+    describe("createRoom and joined_rooms", () => createRoomCases(current, rooms));
+    describe("membership", () => membershipCases(current, rooms));
+    describe("send, state, redact", () => roomEventCases(current, rooms));
+    describe("aliases and the room directory", () => directoryCases(current));
+    describe("typing, receipts, read markers", () => ephemeralCases(current));
+    describe("room upgrades", () => upgradeCases(current, rooms));
+    describe("profile changes and deactivation reach rooms", () => profileHookCases(current, rooms));
+  });
+}
+
+clientSuite("monolith", () => startMonolith(ENV));
+if (TEST_POSTGRES_URL && TEST_NATS_URL) clientSuite("polylith", () => startPolylith(ENV));
