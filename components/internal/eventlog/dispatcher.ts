@@ -7,34 +7,48 @@ export interface Delivery {
   ack(): void | Promise<void>;
 }
 
+export interface DispatcherOptions {
+  /** How many handler calls run at once. */
+  maxConcurrent: number;
+  /** The most messages handed to one handler call. */
+  maxBatch: number;
+  /** Whether one handler call may hold several subjects' messages (each subject's in order). */
+  groupSubjects: boolean;
+  /** How many delivered but unfinished messages to hold before the reader should pause. */
+  maxBuffered?: number;
+}
+
 const RETRY_DELAYS_MS = [50, 100, 250, 500, 1000, 2000, 5000];
 
 /**
  * Runs a consumer's handler with the ordering both log implementations promise: one
- * subject's messages one after another in sequence order, different subjects in parallel
- * up to a limit. Messages of a subject that queued up meanwhile are handed over together
- * (up to maxBatch), so a consumer can apply them in one transaction. A failing handler is
- * retried in place, so a later message of the same subject never overtakes it. Acks only
- * after the handler resolved.
+ * subject's messages one after another in sequence order, different subjects in parallel.
+ * Messages that queued up meanwhile are handed over together (up to maxBatch; with
+ * groupSubjects, from several subjects), so a consumer can apply them in one transaction.
+ * A subject is in at most one handler call at a time, and a failing call is retried in
+ * place, so a later message of a subject never overtakes an earlier one. Acks only after
+ * the handler resolved.
  */
 export class SubjectDispatcher {
+  /** Queued messages of each subject not yet handed to the handler. */
   private readonly queues = new Map<string, Delivery[]>();
-  private readonly waitingSubjects: string[] = [];
+  /** Subjects with queued messages and no handler call in progress, oldest first. */
+  private readonly waiting: string[] = [];
   private readonly active = new Set<string>();
+  private running = 0;
   private buffered = 0;
   private stopped = false;
+  private readonly maxBuffered: number;
   private readonly idleWaiters: Array<() => void> = [];
   private readonly roomWaiters: Array<() => void> = [];
 
   constructor(
     private readonly handler: BatchHandler,
     private readonly logger: Logger,
-    private readonly maxConcurrentSubjects: number,
-    /** The most messages of one subject handed to the handler at once. */
-    private readonly maxBatch = 1,
-    /** How many delivered but unfinished messages to hold before the reader should pause. */
-    private readonly maxBuffered = 1024,
-  ) {}
+    private readonly options: DispatcherOptions,
+  ) {
+    this.maxBuffered = options.maxBuffered ?? 1024;
+  }
 
   push(delivery: Delivery): void {
     if (this.stopped) return;
@@ -43,7 +57,7 @@ export class SubjectDispatcher {
     if (!queue) {
       queue = [];
       this.queues.set(subject, queue);
-      if (!this.active.has(subject)) this.waitingSubjects.push(subject);
+      if (!this.active.has(subject)) this.waiting.push(subject);
     }
     queue.push(delivery);
     this.buffered++;
@@ -57,34 +71,49 @@ export class SubjectDispatcher {
     }
   }
 
-  /** Stops starting handlers and waits for those in progress; queued messages stay unacked. */
+  /** Stops starting handler calls and waits for those in progress; queued messages stay unacked. */
   async stop(): Promise<void> {
     this.stopped = true;
     this.roomWaiters.splice(0).forEach((wake) => wake());
-    while (this.active.size > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
+    while (this.running > 0) await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private schedule(): void {
-    while (!this.stopped && this.active.size < this.maxConcurrentSubjects && this.waitingSubjects.length > 0) {
-      const subject = this.waitingSubjects.shift()!;
-      this.active.add(subject);
-      void this.drainSubject(subject);
+    while (!this.stopped && this.running < this.options.maxConcurrent && this.waiting.length > 0) {
+      const { batch, subjects } = this.take();
+      this.running++;
+      void this.run(batch, subjects);
     }
   }
 
-  private async drainSubject(subject: string): Promise<void> {
-    const queue = this.queues.get(subject)!;
-    while (queue.length > 0 && !this.stopped) {
-      const batch = queue.slice(0, this.maxBatch);
-      if (!(await this.handleWithRetry(batch))) break;
-      queue.splice(0, batch.length);
+  /** The next batch: the oldest waiting subjects' queued messages, up to maxBatch. */
+  private take(): { batch: Delivery[]; subjects: string[] } {
+    const batch: Delivery[] = [];
+    const subjects: string[] = [];
+    while (this.waiting.length > 0 && batch.length < this.options.maxBatch) {
+      const subject = this.waiting.shift()!;
+      const queue = this.queues.get(subject)!;
+      batch.push(...queue.splice(0, this.options.maxBatch - batch.length));
+      if (queue.length === 0) this.queues.delete(subject);
+      this.active.add(subject);
+      subjects.push(subject);
+      if (!this.options.groupSubjects) break;
+    }
+    return { batch, subjects };
+  }
+
+  private async run(batch: Delivery[], subjects: string[]): Promise<void> {
+    if (await this.handleWithRetry(batch)) {
       this.buffered -= batch.length;
       this.roomWaiters.splice(0).forEach((wake) => wake());
     }
-    if (queue.length === 0) this.queues.delete(subject);
-    else if (!this.stopped) this.waitingSubjects.push(subject);
-    this.active.delete(subject);
-    if (this.active.size === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
+    this.running--;
+    for (const subject of subjects) {
+      this.active.delete(subject);
+      // What arrived for the subject meanwhile waits its turn behind the others.
+      if (this.queues.has(subject)) this.waiting.push(subject);
+    }
+    if (this.running === 0) this.idleWaiters.splice(0).forEach((wake) => wake());
     this.schedule();
   }
 

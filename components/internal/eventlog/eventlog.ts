@@ -1,3 +1,5 @@
+import type { DispatcherOptions } from "./dispatcher.js";
+
 /**
  * The event log: JetStream's model (streams, sequence numbers, named durable consumers
  * with explicit ack, request/reply), behind one interface with two implementations:
@@ -51,6 +53,12 @@ export interface ConsumerOptions {
    */
   batchHandler?: BatchHandler;
   maxBatch?: number;
+  /**
+   * With batchHandler: one call may hold the waiting messages of several subjects (each
+   * subject's in order, and a subject in one call at a time), so a consumer can apply many
+   * subjects' messages in one transaction. maxConcurrentSubjects then bounds the calls.
+   */
+  groupSubjects?: boolean;
   /** How many subjects are handled at once (default 64); 1 gives one total order. */
   maxConcurrentSubjects?: number;
 }
@@ -114,10 +122,21 @@ export class DuplicateMessageError extends Error {
 /** Header naming the subject that waits for a consumer's verdict. */
 export const REPLY_TO_HEADER = "Dendrite-Reply-To";
 
-/** The dispatcher's handler for either form of ConsumerOptions. */
-export function batchHandlerOf(options: ConsumerOptions): { handler: BatchHandler; maxBatch: number } {
-  if (options.batchHandler) return { handler: options.batchHandler, maxBatch: options.maxBatch ?? 100 };
+/** The dispatcher's handler and settings for either form of ConsumerOptions. */
+export function dispatchOf(options: ConsumerOptions): { handler: BatchHandler; options: DispatcherOptions } {
+  const maxConcurrent = options.maxConcurrentSubjects ?? 64;
+  if (options.batchHandler) {
+    return {
+      handler: options.batchHandler,
+      options: { maxConcurrent, maxBatch: options.maxBatch ?? 100, groupSubjects: options.groupSubjects ?? false },
+    };
+  }
   const single = options.handler;
   if (!single) throw new Error(`consumer ${options.durable} has neither handler nor batchHandler`);
-  return { handler: async (msgs) => { for (const m of msgs) await single(m); }, maxBatch: 1 };
+  return {
+    handler: async (msgs) => {
+      for (const m of msgs) await single(m);
+    },
+    options: { maxConcurrent, maxBatch: 1, groupSubjects: false },
+  };
 }

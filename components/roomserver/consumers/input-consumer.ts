@@ -16,8 +16,13 @@ import { inTransaction, type UnitOfWork } from "../storage/unit-of-work.js";
 
 export const INPUT_CONSUMER = "roomserver-input";
 
-/** Inputs of one room applied in one transaction at most. */
+/** Inputs applied in one transaction at most (of one room or several). */
 const MAX_BATCH = 200;
+/**
+ * Transactions applying inputs at once. Rooms waiting together share one transaction (one
+ * commit), so a few are enough to keep the database busy; more would only contend.
+ */
+const CONCURRENT_BATCHES = 4;
 
 /**
  * Consumes InputRoomEvent: one room's inputs one after another, rooms in parallel. Inputs
@@ -44,6 +49,8 @@ export class InputConsumer {
       durable: this.durable,
       batchHandler: (msgs) => this.handle(msgs),
       maxBatch: MAX_BATCH,
+      groupSubjects: true,
+      maxConcurrentSubjects: CONCURRENT_BATCHES,
     });
   }
 
@@ -54,13 +61,15 @@ export class InputConsumer {
   }
 
   /**
-   * Applies the waiting inputs of one room in one transaction (one commit, one disk sync
-   * for all of them), then publishes their outputs and answers each writer.
+   * Applies the waiting inputs, of one room or several (each room's in order), in one
+   * transaction (one commit, one disk sync for all of them), then publishes their outputs
+   * and answers each writer.
    */
   private async handle(msgs: readonly LogMessage[]): Promise<void> {
     const prepared = await Promise.all(msgs.map((msg) => this.prepare(msg)));
     const verdicts = await inTransaction(this.db, async (uow) => {
-      const fresh = new Set(await claimSequences(uow.q, this.durable, msgs));
+      const fresh = new Set<LogMessage>();
+      for (const group of bySubject(msgs)) for (const m of await claimSequences(uow.q, this.durable, group)) fresh.add(m);
       await this.processor.prefetch(uow, prepared.flatMap((p) => ("event" in p ? [p.event] : [])));
       const out: InputVerdict[] = [];
       for (const [i, msg] of msgs.entries()) {
@@ -102,6 +111,13 @@ export class InputConsumer {
   private async alreadyApplied(uow: UnitOfWork, event: ProtocolEvent): Promise<InputVerdict> {
     return (await this.processor.verdictOfStored(uow.q, event)) ?? invalid("this input was handled before and found invalid");
   }
+}
+
+/** The messages of each subject, in their order. */
+function bySubject(msgs: readonly LogMessage[]): LogMessage[][] {
+  const groups = new Map<string, LogMessage[]>();
+  for (const m of msgs) (groups.get(m.subject) ?? groups.set(m.subject, []).get(m.subject)!).push(m);
+  return [...groups.values()];
 }
 
 function decode(msg: LogMessage): InputRoomEvent | null {

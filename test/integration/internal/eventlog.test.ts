@@ -131,6 +131,41 @@ for (const backend of LOG_BACKENDS) {
       expect(maxInFlight).to.be.greaterThan(1, "different subjects are handled in parallel");
     });
 
+    it("hands waiting messages over in batches, grouping subjects, each subject in order and in one call at a time", async () => {
+      const subjects = ["g1", "g2", "g3"];
+      const seen: Record<string, number[]> = {};
+      const inCall = new Set<string>();
+      let calls = 0;
+      let multiSubject = 0;
+      for (let i = 0; i < 90; i++) await log.publish(`${STREAM}.${subjects[i % 3]}`, enc(String(i)));
+      const consumer = await log.consume({
+        stream: STREAM,
+        durable: "grouped",
+        maxBatch: 20,
+        groupSubjects: true,
+        maxConcurrentSubjects: 2,
+        batchHandler: async (msgs) => {
+          calls++;
+          const mine = new Set(msgs.map((m) => m.subject));
+          if (mine.size > 1) multiSubject++;
+          for (const subject of mine) {
+            expect(inCall.has(subject), `${subject} in two calls at once`).to.equal(false);
+            inCall.add(subject);
+          }
+          await sleep(5);
+          for (const m of msgs) (seen[m.subject.split(".")[1]!] ??= []).push(Number(dec(m.data)));
+          for (const subject of mine) inCall.delete(subject);
+        },
+      });
+      await eventually(() => Object.values(seen).flat().length === 90);
+      await consumer.stop();
+      for (const [i, subject] of subjects.entries()) {
+        expect(seen[subject]).to.deep.equal(Array.from({ length: 30 }, (_, k) => i + 3 * k));
+      }
+      expect(calls).to.be.lessThan(90, "messages were batched");
+      expect(multiSubject).to.be.greaterThan(0, "a call held several subjects");
+    });
+
     it("gives every message to each of two consumers of one stream", async () => {
       const a: number[] = [];
       const b: number[] = [];

@@ -1,7 +1,7 @@
 import type { Database } from "../../database/database.js";
 import type { Logger } from "../../logging/logger.js";
 import { SubjectDispatcher } from "../dispatcher.js";
-import { batchHandlerOf, type Consumer, type ConsumerOptions, type LogMessage } from "../eventlog.js";
+import { dispatchOf, type Consumer, type ConsumerOptions, type LogMessage } from "../eventlog.js";
 import { subjectMatches } from "../subjects.js";
 import type { StreamStore } from "./stream-store.js";
 
@@ -36,8 +36,8 @@ export class InProcessConsumer implements Consumer {
     logger: Logger,
     private readonly onStop: () => void,
   ) {
-    const { handler, maxBatch } = batchHandlerOf(options);
-    this.dispatcher = new SubjectDispatcher(handler, logger, options.maxConcurrentSubjects ?? 64, maxBatch);
+    const dispatch = dispatchOf(options);
+    this.dispatcher = new SubjectDispatcher(dispatch.handler, logger, dispatch.options);
   }
 
   async start(): Promise<void> {

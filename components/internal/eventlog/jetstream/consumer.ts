@@ -8,7 +8,7 @@ import {
 } from "nats";
 import type { Logger } from "../../logging/logger.js";
 import { SubjectDispatcher } from "../dispatcher.js";
-import { batchHandlerOf, type Consumer, type ConsumerOptions, type LogMessage } from "../eventlog.js";
+import { dispatchOf, type Consumer, type ConsumerOptions, type LogMessage } from "../eventlog.js";
 import { fromNatsHeaders, isNotFound } from "./log.js";
 
 const ACK_WAIT_NS = 30_000_000_000;
@@ -34,8 +34,8 @@ export class JetStreamConsumer implements Consumer {
     logger: Logger,
     private readonly onStop: () => void,
   ) {
-    const { handler, maxBatch } = batchHandlerOf(options);
-    this.dispatcher = new SubjectDispatcher(handler, logger, options.maxConcurrentSubjects ?? 64, maxBatch);
+    const dispatch = dispatchOf(options);
+    this.dispatcher = new SubjectDispatcher(dispatch.handler, logger, dispatch.options);
   }
 
   async start(): Promise<void> {
