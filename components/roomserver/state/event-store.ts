@@ -17,8 +17,10 @@ export interface LoadedEvent {
  * transaction has committed; redactions replace the cached copy.
  */
 export class EventStore {
-  private readonly byNid = new LruMap<number, LoadedEvent>(100_000);
-  private readonly nidById = new LruMap<string, number>(100_000);
+  // Bounded so memory stays flat however many events pass: the working set is the recent
+  // events of active rooms and their auth events (a parsed event with its JSON is ~3-5 KB).
+  private readonly byNid = new LruMap<number, LoadedEvent>(10_000);
+  private readonly nidById = new LruMap<string, number>(10_000);
   /** Events inserted by transactions still open: read inside them, but never cached. */
   private readonly uncommitted = new Set<number>();
 

@@ -30,11 +30,12 @@ const sha256 = (text: string) => createHash("sha256").update(text).digest();
  * one key writes one new block and one snapshot row.
  */
 export class SnapshotStore {
-  private readonly snapshots = new LruMap<number, StateNids>(1024);
-  private readonly snapshotNidByHash = new LruMap<string, number>(16384);
-  private readonly blockNidByHash = new LruMap<string, number>(65536);
+  // Bounded so memory stays flat: a snapshot map holds a whole room's state.
+  private readonly snapshots = new LruMap<number, StateNids>(256);
+  private readonly snapshotNidByHash = new LruMap<string, number>(4096);
+  private readonly blockNidByHash = new LruMap<string, number>(16384);
   /** The state key of each state event nid: state events never change key. */
-  private readonly keyOfNid = new LruMap<number, string>(1_000_000);
+  private readonly keyOfNid = new LruMap<number, string>(200_000);
 
   /** Records an event's state key (safe before commit: nids are never reused). */
   rememberKey(nid: number, key: string): void {
