@@ -13,6 +13,11 @@ export function report(name: string, value: number, unit: string): void {
   console.log(JSON.stringify(figure));
 }
 
+/** The p-th percentile of ascending `sorted` values (nearest rank). */
+export function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
 export function printTable(): void {
   if (figures.length === 0) return;
   const width = Math.max(...figures.map((f) => f.name.length));

@@ -8,7 +8,7 @@
 import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../test/helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment } from "../test/helpers/deployment.js";
 import { TestClient, uniqueName } from "../test/helpers/test-client.js";
-import { report } from "./report.js";
+import { percentile, report } from "./report.js";
 
 const CLIENTS = 50;
 const MESSAGES = Number(process.env.BENCH_SEND_MESSAGES ?? 5000);
@@ -33,10 +33,6 @@ async function sendAll(clients: TestClient[], rooms: string[], perClient: number
     }),
   );
   return latencies;
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
 async function measure(setup: string, clients: TestClient[], rooms: string[], scenario: string): Promise<void> {

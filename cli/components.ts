@@ -5,6 +5,7 @@ import type { Component, ComponentDeps } from "../components/internal/component.
 import type { RoomserverApi } from "../components/roomserver/api/roomserver-api.js";
 import { roomserverGrpcClient } from "../components/roomserver/grpc/client.js";
 import { createRoomserver } from "../components/roomserver/roomserver.js";
+import { createSyncApi } from "../components/syncapi/syncapi.js";
 import type { UserApi } from "../components/userapi/api/userapi.js";
 import { createUserApiClient } from "../components/userapi/grpc/client.js";
 import { createUserApi } from "../components/userapi/userapi.js";
@@ -37,6 +38,7 @@ export const COMPONENTS: Partial<Record<ComponentName, ComponentWiring>> = {
   roomserver: { create: (deps) => createRoomserver(deps), remote: (address) => roomserverGrpcClient(address) },
   userapi: { create: (deps) => createUserApi(deps), remote: (address) => createUserApiClient(address) },
   clientapi: { create: (deps, peers) => createClientApi(deps, peers) },
+  syncapi: { create: (deps, peers) => createSyncApi(deps, peers) },
   federationapi: { create: (deps) => createFederationApi(deps) },
 };
 

@@ -23,6 +23,11 @@ export interface Deployment {
   readonly cliAccounts: Readonly<Record<string, string>>;
   /** The roomserver's gRPC address, where tests read room state (no reader component serves it yet). */
   readonly roomserverGrpc: string;
+  /**
+   * The monolith only: stops the server and starts it again on the same data and the same
+   * ports, as an operator's restart does; clients keep their URL and tokens.
+   */
+  restart?(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -105,11 +110,19 @@ export async function startMonolith(env: NodeJS.ProcessEnv = {}): Promise<Deploy
   const allEnv = { ...ENV, ...env };
   // The CLI works on the database directly, so it runs before the server opens PGlite's folder.
   await createCliAccounts(config, allEnv);
-  const proc = await startCli(["monolith", "--config", config], { env: allEnv });
-  return deployment(proc.httpPorts[0]!, proc.grpcPort, async () => {
-    await stopAll([proc]);
-    rmSync(dir, { recursive: true, force: true });
-  });
+  let proc = await startCli(["monolith", "--config", config], { env: allEnv });
+  const [port, grpcPort] = [proc.httpPorts[0]!, proc.grpcPort];
+  return {
+    ...deployment(port, grpcPort, async () => {
+      await stopAll([proc]);
+      rmSync(dir, { recursive: true, force: true });
+    }),
+    async restart() {
+      await stopAll([proc]);
+      const samePorts = { DENDRITE_HTTP_LISTEN: `127.0.0.1:${port}`, DENDRITE_GRPC_LISTEN: `127.0.0.1:${grpcPort}` };
+      proc = await startCli(["monolith", "--config", config], { env: { ...allEnv, ...samePorts } });
+    },
+  };
 }
 
 export interface PolylithOptions {

@@ -1,0 +1,26 @@
+import { STREAMS } from "../../internal/eventlog/streams.js";
+import { PresenceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import type { SyncStore } from "../storage/store.js";
+import type { StoreConsumerSpec } from "./store-consumer.js";
+
+export const PRESENCE_CONSUMER = "syncapi-presence";
+
+/** Presence of users; everyone sharing a room with the user hears of a change. */
+export function presenceConsumer(store: SyncStore): StoreConsumerSpec<PresenceEvent> {
+  return {
+    stream: STREAMS.outputPresenceEvent,
+    durable: PRESENCE_CONSUMER,
+    syncStream: "presence",
+    decode: (data) => PresenceEvent.decode(data),
+    async apply(tx, p) {
+      const position = await store.presence.upsert(tx, {
+        userId: p.userId,
+        presence: p.presence,
+        statusMsg: p.statusMsg || null,
+        lastActiveTs: p.lastActiveTs,
+        currentlyActive: p.currentlyActive,
+      });
+      return [(n) => (n.advance("presence", position), n.wakeUsers(n.usersSharingRooms(p.userId)))];
+    },
+  };
+}

@@ -1,0 +1,190 @@
+import type { Queryable } from "../../internal/database/database.js";
+import { STREAMS } from "../../internal/eventlog/streams.js";
+import {
+  OutputRoomEvent,
+  type NewInviteEvent,
+  type NewRoomEvent,
+  type RedactedEvent,
+  type RetireInviteEvent,
+} from "../../../proto/gen/dendrite/roomserver/v1/output.js";
+import type { StateChange } from "../storage/state.js";
+import type { SyncStore } from "../storage/store.js";
+import type { AfterCommit, StoreConsumerSpec } from "./store-consumer.js";
+
+export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
+
+type Json = Record<string, unknown>;
+const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
+
+interface ParsedEvent {
+  json: Json;
+  raw: string;
+  eventId: string;
+  type: string;
+  sender: string;
+  stateKey: string | null;
+  membership: string | null;
+}
+
+function parse(eventId: string, bytes: Uint8Array): ParsedEvent {
+  const raw = text(bytes);
+  const json = JSON.parse(raw) as Json;
+  const content = (json.content ?? {}) as Json;
+  const stateKey = typeof json.state_key === "string" ? json.state_key : null;
+  const isMember = json.type === "m.room.member" && stateKey !== null;
+  return {
+    json,
+    raw,
+    eventId,
+    type: String(json.type),
+    sender: String(json.sender),
+    stateKey,
+    membership: isMember && typeof content.membership === "string" ? content.membership : null,
+  };
+}
+
+/** Event IDs of state events added without their own output (after a resolution): their ID is in `adds`. */
+function addedEventIds(v: NewRoomEvent): Map<string, Uint8Array> {
+  const byId = new Map<string, Uint8Array>();
+  const others = v.addsStateEventIds.filter((id) => id !== v.eventId);
+  v.addedStateEventsJson.forEach((json, i) => {
+    if (others[i]) byId.set(others[i]!, json);
+  });
+  return byId;
+}
+
+/** A room event the syncapi stored for the first time. */
+export interface StoredRoomEvent {
+  roomId: string;
+  eventId: string;
+  type: string;
+  sender: string;
+  originServerTs: number;
+}
+
+/** Told of each new room event after its commit; never of a redelivered one. */
+export type NewEventListener = (event: StoredRoomEvent) => void;
+
+/**
+ * OutputRoomEvent into the store: new events at the next room-event position with the
+ * state they change, redactions in place, invites on the invite stream. Wakes the room's
+ * members and whoever's membership changed, and tells `onNewEvent` (presence: a sender is active).
+ */
+export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListener = () => {}): StoreConsumerSpec<OutputRoomEvent> {
+  return {
+    stream: STREAMS.outputRoomEvent,
+    durable: ROOM_EVENTS_CONSUMER,
+    syncStream: "pdu",
+    decode: (data) => OutputRoomEvent.decode(data),
+    async apply(tx, output) {
+      const payload = output.payload;
+      switch (payload?.$case) {
+        case "newRoomEvent":
+          return newRoomEvent(tx, store, payload.value, onNewEvent);
+        case "oldRoomEvent": {
+          const e = parse(payload.value.eventId, payload.value.eventJson);
+          await store.events.insert(tx, row(payload.value.roomId, e, "shared", false, null, null));
+          return [];
+        }
+        case "redactedEvent":
+          return redacted(tx, store, payload.value);
+        case "newInviteEvent":
+          return invite(tx, store, payload.value);
+        case "retireInviteEvent":
+          return retireInvite(tx, store, payload.value);
+        default:
+          return [];
+      }
+    },
+  };
+}
+
+function row(roomId: string, e: ParsedEvent, historyVisibility: string, inTimeline: boolean, txn: NewRoomEvent["transactionId"] | null, prevEventId: string | null) {
+  return {
+    eventId: e.eventId,
+    roomId,
+    type: e.type,
+    sender: e.sender,
+    stateKey: e.stateKey,
+    json: e.json,
+    eventJson: e.raw,
+    historyVisibility: historyVisibility || "shared",
+    inTimeline,
+    txnDeviceId: txn?.deviceId || null,
+    txnId: txn?.transactionId || null,
+    prevEventId,
+  };
+}
+
+async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, onNewEvent: NewEventListener): Promise<AfterCommit[]> {
+  const event = parse(v.eventId, v.eventJson);
+  for (const [id, json] of addedEventIds(v)) {
+    await store.events.insert(tx, row(v.roomId, parse(id, json), v.historyVisibility, false, null, null));
+  }
+  let prevEventId: string | null = null;
+  if (event.stateKey !== null) {
+    const current = await store.state.currentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
+    prevEventId = current.get(`${event.type}\u0000${event.stateKey}`) ?? null;
+  }
+  const position = await store.events.insert(tx, row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, prevEventId));
+  if (position === null) return []; // stored before: a republished output
+  const changes = await stateChanges(tx, store, v, event);
+  await store.state.apply(tx, v.roomId, position, changes);
+  const members = changes.filter((c) => c.type === "m.room.member");
+  return [
+    (n) => {
+      n.advance("pdu", position);
+      for (const c of members) n.setJoined(v.roomId, c.stateKey, c.membership === "join");
+      n.wakeRoom(v.roomId, members.map((c) => c.stateKey));
+      onNewEvent({ roomId: v.roomId, eventId: v.eventId, type: event.type, sender: event.sender, originServerTs: Number(event.json.origin_server_ts ?? 0) });
+    },
+  ];
+}
+
+/** The output's adds and removes as state-key changes: removes first, so an add of the same key wins. */
+async function stateChanges(tx: Queryable, store: SyncStore, v: NewRoomEvent, event: ParsedEvent): Promise<StateChange[]> {
+  const ids = [...new Set([...v.removesStateEventIds, ...v.addsStateEventIds])];
+  const known = new Map((await store.events.byIds(tx, ids)).map((e) => [e.eventId, e]));
+  const byKey = new Map<string, StateChange>();
+  const put = (id: string, present: boolean) => {
+    const e = known.get(id);
+    if (!e || e.stateKey === null) return;
+    const content = (e.json.content ?? {}) as Json;
+    const membership = e.type === "m.room.member" && present && typeof content.membership === "string" ? content.membership : null;
+    byKey.set(`${e.type}\u0000${e.stateKey}`, { type: e.type, stateKey: e.stateKey, eventId: present ? id : null, membership });
+  };
+  v.removesStateEventIds.forEach((id) => put(id, false));
+  v.addsStateEventIds.forEach((id) => put(id, true));
+  if (event.stateKey !== null && !byKey.has(`${event.type}\u0000${event.stateKey}`) && v.addsStateEventIds.includes(event.eventId)) {
+    byKey.set(`${event.type}\u0000${event.stateKey}`, { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
+  }
+  return [...byKey.values()];
+}
+
+async function redacted(tx: Queryable, store: SyncStore, v: RedactedEvent): Promise<AfterCommit[]> {
+  const redaction = JSON.parse(text(v.redactionEventJson)) as Json;
+  const redactionId = await redactionEventId(tx, store, v, redaction);
+  await store.events.redact(tx, v.redactedEventId, text(v.redactedEventJson), redactionId);
+  return [];
+}
+
+/** The redaction's event ID: it was output (and stored) before the redaction took effect. */
+async function redactionEventId(tx: Queryable, store: SyncStore, v: RedactedEvent, redaction: Json): Promise<string> {
+  if (typeof redaction.event_id === "string") return redaction.event_id;
+  const rows = await tx.query<{ event_id: string }>(
+    "SELECT event_id FROM syncapi_events WHERE room_id = $1 AND type = 'm.room.redaction' AND event_json = $2 LIMIT 1",
+    [v.roomId, text(v.redactionEventJson)],
+  );
+  return rows[0]?.event_id ?? "";
+}
+
+async function invite(tx: Queryable, store: SyncStore, v: NewInviteEvent): Promise<AfterCommit[]> {
+  const position = await store.invites.add(tx, v.eventId, v.roomId, v.targetUserId, text(v.eventJson));
+  return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
+}
+
+async function retireInvite(tx: Queryable, store: SyncStore, v: RetireInviteEvent): Promise<AfterCommit[]> {
+  const position = await store.invites.retire(tx, v.eventId);
+  if (position === null) return [];
+  return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
+}

@@ -1,0 +1,35 @@
+import { STREAMS } from "../../internal/eventlog/streams.js";
+import type { UserApi } from "../../userapi/api/userapi.js";
+import { SendToDeviceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import type { SyncStore } from "../storage/store.js";
+import type { StoreConsumerSpec } from "./store-consumer.js";
+
+export const SEND_TO_DEVICE_CONSUMER = "syncapi-sendtodevice";
+
+/**
+ * To-device messages, one row per receiving device: a message for "*" is copied to every
+ * device the user has now, so each device's copy is deleted when that device acknowledges it.
+ */
+export function sendToDeviceConsumer(store: SyncStore, userApi: () => UserApi): StoreConsumerSpec<SendToDeviceEvent & { devices: string[] }> {
+  return {
+    stream: STREAMS.outputSendToDeviceEvent,
+    durable: SEND_TO_DEVICE_CONSUMER,
+    syncStream: "toDevice",
+    decode: (data) => ({ ...SendToDeviceEvent.decode(data), devices: [] }),
+    async prepare(m) {
+      const devices = m.deviceId === "*" ? (await userApi().devices.listDevices(m.userId)).map((d) => d.deviceId) : [m.deviceId];
+      return { ...m, devices };
+    },
+    async apply(tx, m) {
+      const devices = m.devices;
+      const content = Buffer.from(m.contentJson).toString("utf8") || "{}";
+      let last = 0;
+      for (const deviceId of devices) {
+        const position = await store.toDevice.insert(tx, { userId: m.userId, deviceId, sender: m.sender, type: m.type, content, messageId: m.messageId });
+        if (position !== null) last = position;
+      }
+      if (last === 0) return [];
+      return [(n) => (n.advance("toDevice", last), n.wakeUsers([m.userId]))];
+    },
+  };
+}

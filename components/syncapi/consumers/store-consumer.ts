@@ -1,0 +1,72 @@
+import type { Database, Queryable } from "../../internal/database/database.js";
+import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
+import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
+import type { Logger } from "../../internal/logging/logger.js";
+import type { SyncStream } from "../api/positions.js";
+import type { Notifier } from "../notifier.js";
+import { lockStream } from "../storage/positions.js";
+
+/** What to tell the notifier once the transaction committed (never before: a woken sync must find the rows). */
+export type AfterCommit = (notifier: Notifier) => void;
+
+export interface StoreConsumerDeps {
+  readonly db: Database;
+  readonly log: EventLog;
+  readonly notifier: Notifier;
+  readonly logger: Logger;
+}
+
+export interface StoreConsumerSpec<T> {
+  /** The log stream consumed. */
+  readonly stream: string;
+  readonly durable: string;
+  /** The sync stream whose positions this consumer writes (its writers are serialised). */
+  readonly syncStream: SyncStream;
+  decode(data: Uint8Array): T;
+  /**
+   * Completes a decoded message before the transaction: asking another component (the
+   * userapi) belongs here, since in the monolith PGlite's one connection is held by the
+   * transaction. A failure is retried, as the handler's are.
+   */
+  prepare?(message: T): Promise<T>;
+  /** Applies one message in the batch's transaction. */
+  apply(tx: Queryable, message: T): Promise<AfterCommit[]>;
+}
+
+/**
+ * A durable consumer that applies a log into the sync store exactly once: each batch of a
+ * subject is applied in one transaction that also claims the messages' log sequences, so a
+ * redelivery after a crash changes nothing. Sleepers are woken after the commit.
+ */
+export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: StoreConsumerSpec<T>): Promise<Consumer> {
+  const logger = deps.logger.child({ consumer: spec.durable });
+  return deps.log.consume({
+    stream: spec.stream,
+    durable: spec.durable,
+    maxBatch: 100,
+    batchHandler: async (msgs) => {
+      const decoded = new Map<LogMessage, T>();
+      for (const msg of msgs) {
+        let message: T;
+        try {
+          message = spec.decode(msg.data);
+        } catch (err) {
+          // A malformed entry would otherwise block its subject for ever; it can never apply.
+          logger.warn({ err, subject: msg.subject, seq: msg.seq }, "dropping an undecodable log message");
+          continue;
+        }
+        decoded.set(msg, spec.prepare ? await spec.prepare(message) : message);
+      }
+      const after = await deps.db.transaction(async (tx) => {
+        await lockStream(tx, spec.syncStream);
+        const effects: AfterCommit[] = [];
+        for (const msg of await claimSequences(tx, spec.durable, msgs)) {
+          const message = decoded.get(msg);
+          if (message !== undefined) effects.push(...(await spec.apply(tx, message)));
+        }
+        return effects;
+      });
+      for (const effect of after) effect(deps.notifier);
+    },
+  });
+}

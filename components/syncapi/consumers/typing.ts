@@ -1,0 +1,87 @@
+import type { Database } from "../../internal/database/database.js";
+import { STREAMS } from "../../internal/eventlog/streams.js";
+import { TypingEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import type { Notifier } from "../notifier.js";
+import { lockStream } from "../storage/positions.js";
+import type { SyncStore } from "../storage/store.js";
+import type { StoreConsumerSpec } from "./store-consumer.js";
+
+export const TYPING_CONSUMER = "syncapi-typing";
+
+/**
+ * Ends typing that nobody ended: a client that stops sending leaves its "typing" in place,
+ * and syncing clients must see it stop when it expires, so the expiry is a write of its own
+ * (a new typing position) that wakes the room.
+ */
+export class TypingExpiry {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+
+  constructor(
+    private readonly store: SyncStore,
+    private readonly db: Database,
+    private readonly notifier: Notifier,
+  ) {}
+
+  schedule(roomId: string, userId: string, expiresAt: number): void {
+    const key = `${roomId}\u0000${userId}`;
+    clearTimeout(this.timers.get(key));
+    const timer = setTimeout(() => {
+      this.timers.delete(key);
+      void this.expire(roomId, userId, expiresAt).catch(() => {});
+    }, Math.max(0, expiresAt - Date.now()));
+    timer.unref();
+    this.timers.set(key, timer);
+  }
+
+  cancel(roomId: string, userId: string): void {
+    const key = `${roomId}\u0000${userId}`;
+    clearTimeout(this.timers.get(key));
+    this.timers.delete(key);
+  }
+
+  private async expire(roomId: string, userId: string, expiresAt: number): Promise<void> {
+    const position = await this.db.transaction(async (tx) => {
+      await lockStream(tx, "typing");
+      // Only if nothing newer replaced this typing notification meanwhile.
+      const [row] = await tx.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM syncapi_typing WHERE room_id = $1 AND user_id = $2 AND typing AND expires_at = $3",
+        [roomId, userId, expiresAt],
+      );
+      return row && Number(row.n) > 0 ? this.store.typing.set(tx, roomId, userId, false, 0) : null;
+    });
+    if (position !== null) {
+      this.notifier.advance("typing", position);
+      this.notifier.wakeRoom(roomId);
+    }
+  }
+
+  /** After a restart: expiries of everyone still marked typing. */
+  async restore(): Promise<void> {
+    for (const t of await this.store.typing.active(this.db)) this.schedule(t.roomId, t.userId, t.expiresAt);
+  }
+
+  stop(): void {
+    for (const timer of this.timers.values()) clearTimeout(timer);
+    this.timers.clear();
+  }
+}
+
+export function typingConsumer(store: SyncStore, expiry: TypingExpiry): StoreConsumerSpec<TypingEvent> {
+  return {
+    stream: STREAMS.outputTypingEvent,
+    durable: TYPING_CONSUMER,
+    syncStream: "typing",
+    decode: (data) => TypingEvent.decode(data),
+    async apply(tx, t) {
+      const position = await store.typing.set(tx, t.roomId, t.userId, t.typing, t.typing ? t.expiresAtMs : 0);
+      return [
+        (n) => {
+          n.advance("typing", position);
+          if (t.typing) expiry.schedule(t.roomId, t.userId, t.expiresAtMs);
+          else expiry.cancel(t.roomId, t.userId);
+          n.wakeRoom(t.roomId);
+        },
+      ];
+    },
+  };
+}

@@ -1,0 +1,97 @@
+import { zeroPositions, type StreamPositions, type SyncStream } from "./api/positions.js";
+
+/**
+ * Wakes long-polling /sync requests. Consumers tell it, after their transaction committed,
+ * which stream advanced and whom the change concerns; only those users' requests wake.
+ * It keeps the latest committed position of every stream and who is joined to which room
+ * (loaded from the store at start, then kept up to date by the room-event consumer).
+ */
+export class Notifier {
+  private current: StreamPositions = zeroPositions();
+  private readonly roomMembers = new Map<string, Set<string>>();
+  private readonly userRooms = new Map<string, Set<string>>();
+  /** Bumped on every wake of a user, so a request can tell whether it missed one. */
+  private readonly versions = new Map<string, number>();
+  private readonly waiters = new Map<string, Set<() => void>>();
+
+  load(positions: StreamPositions, joined: readonly { roomId: string; userId: string }[]): void {
+    this.current = { ...positions };
+    for (const { roomId, userId } of joined) this.setJoined(roomId, userId, true);
+  }
+
+  positions(): StreamPositions {
+    return { ...this.current };
+  }
+
+  /** Consumers commit in position order per stream; max() keeps a late callback harmless. */
+  advance(stream: SyncStream, position: number): void {
+    if (position > this.current[stream]) this.current[stream] = position;
+  }
+
+  setJoined(roomId: string, userId: string, joined: boolean): void {
+    const members = this.roomMembers.get(roomId) ?? new Set<string>();
+    const rooms = this.userRooms.get(userId) ?? new Set<string>();
+    if (joined) {
+      members.add(userId);
+      rooms.add(roomId);
+    } else {
+      members.delete(userId);
+      rooms.delete(roomId);
+    }
+    this.roomMembers.set(roomId, members);
+    this.userRooms.set(userId, rooms);
+  }
+
+  joinedMembers(roomId: string): ReadonlySet<string> {
+    return this.roomMembers.get(roomId) ?? new Set();
+  }
+
+  /** Everyone sharing a room with the user, the user included. */
+  usersSharingRooms(userId: string): Set<string> {
+    const out = new Set<string>([userId]);
+    for (const roomId of this.userRooms.get(userId) ?? []) for (const u of this.joinedMembers(roomId)) out.add(u);
+    return out;
+  }
+
+  wakeRoom(roomId: string, alsoUsers: Iterable<string> = []): void {
+    this.wakeUsers([...this.joinedMembers(roomId), ...alsoUsers]);
+  }
+
+  wakeUsers(userIds: Iterable<string>): void {
+    for (const userId of new Set(userIds)) {
+      this.versions.set(userId, this.version(userId) + 1);
+      const waiting = this.waiters.get(userId);
+      if (!waiting) continue;
+      this.waiters.delete(userId);
+      for (const wake of waiting) wake();
+    }
+  }
+
+  /** Read before computing a response; pass to waitFor so a wake in between is not lost. */
+  version(userId: string): number {
+    return this.versions.get(userId) ?? 0;
+  }
+
+  /** Resolves when the user is woken after `version`, or after `timeoutMs`, or on abort. */
+  waitFor(userId: string, version: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.version(userId) !== version || timeoutMs <= 0 || signal?.aborted) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", done);
+        this.waiters.get(userId)?.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, timeoutMs);
+      signal?.addEventListener("abort", done);
+      const set = this.waiters.get(userId) ?? new Set();
+      set.add(done);
+      this.waiters.set(userId, set);
+    });
+  }
+
+  /** Wakes every waiter (shutdown), so long-polls answer before the listener closes. */
+  wakeAll(): void {
+    this.wakeUsers([...this.waiters.keys()]);
+  }
+}

@@ -1,0 +1,57 @@
+import type Koa from "koa";
+import type { RequestState } from "../../internal/http/app.js";
+import { requireUser } from "../../internal/http/auth.js";
+import { notFound } from "../../internal/http/matrix-error.js";
+import type { Router } from "../../internal/http/router.js";
+import { encodeHistoryToken } from "../api/positions.js";
+import type { SyncRouteDeps } from "./deps.js";
+import { membersOf } from "./messages.js";
+import { intParam, query, roomEventFilterParam } from "./params.js";
+import { roomAccess, stateAt } from "./room-access.js";
+
+/** GET /rooms/{roomId}/event/{eventId} and GET /rooms/{roomId}/context/{eventId}: 404 for what the user may not see. */
+export function addEventRoutes(router: Router, deps: SyncRouteDeps): void {
+  const visibleEvent = async (ctx: Koa.Context) => {
+    await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+    const { user, params } = ctx.state as RequestState;
+    const q = deps.store.db;
+    const access = await roomAccess(q, deps.store, user!.userId, params.roomId!, deps.notifier.positions().pdu).catch(() => null);
+    const [event] = await deps.store.events.byIds(q, [params.eventId!]);
+    if (!access || !event || event.roomId !== params.roomId || !access.view.maySee(event)) {
+      throw notFound("Event not found or you may not see it");
+    }
+    return { user: user!, event, access };
+  };
+
+  router.get("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", async (ctx: Koa.Context) => {
+    const { user, event } = await visibleEvent(ctx);
+    const [formatted] = await deps.formatter.format(deps.store.db, [event], { device: { userId: user.userId, deviceId: user.deviceId } });
+    ctx.body = formatted;
+  });
+
+  router.get("/_matrix/client/v3/rooms/{roomId}/context/{eventId}", async (ctx: Koa.Context) => {
+    const { user, event, access } = await visibleEvent(ctx);
+    const q = deps.store.db;
+    const limit = intParam(query(ctx, "limit"), "limit", 10, 100);
+    const filter = roomEventFilterParam(query(ctx, "filter"));
+    const roomId = event.roomId;
+    const beforeCount = Math.floor(limit / 2);
+    const before = await deps.store.events.page(q, roomId, { after: 0, upTo: event.position - 1 }, true, beforeCount, filter);
+    const after = await deps.store.events.page(q, roomId, { after: event.position, upTo: access.upTo }, false, limit - beforeCount, filter);
+    const visibleBefore = access.view.filter(before);
+    const visibleAfter = access.view.filter(after);
+    const lastPosition = after.at(-1)?.position ?? event.position;
+    const state = filter?.lazy_load_members
+      ? await membersOf(deps, roomId, [...visibleBefore, event, ...visibleAfter], filter)
+      : await stateAt(q, deps.store, roomId, lastPosition);
+    const format = { device: { userId: user.userId, deviceId: user.deviceId } };
+    ctx.body = {
+      start: encodeHistoryToken((before.at(-1)?.position ?? event.position) - 1),
+      end: encodeHistoryToken(lastPosition),
+      events_before: await deps.formatter.format(q, visibleBefore, format),
+      event: (await deps.formatter.format(q, [event], format))[0],
+      events_after: await deps.formatter.format(q, visibleAfter, format),
+      state: await deps.formatter.format(q, state, format),
+    };
+  });
+}

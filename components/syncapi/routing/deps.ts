@@ -1,0 +1,22 @@
+import type { EventLog } from "../../internal/eventlog/eventlog.js";
+import type { TokenLookup } from "../../internal/http/auth.js";
+import type { UserApi } from "../../userapi/api/userapi.js";
+import type { Notifier } from "../notifier.js";
+import type { PresencePublisher } from "../presence-publisher.js";
+import type { SyncStore } from "../storage/store.js";
+import type { EventFormatter } from "../sync/client-event.js";
+import type { SyncHandler } from "../sync/sync-handler.js";
+import type Koa from "koa";
+
+/** What the syncapi's route modules are built from. */
+export interface SyncRouteDeps {
+  readonly store: SyncStore;
+  readonly notifier: Notifier;
+  readonly formatter: EventFormatter;
+  readonly sync: SyncHandler;
+  readonly presence: PresencePublisher;
+  readonly log: EventLog;
+  readonly userApi: () => UserApi;
+  readonly lookupToken: TokenLookup;
+  readonly writeLimit: Koa.Middleware;
+}

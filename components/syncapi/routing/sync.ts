@@ -1,0 +1,45 @@
+import type Koa from "koa";
+import type { RequestState } from "../../internal/http/app.js";
+import { requireUser } from "../../internal/http/auth.js";
+import { invalidParam } from "../../internal/http/matrix-error.js";
+import type { Router } from "../../internal/http/router.js";
+import { decodeSyncToken } from "../api/positions.js";
+import { PRESENCE_STATES } from "../presence-publisher.js";
+import { parseFilterJson, type SyncFilter } from "../sync/filter.js";
+import type { SyncRouteDeps } from "./deps.js";
+import { boolParam, intParam, query } from "./params.js";
+
+/** GET /sync: the filter inline (JSON) or by ID, since, timeout, full_state, set_presence. */
+export function addSyncRoutes(router: Router, deps: SyncRouteDeps): void {
+  router.get("/_matrix/client/v3/sync", async (ctx: Koa.Context) => {
+    await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+    const user = (ctx.state as RequestState).user!;
+    const filter = await syncFilter(deps, user.userId, query(ctx, "filter"));
+    const sinceParam = query(ctx, "since");
+    const since = sinceParam ? decodeSyncToken(sinceParam) : null;
+    if (sinceParam && !since) throw invalidParam("since is not a valid sync token");
+    const setPresence = query(ctx, "set_presence") ?? "online";
+    if (!PRESENCE_STATES.has(setPresence)) throw invalidParam('set_presence must be "online", "offline" or "unavailable"');
+    const abort = new AbortController();
+    ctx.req.on("close", () => abort.abort());
+    ctx.body = await deps.sync.sync(
+      {
+        user,
+        filter,
+        since,
+        timeoutMs: intParam(query(ctx, "timeout"), "timeout", 0, 3_600_000),
+        fullState: boolParam(query(ctx, "full_state"), "full_state"),
+        setPresence,
+      },
+      abort.signal,
+    );
+  });
+}
+
+async function syncFilter(deps: SyncRouteDeps, userId: string, value: string | undefined): Promise<SyncFilter> {
+  if (value === undefined || value === "") return {};
+  if (value.trimStart().startsWith("{")) return parseFilterJson(value) as SyncFilter;
+  const stored = await deps.userApi().accountData.getFilter(userId, value);
+  if (!stored) throw invalidParam(`no filter with ID ${value}`);
+  return stored as SyncFilter;
+}

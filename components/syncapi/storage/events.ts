@@ -1,0 +1,175 @@
+import type { Queryable } from "../../internal/database/database.js";
+import type { RoomEventFilter } from "../sync/filter.js";
+import { eventFilterSql } from "./event-filter-sql.js";
+
+/** A room event as the syncapi keeps it, at its stream position. */
+export interface StoredEvent {
+  position: number;
+  eventId: string;
+  roomId: string;
+  type: string;
+  sender: string;
+  stateKey: string | null;
+  json: Record<string, unknown>;
+  historyVisibility: string;
+  txnDeviceId: string | null;
+  txnId: string | null;
+  prevEventId: string | null;
+  redactionEventId: string | null;
+}
+
+export interface NewEventRow {
+  eventId: string;
+  roomId: string;
+  type: string;
+  sender: string;
+  stateKey: string | null;
+  json: Record<string, unknown>;
+  eventJson: string;
+  historyVisibility: string;
+  inTimeline: boolean;
+  txnDeviceId: string | null;
+  txnId: string | null;
+  prevEventId: string | null;
+}
+
+const COLUMNS = `e.position, e.event_id, e.room_id, e.type, e.sender, e.state_key, e.event_json, e.history_visibility,
+  e.txn_device_id, e.txn_id, e.prev_event_id, e.redaction_event_id`;
+
+interface Row {
+  position: number;
+  event_id: string;
+  room_id: string;
+  type: string;
+  sender: string;
+  state_key: string | null;
+  event_json: string;
+  history_visibility: string;
+  txn_device_id: string | null;
+  txn_id: string | null;
+  prev_event_id: string | null;
+  redaction_event_id: string | null;
+}
+
+function toEvent(r: Row): StoredEvent {
+  return {
+    position: Number(r.position),
+    eventId: r.event_id,
+    roomId: r.room_id,
+    type: r.type,
+    sender: r.sender,
+    stateKey: r.state_key,
+    json: JSON.parse(r.event_json) as Record<string, unknown>,
+    historyVisibility: r.history_visibility,
+    txnDeviceId: r.txn_device_id,
+    txnId: r.txn_id,
+    prevEventId: r.prev_event_id,
+    redactionEventId: r.redaction_event_id,
+  };
+}
+
+function relationOf(json: Record<string, unknown>): { relatesTo: string | null; relType: string | null } {
+  const content = json.content as Record<string, unknown> | undefined;
+  const rel = content?.["m.relates_to"] as Record<string, unknown> | undefined;
+  if (!rel || typeof rel.event_id !== "string" || typeof rel.rel_type !== "string") return { relatesTo: null, relType: null };
+  return { relatesTo: rel.event_id, relType: rel.rel_type };
+}
+
+export class EventsTable {
+  /** Stores an event at the next stream position; null if it was stored before. */
+  async insert(tx: Queryable, e: NewEventRow): Promise<number | null> {
+    const content = e.json.content as Record<string, unknown> | undefined;
+    const { relatesTo, relType } = relationOf(e.json);
+    const rows = await tx.query<{ position: number }>(
+      `INSERT INTO syncapi_events (event_id, room_id, type, sender, state_key, contains_url, event_json, history_visibility,
+         in_timeline, txn_device_id, txn_id, prev_event_id, relates_to, rel_type)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+       ON CONFLICT (event_id) DO NOTHING RETURNING position`,
+      [e.eventId, e.roomId, e.type, e.sender, e.stateKey, typeof content?.url === "string", e.eventJson, e.historyVisibility,
+        e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType],
+    );
+    return rows[0] ? Number(rows[0].position) : null;
+  }
+
+  /** Replaces an event's JSON by its redacted form and remembers what redacted it. */
+  async redact(tx: Queryable, eventId: string, redactedJson: string, redactionEventId: string): Promise<void> {
+    await tx.execute(
+      "UPDATE syncapi_events SET event_json = $2, redaction_event_id = $3, contains_url = false WHERE event_id = $1",
+      [eventId, redactedJson, redactionEventId],
+    );
+  }
+
+  async byIds(q: Queryable, eventIds: readonly string[]): Promise<StoredEvent[]> {
+    if (eventIds.length === 0) return [];
+    const rows = await q.query<Row>(`SELECT ${COLUMNS} FROM syncapi_events e WHERE e.event_id = ANY($1::text[])`, [eventIds]);
+    return rows.map(toEvent);
+  }
+
+  /**
+   * The newest `limit` timeline events of each room in (from, to], newest first, that pass
+   * the filter: one query for every room of a sync.
+   */
+  async recentPerRoom(q: Queryable, roomIds: readonly string[], from: number, to: number, limit: number, filter?: RoomEventFilter): Promise<Map<string, StoredEvent[]>> {
+    const out = new Map<string, StoredEvent[]>();
+    if (roomIds.length === 0 || limit <= 0) return out;
+    const params: unknown[] = [roomIds, from, to, limit];
+    const rows = await q.query<Row>(
+      `SELECT ${COLUMNS} FROM unnest($1::text[]) AS r(room_id) CROSS JOIN LATERAL (
+         SELECT ${COLUMNS} FROM syncapi_events e
+         WHERE e.room_id = r.room_id AND e.in_timeline AND e.position > $2 AND e.position <= $3 AND ${eventFilterSql(filter, params)}
+         ORDER BY e.position DESC LIMIT $4) e`,
+      params,
+    );
+    for (const r of rows) {
+      const list = out.get(r.room_id) ?? [];
+      list.push(toEvent(r));
+      out.set(r.room_id, list);
+    }
+    for (const list of out.values()) list.sort((a, b) => b.position - a.position);
+    return out;
+  }
+
+  /** A page of one room's timeline between two positions, in the direction asked. */
+  async page(q: Queryable, roomId: string, range: { after: number; upTo: number }, backwards: boolean, limit: number, filter?: RoomEventFilter): Promise<StoredEvent[]> {
+    const params: unknown[] = [roomId, range.after, range.upTo, limit];
+    const rows = await q.query<Row>(
+      `SELECT ${COLUMNS} FROM syncapi_events e
+       WHERE e.room_id = $1 AND e.in_timeline AND e.position > $2 AND e.position <= $3 AND ${eventFilterSql(filter, params)}
+       ORDER BY e.position ${backwards ? "DESC" : "ASC"} LIMIT $4`,
+      params,
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Events relating to `eventId`, optionally of one rel_type and event type, newest first or oldest first. */
+  async relations(q: Queryable, eventId: string, opts: { relType?: string; eventType?: string; after: number; upTo: number; backwards: boolean; limit: number }): Promise<StoredEvent[]> {
+    const rows = await q.query<Row>(
+      `SELECT ${COLUMNS} FROM syncapi_events e
+       WHERE e.relates_to = $1 AND ($2::text IS NULL OR e.rel_type = $2) AND ($3::text IS NULL OR e.type = $3)
+         AND e.position > $4 AND e.position <= $5
+       ORDER BY e.position ${opts.backwards ? "DESC" : "ASC"} LIMIT $6`,
+      [eventId, opts.relType ?? null, opts.eventType ?? null, opts.after, opts.upTo, opts.limit],
+    );
+    return rows.map(toEvent);
+  }
+
+  /** Timeline events of the rooms in (from, to] by others than `userId`: the unread count's basis. */
+  async countAfter(q: Queryable, roomIds: readonly string[], afterByRoom: ReadonlyMap<string, number>, to: number, userId: string): Promise<Map<string, { events: StoredEvent[] }>> {
+    const out = new Map<string, { events: StoredEvent[] }>();
+    if (roomIds.length === 0) return out;
+    const rows = await q.query<Row>(
+      `SELECT ${COLUMNS} FROM unnest($1::text[], $2::bigint[]) AS r(room_id, after) CROSS JOIN LATERAL (
+         SELECT ${COLUMNS} FROM syncapi_events e
+         WHERE e.room_id = r.room_id AND e.in_timeline AND e.position > r.after AND e.position <= $3
+           AND e.sender <> $4 AND e.state_key IS NULL AND e.redaction_event_id IS NULL
+         ORDER BY e.position DESC LIMIT 100) e`,
+      [roomIds, roomIds.map((r) => afterByRoom.get(r) ?? 0), to, userId],
+    );
+    for (const r of rows) {
+      const entry = out.get(r.room_id) ?? { events: [] };
+      entry.events.push(toEvent(r));
+      out.set(r.room_id, entry);
+    }
+    return out;
+  }
+}

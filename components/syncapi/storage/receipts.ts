@@ -1,0 +1,45 @@
+import type { Queryable } from "../../internal/database/database.js";
+
+export interface ReceiptRow {
+  roomId: string;
+  receiptType: string;
+  userId: string;
+  threadId: string;
+  eventId: string;
+  ts: number;
+  position: number;
+}
+
+/** The latest receipt per room, type, user and thread. */
+export class ReceiptsTable {
+  async upsert(tx: Queryable, r: Omit<ReceiptRow, "position">): Promise<number> {
+    const [row] = await tx.query<{ position: number }>(
+      `INSERT INTO syncapi_receipts (room_id, receipt_type, user_id, thread_id, event_id, ts, position)
+       VALUES ($1, $2, $3, $4, $5, $6, nextval('syncapi_receipt_seq'))
+       ON CONFLICT (room_id, receipt_type, user_id, thread_id) DO UPDATE SET event_id = EXCLUDED.event_id, ts = EXCLUDED.ts, position = EXCLUDED.position
+       RETURNING position`,
+      [r.roomId, r.receiptType, r.userId, r.threadId, r.eventId, r.ts],
+    );
+    return Number(row!.position);
+  }
+
+  async changed(q: Queryable, roomIds: readonly string[], after: number, upTo: number): Promise<ReceiptRow[]> {
+    if (roomIds.length === 0) return [];
+    const rows = await q.query<{ room_id: string; receipt_type: string; user_id: string; thread_id: string; event_id: string; ts: number; position: number }>(
+      `SELECT room_id, receipt_type, user_id, thread_id, event_id, ts, position FROM syncapi_receipts
+       WHERE room_id = ANY($1::text[]) AND position > $2 AND position <= $3 ORDER BY position`,
+      [roomIds, after, upTo],
+    );
+    return rows.map((r) => ({ roomId: r.room_id, receiptType: r.receipt_type, userId: r.user_id, threadId: r.thread_id, eventId: r.event_id, ts: Number(r.ts), position: Number(r.position) }));
+  }
+
+  /** The user's own read receipts per room (the unread count starts after them). */
+  async readMarkers(q: Queryable, userId: string, roomIds: readonly string[]): Promise<Map<string, string>> {
+    const rows = await q.query<{ room_id: string; event_id: string }>(
+      `SELECT DISTINCT ON (room_id) room_id, event_id FROM syncapi_receipts
+       WHERE user_id = $1 AND room_id = ANY($2::text[]) AND receipt_type IN ('m.read', 'm.read.private') ORDER BY room_id, position DESC`,
+      [userId, roomIds],
+    );
+    return new Map(rows.map((r) => [r.room_id, r.event_id]));
+  }
+}

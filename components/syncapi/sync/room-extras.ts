@@ -1,0 +1,54 @@
+import type { Queryable } from "../../internal/database/database.js";
+import type { SyncStore } from "../storage/store.js";
+import type { RoomHistoryView } from "./visibility.js";
+
+type Json = Record<string, unknown>;
+
+/** m.heroes and the member counts (spec: RoomSummary), from the room's current members. */
+export async function roomSummary(q: Queryable, store: SyncStore, roomId: string, userId: string): Promise<Json> {
+  const members = await store.state.members(q, roomId, ["join", "invite"]);
+  const joined = members.filter((m) => m.membership === "join").length;
+  return {
+    "m.heroes": members.filter((m) => m.userId !== userId).slice(0, 5).map((m) => m.userId),
+    "m.joined_member_count": joined,
+    "m.invited_member_count": members.length - joined,
+  };
+}
+
+/** Event types that notify under the default push rules (messages, not state or reactions). */
+const NOTIFYING = new Set(["m.room.message", "m.room.encrypted", "m.sticker", "m.call.invite", "m.poll.start"]);
+
+/**
+ * Unread counts per room: events by others after the user's latest read receipt, of the
+ * kinds the default push rules notify for; highlights mention the user (m.mentions, or the
+ * user ID or localpart in the body). Push rules themselves are not evaluated here.
+ */
+export async function unreadCounts(
+  q: Queryable,
+  store: SyncStore,
+  userId: string,
+  roomIds: readonly string[],
+  upTo: number,
+  views: ReadonlyMap<string, RoomHistoryView>,
+): Promise<Map<string, { notification_count: number; highlight_count: number }>> {
+  const markers = await store.receipts.readMarkers(q, userId, roomIds);
+  const markerEvents = new Map((await store.events.byIds(q, [...markers.values()])).map((e) => [e.eventId, e.position]));
+  const after = new Map<string, number>();
+  for (const [roomId, eventId] of markers) after.set(roomId, markerEvents.get(eventId) ?? 0);
+  const rows = await store.events.countAfter(q, roomIds, after, upTo, userId);
+  const localpart = userId.slice(1, userId.indexOf(":"));
+  const out = new Map<string, { notification_count: number; highlight_count: number }>();
+  for (const roomId of roomIds) {
+    const view = views.get(roomId);
+    const events = (rows.get(roomId)?.events ?? []).filter((e) => NOTIFYING.has(e.type) && (!view || view.maySee(e)));
+    const highlights = events.filter((e) => {
+      const content = (e.json.content ?? {}) as Json;
+      const mentions = (content["m.mentions"] ?? {}) as Json;
+      if (Array.isArray(mentions.user_ids) && mentions.user_ids.includes(userId)) return true;
+      const body = typeof content.body === "string" ? content.body : "";
+      return body.includes(userId) || new RegExp(`\\b${localpart.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i").test(body);
+    });
+    out.set(roomId, { notification_count: events.length, highlight_count: highlights.length });
+  }
+  return out;
+}

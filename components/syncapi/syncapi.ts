@@ -1,0 +1,103 @@
+import type { Component, ComponentDeps } from "../internal/component.js";
+import { migrate } from "../internal/database/migrations.js";
+import type { Consumer } from "../internal/eventlog/eventlog.js";
+import { rateLimit } from "../internal/http/rate-limit.js";
+import { Router } from "../internal/http/router.js";
+import type { UserApi } from "../userapi/api/userapi.js";
+import { accountDataConsumer } from "./consumers/account-data.js";
+import { keyChangesConsumer } from "./consumers/key-changes.js";
+import { presenceConsumer } from "./consumers/presence.js";
+import { receiptsConsumer } from "./consumers/receipts.js";
+import { roomEventsConsumer } from "./consumers/room-events.js";
+import { sendToDeviceConsumer } from "./consumers/send-to-device.js";
+import { startStoreConsumer, type StoreConsumerSpec } from "./consumers/store-consumer.js";
+import { TypingExpiry, typingConsumer } from "./consumers/typing.js";
+import { Notifier } from "./notifier.js";
+import { PresencePublisher } from "./presence-publisher.js";
+import { sendingActivity } from "./sending-activity.js";
+import { addEventRoutes } from "./routing/context.js";
+import type { SyncRouteDeps } from "./routing/deps.js";
+import { addMemberRoutes } from "./routing/members.js";
+import { addMessagesRoutes } from "./routing/messages.js";
+import { addPresenceRoutes } from "./routing/presence.js";
+import { addRelationRoutes } from "./routing/relations.js";
+import { addSendToDeviceRoutes } from "./routing/send-to-device.js";
+import { addStateRoutes } from "./routing/state.js";
+import { addSyncRoutes } from "./routing/sync.js";
+import { SYNCAPI_MIGRATIONS } from "./storage/migrations.js";
+import { latestPositions } from "./storage/positions.js";
+import { SyncStore } from "./storage/store.js";
+import { EventFormatter } from "./sync/client-event.js";
+import { LazyMemberCache } from "./sync/lazy-members.js";
+import { SyncBuilder } from "./sync/sync-builder.js";
+import { SyncHandler } from "./sync/sync-handler.js";
+
+/** The peers the syncapi calls (cli/components.ts hands them over). */
+export interface SyncApiPeers {
+  /** Access tokens, stored filters, and the devices a to-device message for "*" reaches. */
+  readonly userapi: () => UserApi;
+}
+
+/** Writes here are limited like the clientapi's: presence and to-device sends. */
+const WRITE_RATE_LIMIT = { burst: 50, perSecond: 10 };
+
+/**
+ * The client API readers: consumes the room and ephemeral logs into its own stream-ordered
+ * store and serves /sync (long-poll), room history, state, presence and send-to-device.
+ */
+export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Component {
+  const store = new SyncStore(deps.db);
+  const notifier = new Notifier();
+  const formatter = new EventFormatter(store.events);
+  const presence = new PresencePublisher(deps.log, store);
+  const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache()), presence);
+  const typingExpiry = new TypingExpiry(store, deps.db, notifier);
+  const routeDeps: SyncRouteDeps = {
+    store,
+    notifier,
+    formatter,
+    sync,
+    presence,
+    log: deps.log,
+    userApi: peers.userapi,
+    lookupToken: (token) => peers.userapi().auth.queryAccessToken(token),
+    writeLimit: rateLimit(WRITE_RATE_LIMIT, deps.config.rate_limit.enabled),
+  };
+  const router = new Router();
+  addSyncRoutes(router, routeDeps);
+  addMessagesRoutes(router, routeDeps);
+  addEventRoutes(router, routeDeps);
+  addMemberRoutes(router, routeDeps);
+  addStateRoutes(router, routeDeps);
+  addRelationRoutes(router, routeDeps);
+  addPresenceRoutes(router, routeDeps);
+  addSendToDeviceRoutes(router, routeDeps);
+
+  const specs: StoreConsumerSpec<any>[] = [
+    roomEventsConsumer(store, sendingActivity(deps.config.server_name, presence, deps.logger)),
+    typingConsumer(store, typingExpiry),
+    receiptsConsumer(store),
+    sendToDeviceConsumer(store, peers.userapi),
+    accountDataConsumer(store),
+    presenceConsumer(store),
+    keyChangesConsumer(store),
+  ];
+  let consumers: Consumer[] = [];
+  return {
+    name: "syncapi",
+    router,
+    async start() {
+      await migrate(deps.db, "syncapi", SYNCAPI_MIGRATIONS);
+      notifier.load(await latestPositions(deps.db), await store.state.allJoined(deps.db));
+      await typingExpiry.restore();
+      const consumerDeps = { db: deps.db, log: deps.log, notifier, logger: deps.logger };
+      consumers = await Promise.all(specs.map((spec) => startStoreConsumer(consumerDeps, spec)));
+    },
+    async stop() {
+      notifier.wakeAll();
+      typingExpiry.stop();
+      await Promise.all(consumers.map((c) => c.stop()));
+      consumers = [];
+    },
+  };
+}

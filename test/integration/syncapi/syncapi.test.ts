@@ -1,0 +1,42 @@
+import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
+import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { ephemeralCases } from "./cases/ephemeral.js";
+import { filterCases } from "./cases/filters.js";
+import { historyCases } from "./cases/history.js";
+import { presenceAndToDeviceCases } from "./cases/presence-to-device.js";
+import { restartCases } from "./cases/restart.js";
+import { syncBasicCases } from "./cases/sync-basics.js";
+import { visibilityCases } from "./cases/visibility.js";
+
+/**
+ * The client API readers over HTTP against real servers from the built CLI (`npm run build`
+ * first): the monolith on the embedded database, and, with PostgreSQL and NATS, the polylith
+ * with roomserver, userapi, clientapi and syncapi processes behind a path-routing proxy.
+ * Rooms and messages are made through the clientapi, as a client makes them.
+ */
+const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false" };
+
+/** `restarts`: the deployment can restart (the monolith), so the restart cases run, last. */
+function syncSuite(variant: string, start: () => Promise<Deployment>, restarts = false): void {
+  describe(`client API readers over HTTP: ${variant}`, function () {
+    this.timeout(60_000);
+    let server: Deployment | undefined;
+    before(async () => {
+      recordVariant(`syncapi:${variant}`);
+      server = await start();
+    });
+    after(async () => server?.stop());
+    const current = () => server!;
+
+    describe("/sync", () => syncBasicCases(current));
+    describe("filters", () => filterCases(current));
+    describe("history and state", () => historyCases(current));
+    describe("history visibility", () => visibilityCases(current));
+    describe("typing, receipts, account data", () => ephemeralCases(current));
+    describe("presence and send-to-device", () => presenceAndToDeviceCases(current));
+    if (restarts) describe("after a restart", () => restartCases(current));
+  });
+}
+
+syncSuite("monolith", () => startMonolith(ENV), true);
+if (TEST_POSTGRES_URL && TEST_NATS_URL) syncSuite("polylith", () => startPolylith(ENV, { syncapi: true }));
