@@ -43,8 +43,10 @@ export class OutboxPublisher {
 
   /** Publishes everything committed so far, in commit order. */
   flush(): Promise<void> {
-    this.publishing = this.publishing.then(() => this.publishReady());
-    return this.publishing;
+    // A failed flush must not poison the chain: its entries went back to the queue.
+    const next = this.publishing.catch(() => {}).then(() => this.publishReady());
+    this.publishing = next;
+    return next;
   }
 
   /** Publishes what a previous run committed but did not publish. Call before consuming input. */
@@ -60,7 +62,7 @@ export class OutboxPublisher {
 
   /** Deletes what was published (at stop). */
   async close(): Promise<void> {
-    await this.publishing;
+    await this.flush().catch(() => {});
     await this.deletePublished();
   }
 

@@ -74,6 +74,8 @@ for (const setup of SETUPS) {
       // which bob may no longer ban: the ban loses, charlie is joined again.
       expect(await membership(room.roomId, charlie)).to.equal("join");
       expect(await currentStateEventId(room.roomId, "m.room.power_levels", "")).to.equal(demote.eventId);
+      // Verdicts come once the change is committed; its output is published just after.
+      await rs.outputs.waitFor(() => rs.outputs.newEvents().some((e) => e.eventId === demote.eventId));
       const merged = rs.outputs.newEvents().find((e) => e.eventId === demote.eventId)!;
       expect(merged.rewritesState).to.equal(true);
       expect(merged.removesStateEventIds).to.include(ban.eventId);

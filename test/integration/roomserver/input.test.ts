@@ -105,7 +105,8 @@ for (const setup of SETUPS) {
       // A second writer (say, federation receiving it again) inputs the same event.
       const again = await inputEvent(rs.log, events[4]!, InputKind.INPUT_KIND_NEW, { msgId: "second delivery" });
       expect(again).to.include({ alreadyKnown: true, outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED });
-      await new Promise((r) => setTimeout(r, 100));
+      await rs.outputs.waitFor(() => rs.outputs.newEvents().some((e) => e.eventId === events[4]!.eventId));
+      await new Promise((r) => setTimeout(r, 200)); // time for a second announcement to show up
       const announced = rs.outputs.newEvents().filter((e) => e.eventId === events[4]!.eventId);
       expect(announced).to.have.length(1);
     });
