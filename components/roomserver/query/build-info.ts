@@ -21,7 +21,7 @@ const NO_ROOM: QueryBuildInfoResponse = {
  */
 export async function queryBuildInfo(core: RoomserverCore, request: QueryBuildInfoRequest): Promise<QueryBuildInfoResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) return NO_ROOM;
   const [latest, current] = await Promise.all([
     core.events.byNids(db, room.latestEventNids),

@@ -28,7 +28,7 @@ export async function queryAuthChain(core: RoomserverCore, request: q.QueryAuthC
  */
 export async function queryMissingEvents(core: RoomserverCore, request: q.QueryMissingEventsRequest): Promise<q.QueryMissingEventsResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) return { events: [] };
   const limit = Math.min(request.limit > 0 ? request.limit : DEFAULT_MISSING_LIMIT, MAX_MISSING_LIMIT);
   const seen = new Set([...request.earliestEvents, ...request.latestEvents]);

@@ -16,7 +16,7 @@ const MAX_LIMIT = 1000;
  */
 export async function queryMessageHistory(core: RoomserverCore, request: QueryMessageHistoryRequest): Promise<QueryMessageHistoryResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) return { roomExists: false, events: [], next: "" };
   const backward = request.direction !== Direction.DIRECTION_FORWARD;
   const limit = Math.min(request.limit > 0 ? request.limit : DEFAULT_LIMIT, MAX_LIMIT);

@@ -14,7 +14,7 @@ import { roomWithState } from "./rooms.js";
 
 export async function queryMembership(core: RoomserverCore, request: q.QueryMembershipRequest): Promise<q.QueryMembershipResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) return { roomExists: false, membership: "", eventId: "" };
   const membership = await selectMembership(db, room.roomNid, request.userId);
   if (!membership) return { roomExists: true, membership: "", eventId: "" };
@@ -25,7 +25,7 @@ export async function queryMembership(core: RoomserverCore, request: q.QueryMemb
 /** The member events of the room's current state, ordered by user ID. */
 export async function queryMembers(core: RoomserverCore, request: q.QueryMembersRequest): Promise<q.QueryMembersResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) return { roomExists: false, memberEvents: [] };
   const members = await selectMembers(db, room.roomNid, request.memberships, request.localOnly);
   const events = await core.events.byNids(db, members.map((m) => m.eventNid));
@@ -38,7 +38,7 @@ export async function queryRoomsForUser(core: RoomserverCore, request: q.QueryRo
 
 export async function queryRoomInfo(core: RoomserverCore, request: q.QueryRoomInfoRequest): Promise<q.QueryRoomInfoResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) {
     return { roomExists: false, roomVersion: "", latestEventIds: [], joinedMembers: 0, invitedMembers: 0, published: false };
   }
@@ -56,7 +56,7 @@ export async function queryRoomInfo(core: RoomserverCore, request: q.QueryRoomIn
 /** Whether any user of the server is joined now (what federation needs before sending to it). */
 export async function queryServerInRoom(core: RoomserverCore, request: q.QueryServerInRoomRequest): Promise<q.QueryServerInRoomResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) return { roomExists: false, serverInRoom: false };
   return { roomExists: true, serverInRoom: await serverHasJoinedMember(db, room.roomNid, request.serverName) };
 }

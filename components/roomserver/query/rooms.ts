@@ -1,7 +1,7 @@
 import type { Queryable } from "../../internal/database/database.js";
 import type { StateTuple, StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 import type { RoomserverCore } from "../core.js";
-import { selectRoom, type RoomRecord } from "../storage/rooms.js";
+import type { RoomRecord } from "../storage/rooms.js";
 import type { StateNids } from "../state/snapshots.js";
 import { stateKeysOf, toStoredEvent } from "./convert.js";
 
@@ -9,13 +9,11 @@ import { stateKeysOf, toStoredEvent } from "./convert.js";
  * The room, if it has a DAG here. A room known only from outliers (an invite received
  * over federation) is a stub without extremities or state: for the queries it does not
  * exist, as a writer cannot build on it and a reader finds nothing in it.
- *
- * Read from the table, not through RoomStore: a query's read is not ordered with the
- * room's inputs, so filling that cache from it could put back a row an input has just
- * replaced. One primary-key lookup per query buys that safety.
+ * Through RoomStore's cache: the roomserver is the rooms' only writer, and a read racing an
+ * input's commit never puts an older row back over the one the input cached.
  */
-export async function roomWithState(q: Queryable, roomId: string): Promise<RoomRecord | null> {
-  const room = await selectRoom(q, roomId);
+export async function roomWithState(core: RoomserverCore, roomId: string): Promise<RoomRecord | null> {
+  const room = await core.rooms.get(core.deps.db, roomId);
   return room && room.latestEventNids.length > 0 ? room : null;
 }
 

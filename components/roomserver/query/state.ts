@@ -20,7 +20,7 @@ export async function queryStateAfterEvents(
   request: q.QueryStateAfterEventsRequest,
 ): Promise<q.QueryStateAfterEventsResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) return { roomExists: false, prevEventsExist: false, stateEvents: [] };
   const found = await core.events.byIds(db, request.eventIds);
   const events = request.eventIds.map((id) => found.get(id));
@@ -32,7 +32,7 @@ export async function queryStateAfterEvents(
 
 export async function queryCurrentState(core: RoomserverCore, request: q.QueryCurrentStateRequest): Promise<q.QueryCurrentStateResponse> {
   const db = core.deps.db;
-  const room = await roomWithState(db, request.roomId);
+  const room = await roomWithState(core, request.roomId);
   if (!room) return { roomExists: false, stateEvents: [] };
   const current = await core.snapshots.load(db, room.currentSnapshotNid);
   return { roomExists: true, stateEvents: await stateEventsOf(core, db, current, request.stateTuples) };
