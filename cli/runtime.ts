@@ -68,7 +68,7 @@ export class ProcessRuntime {
         const router = new Router().mount(
           healthRouter({
             database: async () => void (await db.query("SELECT 1")),
-            "event log": async () => void currentLog.kind,
+            "event log": () => currentLog.check(),
           }),
         );
         components.forEach((c) => c.router && router.mount(c.router));

@@ -92,6 +92,8 @@ export interface EventLog {
   publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options?: PublishOptions): Promise<Uint8Array>;
   /** Answers a message published with publishAndWait; does nothing for other messages. */
   reply(msg: LogMessage, data: Uint8Array): Promise<void>;
+  /** Resolves when the log can be used (the health check); rejects saying why not. */
+  check(): Promise<void>;
   close(): Promise<void>;
 }
 

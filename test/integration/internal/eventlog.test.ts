@@ -77,6 +77,14 @@ for (const backend of LOG_BACKENDS) {
       await backend.dispose(prefix);
     });
 
+    it("passes its health check while open and fails it once closed", async () => {
+      await log.check();
+      const other = await backend.open(db, prefix);
+      await other.check();
+      await other.close();
+      expect(await other.check().then(() => "healthy", (e: Error) => e.message)).to.match(/closed/);
+    });
+
     it("declares streams idempotently and numbers publishes in order", async () => {
       await log.declareStreams([STREAM, OTHER]);
       const a = await log.publish(`${STREAM}.x`, enc("a"));

@@ -30,6 +30,7 @@ export class InProcessLog implements EventLog {
   private readonly activeConsumers = new Set<string>();
   private readonly consumers = new Set<InProcessConsumer>();
   private readonly bus = new CoreBus();
+  private closed = false;
 
   private constructor(
     private readonly db: Database,
@@ -95,7 +96,13 @@ export class InProcessLog implements EventLog {
     if (to) this.bus.send(to, data);
   }
 
+  /** Its storage is the database, which has its own check; what is left is whether it is open. */
+  async check(): Promise<void> {
+    if (this.closed) throw new Error("the in-process log is closed");
+  }
+
   async close(): Promise<void> {
+    this.closed = true;
     await Promise.all([...this.consumers].map((c) => c.stop()));
     for (const store of this.streams.values()) await store.settle();
   }

@@ -1,7 +1,5 @@
 import {
-  AckPolicy,
   connect,
-  DeliverPolicy,
   ErrorCode,
   headers as natsHeaders,
   RetentionPolicy,
@@ -142,6 +140,12 @@ export class JetStreamLog implements EventLog {
     if (to) this.nc.publish(to, data);
   }
 
+  /** A JetStream API round trip: the connection is up and JetStream answers. */
+  async check(): Promise<void> {
+    if (this.nc.isClosed()) throw new Error("the NATS connection is closed");
+    await this.jsm.getAccountInfo();
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.consumers].map((c) => c.stop()));
     await Promise.all([...this.subscriptions].map((s) => s.stop()));
@@ -179,4 +183,3 @@ export function fromNatsHeaders(headers: MsgHdrs | undefined): Record<string, st
   return out;
 }
 
-export { AckPolicy, DeliverPolicy };
