@@ -6,8 +6,12 @@
  * 100,000 events. Events are built and signed beforehand so only the roomserver is timed.
  * BENCH_EVENTS (default 5,000) and BENCH_MEMORY_EVENTS (default 100,000; 0 skips) size the runs.
  */
-import { migrate } from "../components/internal/database/migrations.js";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Database } from "../components/internal/database/database.js";
+import { migrate } from "../components/internal/database/migrations.js";
+import { PgliteDatabase } from "../components/internal/database/pglite.js";
 import type { EventLog } from "../components/internal/eventlog/eventlog.js";
 import { openEventLog } from "../components/internal/eventlog/open.js";
 import { silentLogger } from "../components/internal/logging/logger.js";
@@ -16,21 +20,9 @@ import type { ProtocolEvent } from "../components/protocol/events/protocolevent.
 import { createRoomserverCore } from "../components/roomserver/core.js";
 import { ROOMSERVER_MIGRATIONS } from "../components/roomserver/storage/migrations.js";
 import { InputOutcome } from "../proto/gen/dendrite/roomserver/v1/input.js";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { PgliteDatabase } from "../components/internal/database/pglite.js";
-import { JetStreamLog } from "../components/internal/eventlog/jetstream/log.js";
-import { parseSigningKeyFile } from "../components/protocol/crypto/keys.js";
-import {
-  TEST_NATS_URL,
-  createPostgresDatabase,
-  deleteNatsStreams,
-  dropPostgresDatabase,
-  uniquePrefix,
-} from "../test/helpers/backends.js";
-import { runCli, startCli } from "../test/helpers/cli-process.js";
+import { TEST_NATS_URL, uniquePrefix } from "../test/helpers/backends.js";
 import { TEST_SERVER, inputEvent, testDeps } from "../test/helpers/roomserver-harness.js";
+import { RoomserverProcessSetup } from "../test/helpers/roomserver-process.js";
 import { TestRoom } from "../test/helpers/test-room.js";
 import { report } from "./report.js";
 
@@ -79,26 +71,17 @@ async function startEmbedded(): Promise<Running> {
 }
 
 async function startProcess(): Promise<Running> {
-  const dir = mkdtempSync(join(tmpdir(), "dendrite-bench-"));
-  const dbUrl = await createPostgresDatabase(process.env.DENDRITE_TEST_POSTGRES!);
-  const prefix = uniquePrefix();
-  const config = join(dir, "dendrite.yaml");
-  await runCli(["generate-config", "--server-name", TEST_SERVER, "--data-dir", dir, "--postgres", dbUrl, "--nats", TEST_NATS_URL!, "-o", config]);
-  const [key] = parseSigningKeyFile(readFileSync(join(dir, "signing.key"), "utf8"));
-  const proc = await startCli(["roomserver", "--config", config], {
-    env: { DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix, DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0", DENDRITE_LOGGING_LEVEL: "info" },
-  });
-  const log = await JetStreamLog.connect(TEST_NATS_URL!, prefix, silentLogger(), "bench-writer");
+  const setup = await RoomserverProcessSetup.create(TEST_SERVER);
+  const proc = await setup.start();
+  const log = await setup.connectLog("bench-writer");
   return {
     log,
-    key: key!,
+    key: setup.key,
     rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.child.pid}/status`, "utf8"))![1]) / 1024,
     async stop() {
       await log.close();
       await proc.stop("SIGTERM");
-      await deleteNatsStreams(TEST_NATS_URL!, prefix);
-      await dropPostgresDatabase(process.env.DENDRITE_TEST_POSTGRES!, dbUrl);
-      rmSync(dir, { recursive: true, force: true });
+      await setup.dispose();
     },
   };
 }

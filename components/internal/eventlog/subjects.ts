@@ -6,10 +6,6 @@ export function subjectToken(id: string): string {
   return Buffer.from(id, "utf8").toString("base64url");
 }
 
-export function fromSubjectToken(token: string): string {
-  return Buffer.from(token, "base64url").toString("utf8");
-}
-
 /** The stream a subject belongs to: its first token. */
 export function streamOf(subject: string): string {
   const dot = subject.indexOf(".");

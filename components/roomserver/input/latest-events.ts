@@ -41,18 +41,14 @@ export class LatestEventsUpdater {
     const prevNids = new Set(prevs.map((p) => p.record.nid));
     const latest = [...room.latestEventNids.filter((nid) => !prevNids.has(nid)), loaded.record.nid];
     const oldCurrent = await this.snapshots.load(q, room.currentSnapshotNid);
+    // The extremities the new event does not replace (none in the common, linear case).
+    const others = await this.events.byNids(q, latest.filter((nid) => nid !== loaded.record.nid));
 
     // The common case, an event extending every extremity, needs no resolution.
-    let current: StateNids;
-    if (room.latestEventNids.every((nid) => prevNids.has(nid))) {
-      current = withEvent(stateBefore, loaded);
-    } else {
-      const latestEvents = await this.events.byNids(q, latest);
-      const sets: StateNids[] = [];
-      for (const nid of latest) {
-        const event = nid === loaded.record.nid ? loaded : latestEvents.get(nid)!;
-        sets.push(nid === loaded.record.nid ? withEvent(stateBefore, loaded) : (await this.state.stateAfter(q, event))!);
-      }
+    let current = withEvent(stateBefore, loaded);
+    if (others.size > 0) {
+      const sets: StateNids[] = [current];
+      for (const other of others.values()) sets.push((await this.state.stateAfter(q, other))!);
       current = await this.state.resolve(q, loaded.event.roomVersion, sets);
     }
 
@@ -66,7 +62,6 @@ export class LatestEventsUpdater {
     const removes = delta.removed.map((nid) => changed.get(nid)!.record);
 
     await this.updateMemberships(uow, room, delta.added.map((nid) => changed.get(nid)!), oldCurrent);
-    const others = await this.events.byNids(q, latest.filter((nid) => nid !== loaded.record.nid));
     const latestIds = latest.map((nid) => (nid === loaded.record.nid ? loaded.record.eventId : others.get(nid)!.record.eventId));
     const ownKey = loaded.record.stateKey === null ? null : stateKeyOf(loaded.record.type, loaded.record.stateKey);
     const rewritesState = adds.some((e) => stateKeyOf(e.type, e.stateKey!) !== ownKey);

@@ -1,4 +1,4 @@
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import type { RoomEvent } from "../../protocol/events/event.js";
 import { serverNameOf } from "../../protocol/ids/grammar.js";
 import type { TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import type { OutputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
@@ -68,7 +68,7 @@ export class OutputWriter {
   }
 
   /** An invite of one of our users (also for invites held only as outliers). */
-  async inviteIfLocal(uow: UnitOfWork, room: RoomRecord, record: EventRecord, event: ProtocolEvent | LoadedEvent["event"]): Promise<void> {
+  async inviteIfLocal(uow: UnitOfWork, room: RoomRecord, record: EventRecord, event: RoomEvent): Promise<void> {
     if (record.status !== "accepted" || event.type !== "m.room.member" || event.content.membership !== "invite") return;
     const target = event.stateKey!;
     if (serverNameOf(target) !== this.serverName) return;

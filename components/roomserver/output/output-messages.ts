@@ -18,5 +18,5 @@ export function outputSubject(roomId: string): string {
  * so a republish after a crash is recognised as the same message.
  */
 export function outputMessage(roomId: string, change: string, output: OutputRoomEvent): OutputMessage {
-  return { subject: outputSubject(roomId), msgId: `${change}`, payload: OutputRoomEvent.encode(output).finish() };
+  return { subject: outputSubject(roomId), msgId: change, payload: OutputRoomEvent.encode(output).finish() };
 }

@@ -19,8 +19,3 @@ export async function selectAlias(q: Queryable, alias: string): Promise<{ roomId
 export async function deleteAlias(q: Queryable, alias: string): Promise<void> {
   await q.execute("DELETE FROM roomserver_room_aliases WHERE alias = $1", [alias]);
 }
-
-export async function selectAliasesForRoom(q: Queryable, roomId: string): Promise<string[]> {
-  const rows = await q.query<{ alias: string }>("SELECT alias FROM roomserver_room_aliases WHERE room_id = $1 ORDER BY alias", [roomId]);
-  return rows.map((r) => r.alias);
-}

@@ -37,11 +37,6 @@ export async function selectRoom(q: Queryable, roomId: string): Promise<RoomReco
   return row ? fromRow(row) : null;
 }
 
-export async function selectRoomByNid(q: Queryable, roomNid: number): Promise<RoomRecord | null> {
-  const [row] = await q.query<Row>(`SELECT ${COLUMNS} FROM roomserver_rooms WHERE room_nid = $1`, [roomNid]);
-  return row ? fromRow(row) : null;
-}
-
 export async function insertRoom(q: Queryable, roomId: string, roomVersion: string): Promise<RoomRecord> {
   const [row] = await q.query<Row>(
     `INSERT INTO roomserver_rooms (room_id, room_version) VALUES ($1, $2) RETURNING ${COLUMNS}`,

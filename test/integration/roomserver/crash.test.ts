@@ -1,27 +1,14 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PostgresDatabase } from "../../../components/internal/database/postgres.js";
 import type { Consumer } from "../../../components/internal/eventlog/eventlog.js";
-import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/log.js";
 import { STREAMS } from "../../../components/internal/eventlog/streams.js";
-import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { parseSigningKeyFile } from "../../../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
 import { submitEvent } from "../../../components/roomserver/api/input.js";
 import { InputOutcome, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { OutputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
-import {
-  TEST_NATS_URL,
-  TEST_POSTGRES_URL,
-  createPostgresDatabase,
-  deleteNatsStreams,
-  dropPostgresDatabase,
-  recordVariant,
-  uniquePrefix,
-} from "../../helpers/backends.js";
-import { runCli, startCli, type RunningProcess } from "../../helpers/cli-process.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL, recordVariant } from "../../helpers/backends.js";
+import type { RunningProcess } from "../../helpers/cli-process.js";
+import { RoomserverProcessSetup } from "../../helpers/roomserver-process.js";
 import { TestRoom } from "../../helpers/test-room.js";
 
 const SERVER = "crash.test";
@@ -36,50 +23,32 @@ const MESSAGES_PER_ROOM = 100;
 if (TEST_POSTGRES_URL && TEST_NATS_URL) {
   describe("roomserver crash: kill -9 while 1,000 events in 10 rooms are input", function () {
     this.timeout(180_000);
-    const natsUrl = TEST_NATS_URL!;
-    let dir: string;
-    let dbUrl: string;
-    let prefix: string;
-    let config: string;
-    let env: NodeJS.ProcessEnv;
+    let setup: RoomserverProcessSetup;
     let roomserver: RunningProcess | null = null;
 
     before(async () => {
       recordVariant("roomserver-crash:postgres+nats");
-      dir = mkdtempSync(join(tmpdir(), "dendrite-crash-"));
-      dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
-      prefix = uniquePrefix();
-      config = join(dir, "dendrite.yaml");
-      const generated = await runCli([
-        "generate-config", "--server-name", SERVER, "--data-dir", dir, "--postgres", dbUrl, "--nats", natsUrl, "-o", config,
-      ]);
-      expect(generated.code).to.equal(0);
-      env = {
-        DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix,
-        DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0",
-      };
+      setup = await RoomserverProcessSetup.create(SERVER);
     });
     after(async () => {
       if (roomserver) await roomserver.stop("SIGKILL");
-      await deleteNatsStreams(natsUrl, prefix);
-      await dropPostgresDatabase(TEST_POSTGRES_URL!, dbUrl);
-      rmSync(dir, { recursive: true, force: true });
+      await setup.dispose();
     });
 
     it("stores every accepted event once and announces each once after a restart", async () => {
-      const [key] = parseSigningKeyFile(readFileSync(join(dir, "signing.key"), "utf8"));
-      const log = await JetStreamLog.connect(natsUrl, prefix, silentLogger(), "crash-test-writer");
-      const db = new PostgresDatabase(dbUrl, 2);
+      const key = setup.key;
+      const log = await setup.connectLog("crash-test-writer");
+      const db = new PostgresDatabase(setup.dbUrl, 2);
       let outputs: Consumer | null = null;
       try {
-        roomserver = await startCli(["roomserver", "--config", config], { env });
-        const rooms = Array.from({ length: ROOMS }, () => new TestRoom(SERVER, key!, "11"));
-        const setup = rooms.map((room) => room.standardStart(room.user("alice")));
+        roomserver = await setup.start();
+        const rooms = Array.from({ length: ROOMS }, () => new TestRoom(SERVER, key, "11"));
+        const firstEvents = rooms.map((room) => room.standardStart(room.user("alice")));
         const messages = rooms.map((room) =>
           Array.from({ length: MESSAGES_PER_ROOM }, (_, i) => room.message(room.user("alice"), `message ${i}`)),
         );
         const submit = (event: ProtocolEvent) => submitEvent(log, event, { origin: SERVER, timeoutMs: 120_000 });
-        for (const events of setup) for (const event of events) expect((await submit(event)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+        for (const events of firstEvents) for (const event of events) expect((await submit(event)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
 
         // All 1,000 messages go in at once; the roomserver dies when some have been accepted.
         const accepted = new Set<string>();
@@ -94,11 +63,11 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
         const acceptedBeforeCrash = new Set(accepted);
         expect(acceptedBeforeCrash.size).to.be.lessThan(1000, "the crash came while inputs were in flight");
 
-        roomserver = await startCli(["roomserver", "--config", config], { env });
+        roomserver = await setup.start();
         const all = await Promise.all(verdicts);
         expect(all.every((v) => v.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED), "every input eventually accepted").to.equal(true);
 
-        const allIds = [...setup.flat(), ...messages.flat()].map((e) => e.eventId);
+        const allIds = [...firstEvents.flat(), ...messages.flat()].map((e) => e.eventId);
         const stored = await db.query<{ event_id: string }>("SELECT event_id FROM roomserver_events");
         expect(stored.length).to.equal(allIds.length, "each event stored exactly once");
         expect(new Set(stored.map((r) => r.event_id))).to.deep.equal(new Set(allIds));

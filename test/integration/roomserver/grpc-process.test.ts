@@ -1,26 +1,12 @@
 import { expect } from "chai";
 import * as grpc from "@grpc/grpc-js";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadOrCreateSigningKey } from "../../../cli/signing-key.js";
 import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
-import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/log.js";
-import { ALL_STREAMS } from "../../../components/internal/eventlog/streams.js";
-import { silentLogger } from "../../../components/internal/logging/logger.js";
 import type { RoomserverApi } from "../../../components/roomserver/api/roomserver-api.js";
 import { roomserverGrpcClient } from "../../../components/roomserver/grpc/client.js";
 import { Direction } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import {
-  TEST_NATS_URL,
-  TEST_POSTGRES_URL,
-  createPostgresDatabase,
-  deleteNatsStreams,
-  dropPostgresDatabase,
-  recordVariant,
-  uniquePrefix,
-} from "../../helpers/backends.js";
-import { runCli, startCli, type RunningProcess } from "../../helpers/cli-process.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL, recordVariant } from "../../helpers/backends.js";
+import type { RunningProcess } from "../../helpers/cli-process.js";
+import { RoomserverProcessSetup } from "../../helpers/roomserver-process.js";
 import { listServices } from "../../helpers/grpc-reflection.js";
 import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
 import { QUERY_CHECKS } from "./query-checks.js";
@@ -31,14 +17,10 @@ import { QueryFixture } from "./query-fixture.js";
  * from this test process (the in-process log of the embedded setup would live inside the
  * roomserver process, out of the test's reach), and every query is asked over gRPC.
  */
-const postgresUrl = TEST_POSTGRES_URL;
-const natsUrl = TEST_NATS_URL;
-if (postgresUrl && natsUrl) {
+if (TEST_POSTGRES_URL && TEST_NATS_URL) {
   describe("the roomserver as a process, queried over gRPC", function () {
     this.timeout(60_000);
-    let dir: string;
-    let dbUrl: string;
-    let prefix: string;
+    let setup: RoomserverProcessSetup;
     let proc: RunningProcess;
     let log: EventLog;
     let api: RoomserverApi;
@@ -47,33 +29,19 @@ if (postgresUrl && natsUrl) {
 
     before(async () => {
       recordVariant("roomserver-grpc:process");
-      dir = mkdtempSync(join(tmpdir(), "dendrite-roomserver-"));
-      dbUrl = await createPostgresDatabase(postgresUrl);
-      prefix = uniquePrefix();
-      const config = join(dir, "roomserver.yaml");
-      const generated = await runCli([
-        "generate-config", "--server-name", TEST_SERVER, "--data-dir", dir,
-        "--postgres", dbUrl, "--nats", natsUrl, "-o", config,
-      ]);
-      expect(generated.code, generated.stderr).to.equal(0);
-      proc = await startCli(["roomserver", "--config", config], {
-        env: { DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0", DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix },
-      });
+      setup = await RoomserverProcessSetup.create(TEST_SERVER);
+      proc = await setup.start();
       address = `127.0.0.1:${proc.grpcPort}`;
       api = roomserverGrpcClient(address);
-      log = await JetStreamLog.connect(natsUrl, prefix, silentLogger(), "roomserver-grpc-test");
-      await log.declareStreams(ALL_STREAMS);
+      log = await setup.connectLog("roomserver-grpc-test");
       // Events must carry the roomserver's own signature: it knows no other server's keys yet.
-      const { key } = loadOrCreateSigningKey(join(dir, "signing.key"));
-      fixture = await QueryFixture.build(key, (event, kind) => inputEvent(log, event, kind));
+      fixture = await QueryFixture.build(setup.key, (event, kind) => inputEvent(log, event, kind));
     });
 
     after(async () => {
       await log?.close();
       if (proc) expect((await proc.stop("SIGTERM")).code).to.equal(0);
-      await deleteNatsStreams(natsUrl, prefix);
-      await dropPostgresDatabase(postgresUrl, dbUrl);
-      rmSync(dir, { recursive: true, force: true });
+      await setup?.dispose();
     });
 
     it("lists its services by reflection", async () => {
