@@ -9,19 +9,15 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Database } from "../components/internal/database/database.js";
-import { migrate } from "../components/internal/database/migrations.js";
 import { PgliteDatabase } from "../components/internal/database/pglite.js";
 import type { EventLog } from "../components/internal/eventlog/eventlog.js";
 import { openEventLog } from "../components/internal/eventlog/open.js";
 import { silentLogger } from "../components/internal/logging/logger.js";
-import { generateSigningKey, type SigningKey } from "../components/protocol/crypto/keys.js";
+import type { SigningKey } from "../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../components/protocol/events/protocolevent.js";
-import { createRoomserverCore } from "../components/roomserver/core.js";
-import { ROOMSERVER_MIGRATIONS } from "../components/roomserver/storage/migrations.js";
 import { InputOutcome } from "../proto/gen/dendrite/roomserver/v1/input.js";
 import { TEST_NATS_URL, uniquePrefix } from "../test/helpers/backends.js";
-import { TEST_SERVER, inputEvent, testDeps } from "../test/helpers/roomserver-harness.js";
+import { TEST_SERVER, inputEvent, startRoomserverCore } from "../test/helpers/roomserver-harness.js";
 import { RoomserverProcessSetup } from "../test/helpers/roomserver-process.js";
 import { TestRoom } from "../test/helpers/test-room.js";
 import { report } from "./report.js";
@@ -54,16 +50,13 @@ async function startEmbedded(): Promise<Running> {
     rmSync(dir, { recursive: true, force: true });
   };
   const log = await openEventLog({ event_log: { nats: null, stream_prefix: uniquePrefix() } }, db, silentLogger());
-  await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
-  const key = generateSigningKey();
-  const { input } = createRoomserverCore(testDeps(db as Database, log, key));
-  await input.start();
+  const { key, stop } = await startRoomserverCore(db, log);
   return {
     log,
     key,
     rssMiB: () => process.memoryUsage().rss / 2 ** 20,
     async stop() {
-      await input.stop();
+      await stop();
       await log.close();
       await drop();
     },

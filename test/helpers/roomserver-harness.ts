@@ -4,9 +4,12 @@ import type { Database } from "../../components/internal/database/database.js";
 import type { Consumer, EventLog } from "../../components/internal/eventlog/eventlog.js";
 import { STREAMS } from "../../components/internal/eventlog/streams.js";
 import { silentLogger } from "../../components/internal/logging/logger.js";
-import type { SigningKey } from "../../components/protocol/crypto/keys.js";
+import { generateSigningKey, type SigningKey } from "../../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../../components/protocol/events/protocolevent.js";
+import { migrate } from "../../components/internal/database/migrations.js";
 import { submitEvent } from "../../components/roomserver/api/input.js";
+import { createRoomserverCore } from "../../components/roomserver/core.js";
+import { ROOMSERVER_MIGRATIONS } from "../../components/roomserver/storage/migrations.js";
 import { InputKind, type InputVerdict } from "../../proto/gen/dendrite/roomserver/v1/input.js";
 import { OutputRoomEvent } from "../../proto/gen/dendrite/roomserver/v1/output.js";
 
@@ -20,6 +23,21 @@ export function testDeps(db: Database, log: EventLog, signingKey: SigningKey): C
     log,
     signingKey,
   };
+}
+
+/**
+ * A roomserver core on `db` and `log` with its input consumer running, signing with a
+ * fresh key (migrations applied first): what every in-process roomserver test and the
+ * bench start from.
+ */
+export async function startRoomserverCore(db: Database, log: EventLog, serverName = TEST_SERVER) {
+  await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
+  const key = generateSigningKey();
+  const deps = testDeps(db, log, key);
+  deps.config.server_name = serverName;
+  const { core, input } = createRoomserverCore(deps);
+  await input.start();
+  return { core, key, stop: () => input.stop() };
 }
 
 /** Puts an event on the input log as a writer does and waits for the roomserver's verdict. */

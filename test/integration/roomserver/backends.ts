@@ -2,12 +2,10 @@ import type { Database } from "../../../components/internal/database/database.js
 import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
 import { openEventLog } from "../../../components/internal/eventlog/open.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { migrate } from "../../../components/internal/database/migrations.js";
-import { generateSigningKey, type SigningKey } from "../../../components/protocol/crypto/keys.js";
-import { createRoomserverCore, type RoomserverCore } from "../../../components/roomserver/core.js";
-import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
+import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
+import type { RoomserverCore } from "../../../components/roomserver/core.js";
 import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, recordVariant, uniquePrefix } from "../../helpers/backends.js";
-import { OutputCollector, testDeps } from "../../helpers/roomserver-harness.js";
+import { OutputCollector, startRoomserverCore } from "../../helpers/roomserver-harness.js";
 
 /** The setups the roomserver suites run on: embedded (PGlite + in-process log) and PostgreSQL + NATS. */
 export interface Setup {
@@ -71,18 +69,13 @@ export function useRoomserver(setup: Setup, variant: string, options: { serverNa
     this.timeout(60_000);
     recordVariant(`${variant}:${setup.name}`);
     const { db, log, close } = await setup.open();
-    await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
-    const key = generateSigningKey();
-    const deps = testDeps(db, log, key);
-    if (options.serverName) deps.config.server_name = options.serverName;
-    const { core, input } = createRoomserverCore(deps);
-    await input.start();
+    const { core, key, stop: stopInput } = await startRoomserverCore(db, log, options.serverName);
     const outputs = new OutputCollector();
     if (options.collectOutputs) await outputs.start(log);
     Object.assign(fixture, { db, log, key, core, outputs });
     stop = async () => {
       await outputs.stop();
-      await input.stop();
+      await stopInput();
       await close();
     };
   });

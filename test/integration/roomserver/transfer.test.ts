@@ -2,21 +2,15 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { ComponentDeps } from "../../../components/internal/component.js";
-import { validateConfig } from "../../../components/internal/config/load.js";
 import type { Database } from "../../../components/internal/database/database.js";
-import { migrate } from "../../../components/internal/database/migrations.js";
 import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
-import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { generateSigningKey, type SigningKey } from "../../../components/protocol/crypto/keys.js";
-import { createRoomserverCore } from "../../../components/roomserver/core.js";
-import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
+import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
 import { exportRoom } from "../../../components/roomserver/transfer/export-room.js";
 import { importRoom } from "../../../components/roomserver/transfer/import-room.js";
 import { InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { recordVariant } from "../../helpers/backends.js";
 import { runCli } from "../../helpers/cli-process.js";
-import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
+import { TEST_SERVER, inputEvent, startRoomserverCore } from "../../helpers/roomserver-harness.js";
 import { TestRoom } from "../../helpers/test-room.js";
 import { SETUPS } from "./backends.js";
 
@@ -29,12 +23,8 @@ interface Server {
 
 async function startServer(setup: (typeof SETUPS)[number], serverName: string): Promise<Server> {
   const { db, log, close } = await setup.open();
-  await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
-  const key = generateSigningKey();
-  const deps: ComponentDeps = { config: validateConfig({ server_name: serverName }), logger: silentLogger(), db, log, signingKey: key };
-  const { input } = createRoomserverCore(deps);
-  await input.start();
-  return { db, log, key, close: async () => (await input.stop(), await close()) };
+  const { key, stop } = await startRoomserverCore(db, log, serverName);
+  return { db, log, key, close: async () => (await stop(), await close()) };
 }
 
 /** The room's current state as "type|state_key" → event ID, and its extremities. */
