@@ -56,7 +56,7 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
     lookupToken: (token) => peers.userapi().auth.queryAccessToken(token),
     interactiveAuth: new InteractiveAuth(peers.userapi, config.server_name),
     rooms: roomHooks(peers.roomserver, () => peers.userapi().profiles, builder, logger),
-    writer: new RoomWriter(builder, storage.transactions),
+    writer: new RoomWriter(builder),
     storage,
     edus: new EduPublisher(deps.log),
     limits: {

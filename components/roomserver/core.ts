@@ -6,6 +6,8 @@ import { LatestEventsUpdater } from "./input/latest-events.js";
 import { OutputWriter } from "./input/output-writer.js";
 import { InputProcessor } from "./input/processor.js";
 import { Redactions } from "./input/redactions.js";
+import { TemplateCompleter } from "./input/template-completer.js";
+import { TemplateInputs } from "./input/template-inputs.js";
 import { OutboxPublisher } from "./output/outbox-publisher.js";
 import { EventStore } from "./state/event-store.js";
 import { StoredKeyProvider } from "./state/key-provider.js";
@@ -46,7 +48,9 @@ export function createRoomserverCore(deps: ComponentDeps, keys?: KeyProvider) {
     keys: keys ?? new StoredKeyProvider(deps.db, serverName, deps.signingKey),
     logger: deps.logger,
   });
-  const input = new InputConsumer(deps.db, deps.log, processor, outbox, deps.logger.child({ part: "input" }));
+  const completer = new TemplateCompleter(rooms, events, snapshots, state, serverName, deps.signingKey);
+  const templates = new TemplateInputs(completer, processor);
+  const input = new InputConsumer(deps.db, deps.log, processor, templates, outbox, deps.logger.child({ part: "input" }));
   const core: RoomserverCore = { deps, rooms, events, snapshots, state, outbox, outputs };
   return { core, input, redactions };
 }

@@ -26,12 +26,18 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
   });
 }
 
+/**
+ * Node options for the servers a test or bench starts, e.g. DENDRITE_PROFILE_ARGS="--cpu-prof
+ * --cpu-prof-dir=/tmp/prof" to see where a bench's processes spend their time.
+ */
+const PROFILER_ARGS = process.env.DENDRITE_PROFILE_ARGS?.split(" ").filter(Boolean) ?? [];
+
 /** Starts a long-running CLI command and waits for its "listening" log line. */
 export function startCli(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [CLI, ...args], {
+  const child = spawn(process.execPath, [...PROFILER_ARGS, CLI, ...args], {
     cwd: options.cwd,
     env: { ...process.env, DENDRITE_LOGGING_LEVEL: "info", ...options.env },
   });

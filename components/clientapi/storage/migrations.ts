@@ -30,4 +30,13 @@ export const CLIENTAPI_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "transaction IDs move to the roomserver",
+    up: `
+      -- The roomserver records each client transaction with the event it became, in the
+      -- transaction that stores the event (roomserver_completed_templates).
+      DROP TABLE clientapi_transactions;
+    `,
+  },
 ];

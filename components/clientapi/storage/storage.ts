@@ -2,15 +2,12 @@ import type { Database } from "../../internal/database/database.js";
 import { migrate } from "../../internal/database/migrations.js";
 import { ForgottenRoomsTable } from "./forgotten-rooms-table.js";
 import { CLIENTAPI_MIGRATIONS } from "./migrations.js";
-import { TransactionsTable } from "./transactions-table.js";
 
-/** The clientapi's storage: transaction IDs and forgotten rooms. */
+/** The clientapi's storage: forgotten rooms. */
 export class ClientStorage {
-  readonly transactions: TransactionsTable;
   readonly forgottenRooms: ForgottenRoomsTable;
 
   constructor(private readonly db: Database) {
-    this.transactions = new TransactionsTable(db);
     this.forgottenRooms = new ForgottenRoomsTable(db);
   }
 

@@ -7,9 +7,10 @@ import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import { DEFAULT_ROOM_VERSION, roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
 import type { SigningKey } from "../../protocol/crypto/keys.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
-import { InputOutcome, type TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { submitEvent } from "./input.js";
+import { InputOutcome, type InputVerdict, type TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { submitEvent, submitTemplate } from "./input.js";
 import type { RoomserverWriterApi } from "./roomserver-api.js";
+import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
 import { forbidden, PerformFailure, roomNotKnown } from "./perform-failure.js";
 import { stateMapOf } from "./stored-events.js";
 
@@ -130,14 +131,41 @@ export class RoomEventBuilder {
   /** Inputs an event and waits for the verdict; anything but acceptance throws a PerformFailure. */
   async submit(event: ProtocolEvent, transactionId?: TransactionId): Promise<void> {
     const verdict = await submitEvent(this.deps.log, event, { origin: this.serverName, transactionId });
-    if (verdict.outcome === InputOutcome.INPUT_OUTCOME_REJECTED) throw forbidden(verdict.reason);
-    if (verdict.outcome !== InputOutcome.INPUT_OUTCOME_ACCEPTED) {
-      // Our own events are built from the roomserver's state: refusing one is a server fault.
-      throw new PerformFailure("M_UNKNOWN", `the roomserver refused ${event.type}: ${verdict.reason}`, 500);
-    }
-    // Possible only when the state changed between reading it and the event's arrival.
-    if (verdict.softFailed) throw forbidden(`${event.type} is not allowed by the room's current state`);
+    acceptedOrThrow(verdict, event.type);
   }
+
+  /**
+   * Has the roomserver complete and input `sketch` at the room's edge as it stands when the
+   * input is applied (no state query first; concurrent sends chain instead of forking).
+   * `templateId` names the request across retries: it becomes one event at most. Returns
+   * the event's ID; a refusal (unknown room, forbidden, too large) throws a PerformFailure.
+   */
+  async sendTemplate(roomId: string, sketch: EventSketch, templateId: string, transactionId?: TransactionId): Promise<string> {
+    const template = {
+      roomId,
+      type: sketch.type,
+      sender: sketch.sender,
+      stateKey: sketch.state_key,
+      contentJson: Buffer.from(encodeCanonicalJson(sketch.content)),
+      redacts: sketch.redacts ?? "",
+      templateId,
+    };
+    const verdict = await submitTemplate(this.deps.log, template, { origin: this.serverName, transactionId });
+    if (verdict.refusal) throw new PerformFailure(verdict.refusal.errcode, verdict.refusal.message, verdict.refusal.httpStatus);
+    acceptedOrThrow(verdict, sketch.type);
+    return verdict.eventId;
+  }
+}
+
+/** Anything but acceptance throws a PerformFailure. */
+function acceptedOrThrow(verdict: InputVerdict, type: string): void {
+  if (verdict.outcome === InputOutcome.INPUT_OUTCOME_REJECTED) throw forbidden(verdict.reason);
+  if (verdict.outcome !== InputOutcome.INPUT_OUTCOME_ACCEPTED) {
+    // Our own events are built from the roomserver's state: refusing one is a server fault.
+    throw new PerformFailure("M_UNKNOWN", `the roomserver refused ${type}: ${verdict.reason}`, 500);
+  }
+  // Possible only when the state changed between reading it and the event's arrival.
+  if (verdict.softFailed) throw forbidden(`${type} is not allowed by the room's current state`);
 }
 
 function templateOf(sketch: EventSketch) {

@@ -1,9 +1,11 @@
+import { randomUUID } from "node:crypto";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { subjectToken } from "../../internal/eventlog/subjects.js";
 import type { RoomEvent } from "../../protocol/events/event.js";
 import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
 import {
+  EventTemplate,
   InputKind,
   InputRoomEvent,
   InputVerdict,
@@ -46,6 +48,34 @@ export async function submitEvent(log: EventLog, event: RoomEvent, options: Subm
     InputRoomEvent.encode(input).finish(),
     options.timeoutMs ?? DEFAULT_VERDICT_TIMEOUT_MS,
     { msgId: options.msgId ?? `${event.eventId}|${kind}` },
+  );
+  return InputVerdict.decode(answer);
+}
+
+/**
+ * How a writer hands the roomserver an event to complete (see EventTemplate in input.proto),
+ * waiting for the verdict. Each publish gets its own message ID: a retried template must
+ * reach the roomserver to be answered (with the first one's event), not be dropped by the
+ * log as a duplicate; the template ID is what makes it happen once.
+ */
+export async function submitTemplate(
+  log: EventLog,
+  template: EventTemplate,
+  options: { origin: string; transactionId?: TransactionId; timeoutMs?: number },
+): Promise<InputVerdict> {
+  const input: InputRoomEvent = {
+    kind: InputKind.INPUT_KIND_NEW,
+    eventJson: Buffer.alloc(0),
+    roomVersion: "",
+    origin: options.origin,
+    transactionId: options.transactionId,
+    template,
+  };
+  const answer = await log.publishAndWait(
+    inputSubject(template.roomId),
+    InputRoomEvent.encode(input).finish(),
+    options.timeoutMs ?? DEFAULT_VERDICT_TIMEOUT_MS,
+    { msgId: `template|${randomUUID()}` },
   );
   return InputVerdict.decode(answer);
 }

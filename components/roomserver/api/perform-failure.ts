@@ -1,5 +1,5 @@
 import { ProtocolError } from "../../protocol/errors.js";
-import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 
 /**
  * A perform operation's failure as the client should see it: a Matrix error code, its

@@ -4,6 +4,7 @@ import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eve
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import {
+  InputKind,
   InputOutcome,
   InputRoomEvent,
   InputVerdict,
@@ -11,6 +12,7 @@ import {
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import { InvalidInput } from "../input/invalid-input.js";
 import type { InputProcessor } from "../input/processor.js";
+import type { TemplateInputs } from "../input/template-inputs.js";
 import type { OutboxPublisher } from "../output/outbox-publisher.js";
 import { inTransaction, type UnitOfWork } from "../storage/unit-of-work.js";
 
@@ -37,6 +39,7 @@ export class InputConsumer {
     private readonly db: Database,
     private readonly log: EventLog,
     private readonly processor: InputProcessor,
+    private readonly templates: TemplateInputs,
     private readonly outbox: OutboxPublisher,
     private readonly logger: Logger,
     private readonly durable = INPUT_CONSUMER,
@@ -71,12 +74,16 @@ export class InputConsumer {
       const fresh = new Set<LogMessage>();
       for (const group of bySubject(msgs)) for (const m of await claimSequences(uow.q, this.durable, group)) fresh.add(m);
       await this.processor.prefetch(uow, prepared.flatMap((p) => ("event" in p ? [p.event] : [])));
+      await this.templates.prefetch(uow, prepared.flatMap((p) => ("template" in p ? [p.input] : [])));
       const out: InputVerdict[] = [];
       for (const [i, msg] of msgs.entries()) {
         const p = prepared[i]!;
         if ("verdict" in p) out.push(p.verdict);
-        else if (!fresh.has(msg)) out.push(await this.alreadyApplied(uow, p.event));
-        else out.push(await this.apply(uow, p.input, p.event, msg));
+        else if ("template" in p) {
+          if (!fresh.has(msg)) out.push((await this.templates.verdictOfApplied(uow, p.input)) ?? handledBefore());
+          else out.push(await this.apply(msg, () => this.templates.apply(uow, p.input)));
+        } else if (!fresh.has(msg)) out.push(await this.alreadyApplied(uow, p.event));
+        else out.push(await this.apply(msg, () => this.processor.process(uow, p.input, p.event)));
       }
       return out;
     });
@@ -86,10 +93,17 @@ export class InputConsumer {
     await Promise.all(msgs.map((msg, i) => this.log.reply(msg, InputVerdict.encode(verdicts[i]!).finish())));
   }
 
-  /** Decodes and checks an input outside the transaction; an invalid one has its verdict already. */
-  private async prepare(msg: LogMessage): Promise<{ input: InputRoomEvent; event: ProtocolEvent } | { verdict: InputVerdict }> {
+  /**
+   * Decodes and checks an input outside the transaction; an invalid one has its verdict
+   * already. A template is completed in the transaction, where the room's edge is known.
+   */
+  private async prepare(msg: LogMessage): Promise<Prepared> {
     const input = decode(msg);
     if (input === null) return { verdict: invalid("input is not a valid InputRoomEvent") };
+    if (input.template) {
+      if (input.kind !== InputKind.INPUT_KIND_NEW) return { verdict: invalid("a template can only be a new event") };
+      return { input, template: true };
+    }
     try {
       return { input, event: await this.processor.prepare(input) };
     } catch (err) {
@@ -99,9 +113,9 @@ export class InputConsumer {
     }
   }
 
-  private async apply(uow: UnitOfWork, input: InputRoomEvent, event: ProtocolEvent, msg: LogMessage): Promise<InputVerdict> {
+  private async apply(msg: LogMessage, work: () => Promise<InputVerdict>): Promise<InputVerdict> {
     try {
-      return await this.processor.process(uow, input, event);
+      return await work();
     } catch (err) {
       if (!(err instanceof InvalidInput)) throw err; // the whole batch is retried
       this.logger.info({ reason: err.message, seq: msg.seq }, "invalid input event");
@@ -111,9 +125,13 @@ export class InputConsumer {
 
   /** A redelivered input, applied before a crash: its verdict is what is stored for it. */
   private async alreadyApplied(uow: UnitOfWork, event: ProtocolEvent): Promise<InputVerdict> {
-    return (await this.processor.verdictOfStored(uow.q, event)) ?? invalid("this input was handled before and found invalid");
+    return (await this.processor.verdictOfStored(uow.q, event)) ?? handledBefore();
   }
 }
+
+type Prepared = { input: InputRoomEvent; event: ProtocolEvent } | { input: InputRoomEvent; template: true } | { verdict: InputVerdict };
+
+const handledBefore = () => invalid("this input was handled before and found invalid");
 
 /** The messages of each subject, in their order. */
 function bySubject(msgs: readonly LogMessage[]): LogMessage[][] {

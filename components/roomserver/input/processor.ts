@@ -61,13 +61,16 @@ export class InputProcessor {
     return checkContentHash(event.json) ? event : parseEvent(redactEventJson(event.json, version), version);
   }
 
-  /** Applies a prepared input in the caller's transaction. */
-  async process(uow: UnitOfWork, input: InputRoomEvent, event: ProtocolEvent): Promise<InputVerdict> {
+  /**
+   * Applies a prepared input in the caller's transaction. `built` is true for an event the
+   * roomserver has just completed from a template: new, so no lookup is needed.
+   */
+  async process(uow: UnitOfWork, input: InputRoomEvent, event: ProtocolEvent, built = false): Promise<InputVerdict> {
     const version = event.roomVersion;
     const q = uow.q;
 
     const absent = uow.pending.get(ABSENT_KEY) as Set<string> | undefined;
-    if (!absent?.delete(event.eventId)) {
+    if (!built && !absent?.delete(event.eventId)) {
       const known = (await this.d.events.byIds(q, [event.eventId])).get(event.eventId);
       if (known) return verdictOf(known.record, true);
     }
@@ -127,7 +130,11 @@ export class InputProcessor {
 
   /** The verdict an input got when it was applied: what is stored for its event now. */
   async verdictOfStored(q: Queryable, event: ProtocolEvent): Promise<InputVerdict | null> {
-    const known = (await this.d.events.byIds(q, [event.eventId])).get(event.eventId);
+    return this.verdictOfStoredId(q, event.eventId);
+  }
+
+  async verdictOfStoredId(q: Queryable, eventId: string): Promise<InputVerdict | null> {
+    const known = (await this.d.events.byIds(q, [eventId])).get(eventId);
     return known ? verdictOf(known.record, true) : null;
   }
 

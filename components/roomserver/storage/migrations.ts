@@ -104,4 +104,15 @@ export const ROOMSERVER_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (server_name, key_id)
       );`,
   },
+  {
+    version: 3,
+    name: "completed event templates",
+    up: `
+      -- The event each completed template became, by template ID (a client's device and
+      -- transaction ID): a repeated template is answered with its first event.
+      CREATE TABLE roomserver_completed_templates (
+        template_id TEXT PRIMARY KEY,
+        event_id TEXT NOT NULL
+      );`,
+  },
 ];

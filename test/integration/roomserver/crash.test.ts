@@ -3,7 +3,7 @@ import { PostgresDatabase } from "../../../components/internal/database/postgres
 import type { Consumer } from "../../../components/internal/eventlog/eventlog.js";
 import { STREAMS } from "../../../components/internal/eventlog/streams.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
-import { submitEvent } from "../../../components/roomserver/api/input.js";
+import { submitEvent, submitTemplate } from "../../../components/roomserver/api/input.js";
 import { InputOutcome, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { OutputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
 import { TEST_NATS_URL, TEST_POSTGRES_URL, recordVariant } from "../../helpers/backends.js";
@@ -14,6 +14,8 @@ import { TestRoom } from "../../helpers/test-room.js";
 const SERVER = "crash.test";
 const ROOMS = 10;
 const MESSAGES_PER_ROOM = 100;
+/** Rooms whose messages go in as templates for the roomserver to complete. */
+const TEMPLATE_ROOMS = 5;
 
 /**
  * The roomserver's promise under kill -9: every accepted event stored once, announced once
@@ -21,7 +23,7 @@ const MESSAGES_PER_ROOM = 100;
  * process of its own that the test can kill while inputs are in flight.
  */
 if (TEST_POSTGRES_URL && TEST_NATS_URL) {
-  describe("roomserver crash: kill -9 while 1,000 events in 10 rooms are input", function () {
+  describe("roomserver crash: kill -9 while 1,000 events in 10 rooms and 500 templates in 5 are input", function () {
     this.timeout(180_000);
     let setup: RoomserverProcessSetup;
     let roomserver: RunningProcess | null = null;
@@ -42,13 +44,27 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
       let outputs: Consumer | null = null;
       try {
         roomserver = await setup.start();
-        const rooms = Array.from({ length: ROOMS }, () => new TestRoom(SERVER, key, "11"));
+        const rooms = Array.from({ length: ROOMS + TEMPLATE_ROOMS }, () => new TestRoom(SERVER, key, "11"));
+        const templateRooms = rooms.splice(ROOMS);
         const firstEvents = rooms.map((room) => room.standardStart(room.user("alice")));
         const messages = rooms.map((room) =>
           Array.from({ length: MESSAGES_PER_ROOM }, (_, i) => room.message(room.user("alice"), `message ${i}`)),
         );
         const submit = (event: ProtocolEvent) => submitEvent(log, event, { origin: SERVER, timeoutMs: 120_000 });
-        for (const events of firstEvents) for (const event of events) expect((await submit(event)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+        const templateRoomStarts = templateRooms.map((room) => room.standardStart(room.user("alice")));
+        for (const events of [...firstEvents, ...templateRoomStarts]) {
+          for (const event of events) expect((await submit(event)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+        }
+        const templates = templateRooms.flatMap((room, r) =>
+          Array.from({ length: MESSAGES_PER_ROOM }, (_, i) => ({
+            roomId: room.roomId,
+            type: "m.room.message",
+            sender: room.user("alice"),
+            contentJson: Buffer.from(JSON.stringify({ msgtype: "m.text", body: `template ${i}` })),
+            redacts: "",
+            templateId: `crash ${r} ${i}`,
+          })),
+        );
 
         // All 1,000 messages go in at once; the roomserver dies when some have been accepted.
         const accepted = new Set<string>();
@@ -58,6 +74,7 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
             return verdict;
           }),
         );
+        const templateVerdicts = templates.map((t) => submitTemplate(log, t, { origin: SERVER, timeoutMs: 120_000 }));
         while (accepted.size < 150) await new Promise((r) => setTimeout(r, 2));
         await roomserver.stop("SIGKILL");
         const acceptedBeforeCrash = new Set(accepted);
@@ -66,8 +83,15 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
         roomserver = await setup.start();
         const all = await Promise.all(verdicts);
         expect(all.every((v) => v.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED), "every input eventually accepted").to.equal(true);
+        const completed = await Promise.all(templateVerdicts);
+        expect(completed.every((v) => v.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED), "every template eventually accepted").to.equal(true);
+        const templateEventIds = new Set(completed.map((v) => v.eventId));
+        expect(templateEventIds.size).to.equal(templates.length, "each template its own event");
+        const recorded = await db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_completed_templates");
+        expect(recorded[0]!.n).to.equal(templates.length, "each template completed once");
 
-        const allIds = [...firstEvents.flat(), ...messages.flat()].map((e) => e.eventId);
+        const allIds = [...firstEvents.flat(), ...messages.flat(), ...templateRoomStarts.flat()].map((e) => e.eventId);
+        allIds.push(...templateEventIds);
         const stored = await db.query<{ event_id: string }>("SELECT event_id FROM roomserver_events");
         expect(stored.length).to.equal(allIds.length, "each event stored exactly once");
         expect(new Set(stored.map((r) => r.event_id))).to.deep.equal(new Set(allIds));

@@ -5,7 +5,7 @@ import type { RoomserverCore } from "../../../components/roomserver/core.js";
 import { RoomserverPerformer } from "../../../components/roomserver/perform/performer.js";
 import { RoomserverQueries } from "../../../components/roomserver/query/queries.js";
 import { selectRoom } from "../../../components/roomserver/storage/rooms.js";
-import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { TEST_SERVER } from "../../helpers/roomserver-harness.js";
 import { SETUPS, useRoomserver } from "./backends.js";
 

@@ -1,0 +1,85 @@
+import { PerformFailure } from "../api/perform-failure.js";
+import { InputOutcome, type InputRoomEvent, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { insertCompletedTemplates, selectCompletedTemplates } from "../storage/completed-templates.js";
+import type { UnitOfWork } from "../storage/unit-of-work.js";
+import type { InputProcessor } from "./processor.js";
+import type { TemplateCompleter } from "./template-completer.js";
+
+const COMPLETED_KEY = "completed templates";
+const NEW_COMPLETED_KEY = "templates completed now";
+
+/**
+ * Inputs that carry a template instead of an event: completed into an event in the input
+ * transaction, then applied as any new event. Each template ID becomes one event at most:
+ * the event it became is recorded in the same transaction, so a writer's retry (the same
+ * client transaction, perhaps through another replica) and a redelivery after a crash are
+ * both answered with that event.
+ */
+export class TemplateInputs {
+  constructor(
+    private readonly completer: TemplateCompleter,
+    private readonly processor: InputProcessor,
+  ) {}
+
+  /** Looks up which of a batch's template IDs were completed before, in one query. */
+  async prefetch(uow: UnitOfWork, inputs: readonly InputRoomEvent[]): Promise<void> {
+    const ids = inputs.flatMap((i) => (i.template ? [i.template.templateId] : []));
+    uow.pending.set(COMPLETED_KEY, await selectCompletedTemplates(uow.q, ids));
+  }
+
+  async apply(uow: UnitOfWork, input: InputRoomEvent): Promise<InputVerdict> {
+    const template = input.template!;
+    const earlier = await this.completedEvent(uow, template.templateId);
+    if (earlier !== undefined) return this.verdictOfCompleted(uow, earlier);
+
+    let event;
+    try {
+      event = await this.completer.complete(uow, template);
+    } catch (err) {
+      if (err instanceof PerformFailure) return refused(err);
+      throw err;
+    }
+    const verdict = await this.processor.process(uow, input, event, true);
+    // A soft-failed event is refused to the writer, so its retry may try again.
+    if (verdict.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED && !verdict.softFailed) this.recordCompleted(uow, template.templateId, event.eventId);
+    return verdict;
+  }
+
+  /** A redelivered template input, applied before a crash: the verdict of the event it became. */
+  async verdictOfApplied(uow: UnitOfWork, input: InputRoomEvent): Promise<InputVerdict | null> {
+    const eventId = await this.completedEvent(uow, input.template!.templateId);
+    return eventId === undefined ? null : this.verdictOfCompleted(uow, eventId);
+  }
+
+  private async verdictOfCompleted(uow: UnitOfWork, eventId: string): Promise<InputVerdict> {
+    const verdict = await this.processor.verdictOfStoredId(uow.q, eventId);
+    if (!verdict) throw new Error(`the event ${eventId} of a completed template is not stored`);
+    return verdict;
+  }
+
+  private async completedEvent(uow: UnitOfWork, templateId: string): Promise<string | undefined> {
+    const completed = uow.pending.get(COMPLETED_KEY) as Map<string, string> | undefined;
+    if (completed) return completed.get(templateId);
+    return (await selectCompletedTemplates(uow.q, [templateId])).get(templateId);
+  }
+
+  /** Remembered for the rest of the transaction, written once with the others at commit. */
+  private recordCompleted(uow: UnitOfWork, templateId: string, eventId: string): void {
+    const completed = (uow.pending.get(COMPLETED_KEY) as Map<string, string> | undefined) ?? new Map<string, string>();
+    uow.pending.set(COMPLETED_KEY, completed.set(templateId, eventId));
+    const now = (uow.pending.get(NEW_COMPLETED_KEY) as Map<string, string> | undefined) ?? new Map<string, string>();
+    uow.pending.set(NEW_COMPLETED_KEY, now.set(templateId, eventId));
+    uow.beforeCommit(NEW_COMPLETED_KEY, () => insertCompletedTemplates(uow.q, uow.pending.get(NEW_COMPLETED_KEY) as Map<string, string>));
+  }
+}
+
+function refused(failure: PerformFailure): InputVerdict {
+  return {
+    eventId: "",
+    outcome: InputOutcome.INPUT_OUTCOME_INVALID,
+    softFailed: false,
+    reason: failure.message,
+    alreadyKnown: false,
+    refusal: failure.toProto(),
+  };
+}
