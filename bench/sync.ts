@@ -12,11 +12,12 @@
  * Against the monolith from the built CLI (embedded database and log) and, when
  * DENDRITE_TEST_POSTGRES and DENDRITE_TEST_NATS are set, the polylith (roomserver, userapi,
  * clientapi and syncapi processes behind the test proxy, which adds a hop to every request).
- * The clients run in this process: their work shares the machine with the server's.
+ * The clients run in this process: their work shares the machine with the server's, so
+ * their hot loops use node:http with keep-alive rather than fetch (several times the CPU).
  */
-import { setMaxListeners } from "node:events";
 import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../test/helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment } from "../test/helpers/deployment.js";
+import { matrixRequest } from "../test/helpers/http-json.js";
 import { SyncClient, type Json } from "../test/integration/syncapi/sync-client.js";
 import { percentile, report } from "./report.js";
 
@@ -41,22 +42,14 @@ const SYNC_RETRIES = 5;
 async function syncLoop(client: SyncClient, since: string, signal: AbortSignal, onResponse: (res: Json, at: number) => void): Promise<void> {
   let token = since;
   let failures = 0;
-  // One controller per request, aborted from one listener: fetch would otherwise leave a
-  // listener on the shared signal for each of the loop's thousands of requests.
-  let current = new AbortController();
-  signal.addEventListener("abort", () => current.abort(), { once: true });
   while (!signal.aborted) {
-    current = new AbortController();
-    const url = new URL("/_matrix/client/v3/sync", client.baseUrl);
-    url.search = new URLSearchParams({ since: token, timeout: "30000", filter: LOOP_FILTER }).toString();
+    const query = new URLSearchParams({ since: token, timeout: "30000", filter: LOOP_FILTER }).toString();
     let res: Json;
     try {
-      const reply = await fetch(url, { headers: { Authorization: `Bearer ${client.accessToken}`, "X-Forwarded-For": client.ip }, signal: current.signal });
-      res = (await reply.json()) as Json;
-      if (!reply.ok) throw new Error(`/sync answered ${reply.status}: ${JSON.stringify(res)}`);
+      res = await matrixRequest(client.baseUrl, "GET", `/_matrix/client/v3/sync?${query}`, client.accessToken, undefined, signal);
     } catch (err) {
       if (signal.aborted) return;
-      if (!(err instanceof TypeError) || ++failures > SYNC_RETRIES) throw err; // fetch's network errors are TypeErrors
+      if (++failures > SYNC_RETRIES) throw err;
       await sleep(100);
       continue;
     }
@@ -96,7 +89,6 @@ async function deliveryLatency(setup: string, server: Deployment): Promise<void>
   let allDelivered = () => {};
   const delivered = new Promise<void>((resolve) => (allDelivered = resolve));
   const stop = new AbortController();
-  setMaxListeners(CLIENTS + 1, stop.signal); // one listener per sync loop is no leak
   const starts = await Promise.all(clients.map((c) => c.sync({ filter: LOOP_FILTER })));
   let loopFailure: unknown = null;
   const loops = clients.map((client, i) =>
@@ -123,7 +115,8 @@ async function deliveryLatency(setup: string, server: Deployment): Promise<void>
         const wait = started + (n * 1000) / RATE - performance.now();
         if (wait > 0) await sleep(wait);
         sentAt.set(n, performance.now());
-        await client.expectOk("PUT", `${roomPath(rooms[c]!)}/send/m.room.message/bench-${n}`, { body: { msgtype: "m.text", body: `message ${n}`, bench_n: n } });
+        const path = `/_matrix/client/v3${roomPath(rooms[c]!)}/send/m.room.message/bench-${n}`;
+        await matrixRequest(client.baseUrl, "PUT", path, client.accessToken, { msgtype: "m.text", body: `message ${n}`, bench_n: n });
         answeredAt.set(n, performance.now());
       }
     }),

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { httpRequest, type HttpReply } from "./http-json.js";
 
 /**
  * What an Ingress does in front of the polylith, for tests: each request goes to the first
@@ -44,18 +45,24 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 async function forward(req: IncomingMessage, targets: readonly string[]) {
   const body = await readBody(req);
   const headers: Record<string, string> = {};
-  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && k !== "host" && k !== "connection") headers[k] = v;
-  let last: { status: number; headers: Record<string, string>; body: Buffer } | null = null;
-  for (const target of targets) {
-    const res = await fetch(`${target}${req.url}`, { method: req.method, headers, body: body.length && req.method !== "GET" && req.method !== "HEAD" ? new Uint8Array(body) : undefined });
-    const buf = Buffer.from(await res.arrayBuffer());
-    const out: Record<string, string> = {};
-    res.headers.forEach((v, k) => {
-      if (k !== "content-length" && k !== "transfer-encoding" && k !== "connection" && k !== "content-encoding") out[k] = v;
-    });
-    last = { status: res.status, headers: out, body: buf };
-    if ((res.status === 404 || res.status === 405) && buf.toString().includes("M_UNRECOGNIZED")) continue;
-    return last;
+  for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && !HOP_HEADERS.has(k)) headers[k] = v;
+  let last: HttpReply | null = null;
+  for (const target of ordered(targets, req.method ?? "GET")) {
+    const res = await httpRequest(`${target}${req.url}`, { method: req.method ?? "GET", headers, body: body.length > 0 ? body : undefined });
+    for (const k of HOP_HEADERS) delete res.headers[k];
+    last = res;
+    if ((res.status === 404 || res.status === 405) && res.body.toString().includes("M_UNRECOGNIZED")) continue;
+    return res;
   }
   return last!;
+}
+
+const HOP_HEADERS = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive"]);
+
+/**
+ * Reads mostly go to the first target (the syncapi), writes to the others (the clientapi),
+ * so the likely one is asked first and most requests make one upstream call, not two.
+ */
+function ordered(targets: readonly string[], method: string): readonly string[] {
+  return method === "GET" || targets.length < 2 ? targets : [...targets.slice(1), targets[0]!];
 }

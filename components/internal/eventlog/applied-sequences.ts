@@ -34,26 +34,72 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
 
 /**
  * The batch form of claimSequence, for messages of one subject in sequence order: returns
- * those not yet applied and records the highest, in the caller's transaction. Usually one
- * statement: the update's FROM sub-select sees the row as it was before the update.
+ * those not yet applied and records the highest, in the caller's transaction, in one statement.
  */
 export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
+  return claimSequencesOfSubjects(tx, consumer, msgs);
+}
+
+/**
+ * claimSequences for messages of several subjects at once (each subject's in sequence
+ * order, subjects in any interleaving): returns, in the order given, the messages not yet
+ * applied, and records each subject's highest sequence, in the caller's transaction.
+ * One statement, unless another transaction of the same consumer recorded one of the
+ * subjects for the first time meanwhile (two instances of one durable consumer): then one
+ * more for those subjects.
+ */
+export async function claimSequencesOfSubjects(
+  tx: Queryable,
+  consumer: string,
+  msgs: readonly LogMessage[],
+): Promise<LogMessage[]> {
   if (msgs.length === 0) return [];
-  const last = msgs[msgs.length - 1]!;
-  const params = [consumer, last.subject, last.seq];
-  let applied: number | undefined = (
-    await tx.query<{ previous: number }>(
-      `UPDATE eventlog_applied_sequences a SET seq = GREATEST(a.seq, $3)
-       FROM (SELECT seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = $2 FOR UPDATE) old
-       WHERE a.consumer = $1 AND a.subject = $2
-       RETURNING old.seq AS previous`,
-      params,
-    )
-  )[0]?.previous;
-  if (applied === undefined) {
-    // The subject's first message for this consumer.
-    await tx.execute("INSERT INTO eventlog_applied_sequences (consumer, subject, seq) VALUES ($1, $2, $3)", params);
-    applied = 0;
+  const highest = new Map<string, number>();
+  for (const m of msgs) highest.set(m.subject, Math.max(highest.get(m.subject) ?? 0, m.seq));
+  const applied = await claimHighest(tx, consumer, highest);
+  const missing = new Map([...highest].filter(([subject]) => !applied.has(subject)));
+  if (missing.size > 0) {
+    // Their rows were committed after this statement's snapshot: the next one sees them.
+    for (const [subject, previous] of await claimHighest(tx, consumer, missing)) applied.set(subject, previous);
+    const lost = [...missing.keys()].filter((subject) => !applied.has(subject));
+    if (lost.length > 0) throw new Error(`could not claim the sequences of ${lost.join(", ")} for ${consumer}`);
   }
-  return msgs.filter((m) => m.seq > applied!);
+  return msgs.filter((m) => m.seq > applied.get(m.subject)!);
+}
+
+/**
+ * Raises each subject's recorded sequence to at least the one given and returns the one
+ * recorded before (0 for a subject new to the consumer). PostgreSQL has no RETURNING of a
+ * row's old values before version 18, so:
+ * - `upd` updates the existing rows joined with a FOR UPDATE sub-select of the same rows.
+ *   A join row is formed before its target row is updated, so `old` holds the values
+ *   before this statement; FOR UPDATE makes it wait for, and then read, a concurrent
+ *   transaction's committed value (READ COMMITTED re-reads the newest version of a
+ *   locked row), which the update then raises. Only this consumer's rows are read or
+ *   locked: other consumers never wait on this one.
+ * - `ins` inserts the subjects `upd` did not find (it reads `upd`, so it runs after it).
+ *   A row another transaction inserted after this statement's snapshot is a conflict:
+ *   nothing is done and nothing returned for it, and the caller asks again.
+ * Subjects must be distinct (one join row per target row).
+ */
+async function claimHighest(tx: Queryable, consumer: string, highest: ReadonlyMap<string, number>): Promise<Map<string, number>> {
+  const rows = await tx.query<{ subject: string; previous: number }>(
+    `WITH v (subject, seq) AS (SELECT * FROM unnest($2::text[], $3::bigint[])),
+     upd AS (
+       UPDATE eventlog_applied_sequences a SET seq = GREATEST(a.seq, v.seq)
+       FROM v, (SELECT subject, seq FROM eventlog_applied_sequences
+                WHERE consumer = $1 AND subject = ANY($2::text[]) FOR UPDATE) old
+       WHERE a.consumer = $1 AND a.subject = v.subject AND old.subject = v.subject
+       RETURNING v.subject, old.seq AS previous
+     ),
+     ins AS (
+       INSERT INTO eventlog_applied_sequences (consumer, subject, seq)
+       SELECT $1, v.subject, v.seq FROM v WHERE NOT EXISTS (SELECT FROM upd WHERE upd.subject = v.subject)
+       ON CONFLICT (consumer, subject) DO NOTHING
+       RETURNING subject, 0::bigint AS previous
+     )
+     SELECT subject, previous FROM upd UNION ALL SELECT subject, previous FROM ins`,
+    [consumer, [...highest.keys()], [...highest.values()]],
+  );
+  return new Map(rows.map((r) => [r.subject, Number(r.previous)]));
 }

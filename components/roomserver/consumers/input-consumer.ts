@@ -1,5 +1,5 @@
 import type { Database } from "../../internal/database/database.js";
-import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
+import { claimSequencesOfSubjects } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { Logger } from "../../internal/logging/logger.js";
@@ -71,8 +71,7 @@ export class InputConsumer {
   private async handle(msgs: readonly LogMessage[]): Promise<void> {
     const prepared = await Promise.all(msgs.map((msg) => this.prepare(msg)));
     const verdicts = await inTransaction(this.db, async (uow) => {
-      const fresh = new Set<LogMessage>();
-      for (const group of bySubject(msgs)) for (const m of await claimSequences(uow.q, this.durable, group)) fresh.add(m);
+      const fresh = new Set(await claimSequencesOfSubjects(uow.q, this.durable, msgs));
       await this.processor.prefetch(uow, prepared.flatMap((p) => ("event" in p ? [p.event] : [])));
       await this.templates.prefetch(uow, prepared.flatMap((p) => ("template" in p ? [p.input] : [])));
       const out: InputVerdict[] = [];
@@ -132,13 +131,6 @@ export class InputConsumer {
 type Prepared = { input: InputRoomEvent; event: ProtocolEvent } | { input: InputRoomEvent; template: true } | { verdict: InputVerdict };
 
 const handledBefore = () => invalid("this input was handled before and found invalid");
-
-/** The messages of each subject, in their order. */
-function bySubject(msgs: readonly LogMessage[]): LogMessage[][] {
-  const groups = new Map<string, LogMessage[]>();
-  for (const m of msgs) (groups.get(m.subject) ?? groups.set(m.subject, []).get(m.subject)!).push(m);
-  return [...groups.values()];
-}
 
 function decode(msg: LogMessage): InputRoomEvent | null {
   try {

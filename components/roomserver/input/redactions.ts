@@ -5,7 +5,6 @@ import { redactEventJson } from "../../protocol/events/redaction.js";
 import { parseEvent } from "../../protocol/events/parse.js";
 import { serverNameOf } from "../../protocol/ids/grammar.js";
 import { insertRedaction, markRedactionApplied, selectPendingRedactionsOf } from "../storage/redactions.js";
-import { updateRedactedEvent } from "../storage/events.js";
 import type { RoomRecord } from "../storage/rooms.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import type { EventStore, LoadedEvent } from "../state/event-store.js";
@@ -71,12 +70,8 @@ export class Redactions {
     if (!(await this.allowed(uow, target, redaction, redactionStateBefore))) return;
     const version = target.event.roomVersion;
     const json = encodeCanonicalJson(redactEventJson(target.event.json, version), { strict: false });
-    await updateRedactedEvent(uow.q, target.record.nid, json, redaction.record.eventId);
+    await this.events.redact(uow, target, json, redaction.record.eventId, parseEvent(json, version));
     await markRedactionApplied(uow.q, redaction.record.eventId);
-    this.events.replace(uow, {
-      record: { ...target.record, json, redactedBy: redaction.record.eventId },
-      event: parseEvent(json, version),
-    });
     await this.outputs.redacted(uow, room, target.record, redaction.record, json);
   }
 

@@ -2,7 +2,14 @@ import type { Queryable } from "../../internal/database/database.js";
 import type { RoomEvent } from "../../protocol/events/event.js";
 import { parseEvent } from "../../protocol/events/parse.js";
 import { roomVersion } from "../../protocol/roomversions.js";
-import { insertEvent, selectEventsByIds, selectEventsByNids, type EventRecord } from "../storage/events.js";
+import {
+  insertEvents,
+  nextEventNids,
+  selectEventsByIds,
+  selectEventsByNids,
+  updateRedactedEvent,
+  type EventRecord,
+} from "../storage/events.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import { LruMap } from "./lru.js";
 
@@ -12,25 +19,39 @@ export interface LoadedEvent {
   readonly event: RoomEvent;
 }
 
+/** Nids taken from the sequence at a time: one round trip serves this many new events. */
+const NID_BLOCK = 64;
+
+/** The events an open transaction has stored so far, written to the table at its commit. */
+interface PendingEvents {
+  readonly byNid: Map<number, LoadedEvent>;
+  readonly nidById: Map<string, number>;
+}
+
 /**
  * Events by ID and by nid, through a cache. Rows enter the cache only once their
- * transaction has committed; redactions replace the cached copy.
+ * transaction has committed; redactions replace the cached copy. New events are held by
+ * their transaction and inserted together just before it commits (one statement instead of
+ * one per event); reads through that transaction's Queryable see them meanwhile, nobody
+ * else does.
  */
 export class EventStore {
   // Bounded so memory stays flat however many events pass: the working set is the recent
   // events of active rooms and their auth events (a parsed event with its JSON is ~3-5 KB).
   private readonly byNid = new LruMap<number, LoadedEvent>(10_000);
   private readonly nidById = new LruMap<string, number>(10_000);
-  /** Events inserted by transactions still open: read inside them, but never cached. */
-  private readonly uncommitted = new Set<number>();
+  private readonly pendingByTx = new WeakMap<Queryable, PendingEvents>();
+  private freeNids: number[] = [];
+  private refill: Promise<void> | null = null;
 
   async byIds(q: Queryable, ids: readonly string[]): Promise<Map<string, LoadedEvent>> {
+    const pending = this.pendingByTx.get(q);
     const found = new Map<string, LoadedEvent>();
     const missing: string[] = [];
     for (const id of ids) {
-      const nid = this.nidById.get(id);
-      const cached = nid !== undefined ? this.byNid.get(nid) : undefined;
-      if (cached) found.set(id, cached);
+      const nid = pending?.nidById.get(id) ?? this.nidById.get(id);
+      const known = nid !== undefined ? (pending?.byNid.get(nid) ?? this.byNid.get(nid)) : undefined;
+      if (known) found.set(id, known);
       else missing.push(id);
     }
     for (const record of await selectEventsByIds(q, missing)) found.set(record.eventId, this.remember(record));
@@ -38,33 +59,64 @@ export class EventStore {
   }
 
   async byNids(q: Queryable, nids: readonly number[]): Promise<Map<number, LoadedEvent>> {
+    const pending = this.pendingByTx.get(q);
     const found = new Map<number, LoadedEvent>();
     const missing: number[] = [];
     for (const nid of nids) {
-      const cached = this.byNid.get(nid);
-      if (cached) found.set(nid, cached);
+      const known = pending?.byNid.get(nid) ?? this.byNid.get(nid);
+      if (known) found.set(nid, known);
       else missing.push(nid);
     }
     for (const record of await selectEventsByNids(q, missing)) found.set(record.nid, this.remember(record));
     return found;
   }
 
+  /** Stores a new event in the transaction: it gets its nid now, its row at commit. */
   async insert(uow: UnitOfWork, record: Omit<EventRecord, "nid">, event: RoomEvent): Promise<EventRecord> {
-    const nid = await insertEvent(uow.q, record);
-    const stored = { ...record, nid };
-    this.uncommitted.add(nid);
-    uow.afterCommit(() => this.cache({ record: stored, event }));
-    uow.finally(() => this.uncommitted.delete(nid));
+    const stored = { ...record, nid: await this.nextNid(uow.q) };
+    const pending = this.pendingOf(uow);
+    pending.byNid.set(stored.nid, { record: stored, event });
+    pending.nidById.set(stored.eventId, stored.nid);
     return stored;
   }
 
-  /** Replaces the cached copy after a change (redaction, outlier gaining state). */
-  replace(uow: UnitOfWork, loaded: LoadedEvent): void {
-    uow.afterCommit(() => this.cache(loaded));
+  /** Stores the redacted form of an event (perhaps one stored by this same transaction). */
+  async redact(uow: UnitOfWork, target: LoadedEvent, json: string, redactedBy: string, event: RoomEvent): Promise<void> {
+    const redacted = { record: { ...target.record, json, redactedBy }, event };
+    const pending = this.pendingByTx.get(uow.q);
+    if (pending?.byNid.has(target.record.nid)) pending.byNid.set(target.record.nid, redacted);
+    else await updateRedactedEvent(uow.q, target.record.nid, json, redactedBy);
+    uow.afterCommit(() => this.cache(redacted));
   }
 
   forget(nid: number): void {
     this.byNid.delete(nid);
+  }
+
+  private pendingOf(uow: UnitOfWork): PendingEvents {
+    let pending = this.pendingByTx.get(uow.q);
+    if (!pending) {
+      const created: PendingEvents = { byNid: new Map(), nidById: new Map() };
+      this.pendingByTx.set(uow.q, (pending = created));
+      uow.beforeCommit("events", async () => {
+        this.pendingByTx.delete(uow.q); // written now: nothing reads them through the transaction after this
+        await insertEvents(uow.q, [...created.byNid.values()].map((l) => l.record));
+        uow.afterCommit(() => created.byNid.forEach((loaded) => this.cache(loaded)));
+      });
+      uow.finally(() => this.pendingByTx.delete(uow.q));
+    }
+    return pending;
+  }
+
+  /** Nids are taken from the sequence in blocks; concurrent transactions share a refill. */
+  private async nextNid(q: Queryable): Promise<number> {
+    while (this.freeNids.length === 0) {
+      this.refill ??= nextEventNids(q, NID_BLOCK).then(
+        (nids) => void this.freeNids.push(...nids),
+      ).finally(() => (this.refill = null));
+      await this.refill;
+    }
+    return this.freeNids.shift()!;
   }
 
   private remember(record: EventRecord): LoadedEvent {
@@ -72,7 +124,7 @@ export class EventStore {
     const cached = this.byNid.get(record.nid);
     if (cached) return cached;
     const loaded = { record, event: parseEvent(record.json, roomVersion(record.roomVersion)) };
-    if (!this.uncommitted.has(record.nid)) this.cache(loaded);
+    this.cache(loaded);
     return loaded;
   }
 

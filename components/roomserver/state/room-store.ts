@@ -1,5 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { insertRoom, selectRoom, updateRoomLatest, type RoomRecord } from "../storage/rooms.js";
+import { insertRoom, selectRoom, updateRoomsLatest, type RoomRecord } from "../storage/rooms.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 
 /**
@@ -45,12 +45,23 @@ export class RoomStore {
   ): Promise<void> {
     const updated = { ...room, latestEventNids, currentSnapshotNid, lastSentEventId };
     uow.pending.set(pendingKey(room.roomId), updated);
-    // The row is written once per transaction, with the last input's values.
-    uow.beforeCommit(pendingKey(room.roomId), async () => {
-      const last = uow.pending.get(pendingKey(room.roomId)) as RoomRecord;
-      await updateRoomLatest(uow.q, last.roomNid, last.latestEventNids, last.currentSnapshotNid, last.lastSentEventId);
-      uow.afterCommit(() => this.rooms.set(last.roomId, last));
-    });
+    // The rows are written once per transaction, all in one statement, with each room's
+    // last values.
+    let changed = uow.pending.get(CHANGED_KEY) as ChangedRooms | undefined;
+    if (!changed) {
+      const rooms: ChangedRooms = (changed = { roomIds: new Set(), written: false });
+      uow.pending.set(CHANGED_KEY, rooms);
+      uow.beforeCommit(CHANGED_KEY, async () => {
+        rooms.written = true;
+        const last = [...rooms.roomIds].map((roomId) => uow.pending.get(pendingKey(roomId)) as RoomRecord);
+        await updateRoomsLatest(uow.q, last);
+        uow.afterCommit(() => {
+          for (const record of last) this.rooms.set(record.roomId, record);
+        });
+      });
+    }
+    if (changed.written) throw new Error(`room ${room.roomId} changed after its transaction's rooms were written`);
+    changed.roomIds.add(room.roomId);
   }
 
   /** Drops a cached row changed elsewhere (publishing a room). */
@@ -60,3 +71,9 @@ export class RoomStore {
 }
 
 const pendingKey = (roomId: string) => `room:${roomId}`;
+/** The rooms whose row the transaction changed. */
+const CHANGED_KEY = "rooms:changed";
+interface ChangedRooms {
+  roomIds: Set<string>;
+  written: boolean;
+}

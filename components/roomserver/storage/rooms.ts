@@ -45,18 +45,39 @@ export async function insertRoom(q: Queryable, roomId: string, roomVersion: stri
   return fromRow(row!);
 }
 
-export async function updateRoomLatest(
-  q: Queryable,
-  roomNid: number,
-  latestEventNids: readonly number[],
-  currentSnapshotNid: number,
-  lastSentEventId: string,
-): Promise<void> {
+export interface RoomLatest {
+  roomNid: number;
+  latestEventNids: readonly number[];
+  currentSnapshotNid: number;
+  lastSentEventId: string;
+}
+
+/**
+ * Updates the forward extremities, current state and last sent event of several rooms in
+ * one statement. Each room's nids travel as an array literal (`{1,2}`) in a text array and
+ * are cast back: unnest cannot take an array of arrays of different lengths.
+ */
+export async function updateRoomsLatest(q: Queryable, rooms: readonly RoomLatest[]): Promise<void> {
+  if (rooms.length === 0) return;
   await q.execute(
-    `UPDATE roomserver_rooms SET latest_event_nids = $2::bigint[], current_snapshot_nid = $3, last_sent_event_id = $4
-     WHERE room_nid = $1`,
-    [roomNid, latestEventNids, currentSnapshotNid, lastSentEventId],
+    `UPDATE roomserver_rooms r
+     SET latest_event_nids = v.latest_event_nids::bigint[], current_snapshot_nid = v.current_snapshot_nid,
+         last_sent_event_id = v.last_sent_event_id
+     FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])
+       AS v (room_nid, latest_event_nids, current_snapshot_nid, last_sent_event_id)
+     WHERE r.room_nid = v.room_nid`,
+    [
+      rooms.map((r) => r.roomNid),
+      rooms.map((r) => `{${r.latestEventNids.map(nidText).join(",")}}`),
+      rooms.map((r) => r.currentSnapshotNid),
+      rooms.map((r) => r.lastSentEventId),
+    ],
   );
+}
+
+function nidText(nid: number): string {
+  if (!Number.isSafeInteger(nid)) throw new RangeError(`event nid ${nid} is not an integer`);
+  return String(nid);
 }
 
 export async function updateRoomPublished(q: Queryable, roomId: string, published: boolean): Promise<number> {

@@ -1,7 +1,12 @@
 import { expect } from "chai";
-import type { Database } from "../../../components/internal/database/database.js";
+import type { Database, Queryable } from "../../../components/internal/database/database.js";
 import { migrate } from "../../../components/internal/database/migrations.js";
-import { APPLIED_SEQUENCES_MIGRATIONS, claimSequence, claimSequences } from "../../../components/internal/eventlog/applied-sequences.js";
+import {
+  APPLIED_SEQUENCES_MIGRATIONS,
+  claimSequence,
+  claimSequences,
+  claimSequencesOfSubjects,
+} from "../../../components/internal/eventlog/applied-sequences.js";
 import type { LogMessage } from "../../../components/internal/eventlog/eventlog.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
 
@@ -13,6 +18,32 @@ const msg = (subject: string, seq: number): LogMessage => ({
   headers: {},
   redelivered: false,
 });
+
+const seqs = (msgs: readonly LogMessage[]) => msgs.map((m) => `${m.subject}:${m.seq}`);
+
+/** A transaction that counts its statements. */
+function counting(tx: Queryable): { q: Queryable; statements: string[] } {
+  const statements: string[] = [];
+  const q: Queryable = {
+    query: (sql, params) => (statements.push(sql), tx.query(sql, params)),
+    execute: (sql, params) => (statements.push(sql), tx.execute(sql, params)),
+    exec: (script) => (statements.push(script), tx.exec(script)),
+  };
+  return { q, statements };
+}
+
+/** Resolves once some session of this database waits for a lock (PostgreSQL only; PGlite has one session). */
+async function someoneWaitsForALock(db: Database): Promise<void> {
+  if (db.kind !== "postgres") return;
+  for (let i = 0; i < 500; i++) {
+    const [row] = await db.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+    );
+    if (row!.n > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error("no session waits for a lock");
+}
 
 for (const backend of DATABASE_BACKENDS) {
   describe(`applied sequences [${backend.name}]`, function () {
@@ -48,6 +79,159 @@ for (const backend of DATABASE_BACKENDS) {
         throw new Error("effects failed");
       }).catch(() => {});
       expect((await db.transaction((tx) => claimSequences(tx, "rollback", [msg("S.r", 1)]))).map((m) => m.seq)).to.deep.equal([1]);
+    });
+  
+    describe("claimSequencesOfSubjects", () => {
+      const claim = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequencesOfSubjects(tx, consumer, msgs));
+      const recorded = async (consumer: string) =>
+        Object.fromEntries(
+          (
+            await db.query<{ subject: string; seq: number }>(
+              "SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1 ORDER BY subject",
+              [consumer],
+            )
+          ).map((r) => [r.subject, Number(r.seq)]),
+        );
+
+      it("claims nothing of nothing, without a statement", async () => {
+        const { q, statements } = counting(db);
+        expect(await claimSequencesOfSubjects(q, "none", [])).to.deep.equal([]);
+        expect(statements).to.have.length(0);
+      });
+
+      it("claims every message of subjects new to the consumer, in the order given", async () => {
+        const batch = [msg("S.a", 3), msg("S.b", 1), msg("S.a", 4), msg("S.c", 10), msg("S.b", 2)];
+        expect(seqs(await claim("new", batch))).to.deep.equal(seqs(batch));
+        expect(await recorded("new")).to.deep.equal({ "S.a": 4, "S.b": 2, "S.c": 10 });
+        expect(await claim("new", batch)).to.deep.equal([], "the same batch redelivered");
+      });
+
+      it("claims the unapplied part of each subject in a mixed batch", async () => {
+        await claim("mixed", [msg("S.a", 1), msg("S.a", 2), msg("S.b", 5)]);
+        const redelivered = [
+          msg("S.a", 2), // applied
+          msg("S.b", 4), // applied (older than the recorded 5)
+          msg("S.a", 3),
+          msg("S.new", 1),
+          msg("S.b", 5), // applied
+          msg("S.b", 6),
+          msg("S.a", 7),
+        ];
+        expect(seqs(await claim("mixed", redelivered))).to.deep.equal(["S.a:3", "S.new:1", "S.b:6", "S.a:7"]);
+        expect(await recorded("mixed")).to.deep.equal({ "S.a": 7, "S.b": 6, "S.new": 1 });
+      });
+
+      it("never lowers a recorded sequence (older messages redelivered)", async () => {
+        await claim("older", [msg("S.a", 10), msg("S.b", 10)]);
+        expect(await claim("older", [msg("S.a", 3), msg("S.b", 9), msg("S.b", 10)])).to.deep.equal([]);
+        expect(await recorded("older")).to.deep.equal({ "S.a": 10, "S.b": 10 });
+      });
+
+      it("keeps consumers apart", async () => {
+        await claim("one", [msg("S.a", 5), msg("S.b", 5)]);
+        expect(seqs(await claim("two", [msg("S.a", 5), msg("S.b", 6)]))).to.deep.equal(["S.a:5", "S.b:6"]);
+        expect(seqs(await claim("one", [msg("S.a", 6), msg("S.b", 5)]))).to.deep.equal(["S.a:6"]);
+        expect(await recorded("one")).to.deep.equal({ "S.a": 6, "S.b": 5 });
+        expect(await recorded("two")).to.deep.equal({ "S.a": 5, "S.b": 6 });
+      });
+
+      it("agrees with claimSequence applied message by message", async () => {
+        const history = [
+          [msg("S.a", 1), msg("S.b", 1)],
+          [msg("S.a", 1), msg("S.a", 2), msg("S.c", 4)],
+          [msg("S.b", 1), msg("S.b", 3), msg("S.c", 2), msg("S.c", 5), msg("S.a", 2)],
+          [msg("S.d", 8), msg("S.a", 9), msg("S.b", 2)],
+        ];
+        for (const batch of history) {
+          const together = await claim("together", batch);
+          const oneByOne = await db.transaction(async (tx) => {
+            const fresh: LogMessage[] = [];
+            for (const m of batch) if (await claimSequence(tx, "one-by-one", m)) fresh.push(m);
+            return fresh;
+          });
+          expect(seqs(together)).to.deep.equal(seqs(oneByOne));
+        }
+        expect(await recorded("together")).to.deep.equal(await recorded("one-by-one"));
+      });
+
+      it("is one statement, for new and known subjects alike", async () => {
+        await claim("count", [msg("S.known", 1)]);
+        const { statements, fresh } = await db.transaction(async (tx) => {
+          const { q, statements } = counting(tx);
+          const fresh = await claimSequencesOfSubjects(q, "count", [msg("S.known", 1), msg("S.known", 2), msg("S.new1", 1), msg("S.new2", 7)]);
+          return { statements, fresh };
+        });
+        expect(seqs(fresh)).to.deep.equal(["S.known:2", "S.new1:1", "S.new2:7"]);
+        expect(statements).to.have.length(1);
+        const single = await db.transaction(async (tx) => {
+          const { q, statements } = counting(tx);
+          await claimSequences(q, "count", [msg("S.brand-new", 1)]);
+          return statements;
+        });
+        expect(single).to.have.length(1, "claimSequences of a new subject");
+      });
+
+      it("forgets claims whose transaction rolled back", async () => {
+        await claim("rolled", [msg("S.a", 1)]);
+        await db
+          .transaction(async (tx) => {
+            await claimSequencesOfSubjects(tx, "rolled", [msg("S.a", 2), msg("S.b", 1)]);
+            throw new Error("effects failed");
+          })
+          .catch(() => {});
+        expect(seqs(await claim("rolled", [msg("S.a", 2), msg("S.b", 1)]))).to.deep.equal(["S.a:2", "S.b:1"]);
+      });
+
+      it("waits for another transaction of the same consumer and claims only what it did not", async () => {
+        await claim("race", [msg("S.known", 5)]);
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        let firstClaimed!: () => void;
+        const claimedFirst = new Promise<void>((r) => (firstClaimed = r));
+        const first = db.transaction(async (tx) => {
+          const fresh = await claimSequencesOfSubjects(tx, "race", [msg("S.known", 6), msg("S.known", 8), msg("S.new", 3)]);
+          firstClaimed();
+          await gate;
+          return fresh;
+        });
+        await claimedFirst;
+        // Both the update of S.known (row lock) and the insert of S.new (unique index) wait.
+        let statements: string[] = [];
+        const second = db.transaction((tx) => {
+          const counted = counting(tx);
+          statements = counted.statements;
+          return claimSequencesOfSubjects(counted.q, "race", [msg("S.known", 7), msg("S.known", 8), msg("S.known", 9), msg("S.new", 3), msg("S.new", 4)]);
+        });
+        await someoneWaitsForALock(db);
+        release();
+        expect(seqs(await first)).to.deep.equal(["S.known:6", "S.known:8", "S.new:3"]);
+        expect(seqs(await second)).to.deep.equal(["S.known:9", "S.new:4"]);
+        expect(await recorded("race")).to.deep.equal({ "S.known": 9, "S.new": 4 });
+        // On PostgreSQL the second transaction's snapshot predates S.new's row: it asks again.
+        expect(statements).to.have.length(db.kind === "postgres" ? 2 : 1);
+      });
+
+      it("does not wait for another consumer's transaction on the same subjects", async function () {
+        if (db.kind !== "postgres") this.skip(); // PGlite runs one transaction at a time
+        let release!: () => void;
+        const gate = new Promise<void>((r) => (release = r));
+        let firstClaimed!: () => void;
+        const claimedFirst = new Promise<void>((r) => (firstClaimed = r));
+        await claim("busy", [msg("S.a", 1)]);
+        await claim("free", [msg("S.a", 1)]);
+        const first = db.transaction(async (tx) => {
+          await claimSequencesOfSubjects(tx, "busy", [msg("S.a", 2), msg("S.b", 1)]);
+          firstClaimed();
+          await gate;
+        });
+        await claimedFirst;
+        try {
+          expect(seqs(await claim("free", [msg("S.a", 1), msg("S.a", 2), msg("S.b", 1)]))).to.deep.equal(["S.a:2", "S.b:1"]);
+        } finally {
+          release();
+          await first;
+        }
+      });
     });
   });
 }
