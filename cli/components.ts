@@ -7,7 +7,7 @@ import { roomserverGrpcClient } from "../components/roomserver/grpc/client.js";
 import { createRoomserver } from "../components/roomserver/roomserver.js";
 import { createSyncApi } from "../components/syncapi/syncapi.js";
 import type { UserApi } from "../components/userapi/api/userapi.js";
-import { createUserApiClient } from "../components/userapi/grpc/client.js";
+import { createCachingUserApiClient } from "../components/userapi/grpc/caching-client.js";
 import { createUserApi } from "../components/userapi/userapi.js";
 
 /**
@@ -22,11 +22,14 @@ export interface PeerApis {
 
 export type Peers = { readonly [K in keyof PeerApis]: () => PeerApis[K] };
 
+/** What a client of a component in another process may use besides its address. */
+export type RemoteDeps = Pick<ComponentDeps, "log" | "logger">;
+
 export interface ComponentWiring {
   /** Builds the component; `api` on the result is what its peers call in-process. */
   create(deps: ComponentDeps, peers: Peers): Component;
   /** A client of the component's gRPC services implementing its API, for other processes. */
-  remote?(address: string): unknown;
+  remote?(address: string, deps: RemoteDeps): unknown;
 }
 
 /**
@@ -36,7 +39,10 @@ export interface ComponentWiring {
  */
 export const COMPONENTS: Partial<Record<ComponentName, ComponentWiring>> = {
   roomserver: { create: (deps) => createRoomserver(deps), remote: (address) => roomserverGrpcClient(address) },
-  userapi: { create: (deps) => createUserApi(deps), remote: (address) => createUserApiClient(address) },
+  userapi: {
+    create: (deps) => createUserApi(deps),
+    remote: (address, deps) => createCachingUserApiClient(address, deps.log, deps.logger),
+  },
   clientapi: { create: (deps, peers) => createClientApi(deps, peers) },
   syncapi: { create: (deps, peers) => createSyncApi(deps, peers) },
   federationapi: { create: (deps) => createFederationApi(deps) },
@@ -49,6 +55,7 @@ export const COMPONENTS: Partial<Record<ComponentName, ComponentWiring>> = {
 export function makePeers(
   local: ReadonlyMap<ComponentName, Component>,
   grpcAddress: (name: ComponentName) => string,
+  deps: RemoteDeps,
 ): Peers {
   const remotes = new Map<ComponentName, unknown>();
   const peer = (name: ComponentName) => () => {
@@ -61,7 +68,7 @@ export function makePeers(
     if (client === undefined) {
       const wiring = COMPONENTS[name];
       if (!wiring?.remote) throw new Error(`component ${name} cannot be reached from another process yet`);
-      client = wiring.remote(grpcAddress(name));
+      client = wiring.remote(grpcAddress(name), deps);
       remotes.set(name, client);
     }
     return client;

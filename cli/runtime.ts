@@ -46,7 +46,7 @@ export class ProcessRuntime {
       const { key } = loadOrCreateSigningKey(config.signing_key_path);
       const deps: ComponentDeps = { config, logger, db, log, signingKey: key };
       const local = new Map<ComponentName, Component>();
-      const peers = makePeers(local, (name) => config.components[name].grpc_listen);
+      const peers = makePeers(local, (name) => config.components[name].grpc_listen, deps);
       for (const name of names) {
         local.set(name, COMPONENTS[name]!.create({ ...deps, logger: logger.child({ component: name }) }, peers));
       }

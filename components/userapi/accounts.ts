@@ -4,14 +4,14 @@ import type { LocalUsers } from "./local-users.js";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./passwords.js";
 import type { AccountRow } from "./storage/accounts-table.js";
 import type { Tables, UserStorage } from "./storage/storage.js";
-import type { TokenCache } from "./token-cache.js";
+import type { TokenRevocations } from "./token-revocations.js";
 
 /** Accounts and their passwords. */
 export class Accounts implements AccountsApi {
   constructor(
     private readonly storage: UserStorage,
     private readonly users: LocalUsers,
-    private readonly cache: TokenCache,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   private toAccount(row: AccountRow): Account {
@@ -65,7 +65,7 @@ export class Accounts implements AccountsApi {
       if (!(await tables.accounts.setPasswordHash(localpart, hash))) throw new UserApiError("NOT_FOUND", `no account ${userId}`);
       return options.logoutDevices ? tables.devices.delete(localpart, null, options.keepDeviceId ?? null) : [];
     });
-    this.cache.delete(revoked);
+    await this.revocations.revoke(userId, revoked);
   }
 
   async deactivateAccount(userId: string): Promise<void> {
@@ -77,6 +77,6 @@ export class Accounts implements AccountsApi {
       await tables.profiles.put(localpart, {});
       return tables.devices.delete(localpart, null);
     });
-    this.cache.delete(revoked);
+    await this.revocations.revoke(userId, revoked);
   }
 }

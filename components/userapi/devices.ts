@@ -3,7 +3,7 @@ import type { CreateDeviceRequest, Device, DevicesApi } from "./api/userapi.js";
 import type { LocalUsers } from "./local-users.js";
 import type { DeviceRow } from "./storage/devices-table.js";
 import type { UserStorage } from "./storage/storage.js";
-import type { TokenCache } from "./token-cache.js";
+import type { TokenRevocations } from "./token-revocations.js";
 import { hashAccessToken, newAccessToken, newDeviceId } from "./tokens.js";
 
 function toDevice(row: DeviceRow): Device {
@@ -20,7 +20,7 @@ export class Devices implements DevicesApi {
   constructor(
     private readonly storage: UserStorage,
     private readonly users: LocalUsers,
-    private readonly cache: TokenCache,
+    private readonly revocations: TokenRevocations,
   ) {}
 
   async createDevice(request: CreateDeviceRequest): Promise<{ deviceId: string; accessToken: string }> {
@@ -33,7 +33,7 @@ export class Devices implements DevicesApi {
       if (account.deactivated) throw new UserApiError("USER_DEACTIVATED", "This account has been deactivated");
       return tables.devices.upsert(localpart, deviceId, request.displayName ?? null, hashAccessToken(accessToken), Date.now(), request.ip ?? null);
     });
-    if (replaced) this.cache.delete([replaced]);
+    if (replaced) await this.revocations.revoke(request.userId, [replaced]);
     return { deviceId, accessToken };
   }
 
@@ -52,10 +52,10 @@ export class Devices implements DevicesApi {
 
   async deleteDevices(userId: string, deviceIds: readonly string[]): Promise<void> {
     if (deviceIds.length === 0) return;
-    this.cache.delete(await this.storage.devices.delete(this.users.localpart(userId), deviceIds));
+    await this.revocations.revoke(userId, await this.storage.devices.delete(this.users.localpart(userId), deviceIds));
   }
 
   async deleteAllDevices(userId: string, exceptDeviceId?: string): Promise<void> {
-    this.cache.delete(await this.storage.devices.delete(this.users.localpart(userId), null, exceptDeviceId ?? null));
+    await this.revocations.revoke(userId, await this.storage.devices.delete(this.users.localpart(userId), null, exceptDeviceId ?? null));
   }
 }

@@ -1,4 +1,5 @@
 import type { Component, ComponentDeps } from "../internal/component.js";
+import type { EventLog, Subscription } from "../internal/eventlog/eventlog.js";
 import { AccountData } from "./account-data.js";
 import { Accounts } from "./accounts.js";
 import type { UserApi } from "./api/userapi.js";
@@ -10,16 +11,21 @@ import { Profiles } from "./profiles.js";
 import { PushRules } from "./push-rules/push-rules.js";
 import { UserStorage } from "./storage/storage.js";
 import { TokenCache } from "./token-cache.js";
+import { followRevocations, TokenRevocations } from "./token-revocations.js";
 import { UserAuth } from "./user-auth.js";
 
-/** The userapi's logic over its own storage: what runs in the process that owns the tables. */
-export function createLocalUserApi(storage: UserStorage, serverName: string): UserApi {
+/**
+ * The userapi's logic over its own storage: what runs in the process that owns the tables.
+ * `cache` serves nothing until it follows the revocations (`createUserApi` has it do so);
+ * `log` is where revocations are announced, null in the CLI, which revokes no tokens.
+ */
+export function createLocalUserApi(storage: UserStorage, serverName: string, cache = new TokenCache(), log: EventLog | null = null): UserApi {
   const users = new LocalUsers(serverName);
-  const cache = new TokenCache();
+  const revocations = new TokenRevocations(cache, log);
   return {
     auth: new UserAuth(storage, users, cache),
-    accounts: new Accounts(storage, users, cache),
-    devices: new Devices(storage, users, cache),
+    accounts: new Accounts(storage, users, revocations),
+    devices: new Devices(storage, users, revocations),
     sessions: new AuthSessions(storage),
     profiles: new Profiles(storage, users),
     accountData: new AccountData(storage, users),
@@ -30,11 +36,20 @@ export function createLocalUserApi(storage: UserStorage, serverName: string): Us
 /** Accounts, devices, access tokens, profiles, account data, filters and push rules. */
 export function createUserApi(deps: ComponentDeps): Component & { api: UserApi } {
   const storage = new UserStorage(deps.db);
-  const api = createLocalUserApi(storage, deps.config.server_name);
+  const cache = new TokenCache();
+  const api = createLocalUserApi(storage, deps.config.server_name, cache, deps.log);
+  let revocations: Subscription | null = null;
   return {
     name: "userapi",
     api,
     grpcServices: userApiServices(api),
-    start: () => storage.migrate(),
+    async start() {
+      await storage.migrate();
+      // Other replicas of the userapi revoke tokens too.
+      revocations = await followRevocations(deps.log, cache);
+    },
+    async stop() {
+      await revocations?.stop();
+    },
   };
 }

@@ -74,6 +74,17 @@ export interface Subscription {
   stop(): Promise<void>;
 }
 
+export interface SubscribeOptions {
+  /** Called for each message, in the order the log routes them, as it arrives. */
+  handler: (subject: string, data: Uint8Array) => void;
+  /**
+   * Called with false when messages may be getting lost (the connection to the log
+   * dropped) and with true once the subscription receives again, so a subscriber that keeps
+   * state derived from the messages can stop trusting it meanwhile.
+   */
+  onLiveChange?: (live: boolean) => void;
+}
+
 export interface EventLog {
   readonly kind: "nats" | "in-process";
   /** Creates the streams if missing; harmless when they exist (every process calls it at start). */
@@ -83,6 +94,14 @@ export interface EventLog {
   /** Core request/reply: one responder answers or the promise rejects (TimeoutError, NoResponderError). */
   request(subject: string, data: Uint8Array, timeoutMs: number): Promise<Uint8Array>;
   serve(subject: string, handler: RequestHandler): Promise<Subscription>;
+  /**
+   * A plain subscription (NATS core): every subscriber, in every process, gets each message
+   * published on a matching subject (NATS wildcards) once the promise resolves; no position,
+   * no acks, no replay. The log hands a published message to the subscriptions as it takes it,
+   * ahead of acknowledging the publish: the in-process log has run their handlers when
+   * `publish` resolves, NATS has queued the message on each subscriber's connection.
+   */
+  subscribe(subject: string, options: SubscribeOptions): Promise<Subscription>;
   /**
    * Publishes to a stream and waits for the consumer's verdict: the consumer answers with
    * `reply(msg, data)`. The message stays in the stream if the wait times out. A publish

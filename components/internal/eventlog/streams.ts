@@ -8,6 +8,8 @@ export const STREAMS = {
   outputSendToDeviceEvent: "OutputSendToDeviceEvent",
   outputKeyChangeEvent: "OutputKeyChangeEvent",
   outputPresenceEvent: "OutputPresenceEvent",
+  /** Access tokens the userapi revoked; token caches follow it with plain subscriptions. */
+  outputTokenRevocation: "OutputTokenRevocation",
 } as const;
 
 export const ALL_STREAMS: readonly string[] = Object.values(STREAMS);

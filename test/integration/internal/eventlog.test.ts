@@ -283,6 +283,21 @@ for (const backend of LOG_BACKENDS) {
       expect(none).to.be.instanceOf(NoResponderError);
     });
 
+    it("hands a published message to every plain subscriber of its subject before publish resolves", async () => {
+      const got: { all: string[]; one: string[] } = { all: [], one: [] };
+      const all = await log.subscribe(`${STREAM}.>`, { handler: (subject, data) => got.all.push(`${subject}=${dec(data)}`) });
+      const one = await log.subscribe(`${STREAM}.one`, { handler: (subject, data) => got.one.push(`${subject}=${dec(data)}`) });
+      // Both on this process's connection: the message comes in ahead of the acknowledgement.
+      await log.publish(`${STREAM}.one`, enc("1"));
+      expect(got).to.deep.equal({ all: [`${STREAM}.one=1`], one: [`${STREAM}.one=1`] });
+      await log.publish(`${STREAM}.two`, enc("2"));
+      await log.publish(`${OTHER}.one`, enc("elsewhere"));
+      await one.stop();
+      await log.publish(`${STREAM}.one`, enc("3"));
+      expect(got).to.deep.equal({ all: [`${STREAM}.one=1`, `${STREAM}.two=2`, `${STREAM}.one=3`], one: [`${STREAM}.one=1`] });
+      await all.stop();
+    });
+
     it("waits for a consumer's verdict on a published message, with a timeout", async () => {
       const consumer = await log.consume({
         stream: STREAM,

@@ -11,12 +11,14 @@ import { pushRuleCases } from "./cases/push-rules.js";
 import { rateLimitCases } from "./cases/rate-limit.js";
 import { closedRegistrationCases, registrationCases } from "./cases/registration.js";
 import { sharedSecretCases } from "./cases/shared-secret.js";
+import { tokenRevocationCases } from "./cases/token-revocation.js";
 import { createAccountWithCli, startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
 
 /**
  * The account endpoints over HTTP against real servers started from the built CLI (run
  * `npm run build` first): the monolith on the embedded database, and, with PostgreSQL and
- * NATS available, the polylith with separate userapi and clientapi processes. One server per
+ * NATS available, the polylith with separate userapi, clientapi and syncapi processes (the
+ * last two each caching token lookups) behind a path-routing proxy. One server per
  * variant serves every case; each case makes its own users.
  */
 function accountSuite(variant: string, start: () => Promise<Deployment>): void {
@@ -34,6 +36,7 @@ function accountSuite(variant: string, start: () => Promise<Deployment>): void {
     describe("shared-secret registration", () => sharedSecretCases(current));
     describe("login and account", () => loginCases(current));
     describe("devices", () => deviceCases(current));
+    describe("token revocation reaches every cache at once", () => tokenRevocationCases(current));
     describe("profiles, account data, filters", () => profileAndDataCases(current));
     describe("push rules", () => pushRuleCases(current));
     describe("rate limits", () => rateLimitCases(current));
@@ -41,7 +44,7 @@ function accountSuite(variant: string, start: () => Promise<Deployment>): void {
 }
 
 accountSuite("monolith", () => startMonolith());
-if (TEST_POSTGRES_URL && TEST_NATS_URL) accountSuite("polylith", startPolylith);
+if (TEST_POSTGRES_URL && TEST_NATS_URL) accountSuite("polylith", () => startPolylith({}, { syncapi: true }));
 
 describe("accounts over HTTP: registration closed (monolith)", function () {
   this.timeout(60_000);

@@ -1,16 +1,31 @@
 import { randomBytes } from "node:crypto";
 import { NoResponderError, TimeoutError, type RequestHandler } from "../eventlog.js";
+import { subjectMatches } from "../subjects.js";
 
 type Listener = (data: Uint8Array, headers: Record<string, string>) => void;
 
+type Subscriber = (subject: string, data: Uint8Array) => void;
+
 /**
  * In-memory core messaging (no persistence), as NATS core gives: request/reply to
- * responders, and one-shot inboxes for verdicts on stream messages.
+ * responders, one-shot inboxes for verdicts on stream messages, and plain subscriptions.
  */
 export class CoreBus {
   private readonly responders = new Map<string, RequestHandler[]>();
   private readonly listeners = new Map<string, Listener>();
+  private readonly subscribers = new Map<Subscriber, string>();
   private nextResponder = 0;
+
+  /** `handler` gets every message `publish` hands over on a subject matching `pattern`. */
+  subscribe(pattern: string, handler: Subscriber): () => void {
+    this.subscribers.set(handler, pattern);
+    return () => this.subscribers.delete(handler);
+  }
+
+  /** Runs every matching subscriber's handler before returning. */
+  publish(subject: string, data: Uint8Array): void {
+    for (const [handler, pattern] of this.subscribers) if (subjectMatches(pattern, subject)) handler(subject, data);
+  }
 
   serve(subject: string, handler: RequestHandler): () => void {
     const list = this.responders.get(subject) ?? [];

@@ -10,6 +10,7 @@ import {
   type PublishOptions,
   type PublishResult,
   type RequestHandler,
+  type SubscribeOptions,
   type Subscription,
 } from "../eventlog.js";
 import { publishAwaitingReply } from "../awaited-publish.js";
@@ -50,8 +51,11 @@ export class InProcessLog implements EventLog {
     }
   }
 
-  publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
-    return this.stream(streamOf(subject)).publish(this.prefix + subject, data, options.headers ?? {}, options.msgId ?? null);
+  async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
+    const result = await this.stream(streamOf(subject)).publish(this.prefix + subject, data, options.headers ?? {}, options.msgId ?? null);
+    // As NATS does, plain subscribers get the message before the publisher hears it was taken.
+    this.bus.publish(this.prefix + subject, data);
+    return result;
   }
 
   async consume(options: ConsumerOptions): Promise<Consumer> {
@@ -84,6 +88,18 @@ export class InProcessLog implements EventLog {
   async serve(subject: string, handler: RequestHandler): Promise<Subscription> {
     const stop = this.bus.serve(this.prefix + subject, handler);
     return { stop: async () => stop() };
+  }
+
+  /** Never interrupted: publisher and subscribers share the process. */
+  async subscribe(subject: string, options: SubscribeOptions): Promise<Subscription> {
+    const stop = this.bus.subscribe(this.prefix + subject, (full, data) => {
+      try {
+        options.handler(full.slice(this.prefix.length), data);
+      } catch (err) {
+        this.logger.error({ err, subject }, "subscription handler failed");
+      }
+    });
+    return { stop: async () => void stop() };
   }
 
   publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options: PublishOptions = {}) {

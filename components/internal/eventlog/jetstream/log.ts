@@ -1,6 +1,7 @@
 import {
   connect,
   ErrorCode,
+  Events,
   headers as natsHeaders,
   RetentionPolicy,
   StorageType,
@@ -22,6 +23,7 @@ import {
   type PublishOptions,
   type PublishResult,
   type RequestHandler,
+  type SubscribeOptions,
   type Subscription,
 } from "../eventlog.js";
 import { publishAwaitingReply } from "../awaited-publish.js";
@@ -36,6 +38,8 @@ export class JetStreamLog implements EventLog {
   readonly kind = "nats";
   private readonly consumers = new Set<JetStreamConsumer>();
   private readonly subscriptions = new Set<Subscription>();
+  /** The onLiveChange callbacks of plain subscriptions. */
+  private readonly liveWatchers = new Set<(live: boolean) => void>();
   private readonly replies: ReplyInbox;
 
   private constructor(
@@ -46,6 +50,21 @@ export class JetStreamLog implements EventLog {
     private readonly logger: Logger,
   ) {
     this.replies = new ReplyInbox(nc);
+    void this.watchConnection();
+  }
+
+  /**
+   * Core messages published while the connection is down are lost to this process, so plain
+   * subscribers hear when it drops, and when it is back: nats.js resends the subscriptions
+   * on reconnecting, and the server has them once it answers a ping sent after them.
+   */
+  private async watchConnection(): Promise<void> {
+    for await (const status of this.nc.status()) {
+      if (status.type === Events.Disconnect) this.liveWatchers.forEach((watch) => watch(false));
+      if (status.type === Events.Reconnect && (await this.nc.flush().then(() => true, () => false))) {
+        this.liveWatchers.forEach((watch) => watch(true));
+      }
+    }
   }
 
   static async connect(url: string, prefix: string, logger: Logger, name = "dendrite-ts"): Promise<JetStreamLog> {
@@ -124,6 +143,33 @@ export class JetStreamLog implements EventLog {
       stop: async () => {
         this.subscriptions.delete(subscription);
         await sub.drain();
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async subscribe(subject: string, options: SubscribeOptions): Promise<Subscription> {
+    const sub = this.nc.subscribe(this.prefix + subject, {
+      callback: (err, msg) => {
+        if (err) return;
+        // A throw here would end nats.js's reader loop.
+        try {
+          options.handler(msg.subject.slice(this.prefix.length), msg.data);
+        } catch (handlerErr) {
+          this.logger.error({ err: handlerErr, subject }, "subscription handler failed");
+        }
+      },
+    });
+    // Registered at the server once it answers a ping sent after the subscription.
+    await this.nc.flush();
+    const watch = options.onLiveChange;
+    if (watch) this.liveWatchers.add(watch);
+    const subscription = {
+      stop: async () => {
+        this.subscriptions.delete(subscription);
+        if (watch) this.liveWatchers.delete(watch);
+        sub.unsubscribe();
       },
     };
     this.subscriptions.add(subscription);
