@@ -12,6 +12,9 @@
  * Against the monolith from the built CLI (embedded database and log) and, when
  * DENDRITE_TEST_POSTGRES and DENDRITE_TEST_NATS are set, the polylith (roomserver, userapi,
  * clientapi and syncapi processes behind the test proxy, which adds a hop to every request).
+ * BENCH_SYNC_RATE, BENCH_SYNC_SECONDS and BENCH_SYNC_ROOMS (0 skips the initial sync) size
+ * the runs; BENCH_SYNC_SETUP=embedded or postgres+nats runs one setup only.
+ *
  * The clients run in this process: their work shares the machine with the server's, so
  * their hot loops use node:http with keep-alive rather than fetch (several times the CPU).
  */
@@ -174,13 +177,14 @@ async function benchSetup(setup: string, start: () => Promise<Deployment>): Prom
   const server = await start();
   try {
     await deliveryLatency(setup, server);
-    await initialSync(setup, server);
+    if (INITIAL_ROOMS > 0) await initialSync(setup, server);
   } finally {
     await server.stop();
   }
 }
 
 export async function run(): Promise<void> {
-  await benchSetup("embedded", () => startMonolith(ENV));
+  if (process.env.BENCH_SYNC_SETUP !== "postgres+nats") await benchSetup("embedded", () => startMonolith(ENV));
+  if (process.env.BENCH_SYNC_SETUP === "embedded") return;
   if (TEST_POSTGRES_URL && TEST_NATS_URL) await benchSetup("postgres+nats", () => startPolylith(ENV, { syncapi: true }));
 }

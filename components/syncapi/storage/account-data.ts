@@ -18,6 +18,7 @@ export class AccountDataTable {
   }
 
   async changed(q: Queryable, userId: string, after: number, upTo: number): Promise<AccountDataRow[]> {
+    if (after >= upTo) return []; // nothing can be in an empty range: no query
     const rows = await q.query<{ room_id: string; type: string; content: string }>(
       "SELECT room_id, type, content FROM syncapi_account_data WHERE user_id = $1 AND position > $2 AND position <= $3 ORDER BY position",
       [userId, after, upTo],

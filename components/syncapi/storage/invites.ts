@@ -29,6 +29,7 @@ export class InvitesTable {
 
   /** The user's invites that changed in (after, upTo]; with after 0, every pending one. */
   async changed(q: Queryable, userId: string, after: number, upTo: number): Promise<InviteRow[]> {
+    if (after >= upTo) return []; // nothing can be in an empty range: no query
     const rows = await q.query<{ event_id: string; room_id: string; position: number; event_json: string; retired: boolean }>(
       `SELECT event_id, room_id, position, event_json, retired FROM syncapi_invites
        WHERE user_id = $1 AND position > $2 AND position <= $3 AND ($2 > 0 OR NOT retired) ORDER BY position`,

@@ -11,6 +11,7 @@ export class KeyChangesTable {
   }
 
   async changedUsers(q: Queryable, userIds: readonly string[], after: number, upTo: number): Promise<string[]> {
+    if (after >= upTo) return []; // nothing can be in an empty range: no query
     const rows = await q.query<{ user_id: string }>(
       "SELECT DISTINCT user_id FROM syncapi_key_changes WHERE user_id = ANY($1::text[]) AND position > $2 AND position <= $3",
       [userIds, after, upTo],

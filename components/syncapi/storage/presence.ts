@@ -38,6 +38,7 @@ export class PresenceTable {
   }
 
   async changed(q: Queryable, userIds: readonly string[], after: number, upTo: number): Promise<PresenceRow[]> {
+    if (after >= upTo) return []; // nothing can be in an empty range: no query
     const rows = await q.query<Raw>(
       "SELECT * FROM syncapi_presence WHERE user_id = ANY($1::text[]) AND position > $2 AND position <= $3 ORDER BY position",
       [userIds, after, upTo],

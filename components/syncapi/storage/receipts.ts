@@ -24,6 +24,7 @@ export class ReceiptsTable {
   }
 
   async changed(q: Queryable, roomIds: readonly string[], after: number, upTo: number): Promise<ReceiptRow[]> {
+    if (after >= upTo) return []; // nothing can be in an empty range: no query
     if (roomIds.length === 0) return [];
     const rows = await q.query<{ room_id: string; receipt_type: string; user_id: string; thread_id: string; event_id: string; ts: number; position: number }>(
       `SELECT room_id, receipt_type, user_id, thread_id, event_id, ts, position FROM syncapi_receipts
@@ -35,6 +36,7 @@ export class ReceiptsTable {
 
   /** The user's own read receipts per room (the unread count starts after them). */
   async readMarkers(q: Queryable, userId: string, roomIds: readonly string[]): Promise<Map<string, string>> {
+    if (roomIds.length === 0) return new Map();
     const rows = await q.query<{ room_id: string; event_id: string }>(
       `SELECT DISTINCT ON (room_id) room_id, event_id FROM syncapi_receipts
        WHERE user_id = $1 AND room_id = ANY($2::text[]) AND receipt_type IN ('m.read', 'm.read.private') ORDER BY room_id, position DESC`,

@@ -18,7 +18,8 @@ export class TypingTable {
   /** Rooms whose typing changed in (after, upTo], with who types there now (not expired). */
   async changed(q: Queryable, roomIds: readonly string[], after: number, upTo: number, now: number): Promise<Map<string, string[]>> {
     const out = new Map<string, string[]>();
-    if (roomIds.length === 0) return out;
+    // Typing ends by a position change too (a timer stops it), so an empty range has none.
+    if (roomIds.length === 0 || after >= upTo) return out;
     const rows = await q.query<{ room_id: string; user_id: string; typing: boolean; expires_at: number; changed: boolean }>(
       `SELECT room_id, user_id, typing, expires_at, position > $2 AS changed FROM syncapi_typing
        WHERE room_id = ANY($1::text[]) AND room_id IN (

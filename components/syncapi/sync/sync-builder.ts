@@ -7,7 +7,7 @@ import { receiptEvent, typingEvent } from "./ephemeral.js";
 import { limitOf, passesFilter, roomAllowed, type SyncFilter } from "./filter.js";
 import type { LazyMemberCache } from "./lazy-members.js";
 import { roomSummary, unreadCounts } from "./room-extras.js";
-import { roomTimelines, type RoomPlan } from "./room-timelines.js";
+import { roomTimelines, type RoomPlan, type RoomTimeline } from "./room-timelines.js";
 import { inviteState, stripped } from "./stripped-state.js";
 import { userExtras } from "./user-extras.js";
 import { historyByRoom, RoomHistoryView } from "./visibility.js";
@@ -79,9 +79,8 @@ export class SyncBuilder {
     const typing = await this.store.typing.changed(q, joinIds, from("typing"), to.typing, Date.now());
     const receipts = await this.store.receipts.changed(q, joinIds, from("receipt"), to.receipt);
     const accountData = await this.store.accountData.changed(q, user.userId, from("accountData"), to.accountData);
-    const unread = await unreadCounts(q, this.store, user.userId, joinIds, to.pdu, views);
-
-    const join: Json = {};
+    // First what each joined room has to say, then the unread counts of those that say anything.
+    const shown: { plan: RoomPlan; t: RoomTimeline; ephemeral: Json[]; roomData: Json[] }[] = [];
     for (const p of plans) {
       const t = timelines.get(p.roomId)!;
       const ephemeral: Json[] = [];
@@ -93,13 +92,18 @@ export class SyncBuilder {
       const roomData = accountData
         .filter((a) => a.roomId === p.roomId && passesFilter(roomFilter.account_data, { type: a.type, roomId: p.roomId }))
         .map((a) => ({ type: a.type, content: a.content }));
-      const memberChange = [...t.events, ...t.state].some((e) => e.type === "m.room.member");
       const something = t.events.length + t.state.length + ephemeralShown.length + roomData.length > 0;
-      if (!p.fullState && !something) continue;
+      if (p.fullState || something) shown.push({ plan: p, t, ephemeral: ephemeralShown, roomData });
+    }
+    const unread = await unreadCounts(q, this.store, user.userId, shown.map((r) => r.plan.roomId), to.pdu, views);
+
+    const join: Json = {};
+    for (const { plan: p, t, ephemeral, roomData } of shown) {
+      const memberChange = [...t.events, ...t.state].some((e) => e.type === "m.room.member");
       const room: Json = {
         timeline: { events: await this.formatter.format(q, t.events, format), limited: t.limited, prev_batch: t.prevBatch },
         state: { events: await this.formatter.format(q, t.state, format) },
-        ephemeral: { events: ephemeralShown.slice(0, limitOf(roomFilter.ephemeral, 1000)) },
+        ephemeral: { events: ephemeral.slice(0, limitOf(roomFilter.ephemeral, 1000)) },
         account_data: { events: roomData.slice(0, limitOf(roomFilter.account_data, 1000)) },
         unread_notifications: unread.get(p.roomId) ?? { notification_count: 0, highlight_count: 0 },
       };

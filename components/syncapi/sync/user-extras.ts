@@ -28,7 +28,11 @@ export async function userExtras(
 ): Promise<{ body: Json; toDevice: number; deviceListsEmpty: boolean }> {
   const { since, to } = range;
   const full = since === null || range.fullState;
-  const sharing = await store.state.usersSharingRooms(q, user.userId);
+  // Who shares a room with the user matters for presence and device lists only: not asked
+  // for when neither has changed and no membership went by (most incremental syncs).
+  const membersWent = newlyJoined.length > 0 || [...timelines.values()].some((t) => t.events.some((e) => e.type === "m.room.member"));
+  const needsSharing = full || since.presence < to.presence || since.deviceList < to.deviceList || membersWent;
+  const sharing = needsSharing ? await store.state.usersSharingRooms(q, user.userId) : [];
   const everyone = sharing.includes(user.userId) ? sharing : [...sharing, user.userId];
   const now = Date.now();
 
@@ -51,7 +55,8 @@ export async function userExtras(
     .slice(-limitOf(filter.account_data, 1000))
     .map((a) => ({ type: a.type, content: a.content }));
 
-  const messages = await store.toDevice.pending(q, user.userId, user.deviceId, to.toDevice, TO_DEVICE_LIMIT);
+  // The sync acknowledged `since` before building: only later messages can be waiting.
+  const messages = await store.toDevice.pending(q, user.userId, user.deviceId, since?.toDevice ?? 0, to.toDevice, TO_DEVICE_LIMIT);
   const toDevice = messages.length === TO_DEVICE_LIMIT ? messages[messages.length - 1]!.position : to.toDevice;
 
   const deviceLists = since === null ? { changed: [], left: [] } : await deviceListChanges(q, store, user.userId, everyone, since.deviceList, to.deviceList, newlyJoined, timelines);
