@@ -34,9 +34,10 @@ export interface StoreConsumerSpec<T> {
 }
 
 /**
- * A durable consumer that applies a log into the sync store exactly once: each batch of a
- * subject is applied in one transaction that also claims the messages' log sequences, so a
- * redelivery after a crash changes nothing. Sleepers are woken after the commit.
+ * A durable consumer that applies a log into the sync store exactly once: each batch (of
+ * several subjects, each in order) is applied in one transaction that also claims the
+ * messages' log sequences, so a redelivery after a crash changes nothing. Sleepers are
+ * woken after the commit.
  */
 export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: StoreConsumerSpec<T>): Promise<Consumer> {
   const logger = deps.logger.child({ consumer: spec.durable });
@@ -44,6 +45,10 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
     stream: spec.stream,
     durable: spec.durable,
     maxBatch: 100,
+    // The stream's writers take turns (lockStream), so what waits, of every room, goes in
+    // one transaction: one commit and a handful of statements for many messages.
+    groupSubjects: true,
+    maxConcurrentSubjects: 2,
     batchHandler: async (msgs) => {
       const decoded = new Map<LogMessage, T>();
       for (const msg of msgs) {
