@@ -4,7 +4,8 @@
  * 100 rooms in parallel, on the embedded setup and, when DENDRITE_TEST_POSTGRES and
  * DENDRITE_TEST_NATS are set, on PostgreSQL + NATS; and resident memory before and after
  * 100,000 events. Events are built and signed beforehand so only the roomserver is timed.
- * BENCH_EVENTS (default 5,000) and BENCH_MEMORY_EVENTS (default 100,000; 0 skips) size the runs.
+ * BENCH_EVENTS (default 5,000) and BENCH_MEMORY_EVENTS (default 100,000; 0 skips) size the runs;
+ * BENCH_SETUP=embedded or postgres+nats runs one setup only.
  */
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -146,7 +147,8 @@ async function memory(setupName: string, total: number): Promise<void> {
 }
 
 export async function run(): Promise<void> {
-  const setups = ["embedded", ...(process.env.DENDRITE_TEST_POSTGRES && TEST_NATS_URL ? ["postgres+nats"] : [])];
+  const available = ["embedded", ...(process.env.DENDRITE_TEST_POSTGRES && TEST_NATS_URL ? ["postgres+nats"] : [])];
+  const setups = available.filter((s) => !process.env.BENCH_SETUP || s === process.env.BENCH_SETUP);
   const total = Number(process.env.BENCH_EVENTS ?? 5000);
   if (total > 0) {
     for (const setup of setups) {
