@@ -9,6 +9,7 @@ import {
 } from "../../../components/internal/eventlog/applied-sequences.js";
 import type { LogMessage } from "../../../components/internal/eventlog/eventlog.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
+import { eventually } from "../../helpers/eventually.js";
 
 const msg = (subject: string, seq: number): LogMessage => ({
   stream: "S",
@@ -35,14 +36,13 @@ function counting(tx: Queryable): { q: Queryable; statements: string[] } {
 /** Resolves once some session of this database waits for a lock (PostgreSQL only; PGlite has one session). */
 async function someoneWaitsForALock(db: Database): Promise<void> {
   if (db.kind !== "postgres") return;
-  for (let i = 0; i < 500; i++) {
-    const [row] = await db.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-    );
-    if (row!.n > 0) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("no session waits for a lock");
+  const waiting = async () =>
+    (
+      await db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
+      )
+    )[0]!.n > 0;
+  await eventually(waiting, 5_000, "a session waiting for a lock");
 }
 
 for (const backend of DATABASE_BACKENDS) {

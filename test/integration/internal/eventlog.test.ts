@@ -14,19 +14,12 @@ import { InProcessLog } from "../../../components/internal/eventlog/inprocess/lo
 import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/log.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
 import { TEST_NATS_URL, deleteNatsStreams, recordVariant, uniquePrefix } from "../../helpers/backends.js";
+import { eventually } from "../../helpers/eventually.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until `check` holds, polling; fails the test after `ms`. */
-async function eventually(check: () => boolean, ms = 10_000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error("condition not reached in time");
-    await sleep(5);
-  }
-}
 
 interface LogBackend {
   name: string;

@@ -7,6 +7,7 @@ import { OutboxPublisher } from "../../../components/roomserver/output/outbox-pu
 import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { inTransaction } from "../../../components/roomserver/storage/unit-of-work.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
+import { eventually } from "../../helpers/eventually.js";
 
 /** The part of the event log the outbox uses: publishes are noted, and fail while `failing`. */
 class PublishRecorder {
@@ -23,13 +24,6 @@ class PublishRecorder {
 }
 
 const bytes = (s: string) => new TextEncoder().encode(s);
-const waitUntil = async (check: () => Promise<boolean>) => {
-  for (let i = 0; i < 500; i++) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error("timed out");
-};
 
 for (const backend of DATABASE_BACKENDS) {
   describe(`roomserver outbox [${backend.name}]`, function () {
@@ -94,7 +88,7 @@ for (const backend of DATABASE_BACKENDS) {
       const outbox = new OutboxPublisher(db, recorder.log, silentLogger());
       await write(outbox, db, "a", "b");
       await outbox.flush();
-      await waitUntil(async () => (await rows()).length === 0);
+      await eventually(async () => (await rows()).length === 0);
       await outbox.close();
     });
 
