@@ -9,6 +9,7 @@ import {
 } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
 import type { StateChange } from "../storage/state.js";
 import type { SyncStore } from "../storage/store.js";
+import type { Notifier } from "../notifier.js";
 import type { AfterCommit, StoreConsumerSpec } from "./store-consumer.js";
 
 export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
@@ -71,30 +72,55 @@ export type NewEventListener = (event: StoredRoomEvent) => void;
  * members and whoever's membership changed, and tells `onNewEvent` (presence: a sender is active).
  */
 export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListener = () => {}): StoreConsumerSpec<OutputRoomEvent> {
+  async function apply(tx: Queryable, output: OutputRoomEvent): Promise<AfterCommit[]> {
+    const payload = output.payload;
+    switch (payload?.$case) {
+      case "newRoomEvent":
+        return newRoomEvent(tx, store, payload.value, onNewEvent);
+      case "oldRoomEvent": {
+        const e = parse(payload.value.eventId, payload.value.eventJson);
+        await store.events.insert(tx, row(payload.value.roomId, e, "shared", false, null, null));
+        return [];
+      }
+      case "redactedEvent":
+        return redacted(tx, store, payload.value);
+      case "newInviteEvent":
+        return invite(tx, store, payload.value);
+      case "retireInviteEvent":
+        return retireInvite(tx, store, payload.value);
+      default:
+        return [];
+    }
+  }
+
   return {
     stream: STREAMS.outputRoomEvent,
     durable: ROOM_EVENTS_CONSUMER,
     syncStream: "pdu",
     decode: (data) => OutputRoomEvent.decode(data),
-    async apply(tx, output) {
-      const payload = output.payload;
-      switch (payload?.$case) {
-        case "newRoomEvent":
-          return newRoomEvent(tx, store, payload.value, onNewEvent);
-        case "oldRoomEvent": {
-          const e = parse(payload.value.eventId, payload.value.eventJson);
-          await store.events.insert(tx, row(payload.value.roomId, e, "shared", false, null, null));
-          return [];
+    apply,
+    /**
+     * Runs of new events that change no state (messages, mostly) are inserted together, one
+     * statement for the run; anything else is applied on its own, in order.
+     */
+    async applyAll(tx, outputs) {
+      const effects: AfterCommit[] = [];
+      let run: PlainEvent[] = [];
+      const flush = async () => {
+        effects.push(...(await plainEvents(tx, store, run, onNewEvent)));
+        run = [];
+      };
+      for (const output of outputs) {
+        const plain = plainEventOf(output);
+        if (plain) {
+          run.push(plain);
+          continue;
         }
-        case "redactedEvent":
-          return redacted(tx, store, payload.value);
-        case "newInviteEvent":
-          return invite(tx, store, payload.value);
-        case "retireInviteEvent":
-          return retireInvite(tx, store, payload.value);
-        default:
-          return [];
+        await flush();
+        effects.push(...(await apply(tx, output)));
       }
+      await flush();
+      return effects;
     },
   };
 }
@@ -139,6 +165,40 @@ async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, on
       onNewEvent({ roomId: v.roomId, eventId: v.eventId, type: event.type, sender: event.sender, originServerTs: Number(event.json.origin_server_ts ?? 0) });
     },
   ];
+}
+
+interface PlainEvent {
+  v: NewRoomEvent;
+  event: ParsedEvent;
+}
+
+/** A new event that is not state and changes none (no resolution came with it), or null. */
+function plainEventOf(output: OutputRoomEvent): PlainEvent | null {
+  if (output.payload?.$case !== "newRoomEvent") return null;
+  const v = output.payload.value;
+  if (v.addsStateEventIds.length > 0 || v.removesStateEventIds.length > 0) return null;
+  const event = parse(v.eventId, v.eventJson);
+  return event.stateKey === null ? { v, event } : null;
+}
+
+/** What newRoomEvent does for each of `events`, which change no state, with one statement for all. */
+async function plainEvents(tx: Queryable, store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): Promise<AfterCommit[]> {
+  if (events.length === 0) return [];
+  const positions = await store.events.insertMany(
+    tx,
+    events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null)),
+  );
+  return events.flatMap(({ v, event }) => {
+    const position = positions.get(v.eventId);
+    if (position === undefined) return []; // stored before: a republished output
+    return [
+      (n: Notifier) => {
+        n.advance("pdu", position);
+        n.wakeRoom(v.roomId);
+        onNewEvent({ roomId: v.roomId, eventId: v.eventId, type: event.type, sender: event.sender, originServerTs: Number(event.json.origin_server_ts ?? 0) });
+      },
+    ];
+  });
 }
 
 /** The output's adds and removes as state-key changes: removes first, so an add of the same key wins. */

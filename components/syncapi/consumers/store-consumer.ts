@@ -31,6 +31,8 @@ export interface StoreConsumerSpec<T> {
   prepare?(message: T): Promise<T>;
   /** Applies one message in the batch's transaction. */
   apply(tx: Queryable, message: T): Promise<AfterCommit[]>;
+  /** Applies the batch's new messages in order, where that takes fewer statements than one by one. */
+  applyAll?(tx: Queryable, messages: readonly T[]): Promise<AfterCommit[]>;
 }
 
 /**
@@ -64,11 +66,10 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
       }
       const after = await deps.db.transaction(async (tx) => {
         await lockStream(tx, spec.syncStream);
+        const fresh = (await claimSequences(tx, spec.durable, msgs)).flatMap((msg) => (decoded.has(msg) ? [decoded.get(msg)!] : []));
+        if (spec.applyAll) return spec.applyAll(tx, fresh);
         const effects: AfterCommit[] = [];
-        for (const msg of await claimSequences(tx, spec.durable, msgs)) {
-          const message = decoded.get(msg);
-          if (message !== undefined) effects.push(...(await spec.apply(tx, message)));
-        }
+        for (const message of fresh) effects.push(...(await spec.apply(tx, message)));
         return effects;
       });
       for (const effect of after) effect(deps.notifier);

@@ -78,17 +78,32 @@ function relationOf(json: Record<string, unknown>): { relatesTo: string | null; 
 export class EventsTable {
   /** Stores an event at the next stream position; null if it was stored before. */
   async insert(tx: Queryable, e: NewEventRow): Promise<number | null> {
-    const content = e.json.content as Record<string, unknown> | undefined;
-    const { relatesTo, relType } = relationOf(e.json);
-    const rows = await tx.query<{ position: number }>(
+    return (await this.insertMany(tx, [e])).get(e.eventId) ?? null;
+  }
+
+  /**
+   * Inserts events in one statement, each at the next position in the order given; returns
+   * the positions of those not stored before (a republished output stores nothing).
+   */
+  async insertMany(tx: Queryable, events: readonly NewEventRow[]): Promise<Map<string, number>> {
+    if (events.length === 0) return new Map();
+    const values: unknown[] = [];
+    const tuples = events.map((e) => {
+      const content = e.json.content as Record<string, unknown> | undefined;
+      const { relatesTo, relType } = relationOf(e.json);
+      const at = values.length;
+      values.push(e.eventId, e.roomId, e.type, e.sender, e.stateKey, typeof content?.url === "string", e.eventJson, e.historyVisibility,
+        e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType);
+      return `(${Array.from({ length: 14 }, (_, i) => `$${at + i + 1}`).join(", ")})`;
+    });
+    const rows = await tx.query<{ event_id: string; position: number }>(
       `INSERT INTO syncapi_events (event_id, room_id, type, sender, state_key, contains_url, event_json, history_visibility,
          in_timeline, txn_device_id, txn_id, prev_event_id, relates_to, rel_type)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
-       ON CONFLICT (event_id) DO NOTHING RETURNING position`,
-      [e.eventId, e.roomId, e.type, e.sender, e.stateKey, typeof content?.url === "string", e.eventJson, e.historyVisibility,
-        e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType],
+       VALUES ${tuples.join(", ")}
+       ON CONFLICT (event_id) DO NOTHING RETURNING event_id, position`,
+      values,
     );
-    return rows[0] ? Number(rows[0].position) : null;
+    return new Map(rows.map((r) => [r.event_id, Number(r.position)]));
   }
 
   /** Replaces an event's JSON by its redacted form and remembers what redacted it. */
