@@ -1,6 +1,6 @@
 import { PerformFailure } from "../api/perform-failure.js";
 import { InputOutcome, type InputRoomEvent, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { insertCompletedTemplates, selectCompletedTemplates } from "../storage/completed-templates.js";
+import { insertCompletedTemplatesStatement, selectCompletedTemplates } from "../storage/completed-templates.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import type { InputProcessor } from "./processor.js";
 import type { TemplateCompleter } from "./template-completer.js";
@@ -69,7 +69,7 @@ export class TemplateInputs {
     uow.pending.set(COMPLETED_KEY, completed.set(templateId, eventId));
     const now = (uow.pending.get(NEW_COMPLETED_KEY) as Map<string, string> | undefined) ?? new Map<string, string>();
     uow.pending.set(NEW_COMPLETED_KEY, now.set(templateId, eventId));
-    uow.beforeCommit(NEW_COMPLETED_KEY, () => insertCompletedTemplates(uow.q, uow.pending.get(NEW_COMPLETED_KEY) as Map<string, string>));
+    uow.beforeCommit(NEW_COMPLETED_KEY, () => insertCompletedTemplatesStatement(uow.pending.get(NEW_COMPLETED_KEY) as Map<string, string>));
   }
 }
 

@@ -1,7 +1,7 @@
 import type { Database } from "../../internal/database/database.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import { deleteOutbox, insertOutbox, selectOutbox, type OutboxEntry } from "../storage/outbox.js";
+import { deleteOutbox, insertOutboxStatement, selectOutbox, type OutboxEntry } from "../storage/outbox.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 
 const RECOVERY_BATCH = 500;
@@ -33,10 +33,9 @@ export class OutboxPublisher {
     if (!queued) {
       const batch: Omit<OutboxEntry, "id">[] = (queued = []);
       uow.pending.set(OUTBOX_KEY, batch);
-      uow.beforeCommit(OUTBOX_KEY, async () => {
-        const ids = await insertOutbox(uow.q, batch);
-        uow.afterCommit(() => this.ready.push(...batch.map((e, i) => ({ ...e, id: ids[i]! }))));
-      });
+      uow.beforeCommit(OUTBOX_KEY, () =>
+        insertOutboxStatement(batch, (ids) => uow.afterCommit(() => this.ready.push(...batch.map((e, i) => ({ ...e, id: ids[i]! }))))),
+      );
     }
     queued.push({ subject, msgId, payload });
   }

@@ -3,7 +3,7 @@ import type { RoomEvent } from "../../protocol/events/event.js";
 import { parseEvent } from "../../protocol/events/parse.js";
 import { roomVersion } from "../../protocol/roomversions.js";
 import {
-  insertEvents,
+  insertEventsStatement,
   nextEventNids,
   selectEventsByIds,
   selectEventsByNids,
@@ -98,10 +98,10 @@ export class EventStore {
     if (!pending) {
       const created: PendingEvents = { byNid: new Map(), nidById: new Map() };
       this.pendingByTx.set(uow.q, (pending = created));
-      uow.beforeCommit("events", async () => {
+      uow.beforeCommit("events", () => {
         this.pendingByTx.delete(uow.q); // written now: nothing reads them through the transaction after this
-        await insertEvents(uow.q, [...created.byNid.values()].map((l) => l.record));
         uow.afterCommit(() => created.byNid.forEach((loaded) => this.cache(loaded)));
+        return insertEventsStatement([...created.byNid.values()].map((l) => l.record));
       });
       uow.finally(() => this.pendingByTx.delete(uow.q));
     }

@@ -1,5 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { insertRoom, selectRoom, updateRoomsLatest, type RoomRecord } from "../storage/rooms.js";
+import { insertRoom, selectRoom, updateRoomsLatestStatement, type RoomRecord } from "../storage/rooms.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 
 /**
@@ -51,13 +51,13 @@ export class RoomStore {
     if (!changed) {
       const rooms: ChangedRooms = (changed = { roomIds: new Set(), written: false });
       uow.pending.set(CHANGED_KEY, rooms);
-      uow.beforeCommit(CHANGED_KEY, async () => {
+      uow.beforeCommit(CHANGED_KEY, () => {
         rooms.written = true;
         const last = [...rooms.roomIds].map((roomId) => uow.pending.get(pendingKey(roomId)) as RoomRecord);
-        await updateRoomsLatest(uow.q, last);
         uow.afterCommit(() => {
           for (const record of last) this.rooms.set(record.roomId, record);
         });
+        return updateRoomsLatestStatement(last);
       });
     }
     if (changed.written) throw new Error(`room ${room.roomId} changed after its transaction's rooms were written`);

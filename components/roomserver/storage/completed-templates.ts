@@ -1,4 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
+import type { CommitWrite } from "./unit-of-work.js";
 
 /** roomserver_completed_templates: the event each template ID became. */
 export async function selectCompletedTemplates(q: Queryable, templateIds: readonly string[]): Promise<Map<string, string>> {
@@ -10,11 +11,11 @@ export async function selectCompletedTemplates(q: Queryable, templateIds: readon
   return new Map(rows.map((r) => [r.template_id, r.event_id]));
 }
 
-export async function insertCompletedTemplates(q: Queryable, completed: ReadonlyMap<string, string>): Promise<void> {
-  if (completed.size === 0) return;
-  await q.execute(
-    `INSERT INTO roomserver_completed_templates (template_id, event_id)
+export function insertCompletedTemplatesStatement(completed: ReadonlyMap<string, string>): CommitWrite | null {
+  if (completed.size === 0) return null;
+  return {
+    sql: `INSERT INTO roomserver_completed_templates (template_id, event_id)
      SELECT * FROM unnest($1::text[], $2::text[])`,
-    [[...completed.keys()], [...completed.values()]],
-  );
+    params: [[...completed.keys()], [...completed.values()]],
+  };
 }

@@ -1,4 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
+import type { CommitWrite } from "./unit-of-work.js";
 
 export type EventStatus = "accepted" | "rejected" | "soft_failed";
 
@@ -69,11 +70,11 @@ function fromRow(r: Row): EventRecord {
 }
 
 /**
- * Inserts events whose nids were allocated already (nextEventNids), in one statement: an
- * input transaction writes its events together at commit, one round trip for all of them.
+ * The statement inserting events whose nids were allocated already (nextEventNids): an
+ * input transaction writes its events together at commit.
  */
-export async function insertEvents(q: Queryable, events: readonly EventRecord[]): Promise<void> {
-  if (events.length === 0) return;
+export function insertEventsStatement(events: readonly EventRecord[]): CommitWrite | null {
+  if (events.length === 0) return null;
   const values: unknown[] = [];
   const rows = events.map((e) => {
     const at = values.length;
@@ -97,12 +98,12 @@ export async function insertEvents(q: Queryable, events: readonly EventRecord[])
     const p = (i: number) => `$${at + i}`;
     return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::bigint[], ${p(10)}::text[], ${p(11)}, ${p(12)}, ${p(13)}, ${p(14)}, ${p(15)})`;
   });
-  await q.execute(
-    `INSERT INTO roomserver_events (event_nid, room_nid, event_id, type, state_key, sender, depth, json, auth_event_nids,
+  return {
+    sql: `INSERT INTO roomserver_events (event_nid, room_nid, event_id, type, state_key, sender, depth, json, auth_event_nids,
        prev_event_ids, state_before_nid, status, reason, outlier, redacted_by)
      VALUES ${rows.join(", ")}`,
-    values,
-  );
+    params: values,
+  };
 }
 
 /** `count` new event nids from the events' sequence (not transactional: a rollback leaves a gap). */

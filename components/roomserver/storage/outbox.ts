@@ -1,4 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
+import type { CommitWrite } from "./unit-of-work.js";
 
 export interface OutboxEntry {
   id: number;
@@ -7,19 +8,19 @@ export interface OutboxEntry {
   payload: Uint8Array;
 }
 
-/** Inserts entries in one statement; returns their IDs in the same order. */
-export async function insertOutbox(q: Queryable, entries: readonly Omit<OutboxEntry, "id">[]): Promise<number[]> {
+/** The statement inserting entries; `inserted` gets their IDs in the same order. */
+export function insertOutboxStatement(entries: readonly Omit<OutboxEntry, "id">[], inserted: (ids: number[]) => void): CommitWrite {
   const values: unknown[] = [];
   const tuples = entries.map((e, i) => {
     values.push(e.subject, e.msgId, e.payload);
     return `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`;
   });
-  const rows = await q.query<{ id: number }>(
-    `INSERT INTO roomserver_outbox (subject, msg_id, payload) VALUES ${tuples.join(", ")} RETURNING id`,
-    values,
-  );
-  // The sequence numbers the rows in the order given.
-  return rows.map((r) => r.id).sort((a, b) => a - b);
+  return {
+    sql: `INSERT INTO roomserver_outbox (subject, msg_id, payload) VALUES ${tuples.join(", ")} RETURNING id`,
+    params: values,
+    // The sequence numbers the rows in the order given.
+    returned: (rows) => inserted(rows.map((r) => Number(r.id)).sort((a, b) => a - b)),
+  };
 }
 
 export async function selectOutbox(q: Queryable, limit: number): Promise<OutboxEntry[]> {

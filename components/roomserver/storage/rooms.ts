@@ -1,4 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
+import type { CommitWrite } from "./unit-of-work.js";
 
 export interface RoomRecord {
   roomNid: number;
@@ -58,21 +59,26 @@ export interface RoomLatest {
  * are cast back: unnest cannot take an array of arrays of different lengths.
  */
 export async function updateRoomsLatest(q: Queryable, rooms: readonly RoomLatest[]): Promise<void> {
-  if (rooms.length === 0) return;
-  await q.execute(
-    `UPDATE roomserver_rooms r
+  const statement = updateRoomsLatestStatement(rooms);
+  if (statement) await q.execute(statement.sql, statement.params);
+}
+
+export function updateRoomsLatestStatement(rooms: readonly RoomLatest[]): CommitWrite | null {
+  if (rooms.length === 0) return null;
+  return {
+    sql: `UPDATE roomserver_rooms r
      SET latest_event_nids = v.latest_event_nids::bigint[], current_snapshot_nid = v.current_snapshot_nid,
          last_sent_event_id = v.last_sent_event_id
      FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::text[])
        AS v (room_nid, latest_event_nids, current_snapshot_nid, last_sent_event_id)
      WHERE r.room_nid = v.room_nid`,
-    [
+    params: [
       rooms.map((r) => r.roomNid),
       rooms.map((r) => `{${r.latestEventNids.map(nidText).join(",")}}`),
       rooms.map((r) => r.currentSnapshotNid),
       rooms.map((r) => r.lastSentEventId),
     ],
-  );
+  };
 }
 
 function nidText(nid: number): string {

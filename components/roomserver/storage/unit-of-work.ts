@@ -1,4 +1,4 @@
-import type { Database, Queryable } from "../../internal/database/database.js";
+import type { Database, Queryable, Row } from "../../internal/database/database.js";
 
 /**
  * A transaction plus what to do once it has committed. Caches of database rows (numeric
@@ -16,11 +16,19 @@ export interface UnitOfWork {
    */
   readonly pending: Map<string, unknown>;
   /**
-   * Runs `fn` once, just before the commit, however often it is registered under `key`:
-   * writes that several inputs of a batch would each repeat (the room's row, the outbox)
-   * are made once, with their final values.
+   * A write made once, just before the commit, however often it is registered under `key`:
+   * writes that several inputs of a batch would each repeat (the events, the rooms' rows,
+   * the outbox) are made once, with their final values. `build` runs after the work; the
+   * writes of a transaction go to the database as one statement (see commitWrites).
    */
-  beforeCommit(key: string, fn: () => Promise<void>): void;
+  beforeCommit(key: string, build: () => CommitWrite | null): void;
+}
+
+/** A data-modifying statement; `returned` gets its RETURNING rows. */
+export interface CommitWrite {
+  sql: string;
+  params: unknown[];
+  returned?: (rows: Row[]) => void;
 }
 
 export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => Promise<T>): Promise<T> {
@@ -28,16 +36,16 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
   const ended: Array<() => void> = [];
   try {
     const result = await db.transaction(async (q) => {
-      const flushes = new Map<string, () => Promise<void>>();
+      const writes = new Map<string, () => CommitWrite | null>();
       const uow: UnitOfWork = {
         q,
         afterCommit: (fn) => committed.push(fn),
         finally: (fn) => ended.push(fn),
         pending: new Map(),
-        beforeCommit: (key, fn) => void (flushes.has(key) || flushes.set(key, fn)),
+        beforeCommit: (key, build) => void (writes.has(key) || writes.set(key, build)),
       };
       const value = await work(uow);
-      for (const flush of flushes.values()) await flush();
+      await commitWrites(q, [...writes.values()].flatMap((build) => build() ?? []));
       return value;
     });
     for (const hook of committed) hook();
@@ -45,4 +53,26 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
   } finally {
     for (const hook of ended) hook();
   }
+}
+
+/**
+ * The writes in one round trip: all but one become data-modifying WITH clauses of the
+ * other (the one whose RETURNING rows are wanted, else the last). PostgreSQL runs each
+ * exactly once, whether or not the main statement reads it; none of ours reads another's
+ * rows, so the shared snapshot changes nothing.
+ */
+async function commitWrites(q: Queryable, writes: readonly CommitWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  const main = writes.find((w) => w.returned) ?? writes[writes.length - 1]!;
+  const params: unknown[] = [];
+  // Each statement numbers its parameters from $1; in one statement they follow on.
+  const renumbered = (w: CommitWrite) => {
+    const offset = params.length;
+    params.push(...w.params);
+    return w.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
+  };
+  const clauses = writes.filter((w) => w !== main).map((w, i) => `w${i} AS (${renumbered(w)})`);
+  const sql = clauses.length > 0 ? `WITH ${clauses.join(", ")} ${renumbered(main)}` : renumbered(main);
+  const rows = await q.query(sql, params);
+  main.returned?.(rows);
 }
