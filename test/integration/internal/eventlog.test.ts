@@ -88,6 +88,13 @@ for (const backend of LOG_BACKENDS) {
       expect(c.seq).to.equal(1, "each stream has its own sequence");
     });
 
+    it("refuses at once a publish that no declared stream takes", async () => {
+      const refused = await log.publish("NotDeclared.x", enc("lost")).catch((e: unknown) => e);
+      expect(refused).to.be.instanceOf(Error);
+      expect(refused, "an answer, not a wait for an acknowledgement that never comes").to.not.be.instanceOf(TimeoutError);
+      expect(String(refused)).to.match(/NotDeclared/);
+    });
+
     it("drops a second publish with the same message ID", async () => {
       const first = await log.publish(`${STREAM}.x`, enc("a"), { msgId: "m1" });
       const again = await log.publish(`${STREAM}.x`, enc("a"), { msgId: "m1" });

@@ -32,6 +32,10 @@ import { JetStreamConsumer } from "./consumer.js";
 import { ReplyInbox } from "./reply-inbox.js";
 
 const NOT_FOUND = 404;
+const NO_RESPONDERS = 503;
+/** How long a publish waits for the stream's acknowledgement (js.publish's default). */
+const PUBLISH_ACK_TIMEOUT_MS = 5_000;
+const MSG_ID_HEADER = "Nats-Msg-Id";
 
 /** The event log on NATS JetStream (the polylith, or a monolith pointed at NATS). */
 export class JetStreamLog implements EventLog {
@@ -95,12 +99,22 @@ export class JetStreamLog implements EventLog {
     }
   }
 
+  /**
+   * A plain publish whose reply subject is this connection's inbox: the stream answers
+   * there with its acknowledgement. The same messages as js.publish, without the request
+   * object, error and inbox bookkeeping it makes per call (~6% of a writer's CPU per send).
+   */
   async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
-    const ack = await this.js.publish(this.prefix + subject, data, {
-      msgID: options.msgId,
-      headers: toNatsHeaders(options.headers),
-    });
-    return { seq: ack.seq, duplicate: ack.duplicate };
+    const ack = this.replies.expectMessage(PUBLISH_ACK_TIMEOUT_MS, `the acknowledgement of a publish on ${subject}`);
+    const headers = { ...options.headers, ...(options.msgId ? { [MSG_ID_HEADER]: options.msgId } : {}) };
+    this.nc.publish(this.prefix + subject, data, { headers: toNatsHeaders(headers), reply: ack.subject });
+    const msg = await ack.reply;
+    if (msg.headers?.code === NO_RESPONDERS) throw new NoResponderError(`${subject} (no stream takes it)`);
+    const answer = msg.json<{ seq?: number; duplicate?: boolean; error?: { description?: string } }>();
+    if (answer.error || answer.seq === undefined) {
+      throw new Error(`the log refused a publish on ${subject}: ${answer.error?.description ?? "no sequence in its answer"}`);
+    }
+    return { seq: answer.seq, duplicate: answer.duplicate === true };
   }
 
   async consume(options: ConsumerOptions): Promise<Consumer> {

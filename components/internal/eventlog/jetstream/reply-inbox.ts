@@ -1,15 +1,15 @@
-import { createInbox, type NatsConnection, type Subscription } from "nats";
+import { createInbox, type Msg, type NatsConnection, type Subscription } from "nats";
 import { TimeoutError } from "../eventlog.js";
 
 interface Waiter {
-  resolve(data: Uint8Array): void;
+  resolve(msg: Msg): void;
   timer: NodeJS.Timeout;
 }
 
 /**
- * One wildcard subscription for every verdict this connection waits for, each under its
- * own token: a subscription per published message would cost a SUB and an UNSUB at the
- * server for every input a writer sends.
+ * One wildcard subscription for every answer this connection waits for (verdicts, and the
+ * stream's acknowledgements of publishes), each under its own token: a subscription per
+ * published message would cost a SUB and an UNSUB at the server for every input a writer sends.
  */
 export class ReplyInbox {
   private readonly prefix = createInbox();
@@ -21,6 +21,12 @@ export class ReplyInbox {
 
   /** A subject to put in the message's reply header, and the promise of its answer. */
   expect(timeoutMs: number, what: string): { subject: string; reply: Promise<Uint8Array>; cancel(): void } {
+    const pending = this.expectMessage(timeoutMs, what);
+    return { ...pending, reply: pending.reply.then((msg) => msg.data) };
+  }
+
+  /** As expect, with the whole answering message (its headers carry a no-responders status). */
+  expectMessage(timeoutMs: number, what: string): { subject: string; reply: Promise<Msg>; cancel(): void } {
     this.subscription ??= this.nc.subscribe(`${this.prefix}.*`, {
       callback: (err, msg) => {
         if (err) return;
@@ -29,12 +35,12 @@ export class ReplyInbox {
         if (!waiter) return;
         this.waiters.delete(token);
         clearTimeout(waiter.timer);
-        waiter.resolve(msg.data);
+        waiter.resolve(msg);
       },
     });
     const token = (this.next++).toString(36);
     let cancel = () => {};
-    const reply = new Promise<Uint8Array>((resolve, reject) => {
+    const reply = new Promise<Msg>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.waiters.delete(token);
         reject(new TimeoutError(what, timeoutMs));
