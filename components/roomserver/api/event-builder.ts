@@ -1,4 +1,4 @@
-import { authEventTypesNeeded, checkAuth, selectAuthEvents, type StateTuple } from "../../protocol/auth/index.js";
+import { authEventTypesNeeded, checkAuth, selectAuthEvents, type AuthEventsTemplate, type StateTuple } from "../../protocol/auth/index.js";
 import { ProtocolError } from "../../protocol/errors.js";
 import { buildEvent, type EventReference } from "../../protocol/events/build.js";
 import type { JsonObject, RoomEvent, StateKey } from "../../protocol/events/event.js";
@@ -113,19 +113,7 @@ export class RoomEventBuilder {
 
   /** Builds and signs an event at `position`, its auth events selected from the position's state. */
   build(position: RoomPosition, sketch: EventSketch): ProtocolEvent {
-    const { version } = position;
-    return buildEvent(
-      { ...sketch, room_id: position.roomId === "" ? undefined : position.roomId },
-      {
-        roomVersion: version,
-        prevEvents: position.prevEvents,
-        authEvents: selectAuthEvents(position.state, templateOf(sketch), version),
-        depth: position.depth,
-        origin: this.serverName,
-        keyId: this.deps.signingKey.keyId,
-        privateKey: this.deps.signingKey,
-      },
-    );
+    return buildAt(position, sketch, this.serverName, this.deps.signingKey);
   }
 
   /** Inputs an event and waits for the verdict; anything but acceptance throws a PerformFailure. */
@@ -168,6 +156,27 @@ function acceptedOrThrow(verdict: InputVerdict, type: string): void {
   if (verdict.softFailed) throw forbidden(`${type} is not allowed by the room's current state`);
 }
 
-function templateOf(sketch: EventSketch) {
+/**
+ * Builds and signs an event at `position` as `origin`, its auth events selected from the
+ * position's state: for the builder here and the roomserver's completion of templates.
+ */
+export function buildAt(position: RoomPosition, sketch: EventSketch, origin: string, signingKey: SigningKey): ProtocolEvent {
+  const { version } = position;
+  return buildEvent(
+    { ...sketch, room_id: position.roomId === "" ? undefined : position.roomId },
+    {
+      roomVersion: version,
+      prevEvents: position.prevEvents,
+      authEvents: selectAuthEvents(position.state, templateOf(sketch), version),
+      depth: position.depth,
+      origin,
+      keyId: signingKey.keyId,
+      privateKey: signingKey,
+    },
+  );
+}
+
+/** What the auth rules look at of a sketch. */
+export function templateOf(sketch: EventSketch): AuthEventsTemplate {
   return { type: sketch.type, sender: sketch.sender, stateKey: sketch.state_key, content: sketch.content };
 }

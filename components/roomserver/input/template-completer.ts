@@ -1,13 +1,13 @@
-import { authEventTypesNeeded, checkAuth, selectAuthEvents, type AuthEventsTemplate } from "../../protocol/auth/index.js";
+import { authEventTypesNeeded, checkAuth } from "../../protocol/auth/index.js";
 import type { SigningKey } from "../../protocol/crypto/keys.js";
 import { ProtocolError } from "../../protocol/errors.js";
-import { buildEvent } from "../../protocol/events/build.js";
 import { stateKeyOf, type JsonObject, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
 import { MAX_PREV_EVENTS } from "../../protocol/events/parse.js";
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import { parseCanonicalJson } from "../../protocol/json/parse.js";
 import { roomVersion } from "../../protocol/roomversions.js";
 import type { EventTemplate } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { buildAt, templateOf, type EventSketch, type RoomPosition } from "../api/event-builder.js";
 import { badJson, fromProtocolError, roomNotKnown } from "../api/perform-failure.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import type { EventStore } from "../state/event-store.js";
@@ -39,27 +39,26 @@ export class TemplateCompleter {
     // A room known only from outliers (an invite from elsewhere) has no edge to build on.
     if (!room || room.latestEventNids.length === 0) throw roomNotKnown(template.roomId);
     const version = roomVersion(room.roomVersion);
-    const sketch = { ...sketchOf(template, version.strictCanonicalJson), room_id: room.roomId };
+    const sketch = sketchOf(template, version.strictCanonicalJson);
 
     // Busy rooms can have more extremities than an event may cite: the oldest are cited,
     // so every extremity is merged in turn instead of lingering.
     const cited = room.latestEventNids.slice(0, MAX_PREV_EVENTS);
     const prevs = await this.events.byNids(q, cited);
     const current = await this.snapshots.load(q, room.currentSnapshotNid);
-    const keys = authEventTypesNeeded(authTemplateOf(sketch), version).map((t) => stateKeyOf(t.type, t.stateKey));
+    const keys = authEventTypesNeeded(templateOf(sketch), version).map((t) => stateKeyOf(t.type, t.stateKey));
     const state = new Map<StateKey, RoomEvent>();
     for (const [key, loaded] of await this.state.eventsOf(q, current, keys)) state.set(key, loaded.event);
+    const position: RoomPosition = {
+      version,
+      roomId: room.roomId,
+      prevEvents: cited.map((nid) => prevs.get(nid)!.event),
+      depth: Math.max(...cited.map((nid) => prevs.get(nid)!.record.depth)) + 1,
+      state,
+    };
 
     try {
-      const event = buildEvent(sketch, {
-        roomVersion: version,
-        prevEvents: cited.map((nid) => prevs.get(nid)!.event),
-        authEvents: selectAuthEvents(state, authTemplateOf(sketch), version),
-        depth: Math.max(...cited.map((nid) => prevs.get(nid)!.record.depth)) + 1,
-        origin: this.serverName,
-        keyId: this.signingKey.keyId,
-        privateKey: this.signingKey,
-      });
+      const event = buildAt(position, sketch, this.serverName, this.signingKey);
       checkAuth(event, state);
       return event;
     } catch (err) {
@@ -69,7 +68,7 @@ export class TemplateCompleter {
   }
 }
 
-function sketchOf(template: EventTemplate, strict: boolean) {
+function sketchOf(template: EventTemplate, strict: boolean): EventSketch {
   let content: JsonObject;
   try {
     content = parseCanonicalJson(template.contentJson, { strict, requireObject: true });
@@ -83,8 +82,4 @@ function sketchOf(template: EventTemplate, strict: boolean) {
     content,
     redacts: template.redacts === "" ? undefined : template.redacts,
   };
-}
-
-function authTemplateOf(sketch: ReturnType<typeof sketchOf>): AuthEventsTemplate {
-  return { type: sketch.type, sender: sketch.sender, stateKey: sketch.state_key, content: sketch.content };
 }
