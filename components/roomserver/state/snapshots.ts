@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import type { Queryable } from "../../internal/database/database.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import { LruMap } from "./lru.js";
+import { valuesList } from "../../internal/database/values-list.js";
 
 /** Room state as numeric IDs: state key ("type\0state_key") to the nid of its event. */
 export type StateNids = ReadonlyMap<string, number>;
@@ -116,14 +117,10 @@ export class SnapshotStore {
       for (const row of found) nidOf.set(Buffer.from(row.hash).toString("hex"), row.block_nid);
       const missing = unknown.filter((b) => !nidOf.has(b.hash.toString("hex")));
       if (missing.length > 0) {
-        const values: unknown[] = [];
-        const tuples = missing.map((b, i) => {
-          values.push(b.hash, b.nids);
-          return `($${2 * i + 1}, $${2 * i + 2}::bigint[])`;
-        });
+        const values = valuesList(missing.map((b) => [b.hash, b.nids]), { 1: "::bigint[]" });
         const inserted = await uow.q.query<{ hash: Uint8Array; block_nid: number }>(
-          `INSERT INTO roomserver_state_blocks (hash, event_nids) VALUES ${tuples.join(", ")} RETURNING hash, block_nid`,
-          values,
+          `INSERT INTO roomserver_state_blocks (hash, event_nids) VALUES ${values.sql} RETURNING hash, block_nid`,
+          values.params,
         );
         for (const row of inserted) nidOf.set(Buffer.from(row.hash).toString("hex"), row.block_nid);
       }

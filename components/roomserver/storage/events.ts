@@ -1,4 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
+import { valuesList } from "../../internal/database/values-list.js";
 import type { CommitWrite } from "./unit-of-work.js";
 
 export type EventStatus = "accepted" | "rejected" | "soft_failed";
@@ -75,10 +76,8 @@ function fromRow(r: Row): EventRecord {
  */
 export function insertEventsStatement(events: readonly EventRecord[]): CommitWrite | null {
   if (events.length === 0) return null;
-  const values: unknown[] = [];
-  const rows = events.map((e) => {
-    const at = values.length;
-    values.push(
+  const values = valuesList(
+    events.map((e) => [
       e.nid,
       e.roomNid,
       e.eventId,
@@ -94,17 +93,19 @@ export function insertEventsStatement(events: readonly EventRecord[]): CommitWri
       e.reason,
       e.outlier,
       e.redactedBy,
-    );
-    const p = (i: number) => `$${at + i}`;
-    return `(${p(1)}, ${p(2)}, ${p(3)}, ${p(4)}, ${p(5)}, ${p(6)}, ${p(7)}, ${p(8)}, ${p(9)}::bigint[], ${p(10)}::text[], ${p(11)}, ${p(12)}, ${p(13)}, ${p(14)}, ${p(15)})`;
-  });
+    ]),
+    EVENT_COLUMN_CASTS,
+  );
   return {
     sql: `INSERT INTO roomserver_events (event_nid, room_nid, event_id, type, state_key, sender, depth, json, auth_event_nids,
        prev_event_ids, state_before_nid, status, reason, outlier, redacted_by)
-     VALUES ${rows.join(", ")}`,
-    params: values,
+     VALUES ${values.sql}`,
+    params: values.params,
   };
 }
+
+/** The array columns of an inserted event row (auth_event_nids, prev_event_ids). */
+const EVENT_COLUMN_CASTS = { 8: "::bigint[]", 9: "::text[]" };
 
 /** `count` new event nids from the events' sequence (not transactional: a rollback leaves a gap). */
 export async function nextEventNids(q: Queryable, count: number): Promise<number[]> {

@@ -1,4 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
+import { valuesList } from "../../internal/database/values-list.js";
 import type { CommitWrite } from "./unit-of-work.js";
 
 export interface OutboxEntry {
@@ -10,14 +11,10 @@ export interface OutboxEntry {
 
 /** The statement inserting entries; `inserted` gets their IDs in the same order. */
 export function insertOutboxStatement(entries: readonly Omit<OutboxEntry, "id">[], inserted: (ids: number[]) => void): CommitWrite {
-  const values: unknown[] = [];
-  const tuples = entries.map((e, i) => {
-    values.push(e.subject, e.msgId, e.payload);
-    return `($${3 * i + 1}, $${3 * i + 2}, $${3 * i + 3})`;
-  });
+  const values = valuesList(entries.map((e) => [e.subject, e.msgId, e.payload]));
   return {
-    sql: `INSERT INTO roomserver_outbox (subject, msg_id, payload) VALUES ${tuples.join(", ")} RETURNING id`,
-    params: values,
+    sql: `INSERT INTO roomserver_outbox (subject, msg_id, payload) VALUES ${values.sql} RETURNING id`,
+    params: values.params,
     // The sequence numbers the rows in the order given.
     returned: (rows) => inserted(rows.map((r) => Number(r.id)).sort((a, b) => a - b)),
   };

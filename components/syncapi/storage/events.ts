@@ -1,4 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
+import { valuesList } from "../../internal/database/values-list.js";
 import type { RoomEventFilter } from "../sync/filter.js";
 import { eventFilterSql } from "./event-filter-sql.js";
 
@@ -87,21 +88,20 @@ export class EventsTable {
    */
   async insertMany(tx: Queryable, events: readonly NewEventRow[]): Promise<Map<string, number>> {
     if (events.length === 0) return new Map();
-    const values: unknown[] = [];
-    const tuples = events.map((e) => {
-      const content = e.json.content as Record<string, unknown> | undefined;
-      const { relatesTo, relType } = relationOf(e.json);
-      const at = values.length;
-      values.push(e.eventId, e.roomId, e.type, e.sender, e.stateKey, typeof content?.url === "string", e.eventJson, e.historyVisibility,
-        e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType);
-      return `(${Array.from({ length: 14 }, (_, i) => `$${at + i + 1}`).join(", ")})`;
-    });
+    const values = valuesList(
+      events.map((e) => {
+        const content = e.json.content as Record<string, unknown> | undefined;
+        const { relatesTo, relType } = relationOf(e.json);
+        return [e.eventId, e.roomId, e.type, e.sender, e.stateKey, typeof content?.url === "string", e.eventJson, e.historyVisibility,
+          e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType];
+      }),
+    );
     const rows = await tx.query<{ event_id: string; position: number }>(
       `INSERT INTO syncapi_events (event_id, room_id, type, sender, state_key, contains_url, event_json, history_visibility,
          in_timeline, txn_device_id, txn_id, prev_event_id, relates_to, rel_type)
-       VALUES ${tuples.join(", ")}
+       VALUES ${values.sql}
        ON CONFLICT (event_id) DO NOTHING RETURNING event_id, position`,
-      values,
+      values.params,
     );
     return new Map(rows.map((r) => [r.event_id, Number(r.position)]));
   }
