@@ -78,6 +78,21 @@ for (const backend of LOG_BACKENDS) {
       expect(await other.check().then(() => "healthy", (e: Error) => e.message)).to.match(/closed/);
     });
 
+    // NATS refuses a message over its max_payload before sending it; the in-process log has no such limit.
+    if (backend.name === "nats") it("refuses a publish NATS cannot send, leaving nothing waiting for an acknowledgement", async () => {
+      const unhandled: unknown[] = [];
+      const note = (reason: unknown) => void unhandled.push(reason);
+      process.on("unhandledRejection", note);
+      try {
+        const tooLarge = new Uint8Array(2 * 1024 * 1024);
+        expect(await log.publish(`${STREAM}.x`, tooLarge).then(() => "published", () => "refused")).to.equal("refused");
+        await sleep(6_000); // past the wait for an acknowledgement, had one been armed
+      } finally {
+        process.off("unhandledRejection", note);
+      }
+      expect(unhandled).to.deep.equal([]);
+    });
+
     it("declares streams idempotently and numbers publishes in order", async () => {
       await log.declareStreams([STREAM, OTHER]);
       const a = await log.publish(`${STREAM}.x`, enc("a"));

@@ -107,7 +107,12 @@ export class JetStreamLog implements EventLog {
   async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
     const ack = this.replies.expectMessage(PUBLISH_ACK_TIMEOUT_MS, `the acknowledgement of a publish on ${subject}`);
     const headers = { ...options.headers, ...(options.msgId ? { [MSG_ID_HEADER]: options.msgId } : {}) };
-    this.nc.publish(this.prefix + subject, data, { headers: toNatsHeaders(headers), reply: ack.subject });
+    try {
+      this.nc.publish(this.prefix + subject, data, { headers: toNatsHeaders(headers), reply: ack.subject });
+    } catch (err) {
+      ack.cancel(); // nothing went out (a closed connection): no acknowledgement to wait for
+      throw err;
+    }
     const msg = await ack.reply;
     if (msg.headers?.code === NO_RESPONDERS) throw new NoResponderError(`${subject} (no stream takes it)`);
     const answer = msg.json<{ seq?: number; duplicate?: boolean; error?: { description?: string } }>();
