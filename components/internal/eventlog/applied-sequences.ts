@@ -33,26 +33,14 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
 }
 
 /**
- * The batch form of claimSequence, for messages of one subject in sequence order: returns
- * those not yet applied and records the highest, in the caller's transaction, in one statement.
+ * The batch form of claimSequence, for messages of one subject or several (each subject's
+ * in sequence order, subjects in any interleaving): returns, in the order given, the
+ * messages not yet applied, and records each subject's highest sequence, in the caller's
+ * transaction. One statement, unless another transaction of the same consumer recorded one
+ * of the subjects for the first time meanwhile (two instances of one durable consumer):
+ * then one more for those subjects.
  */
 export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
-  return claimSequencesOfSubjects(tx, consumer, msgs);
-}
-
-/**
- * claimSequences for messages of several subjects at once (each subject's in sequence
- * order, subjects in any interleaving): returns, in the order given, the messages not yet
- * applied, and records each subject's highest sequence, in the caller's transaction.
- * One statement, unless another transaction of the same consumer recorded one of the
- * subjects for the first time meanwhile (two instances of one durable consumer): then one
- * more for those subjects.
- */
-export async function claimSequencesOfSubjects(
-  tx: Queryable,
-  consumer: string,
-  msgs: readonly LogMessage[],
-): Promise<LogMessage[]> {
   if (msgs.length === 0) return [];
   const highest = new Map<string, number>();
   for (const m of msgs) highest.set(m.subject, Math.max(highest.get(m.subject) ?? 0, m.seq));

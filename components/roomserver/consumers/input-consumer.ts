@@ -1,5 +1,5 @@
 import type { Database } from "../../internal/database/database.js";
-import { claimSequencesOfSubjects } from "../../internal/eventlog/applied-sequences.js";
+import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { Logger } from "../../internal/logging/logger.js";
@@ -73,7 +73,7 @@ export class InputConsumer {
   private async handle(msgs: readonly LogMessage[]): Promise<void> {
     const prepared = await Promise.all(msgs.map((msg) => this.prepare(msg)));
     const verdicts = await inTransaction(this.db, async (uow) => {
-      const fresh = new Set(await claimSequencesOfSubjects(uow.q, this.durable, msgs));
+      const fresh = new Set(await claimSequences(uow.q, this.durable, msgs));
       await this.processor.prefetch(uow, prepared.flatMap((p) => ("event" in p ? [p.event] : [])));
       await this.templates.prefetch(uow, prepared.flatMap((p) => ("template" in p ? [p.input] : [])));
       const out: InputVerdict[] = [];
@@ -126,7 +126,7 @@ export class InputConsumer {
 
   /** A redelivered input, applied before a crash: its verdict is what is stored for it. */
   private async alreadyApplied(uow: UnitOfWork, event: ProtocolEvent): Promise<InputVerdict> {
-    return (await this.processor.verdictOfStored(uow.q, event)) ?? handledBefore();
+    return (await this.processor.verdictOfStored(uow.q, event.eventId)) ?? handledBefore();
   }
 }
 

@@ -5,7 +5,6 @@ import {
   APPLIED_SEQUENCES_MIGRATIONS,
   claimSequence,
   claimSequences,
-  claimSequencesOfSubjects,
 } from "../../../components/internal/eventlog/applied-sequences.js";
 import type { LogMessage } from "../../../components/internal/eventlog/eventlog.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
@@ -81,8 +80,8 @@ for (const backend of DATABASE_BACKENDS) {
       expect((await db.transaction((tx) => claimSequences(tx, "rollback", [msg("S.r", 1)]))).map((m) => m.seq)).to.deep.equal([1]);
     });
   
-    describe("claimSequencesOfSubjects", () => {
-      const claim = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequencesOfSubjects(tx, consumer, msgs));
+    describe("claimSequences, several subjects at once", () => {
+      const claim = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequences(tx, consumer, msgs));
       const recorded = async (consumer: string) =>
         Object.fromEntries(
           (
@@ -95,7 +94,7 @@ for (const backend of DATABASE_BACKENDS) {
 
       it("claims nothing of nothing, without a statement", async () => {
         const { q, statements } = counting(db);
-        expect(await claimSequencesOfSubjects(q, "none", [])).to.deep.equal([]);
+        expect(await claimSequences(q, "none", [])).to.deep.equal([]);
         expect(statements).to.have.length(0);
       });
 
@@ -158,7 +157,7 @@ for (const backend of DATABASE_BACKENDS) {
         await claim("count", [msg("S.known", 1)]);
         const { statements, fresh } = await db.transaction(async (tx) => {
           const { q, statements } = counting(tx);
-          const fresh = await claimSequencesOfSubjects(q, "count", [msg("S.known", 1), msg("S.known", 2), msg("S.new1", 1), msg("S.new2", 7)]);
+          const fresh = await claimSequences(q, "count", [msg("S.known", 1), msg("S.known", 2), msg("S.new1", 1), msg("S.new2", 7)]);
           return { statements, fresh };
         });
         expect(seqs(fresh)).to.deep.equal(["S.known:2", "S.new1:1", "S.new2:7"]);
@@ -175,7 +174,7 @@ for (const backend of DATABASE_BACKENDS) {
         await claim("rolled", [msg("S.a", 1)]);
         await db
           .transaction(async (tx) => {
-            await claimSequencesOfSubjects(tx, "rolled", [msg("S.a", 2), msg("S.b", 1)]);
+            await claimSequences(tx, "rolled", [msg("S.a", 2), msg("S.b", 1)]);
             throw new Error("effects failed");
           })
           .catch(() => {});
@@ -189,7 +188,7 @@ for (const backend of DATABASE_BACKENDS) {
         let firstClaimed!: () => void;
         const claimedFirst = new Promise<void>((r) => (firstClaimed = r));
         const first = db.transaction(async (tx) => {
-          const fresh = await claimSequencesOfSubjects(tx, "race", [msg("S.known", 6), msg("S.known", 8), msg("S.new", 3)]);
+          const fresh = await claimSequences(tx, "race", [msg("S.known", 6), msg("S.known", 8), msg("S.new", 3)]);
           firstClaimed();
           await gate;
           return fresh;
@@ -200,7 +199,7 @@ for (const backend of DATABASE_BACKENDS) {
         const second = db.transaction((tx) => {
           const counted = counting(tx);
           statements = counted.statements;
-          return claimSequencesOfSubjects(counted.q, "race", [msg("S.known", 7), msg("S.known", 8), msg("S.known", 9), msg("S.new", 3), msg("S.new", 4)]);
+          return claimSequences(counted.q, "race", [msg("S.known", 7), msg("S.known", 8), msg("S.known", 9), msg("S.new", 3), msg("S.new", 4)]);
         });
         await someoneWaitsForALock(db);
         release();
@@ -220,7 +219,7 @@ for (const backend of DATABASE_BACKENDS) {
         await claim("busy", [msg("S.a", 1)]);
         await claim("free", [msg("S.a", 1)]);
         const first = db.transaction(async (tx) => {
-          await claimSequencesOfSubjects(tx, "busy", [msg("S.a", 2), msg("S.b", 1)]);
+          await claimSequences(tx, "busy", [msg("S.a", 2), msg("S.b", 1)]);
           firstClaimed();
           await gate;
         });
