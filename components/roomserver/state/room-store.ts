@@ -45,23 +45,21 @@ export class RoomStore {
   ): Promise<void> {
     const updated = { ...room, latestEventNids, currentSnapshotNid, lastSentEventId };
     uow.pending.set(pendingKey(room.roomId), updated);
-    // The rows are written once per transaction, all in one statement, with each room's
-    // last values.
-    let changed = uow.pending.get(CHANGED_KEY) as ChangedRooms | undefined;
+    // The rows are written once per transaction, all in one statement built after the
+    // transaction's work, so with each room's last values.
+    let changed = uow.pending.get(CHANGED_KEY) as Set<string> | undefined;
     if (!changed) {
-      const rooms: ChangedRooms = (changed = { roomIds: new Set(), written: false });
-      uow.pending.set(CHANGED_KEY, rooms);
+      const roomIds = (changed = new Set<string>());
+      uow.pending.set(CHANGED_KEY, roomIds);
       uow.beforeCommit(CHANGED_KEY, () => {
-        rooms.written = true;
-        const last = [...rooms.roomIds].map((roomId) => uow.pending.get(pendingKey(roomId)) as RoomRecord);
+        const last = [...roomIds].map((roomId) => uow.pending.get(pendingKey(roomId)) as RoomRecord);
         uow.afterCommit(() => {
           for (const record of last) this.rooms.set(record.roomId, record);
         });
         return updateRoomsLatestStatement(last);
       });
     }
-    if (changed.written) throw new Error(`room ${room.roomId} changed after its transaction's rooms were written`);
-    changed.roomIds.add(room.roomId);
+    changed.add(room.roomId);
   }
 
   /** Drops a cached row changed elsewhere (publishing a room). */
@@ -73,7 +71,3 @@ export class RoomStore {
 const pendingKey = (roomId: string) => `room:${roomId}`;
 /** The rooms whose row the transaction changed. */
 const CHANGED_KEY = "rooms:changed";
-interface ChangedRooms {
-  roomIds: Set<string>;
-  written: boolean;
-}

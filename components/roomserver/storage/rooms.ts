@@ -54,15 +54,10 @@ export interface RoomLatest {
 }
 
 /**
- * Updates the forward extremities, current state and last sent event of several rooms in
- * one statement. Each room's nids travel as an array literal (`{1,2}`) in a text array and
+ * The statement updating the forward extremities, current state and last sent event of
+ * several rooms. Each room's nids travel as an array literal (`{1,2}`) in a text array and
  * are cast back: unnest cannot take an array of arrays of different lengths.
  */
-export async function updateRoomsLatest(q: Queryable, rooms: readonly RoomLatest[]): Promise<void> {
-  const statement = updateRoomsLatestStatement(rooms);
-  if (statement) await q.execute(statement.sql, statement.params);
-}
-
 export function updateRoomsLatestStatement(rooms: readonly RoomLatest[]): CommitWrite | null {
   if (rooms.length === 0) return null;
   return {

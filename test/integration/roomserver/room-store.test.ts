@@ -3,7 +3,7 @@ import type { Database, Queryable } from "../../../components/internal/database/
 import { migrate } from "../../../components/internal/database/migrations.js";
 import { RoomStore } from "../../../components/roomserver/state/room-store.js";
 import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
-import { selectRoom, updateRoomsLatest } from "../../../components/roomserver/storage/rooms.js";
+import { selectRoom, updateRoomsLatestStatement, type RoomLatest } from "../../../components/roomserver/storage/rooms.js";
 import { inTransaction } from "../../../components/roomserver/storage/unit-of-work.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
 
@@ -51,12 +51,16 @@ for (const backend of DATABASE_BACKENDS) {
     it("updates several rooms' rows in one statement, each with its own nids", async () => {
       const store = new RoomStore();
       const [a, b, c, untouched] = await createRooms(store, 4);
-      await updateRoomsLatest(db, [
+      const update = async (rooms: RoomLatest[]) => {
+        const statement = updateRoomsLatestStatement(rooms);
+        if (statement) await db.execute(statement.sql, statement.params);
+      };
+      await update([
         { roomNid: a!.roomNid, latestEventNids: [], currentSnapshotNid: 7, lastSentEventId: "$a" },
         { roomNid: b!.roomNid, latestEventNids: [3], currentSnapshotNid: 8, lastSentEventId: "$b" },
         { roomNid: c!.roomNid, latestEventNids: [5, 2 ** 40, 4], currentSnapshotNid: 2 ** 41, lastSentEventId: "$c'\"{}," },
       ]);
-      await updateRoomsLatest(db, []);
+      expect(updateRoomsLatestStatement([])).to.equal(null, "no rooms, no statement");
       const rows = await Promise.all([a, b, c, untouched].map((r) => selectRoom(db, r!.roomId)));
       expect(rows.map((r) => [r!.latestEventNids, r!.currentSnapshotNid, r!.lastSentEventId])).to.deep.equal([
         [[], 7, "$a"],
