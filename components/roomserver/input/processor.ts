@@ -129,11 +129,7 @@ export class InputProcessor {
   }
 
   /** The verdict an input got when it was applied: what is stored for its event now. */
-  async verdictOfStored(q: Queryable, event: ProtocolEvent): Promise<InputVerdict | null> {
-    return this.verdictOfStoredId(q, event.eventId);
-  }
-
-  async verdictOfStoredId(q: Queryable, eventId: string): Promise<InputVerdict | null> {
+  async verdictOfStored(q: Queryable, eventId: string): Promise<InputVerdict | null> {
     const known = (await this.d.events.byIds(q, [eventId])).get(eventId);
     return known ? verdictOf(known.record, true) : null;
   }

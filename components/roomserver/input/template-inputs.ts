@@ -52,7 +52,7 @@ export class TemplateInputs {
   }
 
   private async verdictOfCompleted(uow: UnitOfWork, eventId: string): Promise<InputVerdict> {
-    const verdict = await this.processor.verdictOfStoredId(uow.q, eventId);
+    const verdict = await this.processor.verdictOfStored(uow.q, eventId);
     if (!verdict) throw new Error(`the event ${eventId} of a completed template is not stored`);
     return verdict;
   }
