@@ -9,7 +9,6 @@ import {
 } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
 import type { StateChange } from "../storage/state.js";
 import type { SyncStore } from "../storage/store.js";
-import type { Notifier } from "../notifier.js";
 import type { AfterCommit, StoreConsumerSpec } from "./store-consumer.js";
 
 export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
@@ -156,15 +155,17 @@ async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, on
   if (position === null) return []; // stored before: a republished output
   const changes = await stateChanges(tx, store, v, event);
   await store.state.apply(tx, v.roomId, position, changes);
-  const members = changes.filter((c) => c.type === "m.room.member");
-  return [
-    (n) => {
-      n.advance("pdu", position);
-      for (const c of members) n.setJoined(v.roomId, c.stateKey, c.membership === "join");
-      n.wakeRoom(v.roomId, members.map((c) => c.stateKey));
-      onNewEvent({ roomId: v.roomId, eventId: v.eventId, type: event.type, sender: event.sender, originServerTs: Number(event.json.origin_server_ts ?? 0) });
-    },
-  ];
+  return [stored(v, event, position, changes.filter((c) => c.type === "m.room.member"), onNewEvent)];
+}
+
+/** What follows the commit of a new event: its position, memberships, the wake of its room, the listener. */
+function stored(v: NewRoomEvent, event: ParsedEvent, position: number, members: readonly StateChange[], onNewEvent: NewEventListener): AfterCommit {
+  return (n) => {
+    n.advance("pdu", position);
+    for (const c of members) n.setJoined(v.roomId, c.stateKey, c.membership === "join");
+    n.wakeRoom(v.roomId, members.map((c) => c.stateKey));
+    onNewEvent({ roomId: v.roomId, eventId: v.eventId, type: event.type, sender: event.sender, originServerTs: Number(event.json.origin_server_ts ?? 0) });
+  };
 }
 
 interface PlainEvent {
@@ -190,14 +191,8 @@ async function plainEvents(tx: Queryable, store: SyncStore, events: readonly Pla
   );
   return events.flatMap(({ v, event }) => {
     const position = positions.get(v.eventId);
-    if (position === undefined) return []; // stored before: a republished output
-    return [
-      (n: Notifier) => {
-        n.advance("pdu", position);
-        n.wakeRoom(v.roomId);
-        onNewEvent({ roomId: v.roomId, eventId: v.eventId, type: event.type, sender: event.sender, originServerTs: Number(event.json.origin_server_ts ?? 0) });
-      },
-    ];
+    // Not stored now: stored before, from a republished output.
+    return position === undefined ? [] : [stored(v, event, position, [], onNewEvent)];
   });
 }
 
