@@ -11,7 +11,7 @@ import {
   type EventRecord,
 } from "../storage/events.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
-import { LruMap } from "./lru.js";
+import { LruMap } from "../../internal/cache/lru-map.js";
 
 /** A stored event with its parsed form (parsing costs ~20 µs, so it is cached with the row). */
 export interface LoadedEvent {

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { Queryable } from "../../internal/database/database.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
-import { LruMap } from "./lru.js";
+import { LruMap } from "../../internal/cache/lru-map.js";
 import { valuesList } from "../../internal/database/values-list.js";
 
 /** Room state as numeric IDs: state key ("type\0state_key") to the nid of its event. */
