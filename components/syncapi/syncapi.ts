@@ -11,6 +11,7 @@ import { receiptsConsumer } from "./consumers/receipts.js";
 import { roomEventsConsumer } from "./consumers/room-events.js";
 import { sendToDeviceConsumer } from "./consumers/send-to-device.js";
 import { startStoreConsumer, type StoreConsumerSpec } from "./consumers/store-consumer.js";
+import { StreamWriter } from "./consumers/stream-writer.js";
 import { TypingExpiry, typingConsumer } from "./consumers/typing.js";
 import { Notifier } from "./notifier.js";
 import { PresencePublisher } from "./presence-publisher.js";
@@ -51,7 +52,8 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   const formatter = new EventFormatter(store.events);
   const presence = new PresencePublisher(deps.log, store);
   const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache()), presence);
-  const typingExpiry = new TypingExpiry(store, deps.db, notifier);
+  const writer = new StreamWriter(deps.db, notifier);
+  const typingExpiry = new TypingExpiry(store, writer);
   const routeDeps: SyncRouteDeps = {
     store,
     notifier,
@@ -90,7 +92,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
       await migrate(deps.db, "syncapi", SYNCAPI_MIGRATIONS);
       notifier.load(await latestPositions(deps.db), await store.state.allJoined(deps.db));
       await typingExpiry.restore();
-      const consumerDeps = { db: deps.db, log: deps.log, notifier, logger: deps.logger };
+      const consumerDeps = { log: deps.log, writer, logger: deps.logger };
       consumers = await Promise.all(specs.map((spec) => startStoreConsumer(consumerDeps, spec)));
     },
     async stop() {

@@ -9,7 +9,8 @@ import {
 } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
 import type { StateChange } from "../storage/state.js";
 import type { SyncStore } from "../storage/store.js";
-import type { AfterCommit, StoreConsumerSpec } from "./store-consumer.js";
+import type { StoreConsumerSpec } from "./store-consumer.js";
+import type { AfterCommit } from "./stream-writer.js";
 
 export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
 

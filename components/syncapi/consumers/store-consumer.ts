@@ -1,18 +1,14 @@
-import type { Database, Queryable } from "../../internal/database/database.js";
+import type { Queryable } from "../../internal/database/database.js";
 import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import type { SyncStream } from "../api/positions.js";
-import type { Notifier } from "../notifier.js";
-import { lockStream } from "../storage/positions.js";
+import type { AfterCommit, StreamWriter } from "./stream-writer.js";
 
-/** What to tell the notifier once the transaction committed (never before: a woken sync must find the rows). */
-export type AfterCommit = (notifier: Notifier) => void;
 
 export interface StoreConsumerDeps {
-  readonly db: Database;
   readonly log: EventLog;
-  readonly notifier: Notifier;
+  readonly writer: StreamWriter;
   readonly logger: Logger;
 }
 
@@ -39,7 +35,7 @@ export interface StoreConsumerSpec<T> {
  * A durable consumer that applies a log into the sync store exactly once: each batch (of
  * several subjects, each in order) is applied in one transaction that also claims the
  * messages' log sequences, so a redelivery after a crash changes nothing. Sleepers are
- * woken after the commit.
+ * woken after the commit, in the order of the commits (StreamWriter).
  */
 export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: StoreConsumerSpec<T>): Promise<Consumer> {
   const logger = deps.logger.child({ consumer: spec.durable });
@@ -47,7 +43,7 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
     stream: spec.stream,
     durable: spec.durable,
     maxBatch: 100,
-    // The stream's writers take turns (lockStream), so what waits, of every room, goes in
+    // The stream's writers take turns (StreamWriter), so what waits, of every room, goes in
     // one transaction: one commit and a handful of statements for many messages.
     groupSubjects: true,
     maxConcurrentSubjects: 2,
@@ -64,15 +60,13 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
         }
         decoded.set(msg, spec.prepare ? await spec.prepare(message) : message);
       }
-      const after = await deps.db.transaction(async (tx) => {
-        await lockStream(tx, spec.syncStream);
+      await deps.writer.write(spec.syncStream, async (tx) => {
         const fresh = (await claimSequences(tx, spec.durable, msgs)).flatMap((msg) => (decoded.has(msg) ? [decoded.get(msg)!] : []));
         if (spec.applyAll) return spec.applyAll(tx, fresh);
         const effects: AfterCommit[] = [];
         for (const message of fresh) effects.push(...(await spec.apply(tx, message)));
         return effects;
       });
-      for (const effect of after) effect(deps.notifier);
     },
   });
 }

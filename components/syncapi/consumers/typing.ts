@@ -1,10 +1,8 @@
-import type { Database } from "../../internal/database/database.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { TypingEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { Notifier } from "../notifier.js";
-import { lockStream } from "../storage/positions.js";
 import type { SyncStore } from "../storage/store.js";
 import type { StoreConsumerSpec } from "./store-consumer.js";
+import type { StreamWriter } from "./stream-writer.js";
 
 export const TYPING_CONSUMER = "syncapi-typing";
 
@@ -18,8 +16,7 @@ export class TypingExpiry {
 
   constructor(
     private readonly store: SyncStore,
-    private readonly db: Database,
-    private readonly notifier: Notifier,
+    private readonly writer: StreamWriter,
   ) {}
 
   schedule(roomId: string, userId: string, expiresAt: number): void {
@@ -40,24 +37,21 @@ export class TypingExpiry {
   }
 
   private async expire(roomId: string, userId: string, expiresAt: number): Promise<void> {
-    const position = await this.db.transaction(async (tx) => {
-      await lockStream(tx, "typing");
+    await this.writer.write("typing", async (tx) => {
       // Only if nothing newer replaced this typing notification meanwhile.
       const [row] = await tx.query<{ n: number }>(
         "SELECT count(*)::int AS n FROM syncapi_typing WHERE room_id = $1 AND user_id = $2 AND typing AND expires_at = $3",
         [roomId, userId, expiresAt],
       );
-      return row && Number(row.n) > 0 ? this.store.typing.set(tx, roomId, userId, false, 0) : null;
+      if (!row || Number(row.n) === 0) return [];
+      const position = await this.store.typing.set(tx, roomId, userId, false, 0);
+      return [(n) => (n.advance("typing", position), n.wakeRoom(roomId))];
     });
-    if (position !== null) {
-      this.notifier.advance("typing", position);
-      this.notifier.wakeRoom(roomId);
-    }
   }
 
   /** After a restart: expiries of everyone still marked typing. */
   async restore(): Promise<void> {
-    for (const t of await this.store.typing.active(this.db)) this.schedule(t.roomId, t.userId, t.expiresAt);
+    for (const t of await this.store.typing.active(this.store.db)) this.schedule(t.roomId, t.userId, t.expiresAt);
   }
 
   stop(): void {
