@@ -1,4 +1,4 @@
-import { zeroPositions, type StreamPositions, type SyncStream } from "./api/positions.js";
+import { coversPositions, zeroPositions, type StreamPositions, type SyncStream } from "./api/positions.js";
 
 /**
  * Wakes long-polling /sync requests. Consumers tell it, after their transaction committed,
@@ -7,7 +7,11 @@ import { zeroPositions, type StreamPositions, type SyncStream } from "./api/posi
  * (loaded from the store at start, then kept up to date by the room-event consumer).
  */
 export class Notifier {
-  private current: StreamPositions = zeroPositions();
+  /** Replaced, never changed in place: a user's last wake keeps the positions it was at. */
+  private current: Readonly<StreamPositions> = zeroPositions();
+  /** The positions of each user's last wake; a user never woken since the start counts from `loaded`. */
+  private readonly wokenAt = new Map<string, Readonly<StreamPositions>>();
+  private loaded: Readonly<StreamPositions> = zeroPositions();
   private readonly roomMembers = new Map<string, Set<string>>();
   private readonly userRooms = new Map<string, Set<string>>();
   /** Bumped on every wake of a user, so a request can tell whether it missed one. */
@@ -16,6 +20,7 @@ export class Notifier {
 
   load(positions: StreamPositions, joined: readonly { roomId: string; userId: string }[]): void {
     this.current = { ...positions };
+    this.loaded = this.current;
     for (const { roomId, userId } of joined) this.setJoined(roomId, userId, true);
   }
 
@@ -23,9 +28,20 @@ export class Notifier {
     return { ...this.current };
   }
 
-  /** Consumers commit in position order per stream; max() keeps a late callback harmless. */
+  /**
+   * Consumers commit in position order per stream; max() keeps a late callback harmless.
+   * Called before the wake of whom the change concerns, so their wake covers it.
+   */
   advance(stream: SyncStream, position: number): void {
-    if (position > this.current[stream]) this.current[stream] = position;
+    if (position > this.current[stream]) this.current = { ...this.current, [stream]: position };
+  }
+
+  /**
+   * Whether nothing woke the user after `since`: everything that concerns them wakes them,
+   * so a sync from `since` would find nothing new (though other users' streams moved on).
+   */
+  quietSince(userId: string, since: StreamPositions): boolean {
+    return coversPositions(since, this.wokenAt.get(userId) ?? this.loaded);
   }
 
   setJoined(roomId: string, userId: string, joined: boolean): void {
@@ -60,6 +76,7 @@ export class Notifier {
   wakeUsers(userIds: Iterable<string>): void {
     for (const userId of new Set(userIds)) {
       this.versions.set(userId, this.version(userId) + 1);
+      this.wokenAt.set(userId, this.current);
       const waiting = this.waiters.get(userId);
       if (!waiting) continue;
       this.waiters.delete(userId);

@@ -31,8 +31,9 @@ export function maxPositions(a: StreamPositions, b: StreamPositions): StreamPosi
   return out;
 }
 
-export function samePositions(a: StreamPositions, b: StreamPositions): boolean {
-  return SYNC_STREAMS.every((s) => a[s] === b[s]);
+/** Whether `a` is at or past `b` on every stream. */
+export function coversPositions(a: StreamPositions, b: StreamPositions): boolean {
+  return SYNC_STREAMS.every((s) => a[s] >= b[s]);
 }
 
 /**

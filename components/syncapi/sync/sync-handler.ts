@@ -1,5 +1,5 @@
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
-import { encodeSyncToken, maxPositions, samePositions, type StreamPositions } from "../api/positions.js";
+import { encodeSyncToken, maxPositions, type StreamPositions } from "../api/positions.js";
 import type { Notifier } from "../notifier.js";
 import type { PresencePublisher } from "../presence-publisher.js";
 import type { SyncStore } from "../storage/store.js";
@@ -41,7 +41,8 @@ export class SyncHandler {
       // A token from before a restart may be ahead of a sequence that was not persisted yet.
       const to = since ? maxPositions(this.notifier.positions(), since) : this.notifier.positions();
       const lastChance = Date.now() >= deadline || signal.aborted;
-      const idle = since !== null && !req.fullState && samePositions(since, to);
+      // Nothing new for this user, however far other users' streams moved: no need to look.
+      const idle = since !== null && !req.fullState && this.notifier.quietSince(user.userId, since);
       if (!idle || lastChance) {
         const built = await this.builder.build(user, req.filter, { since, to, fullState: req.fullState });
         if (!built.empty || since === null || req.fullState || lastChance) {
