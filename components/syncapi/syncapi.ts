@@ -90,7 +90,9 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
     router,
     async start() {
       await migrate(deps.db, "syncapi", SYNCAPI_MIGRATIONS);
-      notifier.load(await latestPositions(deps.db), await store.state.allJoined(deps.db));
+      const positions = await latestPositions(deps.db);
+      notifier.load(positions, await store.state.allJoined(deps.db));
+      store.events.recent.start(positions.pdu);
       await typingExpiry.restore();
       const consumerDeps = { log: deps.log, writer, logger: deps.logger };
       consumers = await Promise.all(specs.map((spec) => startStoreConsumer(consumerDeps, spec)));

@@ -5,6 +5,9 @@ import type { StoreConsumerSpec } from "./store-consumer.js";
 
 export const RECEIPTS_CONSUMER = "syncapi-receipts";
 
+/** The receipts that move a user's read marker (where unread counts start). */
+const READ_MARKERS = new Set(["m.read", "m.read.private"]);
+
 /** Read receipts: the room sees public ones; a private one only its owner. */
 export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEvent> {
   return {
@@ -23,6 +26,7 @@ export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEve
       });
       return [
         (n) => {
+          if (READ_MARKERS.has(r.receiptType)) store.receipts.readMarkerMoved(r.userId, r.roomId);
           n.advance("receipt", position);
           if (r.receiptType === "m.read.private") n.wakeUsers([r.userId]);
           else n.wakeRoom(r.roomId);

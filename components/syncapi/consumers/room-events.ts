@@ -7,6 +7,7 @@ import {
   type RedactedEvent,
   type RetireInviteEvent,
 } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
+import { storedAt, type StoredEvent } from "../storage/events.js";
 import type { StateChange } from "../storage/state.js";
 import type { SyncStore } from "../storage/store.js";
 import type { StoreConsumerSpec } from "./store-consumer.js";
@@ -152,16 +153,23 @@ async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, on
     const current = await store.state.currentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
     prevEventId = current.get(`${event.type}\u0000${event.stateKey}`) ?? null;
   }
-  const position = await store.events.insert(tx, row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, prevEventId));
+  const timelineRow = row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, prevEventId);
+  const position = await store.events.insert(tx, timelineRow);
   if (position === null) return []; // stored before: a republished output
   const changes = await stateChanges(tx, store, v, event);
   await store.state.apply(tx, v.roomId, position, changes);
-  return [stored(v, event, position, changes.filter((c) => c.type === "m.room.member"), onNewEvent)];
+  return [stored(store, v, storedAt(timelineRow, position), changes.filter((c) => c.type === "m.room.member"), onNewEvent)];
 }
 
-/** What follows the commit of a new event: its position, memberships, the wake of its room, the listener. */
-function stored(v: NewRoomEvent, event: ParsedEvent, position: number, members: readonly StateChange[], onNewEvent: NewEventListener): AfterCommit {
+/**
+ * What follows the commit of a new event: the recent events and memberships in memory, its
+ * position, the wake of its room, the listener.
+ */
+function stored(store: SyncStore, v: NewRoomEvent, event: StoredEvent, members: readonly StateChange[], onNewEvent: NewEventListener): AfterCommit {
+  const position = event.position;
   return (n) => {
+    store.events.recent.added(event);
+    store.state.membershipsChanged(members.map((c) => c.stateKey));
     n.advance("pdu", position);
     for (const c of members) n.setJoined(v.roomId, c.stateKey, c.membership === "join");
     n.wakeRoom(v.roomId, members.map((c) => c.stateKey));
@@ -186,14 +194,12 @@ function plainEventOf(output: OutputRoomEvent): PlainEvent | null {
 /** What newRoomEvent does for each of `events`, which change no state, with one statement for all. */
 async function plainEvents(tx: Queryable, store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): Promise<AfterCommit[]> {
   if (events.length === 0) return [];
-  const positions = await store.events.insertMany(
-    tx,
-    events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null)),
-  );
-  return events.flatMap(({ v, event }) => {
+  const rows = events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null));
+  const positions = await store.events.insertMany(tx, rows);
+  return events.flatMap(({ v }, i) => {
     const position = positions.get(v.eventId);
     // Not stored now: stored before, from a republished output.
-    return position === undefined ? [] : [stored(v, event, position, [], onNewEvent)];
+    return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
   });
 }
 
@@ -220,8 +226,9 @@ async function stateChanges(tx: Queryable, store: SyncStore, v: NewRoomEvent, ev
 async function redacted(tx: Queryable, store: SyncStore, v: RedactedEvent): Promise<AfterCommit[]> {
   const redaction = JSON.parse(text(v.redactionEventJson)) as Json;
   const redactionId = await redactionEventId(tx, store, v, redaction);
-  await store.events.redact(tx, v.redactedEventId, text(v.redactedEventJson), redactionId);
-  return [];
+  const redactedJson = text(v.redactedEventJson);
+  await store.events.redact(tx, v.redactedEventId, redactedJson, redactionId);
+  return [() => store.events.recent.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
 }
 
 /** The redaction's event ID: it was output (and stored) before the redaction took effect. */

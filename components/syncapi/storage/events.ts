@@ -1,7 +1,8 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { valuesList } from "../../internal/database/values-list.js";
-import type { RoomEventFilter } from "../sync/filter.js";
+import { passesFilter, type RoomEventFilter } from "../sync/filter.js";
 import { eventFilterSql } from "./event-filter-sql.js";
+import { RecentEvents } from "./recent-events.js";
 
 /** A room event as the syncapi keeps it, at its stream position. */
 export interface StoredEvent {
@@ -33,6 +34,9 @@ export interface NewEventRow {
   txnId: string | null;
   prevEventId: string | null;
 }
+
+/** Unread counts stop counting here. */
+const UNREAD_LIMIT = 100;
 
 const COLUMNS = `e.position, e.event_id, e.room_id, e.type, e.sender, e.state_key, e.event_json, e.history_visibility,
   e.txn_device_id, e.txn_id, e.prev_event_id, e.redaction_event_id`;
@@ -69,6 +73,14 @@ function toEvent(r: Row): StoredEvent {
   };
 }
 
+/** A new row as stored at `position` (what the recent events hold once it committed). */
+export function storedAt(e: NewEventRow, position: number): StoredEvent {
+  const { eventId, roomId, type, sender, stateKey, json, historyVisibility, txnDeviceId, txnId, prevEventId } = e;
+  return { position, eventId, roomId, type, sender, stateKey, json, historyVisibility, txnDeviceId, txnId, prevEventId, redactionEventId: null };
+}
+
+const containsUrl = (json: Record<string, unknown>) => typeof (json.content as Record<string, unknown> | undefined)?.url === "string";
+
 function relationOf(json: Record<string, unknown>): { relatesTo: string | null; relType: string | null } {
   const content = json.content as Record<string, unknown> | undefined;
   const rel = content?.["m.relates_to"] as Record<string, unknown> | undefined;
@@ -76,7 +88,14 @@ function relationOf(json: Record<string, unknown>): { relatesTo: string | null; 
   return { relatesTo: rel.event_id, relType: rel.rel_type };
 }
 
+/**
+ * syncapi_events, with the newest timeline events of active rooms also in memory (`recent`,
+ * filled by the room-event consumer after commit): the reads of incremental syncs are
+ * answered from there when it can tell for sure, and from the database otherwise.
+ */
 export class EventsTable {
+  readonly recent = new RecentEvents();
+
   /** Stores an event at the next stream position; null if it was stored before. */
   async insert(tx: Queryable, e: NewEventRow): Promise<number | null> {
     return (await this.insertMany(tx, [e])).get(e.eventId) ?? null;
@@ -90,9 +109,8 @@ export class EventsTable {
     if (events.length === 0) return new Map();
     const values = valuesList(
       events.map((e) => {
-        const content = e.json.content as Record<string, unknown> | undefined;
         const { relatesTo, relType } = relationOf(e.json);
-        return [e.eventId, e.roomId, e.type, e.sender, e.stateKey, typeof content?.url === "string", e.eventJson, e.historyVisibility,
+        return [e.eventId, e.roomId, e.type, e.sender, e.stateKey, containsUrl(e.json), e.eventJson, e.historyVisibility,
           e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType];
       }),
     );
@@ -115,9 +133,26 @@ export class EventsTable {
   }
 
   async byIds(q: Queryable, eventIds: readonly string[]): Promise<StoredEvent[]> {
-    if (eventIds.length === 0) return [];
-    const rows = await q.query<Row>(`SELECT ${COLUMNS} FROM syncapi_events e WHERE e.event_id = ANY($1::text[])`, [eventIds]);
-    return rows.map(toEvent);
+    const held = eventIds.flatMap((id) => this.recent.get(id) ?? []);
+    const missing = eventIds.filter((id) => !this.recent.get(id));
+    if (missing.length === 0) return held;
+    const rows = await q.query<Row>(`SELECT ${COLUMNS} FROM syncapi_events e WHERE e.event_id = ANY($1::text[])`, [missing]);
+    return [...held, ...rows.map(toEvent)];
+  }
+
+  /**
+   * Per room, what `recent` can answer of "the newest `limit` timeline events in (after, to]
+   * that pass"; the rooms it cannot answer for are left for the database.
+   */
+  private fromMemory(roomIds: readonly string[], afterOf: (roomId: string) => number, to: number, limit: number, pass: (e: StoredEvent) => boolean) {
+    const found = new Map<string, StoredEvent[]>();
+    const rest: string[] = [];
+    for (const roomId of roomIds) {
+      const events = this.recent.newest(roomId, afterOf(roomId), to, limit, pass);
+      if (events) found.set(roomId, events);
+      else rest.push(roomId);
+    }
+    return { found, rest };
   }
 
   /**
@@ -125,9 +160,11 @@ export class EventsTable {
    * the filter: one query for every room of a sync.
    */
   async recentPerRoom(q: Queryable, roomIds: readonly string[], from: number, to: number, limit: number, filter?: RoomEventFilter): Promise<Map<string, StoredEvent[]>> {
-    const out = new Map<string, StoredEvent[]>();
-    if (roomIds.length === 0 || limit <= 0) return out;
-    const params: unknown[] = [roomIds, from, to, limit];
+    if (roomIds.length === 0 || limit <= 0) return new Map();
+    const pass = (e: StoredEvent) => passesFilter(filter, { type: e.type, sender: e.sender, roomId: e.roomId, containsUrl: containsUrl(e.json) });
+    const { found: out, rest } = this.fromMemory(roomIds, () => from, to, limit, pass);
+    if (rest.length === 0) return out;
+    const params: unknown[] = [rest, from, to, limit];
     const rows = await q.query<Row>(
       `SELECT ${COLUMNS} FROM unnest($1::text[]) AS r(room_id) CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM syncapi_events e
@@ -171,14 +208,17 @@ export class EventsTable {
   /** Timeline events of the rooms in (from, to] by others than `userId`: the unread count's basis. */
   async countAfter(q: Queryable, roomIds: readonly string[], afterByRoom: ReadonlyMap<string, number>, to: number, userId: string): Promise<Map<string, { events: StoredEvent[] }>> {
     const out = new Map<string, { events: StoredEvent[] }>();
-    if (roomIds.length === 0) return out;
+    const pass = (e: StoredEvent) => e.sender !== userId && e.stateKey === null && e.redactionEventId === null;
+    const { found, rest } = this.fromMemory(roomIds, (roomId) => afterByRoom.get(roomId) ?? 0, to, UNREAD_LIMIT, pass);
+    for (const [roomId, events] of found) if (events.length > 0) out.set(roomId, { events });
+    if (rest.length === 0) return out;
     const rows = await q.query<Row>(
       `SELECT ${COLUMNS} FROM unnest($1::text[], $2::bigint[]) AS r(room_id, after) CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM syncapi_events e
          WHERE e.room_id = r.room_id AND e.in_timeline AND e.position > r.after AND e.position <= $3
            AND e.sender <> $4 AND e.state_key IS NULL AND e.redaction_event_id IS NULL
-         ORDER BY e.position DESC LIMIT 100) e`,
-      [roomIds, roomIds.map((r) => afterByRoom.get(r) ?? 0), to, userId],
+         ORDER BY e.position DESC LIMIT ${UNREAD_LIMIT}) e`,
+      [rest, rest.map((r) => afterByRoom.get(r) ?? 0), to, userId],
     );
     for (const r of rows) {
       const entry = out.get(r.room_id) ?? { events: [] };

@@ -1,3 +1,4 @@
+import { InvalidatedCache } from "../../internal/cache/invalidated-cache.js";
 import type { Queryable } from "../../internal/database/database.js";
 
 /** One state key's new value: an event ID, or null when the key left the state. */
@@ -29,6 +30,12 @@ export interface MembershipRow {
  * the current state is kept beside it for the common questions (who is joined where).
  */
 export class StateTable {
+  /**
+   * Every sync reads the user's whole membership history, which changes seldom: it is kept
+   * per user until the room-event consumer commits a change of that user's membership.
+   */
+  private readonly histories = new InvalidatedCache<string, MembershipRow[]>(10_000);
+
   async apply(tx: Queryable, roomId: string, position: number, changes: readonly StateChange[]): Promise<void> {
     for (const c of changes) {
       await tx.execute(
@@ -92,6 +99,16 @@ export class StateTable {
 
   /** Every membership change of the user (in the given rooms), oldest first. */
   async membershipHistory(q: Queryable, userId: string, roomIds?: readonly string[]): Promise<MembershipRow[]> {
+    if (roomIds === undefined) return this.histories.get(userId, () => this.queryMembershipHistory(q, userId));
+    return this.queryMembershipHistory(q, userId, roomIds);
+  }
+
+  /** After the commit of membership changes: those users' histories are read again. */
+  membershipsChanged(userIds: readonly string[]): void {
+    for (const userId of userIds) this.histories.invalidate(userId);
+  }
+
+  private async queryMembershipHistory(q: Queryable, userId: string, roomIds?: readonly string[]): Promise<MembershipRow[]> {
     const rows = await q.query<{ room_id: string; membership: string | null; position: number; event_id: string | null }>(
       `SELECT room_id, membership, position, event_id FROM syncapi_state_deltas
        WHERE type = 'm.room.member' AND state_key = $1 AND ($2::text[] IS NULL OR room_id = ANY($2::text[]))

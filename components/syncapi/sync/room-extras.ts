@@ -31,10 +31,7 @@ export async function unreadCounts(
   upTo: number,
   views: ReadonlyMap<string, RoomHistoryView>,
 ): Promise<Map<string, { notification_count: number; highlight_count: number }>> {
-  const markers = await store.receipts.readMarkers(q, userId, roomIds);
-  const markerEvents = new Map((await store.events.byIds(q, [...markers.values()])).map((e) => [e.eventId, e.position]));
-  const after = new Map<string, number>();
-  for (const [roomId, eventId] of markers) after.set(roomId, markerEvents.get(eventId) ?? 0);
+  const after = await store.receipts.readMarkerPositions(q, userId, roomIds);
   const rows = await store.events.countAfter(q, roomIds, after, upTo, userId);
   const localpart = userId.slice(1, userId.indexOf(":"));
   const out = new Map<string, { notification_count: number; highlight_count: number }>();

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { Deployment } from "../../../helpers/deployment.js";
+import { eventually } from "../../../helpers/eventually.js";
 import { bodies, roomPath, twoMemberRoom, type Json } from "../sync-client.js";
 
 export function historyCases(server: () => Deployment): void {
@@ -40,6 +41,30 @@ export function historyCases(server: () => Deployment): void {
     expect(ev.content.body).to.equal("c4");
     expect(ev.room_id).to.equal(roomId);
     await b.expectError("GET", roomPath(roomId, "/event/%24nope"), 404, "M_NOT_FOUND");
+  });
+
+  it("a redacted event comes redacted, with redacted_because, through /sync, /messages and /event", async () => {
+    const { a, b, roomId } = await twoMemberRoom(server());
+    const secret = await a.send(roomId, "secret");
+    const before = await b.sync(); // the syncapi has it (and keeps the newest events in memory)
+    const redacted = await a.expectOk("PUT", roomPath(roomId, `/redact/${encodeURIComponent(secret)}/r1`), { spec: "/rooms/{roomId}/redact/{eventId}/{txnId}", body: {} });
+    await b.seen(roomId, redacted.event_id as string);
+    // The redaction event and the redaction of its target are two outputs: wait for the second.
+    const eventPath = roomPath(roomId, `/event/${encodeURIComponent(secret)}`);
+    await eventually(async () => Object.keys((await b.get(eventPath, "/rooms/{roomId}/event/{eventId}")).content).length === 0, 10_000, "the redaction applied");
+    const checkRedacted = (e: Json | undefined, where: string) => {
+      expect(e, where).to.not.equal(undefined);
+      expect(e!.content, where).to.deep.equal({});
+      expect(e!.unsigned.redacted_because.event_id, where).to.equal(redacted.event_id);
+    };
+    const initial = await b.sync();
+    checkRedacted((initial.rooms.join[roomId].timeline.events as Json[]).find((e) => e.event_id === secret), "initial /sync");
+    const page = await b.messages(roomId, { limit: "5" });
+    checkRedacted((page.chunk as Json[]).find((e) => e.event_id === secret), "/messages");
+    checkRedacted(await b.get(eventPath, "/rooms/{roomId}/event/{eventId}"), "/event");
+    const incremental = await b.syncUntil(before.next_batch, (res) => !!res.rooms?.join?.[roomId]);
+    const events = incremental.rooms.join[roomId].timeline.events as Json[];
+    expect(events.map((e) => e.event_id)).to.deep.equal([redacted.event_id]);
   });
 
   it("/members with at, membership, not_membership; /joined_members", async () => {
