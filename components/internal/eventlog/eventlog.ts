@@ -12,6 +12,12 @@ export interface PublishOptions {
   /** Deduplication ID (JetStream's Nats-Msg-Id): a second publish with it is dropped. */
   msgId?: string;
   headers?: Record<string, string>;
+  /**
+   * Neither ask for nor wait for the log's acknowledgement (the result then has seq 0), for
+   * a message whose sender learns its fate another way, as a writer does from the verdict.
+   * A message the log fails to store then shows only as that other wait timing out.
+   */
+  unacknowledged?: boolean;
 }
 
 export interface PublishResult {
@@ -28,6 +34,12 @@ export interface LogMessage {
   readonly headers: Readonly<Record<string, string>>;
   /** True when this message was delivered to this durable consumer before. */
   readonly redelivered: boolean;
+}
+
+/** A consumer's answer to a message published with publishAndWait. */
+export interface Reply {
+  readonly msg: LogMessage;
+  readonly data: Uint8Array;
 }
 
 export type MessageHandler = (msg: LogMessage) => Promise<void>;
@@ -109,8 +121,11 @@ export interface EventLog {
    * the verdict went to whoever published it first.
    */
   publishAndWait(subject: string, data: Uint8Array, timeoutMs: number, options?: PublishOptions): Promise<Uint8Array>;
-  /** Answers a message published with publishAndWait; does nothing for other messages. */
-  reply(msg: LogMessage, data: Uint8Array): Promise<void>;
+  /**
+   * Answers messages published with publishAndWait (a consumer answers a batch's messages
+   * together: those to one writer may travel as one); messages without a waiter are skipped.
+   */
+  reply(answers: readonly Reply[]): Promise<void>;
   /** Resolves when the log can be used (the health check); rejects saying why not. */
   check(): Promise<void>;
   close(): Promise<void>;

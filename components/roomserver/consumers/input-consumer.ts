@@ -91,7 +91,7 @@ export class InputConsumer {
     // The outputs are durable in the outbox already: the writers need not wait for their
     // publication, and a failed publish stays queued for the next flush.
     void this.outbox.flush().catch((err: unknown) => this.logger.warn({ err }, "publishing outputs failed; will retry"));
-    await Promise.all(msgs.map((msg, i) => this.log.reply(msg, InputVerdict.encode(verdicts[i]!).finish())));
+    await this.log.reply(msgs.map((msg, i) => ({ msg, data: InputVerdict.encode(verdicts[i]!).finish() })));
   }
 
   /**

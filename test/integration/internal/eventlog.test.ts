@@ -313,11 +313,26 @@ for (const backend of LOG_BACKENDS) {
       await all.stop();
     });
 
+    it("answers a batch's waiting publishes together, each waiter its own answer", async () => {
+      const consumer = await log.consume({
+        stream: STREAM,
+        durable: "batched-verdicts",
+        filterSubject: `${STREAM}.batch.>`,
+        batchHandler: async (msgs) => log.reply(msgs.map((m) => ({ msg: m, data: enc(`ok ${dec(m.data)}`) }))),
+        maxBatch: 50,
+        groupSubjects: true,
+      });
+      const sent = Array.from({ length: 40 }, (_, i) => `m${i}`);
+      const answers = await Promise.all(sent.map((m, i) => log.publishAndWait(`${STREAM}.batch.r${i % 3}`, enc(m), 5000)));
+      expect(answers.map(dec)).to.deep.equal(sent.map((m) => `ok ${m}`));
+      await consumer.stop();
+    });
+
     it("waits for a consumer's verdict on a published message, with a timeout", async () => {
       const consumer = await log.consume({
         stream: STREAM,
         durable: "verdicts",
-        handler: async (m) => log.reply(m, enc(`accepted ${dec(m.data)}`)),
+        handler: async (m) => log.reply([{ msg: m, data: enc(`accepted ${dec(m.data)}`) }]),
       });
       expect(dec(await log.publishAndWait(`${STREAM}.room`, enc("e1"), 5000, { msgId: "e1" }))).to.equal("accepted e1");
       const duplicate = await log.publishAndWait(`${STREAM}.room`, enc("e1"), 5000, { msgId: "e1" }).catch((e: unknown) => e);

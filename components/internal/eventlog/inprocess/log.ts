@@ -6,7 +6,7 @@ import {
   type Consumer,
   type ConsumerOptions,
   type EventLog,
-  type LogMessage,
+  type Reply,
   type PublishOptions,
   type PublishResult,
   type RequestHandler,
@@ -107,9 +107,11 @@ export class InProcessLog implements EventLog {
     return publishAwaitingReply((s, d, o) => this.publish(s, d, o), subject, data, pending, options);
   }
 
-  async reply(msg: LogMessage, data: Uint8Array): Promise<void> {
-    const to = msg.headers[REPLY_TO_HEADER];
-    if (to) this.bus.send(to, data);
+  async reply(answers: readonly Reply[]): Promise<void> {
+    for (const { msg, data } of answers) {
+      const to = msg.headers[REPLY_TO_HEADER];
+      if (to) this.bus.send(to, data);
+    }
   }
 
   /** Its storage is the database, which has its own check; what is left is whether it is open. */

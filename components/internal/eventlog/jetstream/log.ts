@@ -19,9 +19,9 @@ import {
   type Consumer,
   type ConsumerOptions,
   type EventLog,
-  type LogMessage,
   type PublishOptions,
   type PublishResult,
+  type Reply,
   type RequestHandler,
   type SubscribeOptions,
   type Subscription,
@@ -29,13 +29,15 @@ import {
 import { publishAwaitingReply } from "../awaited-publish.js";
 import { checkName } from "../subjects.js";
 import { JetStreamConsumer } from "./consumer.js";
-import { ReplyInbox } from "./reply-inbox.js";
+import { BATCHED_REPLIES, encodeBatchedReplies, ReplyInbox } from "./reply-inbox.js";
 
 const NOT_FOUND = 404;
 const NO_RESPONDERS = 503;
 /** How long a publish waits for the stream's acknowledgement (js.publish's default). */
 const PUBLISH_ACK_TIMEOUT_MS = 5_000;
 const MSG_ID_HEADER = "Nats-Msg-Id";
+/** Answers in one batched reply at most: verdicts are small, this keeps a message far below max_payload. */
+const REPLIES_PER_MESSAGE = 256;
 
 /** The event log on NATS JetStream (the polylith, or a monolith pointed at NATS). */
 export class JetStreamLog implements EventLog {
@@ -105,6 +107,11 @@ export class JetStreamLog implements EventLog {
    * object, error and inbox bookkeeping it makes per call (~6% of a writer's CPU per send).
    */
   async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
+    if (options.unacknowledged) {
+      const headers = { ...options.headers, ...(options.msgId ? { [MSG_ID_HEADER]: options.msgId } : {}) };
+      this.nc.publish(this.prefix + subject, data, { headers: toNatsHeaders(headers) });
+      return { seq: 0, duplicate: false };
+    }
     const ack = this.replies.expectMessage(PUBLISH_ACK_TIMEOUT_MS, `the acknowledgement of a publish on ${subject}`);
     const headers = { ...options.headers, ...(options.msgId ? { [MSG_ID_HEADER]: options.msgId } : {}) };
     try {
@@ -115,7 +122,7 @@ export class JetStreamLog implements EventLog {
     }
     const msg = await ack.reply;
     if (msg.headers?.code === NO_RESPONDERS) throw new NoResponderError(`${subject} (no stream takes it)`);
-    const answer = msg.json<{ seq?: number; duplicate?: boolean; error?: { description?: string } }>();
+    const answer = JSON.parse(Buffer.from(msg.data).toString("utf8")) as { seq?: number; duplicate?: boolean; error?: { description?: string } };
     if (answer.error || answer.seq === undefined) {
       throw new Error(`the log refused a publish on ${subject}: ${answer.error?.description ?? "no sequence in its answer"}`);
     }
@@ -200,9 +207,26 @@ export class JetStreamLog implements EventLog {
     return publishAwaitingReply((s, d, o) => this.publish(s, d, o), subject, data, pending, options);
   }
 
-  async reply(msg: LogMessage, data: Uint8Array): Promise<void> {
-    const to = msg.headers[REPLY_TO_HEADER];
-    if (to) this.nc.publish(to, data);
+  /**
+   * Answers that go to one writer's inbox travel together: one NATS message per inbox
+   * (and per REPLIES_PER_MESSAGE) rather than one per answer.
+   */
+  async reply(answers: readonly Reply[]): Promise<void> {
+    const byInbox = new Map<string, [token: string, data: Uint8Array][]>();
+    for (const { msg, data } of answers) {
+      const to = msg.headers[REPLY_TO_HEADER];
+      if (!to) continue;
+      const dot = to.lastIndexOf(".");
+      const inbox = to.slice(0, dot);
+      byInbox.set(inbox, [...(byInbox.get(inbox) ?? []), [to.slice(dot + 1), data]]);
+    }
+    for (const [inbox, list] of byInbox) {
+      for (let i = 0; i < list.length; i += REPLIES_PER_MESSAGE) {
+        const chunk = list.slice(i, i + REPLIES_PER_MESSAGE);
+        if (chunk.length === 1) this.nc.publish(`${inbox}.${chunk[0]![0]}`, chunk[0]![1]);
+        else this.nc.publish(`${inbox}.${BATCHED_REPLIES}`, encodeBatchedReplies(chunk));
+      }
+    }
   }
 
   /** A JetStream API round trip: the connection is up and JetStream answers. */
