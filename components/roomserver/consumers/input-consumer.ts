@@ -72,10 +72,15 @@ export class InputConsumer {
    */
   private async handle(msgs: readonly LogMessage[]): Promise<void> {
     const prepared = await Promise.all(msgs.map((msg) => this.prepare(msg)));
+    // Read beside the transaction's start rather than inside it: one round trip less to wait for.
+    const lookups = Promise.all([
+      this.processor.prefetch(this.db, prepared.flatMap((p) => ("event" in p ? [p.event] : []))),
+      this.templates.prefetch(this.db, prepared.flatMap((p) => ("template" in p ? [p.input] : []))),
+    ]);
+    lookups.catch(() => {}); // awaited below; a failure before then must not go unhandled
     const verdicts = await inTransaction(this.db, async (uow) => {
       const fresh = new Set(await claimSequences(uow.q, this.durable, msgs));
-      await this.processor.prefetch(uow, prepared.flatMap((p) => ("event" in p ? [p.event] : [])));
-      await this.templates.prefetch(uow, prepared.flatMap((p) => ("template" in p ? [p.input] : [])));
+      for (const remember of await lookups) remember(uow);
       const out: InputVerdict[] = [];
       for (const [i, msg] of msgs.entries()) {
         const p = prepared[i]!;

@@ -121,11 +121,14 @@ export class InputProcessor {
 
   /**
    * Looks up which of a batch's events are already stored, in one query; `process` then
-   * skips its own lookup for those found absent.
+   * skips its own lookup for those found absent. What it returns records the answer in the
+   * batch's transaction; the lookup may run before it (an event is only stored by its
+   * room's batch, and one room is in one batch at a time).
    */
-  async prefetch(uow: UnitOfWork, events: readonly ProtocolEvent[]): Promise<void> {
-    const found = await this.d.events.byIds(uow.q, events.map((e) => e.eventId));
-    uow.pending.set(ABSENT_KEY, new Set(events.map((e) => e.eventId).filter((id) => !found.has(id))));
+  async prefetch(q: Queryable, events: readonly ProtocolEvent[]): Promise<(uow: UnitOfWork) => void> {
+    const found = await this.d.events.byIds(q, events.map((e) => e.eventId));
+    const absent = new Set(events.map((e) => e.eventId).filter((id) => !found.has(id)));
+    return (uow) => void uow.pending.set(ABSENT_KEY, absent);
   }
 
   /** The verdict an input got when it was applied: what is stored for its event now. */

@@ -1,6 +1,7 @@
 import { PerformFailure } from "../api/perform-failure.js";
 import { InputOutcome, type InputRoomEvent, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { insertCompletedTemplatesStatement, selectCompletedTemplates } from "../storage/completed-templates.js";
+import type { Queryable } from "../../internal/database/database.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import type { InputProcessor } from "./processor.js";
 import type { TemplateCompleter } from "./template-completer.js";
@@ -21,10 +22,16 @@ export class TemplateInputs {
     private readonly processor: InputProcessor,
   ) {}
 
-  /** Looks up which of a batch's template IDs were completed before, in one query. */
-  async prefetch(uow: UnitOfWork, inputs: readonly InputRoomEvent[]): Promise<void> {
+  /**
+   * Looks up which of a batch's template IDs were completed before, in one query; what it
+   * returns records the answer in the batch's transaction. The lookup may run before that
+   * transaction, beside its start: a template ID is only ever completed by its room's
+   * batch, and one room is in one batch at a time.
+   */
+  async prefetch(q: Queryable, inputs: readonly InputRoomEvent[]): Promise<(uow: UnitOfWork) => void> {
     const ids = inputs.flatMap((i) => (i.template ? [i.template.templateId] : []));
-    uow.pending.set(COMPLETED_KEY, await selectCompletedTemplates(uow.q, ids));
+    const completed = await selectCompletedTemplates(q, ids);
+    return (uow) => void uow.pending.set(COMPLETED_KEY, completed);
   }
 
   async apply(uow: UnitOfWork, input: InputRoomEvent): Promise<InputVerdict> {
