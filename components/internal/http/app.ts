@@ -29,6 +29,14 @@ export interface HttpAppOptions {
 const BODY_METHODS = new Set(["POST", "PUT", "DELETE", "PATCH"]);
 
 /**
+ * Request IDs: a random prefix per process and a counter, unique across a deployment's
+ * processes and restarts without asking the system for random bytes on every request.
+ */
+const REQUEST_ID_PREFIX = randomBytes(6).toString("hex");
+let requestCounter = 0;
+const nextRequestId = () => `${REQUEST_ID_PREFIX}-${(++requestCounter).toString(36)}`;
+
+/**
  * The koa application every HTTP-serving component uses. Order matters: the request id
  * and logger come first so every later line carries them; CORS before anything can fail;
  * errors rendered as Matrix errors; routing before the body is read, so an unknown path
@@ -41,7 +49,7 @@ export function createHttpApp({ logger, router, maxJsonBodyBytes }: HttpAppOptio
 
   app.use(async (ctx, next) => {
     const state = ctx.state as RequestState;
-    state.requestId = randomBytes(8).toString("hex");
+    state.requestId = nextRequestId();
     state.log = logger.child({ request_id: state.requestId });
     ctx.set("X-Request-Id", state.requestId);
     const started = performance.now();

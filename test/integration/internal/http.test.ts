@@ -119,7 +119,7 @@ describe("HTTP plumbing", () => {
   it("puts the request id in the response and in every log line of the request", async () => {
     const res = await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: "{}" });
     const id = res.headers.get("x-request-id");
-    expect(id).to.match(/^[0-9a-f]{16}$/);
+    expect(id).to.match(/^[0-9a-f]{12}-[0-9a-z]+$/);
     await new Promise((r) => setTimeout(r, 50));
     const lines = logLines.filter((l) => l.request_id === id);
     expect(lines.map((l) => l.msg)).to.include.members(["handler ran", "request"]);
