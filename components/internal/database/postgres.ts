@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import pg from "pg";
 import type { Database, Queryable, Row } from "./database.js";
 
@@ -21,15 +22,36 @@ const typeParsers = {
   },
 } as pg.CustomTypesConfig;
 
+/**
+ * Statements are prepared once per connection and then only executed: PostgreSQL parses
+ * and analyses an unnamed statement on every run, which for our CTEs costs more than
+ * running them (see the pool's plan_cache_mode for the planning). Only
+ * statements of a fixed shape: those with many parameters are the multi-row inserts whose
+ * text changes with the row count, and a cap keeps any other unforeseen variety bounded.
+ */
+const PREPARE_MAX_PARAMS = 32;
+const PREPARE_MAX_STATEMENTS = 512;
+const statementNames = new Map<string, string>();
+
+function statementName(sql: string, params: readonly unknown[] | undefined): string | undefined {
+  if ((params?.length ?? 0) > PREPARE_MAX_PARAMS) return undefined;
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < PREPARE_MAX_STATEMENTS) {
+    name = `dts_${createHash("sha256").update(sql).digest("hex").slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
+}
+
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  const run = (sql: string, params?: readonly unknown[]) =>
+    client.query({ text: sql, values: params as unknown[], types: typeParsers, name: statementName(sql, params) });
   return {
     async query<R>(sql: string, params?: readonly unknown[]) {
-      const result = await client.query({ text: sql, values: params as unknown[], types: typeParsers });
-      return result.rows as R[];
+      return (await run(sql, params)).rows as R[];
     },
     async execute(sql: string, params?: readonly unknown[]) {
-      const result = await client.query({ text: sql, values: params as unknown[], types: typeParsers });
-      return result.rowCount ?? 0;
+      return (await run(sql, params)).rowCount ?? 0;
     },
     async exec(script: string) {
       await client.query(script);
@@ -43,7 +65,9 @@ export class PostgresDatabase implements Database {
   private readonly direct: Queryable;
 
   constructor(url: string, maxConnections: number) {
-    this.pool = new pg.Pool({ connectionString: url, max: maxConnections });
+    // Prepared statements keep their parse but are planned for their parameters each time:
+    // a generic plan cannot see how many IDs an `= ANY($1)` holds and may scan a table.
+    this.pool = new pg.Pool({ connectionString: url, max: maxConnections, options: "-c plan_cache_mode=force_custom_plan" });
     // An idle client that loses its connection must not crash the process.
     this.pool.on("error", () => {});
     this.direct = wrap(this.pool);
