@@ -5,7 +5,8 @@
  * DENDRITE_TEST_POSTGRES and DENDRITE_TEST_NATS are set, the polylith (separate roomserver,
  * userapi and clientapi processes). Rate limits are off: they would measure the limiter.
  * The clients send through node:http with keep-alive: fetch would cost this process (on the
- * server's machine) several times the CPU per request.
+ * server's machine) several times the CPU per request. BENCH_SEND_MESSAGES sizes the runs;
+ * BENCH_SETUP=embedded or postgres+nats runs one setup only.
  */
 import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../test/helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment } from "../test/helpers/deployment.js";
@@ -68,6 +69,7 @@ async function benchSetup(setup: string, start: () => Promise<Deployment>): Prom
 }
 
 export async function run(): Promise<void> {
-  await benchSetup("embedded", () => startMonolith(ENV));
-  if (TEST_POSTGRES_URL && TEST_NATS_URL) await benchSetup("postgres+nats", () => startPolylith(ENV));
+  const only = process.env.BENCH_SETUP;
+  if (!only || only === "embedded") await benchSetup("embedded", () => startMonolith(ENV));
+  if ((!only || only === "postgres+nats") && TEST_POSTGRES_URL && TEST_NATS_URL) await benchSetup("postgres+nats", () => startPolylith(ENV));
 }

@@ -11,7 +11,9 @@
  *
  * Against the monolith from the built CLI (embedded database and log) and, when
  * DENDRITE_TEST_POSTGRES and DENDRITE_TEST_NATS are set, the polylith (roomserver, userapi,
- * clientapi and syncapi processes behind the test proxy, which adds a hop to every request).
+ * clientapi and syncapi processes). The measured sends and syncs go straight to the
+ * clientapi and the syncapi, as an Ingress would route them; the rest through the tests'
+ * path-routing proxy.
  * BENCH_SYNC_RATE, BENCH_SYNC_SECONDS and BENCH_SYNC_ROOMS (0 skips the initial sync) size
  * the runs; BENCH_SYNC_SETUP=embedded or postgres+nats runs one setup only.
  *
@@ -42,14 +44,14 @@ const roomPath = (roomId: string) => `/rooms/${encodeURIComponent(roomId)}`;
 const SYNC_RETRIES = 5;
 
 /** A client's sync loop: long-polls from `since` until aborted, handing each response over as it arrives. */
-async function syncLoop(client: SyncClient, since: string, signal: AbortSignal, onResponse: (res: Json, at: number) => void): Promise<void> {
+async function syncLoop(server: Deployment, client: SyncClient, since: string, signal: AbortSignal, onResponse: (res: Json, at: number) => void): Promise<void> {
   let token = since;
   let failures = 0;
   while (!signal.aborted) {
     const query = new URLSearchParams({ since: token, timeout: "30000", filter: LOOP_FILTER }).toString();
     let res: Json;
     try {
-      res = await matrixRequest(client.baseUrl, "GET", `/_matrix/client/v3/sync?${query}`, client.accessToken, undefined, signal);
+      res = await matrixRequest(server.readerUrl, "GET", `/_matrix/client/v3/sync?${query}`, client.accessToken, undefined, signal);
     } catch (err) {
       if (signal.aborted) return;
       if (++failures > SYNC_RETRIES) throw err;
@@ -95,7 +97,7 @@ async function deliveryLatency(setup: string, server: Deployment): Promise<void>
   const starts = await Promise.all(clients.map((c) => c.sync({ filter: LOOP_FILTER })));
   let loopFailure: unknown = null;
   const loops = clients.map((client, i) =>
-    syncLoop(client, starts[i]!.next_batch, stop.signal, (res, at) => {
+    syncLoop(server, client, starts[i]!.next_batch, stop.signal, (res, at) => {
       for (const n of receivedNumbers(res, client.userId)) {
         latencies.push(at - sentAt.get(n)!);
         // An answer that arrives after the sync (the two race) counts as no wait at all.
@@ -119,7 +121,7 @@ async function deliveryLatency(setup: string, server: Deployment): Promise<void>
         if (wait > 0) await sleep(wait);
         sentAt.set(n, performance.now());
         const path = `/_matrix/client/v3${roomPath(rooms[c]!)}/send/m.room.message/bench-${n}`;
-        await matrixRequest(client.baseUrl, "PUT", path, client.accessToken, { msgtype: "m.text", body: `message ${n}`, bench_n: n });
+        await matrixRequest(server.writerUrl, "PUT", path, client.accessToken, { msgtype: "m.text", body: `message ${n}`, bench_n: n });
         answeredAt.set(n, performance.now());
       }
     }),

@@ -24,6 +24,14 @@ export interface Deployment {
   /** The roomserver's gRPC address, where tests read room state (no reader component serves it yet). */
   readonly roomserverGrpc: string;
   /**
+   * Where the writers' and readers' HTTP is served; the same as baseUrl unless components
+   * run apart behind the path-routing proxy. Benches send straight there, as an Ingress
+   * routes by path, so the proxy's hop (a test artifact, in the bench's own process on the
+   * server's machine) is not measured.
+   */
+  readonly writerUrl: string;
+  readonly readerUrl: string;
+  /**
    * The monolith only: stops the server and starts it again on the same data and the same
    * ports, as an operator's restart does; clients keep their URL and tokens.
    */
@@ -84,9 +92,11 @@ async function createCliAccounts(config: string, env: NodeJS.ProcessEnv): Promis
   }
 }
 
-function deployment(port: number, roomserverGrpcPort: number, stop: () => Promise<void>): Deployment {
+function deployment(port: number, roomserverGrpcPort: number, stop: () => Promise<void>, direct: { writer?: number; reader?: number } = {}): Deployment {
   return {
     baseUrl: `http://127.0.0.1:${port}`,
+    writerUrl: `http://127.0.0.1:${direct.writer ?? port}`,
+    readerUrl: `http://127.0.0.1:${direct.reader ?? port}`,
     roomserverGrpc: `127.0.0.1:${roomserverGrpcPort}`,
     serverName: SERVER_NAME,
     publicBaseUrl: PUBLIC_BASE_URL,
@@ -162,18 +172,21 @@ export async function startPolylith(extraEnv: NodeJS.ProcessEnv = {}, options: P
     });
     started.push(clientapi);
     let proxy: ComponentProxy | null = null;
+    let syncapiPort: number | undefined;
     if (options.syncapi) {
       const syncapi = await startCli(["syncapi", "--config", config], {
         env: { ...env, DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: `127.0.0.1:${userapi.grpcPort}` },
       });
       started.push(syncapi);
-      proxy = await ComponentProxy.start([`http://127.0.0.1:${syncapi.httpPorts[0]}`, `http://127.0.0.1:${clientapi.httpPorts[0]}`]);
+      syncapiPort = syncapi.httpPorts[0]!;
+      proxy = await ComponentProxy.start([`http://127.0.0.1:${syncapiPort}`, `http://127.0.0.1:${clientapi.httpPorts[0]}`]);
     }
-    return deployment(proxy?.port ?? clientapi.httpPorts[0]!, roomserver.grpcPort, async () => {
+    const stop = async () => {
       await proxy?.stop();
       await stopAll(started);
       await cleanUp();
-    });
+    };
+    return deployment(proxy?.port ?? clientapi.httpPorts[0]!, roomserver.grpcPort, stop, { writer: clientapi.httpPorts[0]!, reader: syncapiPort });
   } catch (err) {
     await stopAll(started).catch(() => {});
     await cleanUp();
