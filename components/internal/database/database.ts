@@ -11,10 +11,27 @@ export interface Queryable {
   exec(script: string): Promise<void>;
 }
 
+/** A transaction that begins at its first write (Database.lazyTransaction). */
+export interface LazyTransaction extends Queryable {
+  /**
+   * Runs the transaction's last statement: on its own when nothing was written before it
+   * (one statement is atomic by itself), so a transaction whose only write is this costs
+   * one round trip instead of three (BEGIN, statement, COMMIT). Nothing may follow it.
+   */
+  last<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
 /** One interface over PostgreSQL (`pg` pool) and PGlite (embedded). */
 export interface Database extends Queryable {
   readonly kind: "postgres" | "pglite";
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /**
+   * As transaction, but BEGIN goes out only before the first statement that writes or
+   * locks (anything but a plain SELECT): the reads before it run on the same connection
+   * outside the transaction, where READ COMMITTED sees just what it would see inside. For
+   * work whose reads need no lock and whose writes can wait for its end.
+   */
+  lazyTransaction<T>(work: (tx: LazyTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }

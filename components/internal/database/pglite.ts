@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import type { Database, Queryable, Row } from "./database.js";
+import type { Database, LazyTransaction, Queryable, Row } from "./database.js";
 
 function wrap(db: PGlite | Transaction): Queryable {
   return {
@@ -47,6 +47,14 @@ export class PgliteDatabase implements Database {
 
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => work(wrap(tx)));
+  }
+
+  /** In-process, round trips cost nothing: a plain transaction. */
+  lazyTransaction<T>(work: (tx: LazyTransaction) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => {
+      const q = wrap(tx);
+      return work({ ...q, last: (sql, params) => q.query(sql, params) });
+    });
   }
 
   async close(): Promise<void> {

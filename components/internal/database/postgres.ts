@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import type { Database, Queryable, Row } from "./database.js";
+import type { Database, LazyTransaction, Queryable, Row } from "./database.js";
 
 const INT8_OID = 20;
 
@@ -59,6 +59,11 @@ function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   };
 }
 
+/** A SELECT that neither locks rows nor takes an advisory lock: safe outside a transaction. */
+function isPlainRead(sql: string): boolean {
+  return /^\s*SELECT\b/i.test(sql) && !/\bFOR\s+(UPDATE|SHARE|NO\s+KEY\s+UPDATE|KEY\s+SHARE)\b|pg_advisory/i.test(sql);
+}
+
 export class PostgresDatabase implements Database {
   readonly kind = "postgres";
   private readonly pool: pg.Pool;
@@ -92,6 +97,33 @@ export class PostgresDatabase implements Database {
       return result;
     } catch (err) {
       await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.release();
+    }
+  }
+
+  async lazyTransaction<T>(work: (tx: LazyTransaction) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const plain = wrap(client);
+    let begun = false;
+    const begin = async (sql: string) => {
+      if (begun || isPlainRead(sql)) return;
+      begun = true;
+      await client.query("BEGIN");
+    };
+    const tx: LazyTransaction = {
+      query: async (sql, params) => (await begin(sql), plain.query(sql, params)),
+      execute: async (sql, params) => (await begin(sql), plain.execute(sql, params)),
+      exec: async (script) => (await begin(script), plain.exec(script)),
+      last: (sql, params) => plain.query(sql, params),
+    };
+    try {
+      const result = await work(tx);
+      if (begun) await client.query("COMMIT");
+      return result;
+    } catch (err) {
+      if (begun) await client.query("ROLLBACK").catch(() => {});
       throw err;
     } finally {
       client.release();

@@ -91,3 +91,49 @@ async function claimHighest(tx: Queryable, consumer: string, highest: ReadonlyMa
   );
   return new Map(rows.map((r) => [r.subject, Number(r.previous)]));
 }
+
+/** A statement for the caller's transaction, as UnitOfWork.beforeCommit takes it. */
+export interface AppliedWrite {
+  sql: string;
+  params: unknown[];
+}
+
+/**
+ * claimSequences in two halves, for a consumer that writes everything at its end: the read
+ * (no lock, no transaction: it may run beside other reads) tells which messages are new,
+ * and the writes, made with the effects, record the subjects' new highest sequences. The
+ * writes check that nothing was recorded in between: a subject's row must still hold the
+ * sequence read, or an absent one still be absent; otherwise the statement fails (division
+ * by zero, or a duplicate key) and nothing of the batch is written. One instance per
+ * durable consumer makes that a safeguard, never the normal case.
+ */
+export async function readApplied(q: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: AppliedWrite[] }> {
+  if (msgs.length === 0) return { fresh: [], writes: [] };
+  const highest = new Map<string, number>();
+  for (const m of msgs) highest.set(m.subject, Math.max(highest.get(m.subject) ?? 0, m.seq));
+  const rows = await q.query<{ subject: string; seq: number }>(
+    "SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = ANY($2::text[])",
+    [consumer, [...highest.keys()]],
+  );
+  const seen = new Map(rows.map((r) => [r.subject, Number(r.seq)]));
+  const raised = [...highest].filter(([subject, seq]) => seq > (seen.get(subject) ?? 0));
+  const known = raised.filter(([subject]) => seen.has(subject));
+  const added = raised.filter(([subject]) => !seen.has(subject));
+  const writes: AppliedWrite[] = [];
+  if (known.length > 0) {
+    writes.push({
+      sql: `UPDATE eventlog_applied_sequences a SET seq = v.seq + 0 * (1 / (CASE WHEN a.seq = v.seen THEN 1 ELSE 0 END))
+            FROM unnest($2::text[], $3::bigint[], $4::bigint[]) AS v(subject, seq, seen)
+            WHERE a.consumer = $1 AND a.subject = v.subject`,
+      params: [consumer, known.map(([s]) => s), known.map(([, seq]) => seq), known.map(([s]) => seen.get(s)!)],
+    });
+  }
+  if (added.length > 0) {
+    writes.push({
+      sql: `INSERT INTO eventlog_applied_sequences (consumer, subject, seq)
+            SELECT $1, v.subject, v.seq FROM unnest($2::text[], $3::bigint[]) AS v(subject, seq)`,
+      params: [consumer, added.map(([s]) => s), added.map(([, seq]) => seq)],
+    });
+  }
+  return { fresh: msgs.filter((m) => m.seq > (seen.get(m.subject) ?? 0)), writes };
+}

@@ -1,5 +1,5 @@
 import type { Database } from "../../internal/database/database.js";
-import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
+import { readApplied } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { Logger } from "../../internal/logging/logger.js";
@@ -30,7 +30,7 @@ const CONCURRENT_BATCHES = 2;
 
 /**
  * Consumes InputRoomEvent: one room's inputs one after another, rooms in parallel. Inputs
- * are applied in a transaction that also claims their log sequences, so a redelivery after
+ * are applied in a transaction that also records their log sequences, so a redelivery after
  * a crash changes nothing; outputs are published after the commit, then the writers
  * waiting get their verdicts.
  */
@@ -72,15 +72,20 @@ export class InputConsumer {
    */
   private async handle(msgs: readonly LogMessage[]): Promise<void> {
     const prepared = await Promise.all(msgs.map((msg) => this.prepare(msg)));
-    // Read beside the transaction's start rather than inside it: one round trip less to wait for.
-    const lookups = Promise.all([
+    // The batch's reads go out together, before its transaction: which inputs are new (their
+    // sequences are recorded with the batch's writes, in its one commit statement), which
+    // events are stored, which templates were completed.
+    const reads = Promise.all([
+      readApplied(this.db, this.durable, msgs),
       this.processor.prefetch(this.db, prepared.flatMap((p) => ("event" in p ? [p.event] : []))),
       this.templates.prefetch(this.db, prepared.flatMap((p) => ("template" in p ? [p.input] : []))),
     ]);
-    lookups.catch(() => {}); // awaited below; a failure before then must not go unhandled
+    reads.catch(() => {}); // awaited below; a failure before then must not go unhandled
     const verdicts = await inTransaction(this.db, async (uow) => {
-      const fresh = new Set(await claimSequences(uow.q, this.durable, msgs));
-      for (const remember of await lookups) remember(uow);
+      const [applied, ...lookups] = await reads;
+      for (const remember of lookups) remember(uow);
+      applied.writes.forEach((write, i) => uow.beforeCommit(`applied sequences ${i}`, () => write));
+      const fresh = new Set(applied.fresh);
       const out: InputVerdict[] = [];
       for (const [i, msg] of msgs.entries()) {
         const p = prepared[i]!;

@@ -1,4 +1,4 @@
-import type { Database, Queryable, Row } from "../../internal/database/database.js";
+import type { Database, LazyTransaction, Queryable, Row } from "../../internal/database/database.js";
 
 /**
  * A transaction plus what to do once it has committed. Caches of database rows (numeric
@@ -6,6 +6,7 @@ import type { Database, Queryable, Row } from "../../internal/database/database.
  * leaves an ID in memory that the database does not hold.
  */
 export interface UnitOfWork {
+  /** Reads run outside the transaction until something writes (Database.lazyTransaction). */
   readonly q: Queryable;
   afterCommit(fn: () => void): void;
   /** Runs once the transaction is over, committed or not. */
@@ -35,7 +36,7 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
   const committed: Array<() => void> = [];
   const ended: Array<() => void> = [];
   try {
-    const result = await db.transaction(async (q) => {
+    const result = await db.lazyTransaction(async (q) => {
       const writes = new Map<string, () => CommitWrite | null>();
       const uow: UnitOfWork = {
         q,
@@ -61,7 +62,7 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
  * exactly once, whether or not the main statement reads it; none of ours reads another's
  * rows, so the shared snapshot changes nothing.
  */
-async function commitWrites(q: Queryable, writes: readonly CommitWrite[]): Promise<void> {
+async function commitWrites(q: LazyTransaction, writes: readonly CommitWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const main = writes.find((w) => w.returned) ?? writes[writes.length - 1]!;
   const params: unknown[] = [];
@@ -73,6 +74,7 @@ async function commitWrites(q: Queryable, writes: readonly CommitWrite[]): Promi
   };
   const clauses = writes.filter((w) => w !== main).map((w, i) => `w${i} AS (${renumbered(w)})`);
   const sql = clauses.length > 0 ? `WITH ${clauses.join(", ")} ${renumbered(main)}` : renumbered(main);
-  const rows = await q.query(sql, params);
+  // The last statement: when the work wrote nothing itself, it is the whole transaction.
+  const rows = await q.last(sql, params);
   main.returned?.(rows);
 }

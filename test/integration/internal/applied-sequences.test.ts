@@ -5,6 +5,7 @@ import {
   APPLIED_SEQUENCES_MIGRATIONS,
   claimSequence,
   claimSequences,
+  readApplied,
 } from "../../../components/internal/eventlog/applied-sequences.js";
 import type { LogMessage } from "../../../components/internal/eventlog/eventlog.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
@@ -231,6 +232,59 @@ for (const backend of DATABASE_BACKENDS) {
           await first;
         }
       });
+    });
+
+    describe("readApplied, then the writes with the batch's own", () => {
+      /** Reads, then writes the returned statements together in one transaction, as a consumer's commit does. */
+      const readThenRecord = async (consumer: string, msgs: LogMessage[], between?: () => Promise<unknown>) => {
+        const { fresh, writes } = await readApplied(db, consumer, msgs);
+        await between?.();
+        await db.transaction(async (tx) => {
+          for (const w of writes) await tx.execute(w.sql, w.params);
+        });
+        return fresh;
+      };
+      const recorded = async (consumer: string) =>
+        Object.fromEntries(
+          (await db.query<{ subject: string; seq: number }>("SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1", [consumer])).map((r) => [
+            r.subject,
+            Number(r.seq),
+          ]),
+        );
+
+      it("finds the same new messages as claimSequences and records the same sequences", async () => {
+        const first = [msg("S.a", 1), msg("S.a", 2), msg("S.b", 5)];
+        const second = [msg("S.a", 2), msg("S.b", 4), msg("S.a", 3), msg("S.new", 1), msg("S.b", 6)];
+        expect(seqs(await readThenRecord("split", first))).to.deep.equal(seqs(first));
+        expect(seqs(await readThenRecord("split", second))).to.deep.equal(["S.a:3", "S.new:1", "S.b:6"]);
+        await claim2("whole", first);
+        await claim2("whole", second);
+        expect(await recorded("split")).to.deep.equal(await recorded("whole"));
+        expect(await readThenRecord("split", second)).to.deep.equal([], "the same batch redelivered");
+      });
+
+      it("writes nothing when nothing is new, and reads nothing of nothing", async () => {
+        await readThenRecord("idle", [msg("S.a", 4)]);
+        expect((await readApplied(db, "idle", [msg("S.a", 3), msg("S.a", 4)])).writes).to.deep.equal([]);
+        expect(await readApplied(db, "idle", [])).to.deep.equal({ fresh: [], writes: [] });
+      });
+
+      it("fails, writing nothing, when a subject was recorded between the read and the writes", async () => {
+        await readThenRecord("raced", [msg("S.known", 1)]);
+        const other = () => db.transaction((tx) => claimSequences(tx, "raced", [msg("S.known", 2), msg("S.new", 1)]));
+        const err = await readThenRecord("raced", [msg("S.known", 2), msg("S.new", 1)], other).catch((e: unknown) => e);
+        expect(err).to.be.instanceOf(Error);
+        expect(await recorded("raced")).to.deep.equal({ "S.known": 2, "S.new": 1 });
+        // Each half on its own: a known subject changed, and a new subject that appeared.
+        const known = await readApplied(db, "raced", [msg("S.known", 3)]);
+        await claimSequences(db, "raced", [msg("S.known", 3)]);
+        expect(await db.transaction((tx) => tx.execute(known.writes[0]!.sql, known.writes[0]!.params)).catch((e: Error) => e.message)).to.match(/division by zero/);
+        const added = await readApplied(db, "raced", [msg("S.later", 1)]);
+        await claimSequences(db, "raced", [msg("S.later", 1)]);
+        expect(await db.transaction((tx) => tx.execute(added.writes[0]!.sql, added.writes[0]!.params)).catch((e: Error) => e.message)).to.match(/duplicate key/);
+      });
+
+      const claim2 = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequences(tx, consumer, msgs));
     });
   });
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Database } from "../../../components/internal/database/database.js";
+import type { Database, Queryable } from "../../../components/internal/database/database.js";
 import { migrate, type Migration } from "../../../components/internal/database/migrations.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
 
@@ -50,6 +50,34 @@ for (const backend of DATABASE_BACKENDS) {
         .catch((e: Error) => e);
       expect((failure as Error).message).to.equal("boom");
       expect((await db.query("SELECT v FROM tx_t")).map((r) => r.v)).to.deep.equal(["kept"]);
+    });
+
+    it("a lazy transaction begins at its first write, commits its last statement with the rest, and rolls back a failure", async () => {
+      await db.exec("CREATE TABLE lazy_t (v TEXT)");
+      const inTransaction = async (tx: Queryable) => (await tx.query<{ t: boolean }>("SELECT txid_current_if_assigned() IS NOT NULL AS t"))[0]!.t;
+      // Only a last statement: on PostgreSQL it runs on its own (autocommit), atomic by itself.
+      await db.lazyTransaction(async (tx) => {
+        expect((await tx.query("SELECT count(*)::int AS n FROM lazy_t"))[0]!.n).to.equal(0);
+        await tx.last("INSERT INTO lazy_t VALUES ('alone')");
+      });
+      // A write first: BEGIN goes out before it, and the last statement joins the transaction.
+      const failure = await db
+        .lazyTransaction(async (tx) => {
+          await tx.execute("INSERT INTO lazy_t VALUES ('written')");
+          expect(await inTransaction(tx)).to.equal(true);
+          await tx.last("INSERT INTO lazy_t VALUES ('last')");
+          throw new Error("after the last statement");
+        })
+        .catch((e: Error) => e.message);
+      expect(failure).to.equal("after the last statement");
+      expect((await db.query("SELECT v FROM lazy_t ORDER BY v")).map((r) => r.v)).to.deep.equal(["alone"]);
+      if (db.kind === "postgres") {
+        // Plain reads before any write run outside a transaction: no transaction ID, no snapshot held.
+        await db.lazyTransaction(async (tx) => {
+          expect((await tx.query<{ x: string | null }>("SELECT txid_current_if_assigned()::text AS x"))[0]!.x).to.equal(null);
+          await tx.last("SELECT 1");
+        });
+      }
     });
 
     it("applies a component's numbered migrations once and records them", async () => {

@@ -21,6 +21,7 @@ function counting(db: Database): { db: Database; statements: string[] } {
     execute: (sql, params) => db.execute(sql, params),
     exec: (script) => db.exec(script),
     transaction: (work) => db.transaction((tx) => work(wrap(tx))),
+    lazyTransaction: (work) => db.lazyTransaction((tx) => work({ ...wrap(tx), last: (sql, params) => (statements.push(sql), tx.last(sql, params)) })),
     close: () => db.close(),
   };
   return { db: counted, statements };
