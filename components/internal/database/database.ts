@@ -21,11 +21,19 @@ export interface LazyTransaction extends Queryable {
   last<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
 }
 
+export interface TransactionOptions {
+  /**
+   * Takes PostgreSQL's transaction-scoped advisory lock on this key (letters, digits and
+   * underscores) before the work starts, in the same round trip as BEGIN.
+   */
+  advisoryLock?: string;
+}
+
 /** One interface over PostgreSQL (`pg` pool) and PGlite (embedded). */
 export interface Database extends Queryable {
   readonly kind: "postgres" | "pglite";
   /** Runs `work` in one transaction: committed if it resolves, rolled back if it throws. */
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options?: TransactionOptions): Promise<T>;
   /**
    * As transaction, but BEGIN goes out only before the first statement that writes or
    * locks (anything but a plain SELECT): the reads before it run on the same connection
@@ -34,4 +42,10 @@ export interface Database extends Queryable {
    */
   lazyTransaction<T>(work: (tx: LazyTransaction) => Promise<T>): Promise<T>;
   close(): Promise<void>;
+}
+
+/** An advisory lock key, checked before it goes into SQL text. */
+export function lockKey(key: string): string {
+  if (!/^\w+$/.test(key)) throw new Error(`advisory lock key ${JSON.stringify(key)} must be letters, digits and underscores`);
+  return key;
 }

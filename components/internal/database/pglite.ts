@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import type { Database, LazyTransaction, Queryable, Row } from "./database.js";
+import { lockKey, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
 
 function wrap(db: PGlite | Transaction): Queryable {
   return {
@@ -45,8 +45,11 @@ export class PgliteDatabase implements Database {
     return this.direct.exec(script);
   }
 
-  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.db.transaction((tx) => work(wrap(tx)));
+  transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      if (options.advisoryLock) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(options.advisoryLock)]);
+      return work(wrap(tx));
+    });
   }
 
   /** In-process, round trips cost nothing: a plain transaction. */

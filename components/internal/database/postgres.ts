@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import type { Database, LazyTransaction, Queryable, Row } from "./database.js";
+import { lockKey, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
 
 const INT8_OID = 20;
 
@@ -88,10 +88,11 @@ export class PostgresDatabase implements Database {
     return this.direct.exec(script);
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  async transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await client.query("BEGIN");
+      // Without parameters, so one simple query can carry both statements.
+      await client.query(options.advisoryLock ? `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockKey(options.advisoryLock)}'))` : "BEGIN");
       const result = await work(wrap(client));
       await client.query("COMMIT");
       return result;

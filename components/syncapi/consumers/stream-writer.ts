@@ -1,7 +1,7 @@
 import type { Database, Queryable } from "../../internal/database/database.js";
 import type { SyncStream } from "../api/positions.js";
 import type { Notifier } from "../notifier.js";
-import { lockStream } from "../storage/positions.js";
+import { streamLock } from "../storage/positions.js";
 
 /** What to do once the transaction committed (never before: a woken sync must find the rows). */
 export type AfterCommit = (notifier: Notifier) => void;
@@ -54,12 +54,14 @@ export class StreamWriter {
     let turn: number | null = null;
     let after: AfterCommit[];
     try {
-      after = await this.db.transaction(async (tx) => {
-        await lockStream(tx, stream);
-        // Taken under the lock: the order of turns is the order of commits.
-        turn = turns.take();
-        return work(tx);
-      });
+      after = await this.db.transaction(
+        async (tx) => {
+          // Taken under the stream's lock: the order of turns is the order of commits.
+          turn = turns.take();
+          return work(tx);
+        },
+        { advisoryLock: streamLock(stream) },
+      );
     } catch (err) {
       if (turn !== null) turns.finish(turn); // rolled back: nothing to tell
       throw err;

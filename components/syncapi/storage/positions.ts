@@ -23,10 +23,10 @@ export async function latestPositions(q: Queryable): Promise<StreamPositions> {
 }
 
 /**
- * Serialises a stream's writers: positions are taken from a sequence inside transactions,
- * and without this a later position could commit before an earlier one, and a sync that
- * saw the later one would skip the earlier for good.
+ * The advisory lock that serialises a stream's writers: positions are taken from a sequence
+ * inside transactions, and without it a later position could commit before an earlier one,
+ * and a sync that saw the later one would skip the earlier for good.
  */
-export async function lockStream(tx: Queryable, stream: SyncStream): Promise<void> {
-  await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [SEQUENCES[stream]]);
+export function streamLock(stream: SyncStream): string {
+  return SEQUENCES[stream];
 }

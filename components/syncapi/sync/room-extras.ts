@@ -34,6 +34,7 @@ export async function unreadCounts(
   const after = await store.receipts.readMarkerPositions(q, userId, roomIds);
   const rows = await store.events.countAfter(q, roomIds, after, upTo, userId);
   const localpart = userId.slice(1, userId.indexOf(":"));
+  const mentionsLocalpart = new RegExp(`\\b${localpart.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i");
   const out = new Map<string, { notification_count: number; highlight_count: number }>();
   for (const roomId of roomIds) {
     const view = views.get(roomId);
@@ -43,7 +44,7 @@ export async function unreadCounts(
       const mentions = (content["m.mentions"] ?? {}) as Json;
       if (Array.isArray(mentions.user_ids) && mentions.user_ids.includes(userId)) return true;
       const body = typeof content.body === "string" ? content.body : "";
-      return body.includes(userId) || new RegExp(`\\b${localpart.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i").test(body);
+      return body.includes(userId) || mentionsLocalpart.test(body);
     });
     out.set(roomId, { notification_count: events.length, highlight_count: highlights.length });
   }

@@ -80,6 +80,23 @@ for (const backend of DATABASE_BACKENDS) {
       }
     });
 
+    it("takes an advisory lock with BEGIN: a second transaction on the key waits for the first; a key that is not a word is refused", async () => {
+      const order: string[] = [];
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      let locked!: () => void;
+      const firstLocked = new Promise<void>((r) => (locked = r));
+      const first = db.transaction(async () => (locked(), order.push("first"), await gate, order.push("first done")), { advisoryLock: "test_lock" });
+      await firstLocked;
+      const second = db.transaction(async () => void order.push("second"), { advisoryLock: "test_lock" });
+      await new Promise((r) => setTimeout(r, 100));
+      release();
+      await Promise.all([first, second]);
+      expect(order).to.deep.equal(["first", "first done", "second"]);
+      const refused = await db.transaction(async () => "ran", { advisoryLock: "x'); DROP TABLE t; --" }).catch((e: Error) => e.message);
+      expect(refused).to.match(/must be letters, digits and underscores/);
+    });
+
     it("applies a component's numbered migrations once and records them", async () => {
       const migrations: Migration[] = [
         { version: 1, name: "create", up: "CREATE TABLE mig_t (a INT)" },
