@@ -16,7 +16,7 @@ import { percentile, report } from "./report.js";
 
 const CLIENTS = 50;
 const MESSAGES = Number(process.env.BENCH_SEND_MESSAGES ?? 5000);
-const WARM_UP_PER_CLIENT = 5;
+const WARM_UP_PER_CLIENT = 20;
 const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false" };
 
 async function createRoom(client: TestClient, body: Record<string, unknown>): Promise<string> {
