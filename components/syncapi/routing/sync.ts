@@ -1,4 +1,5 @@
 import type Koa from "koa";
+import { LruMap } from "../../internal/cache/lru-map.js";
 import type { RequestState } from "../../internal/http/app.js";
 import { requireUser } from "../../internal/http/auth.js";
 import { invalidParam } from "../../internal/http/matrix-error.js";
@@ -11,10 +12,11 @@ import { boolParam, intParam, query } from "./params.js";
 
 /** GET /sync: the filter inline (JSON) or by ID, since, timeout, full_state, set_presence. */
 export function addSyncRoutes(router: Router, deps: SyncRouteDeps): void {
+  const filters = new LruMap<string, SyncFilter>(10_000);
   router.get("/_matrix/client/v3/sync", async (ctx: Koa.Context) => {
     await requireUser(ctx, deps.lookupToken, { allowGuests: true });
     const user = (ctx.state as RequestState).user!;
-    const filter = await syncFilter(deps, user.userId, query(ctx, "filter"));
+    const filter = await syncFilter(deps, filters, user.userId, query(ctx, "filter"));
     const sinceParam = query(ctx, "since");
     const since = sinceParam ? decodeSyncToken(sinceParam) : null;
     if (sinceParam && !since) throw invalidParam("since is not a valid sync token");
@@ -36,10 +38,24 @@ export function addSyncRoutes(router: Router, deps: SyncRouteDeps): void {
   });
 }
 
-async function syncFilter(deps: SyncRouteDeps, userId: string, value: string | undefined): Promise<SyncFilter> {
+/**
+ * The filter a client syncs with, parsed (inline) or fetched from the userapi (by ID), kept
+ * in `filters` because a client sends the same one with every sync. A stored filter never
+ * changes (a client makes a new one instead), so neither can go stale. Shared: never modified.
+ */
+async function syncFilter(deps: SyncRouteDeps, filters: LruMap<string, SyncFilter>, userId: string, value: string | undefined): Promise<SyncFilter> {
   if (value === undefined || value === "") return {};
-  if (value.trimStart().startsWith("{")) return parseFilterJson(value) as SyncFilter;
-  const stored = await deps.userApi().accountData.getFilter(userId, value);
-  if (!stored) throw invalidParam(`no filter with ID ${value}`);
-  return stored as SyncFilter;
+  const inline = value.trimStart().startsWith("{");
+  const key = inline ? value : `${userId}\u0000${value}`;
+  const known = filters.get(key);
+  if (known) return known;
+  let filter: SyncFilter;
+  if (inline) filter = parseFilterJson(value) as SyncFilter;
+  else {
+    const stored = await deps.userApi().accountData.getFilter(userId, value);
+    if (!stored) throw invalidParam(`no filter with ID ${value}`);
+    filter = stored as SyncFilter;
+  }
+  filters.set(key, filter);
+  return filter;
 }

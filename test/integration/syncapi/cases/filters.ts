@@ -105,6 +105,13 @@ export function filterCases(server: () => Deployment): void {
       body: { room: { timeline: { types: ["m.room.message"] } } },
     });
     expect(bodies(joined(await b.sync({ filter: filter_id as string }), roomId).timeline.events)).to.deep.equal(["by id"]);
+    // Filter IDs are per user: the same ID of another user is that user's filter (and the
+    // syncapi, which keeps filters it fetched, keeps them apart).
+    const other = await a.expectOk("POST", `/user/${encodeURIComponent(a.userId)}/filter`, { body: { room: { timeline: { types: ["m.room.member"] } } } });
+    const theirs = joined(await a.sync({ filter: other.filter_id as string }), roomId).timeline.events as Json[];
+    expect(theirs.length).to.be.greaterThan(0);
+    expect(theirs.every((e) => e.type === "m.room.member")).to.equal(true);
+    expect(bodies(joined(await b.sync({ filter: filter_id as string }), roomId).timeline.events)).to.deep.equal(["by id"]);
     await b.expectError("GET", "/sync", 400, "M_INVALID_PARAM", { query: { filter: "99999" } });
     await b.expectError("GET", "/sync", 400, "M_BAD_JSON", { query: { filter: "{not json" } });
     await b.expectError("GET", "/sync", 400, "M_BAD_JSON", { query: { filter: JSON.stringify({ room: { timeline: { limit: "x" } } }) } });
