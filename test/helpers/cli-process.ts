@@ -32,6 +32,9 @@ export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.Pro
  */
 const PROFILER_ARGS = process.env.DENDRITE_PROFILE_ARGS?.split(" ").filter(Boolean) ?? [];
 
+/** How much of a started server's output is kept for error messages (characters). */
+const OUTPUT_KEPT = 256 * 1024;
+
 /** Starts a long-running CLI command and waits for its "listening" log line. */
 export function startCli(
   args: string[],
@@ -41,25 +44,38 @@ export function startCli(
     cwd: options.cwd,
     env: { ...process.env, DENDRITE_LOGGING_LEVEL: "info", ...options.env },
   });
-  let out = "";
+  // The output kept for error messages and tests: its start (how the server started) and
+  // its newest part, since a server under a bench logs every request and this process (the
+  // bench's clients) shares the machine.
+  let head = "";
+  let tail = "";
+  const keep = (d: Buffer) => {
+    if (head.length < OUTPUT_KEPT) head += d.toString();
+    else tail += d.toString();
+    if (tail.length > 2 * OUTPUT_KEPT) tail = tail.slice(-OUTPUT_KEPT);
+  };
+  const output = () => (tail ? `${head}\n...\n${tail}` : head);
+  let listening = false;
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`process did not start within ${options.timeoutMs ?? 60_000} ms:\n${out}`));
+      reject(new Error(`process did not start within ${options.timeoutMs ?? 60_000} ms:\n${output()}`));
     }, options.timeoutMs ?? 60_000);
-    child.stderr.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", keep);
     child.stdout.on("data", (d: Buffer) => {
-      out += d.toString();
+      keep(d);
+      if (listening) return;
       for (const line of d.toString().split("\n")) {
         if (!line.includes('"msg":"listening"')) continue;
+        listening = true;
         const info = JSON.parse(line) as { http_ports: number[]; grpc_port: number };
         clearTimeout(timer);
         resolve({
           child,
           httpPorts: info.http_ports,
           grpcPort: info.grpc_port,
-          output: () => out,
+          output,
           async stop(signal = "SIGTERM") {
             const started = Date.now();
             child.kill(signal);
@@ -71,7 +87,7 @@ export function startCli(
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`process exited with ${code} before listening:\n${out}`));
+      reject(new Error(`process exited with ${code} before listening:\n${output()}`));
     });
   });
 }
