@@ -11,6 +11,12 @@ export interface Queryable {
   exec(script: string): Promise<void>;
 }
 
+/** A statement with its $1.. parameters, to be run later (with others, in one transaction). */
+export interface Statement {
+  sql: string;
+  params: unknown[];
+}
+
 /** A transaction that begins at its first write (Database.lazyTransaction). */
 export interface LazyTransaction extends Queryable {
   /**

@@ -1,5 +1,5 @@
 import type { Migration } from "../database/migrations.js";
-import type { Queryable } from "../database/database.js";
+import type { Queryable, Statement } from "../database/database.js";
 import type { LogMessage } from "./eventlog.js";
 
 /**
@@ -42,8 +42,7 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
  */
 export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
   if (msgs.length === 0) return [];
-  const highest = new Map<string, number>();
-  for (const m of msgs) highest.set(m.subject, Math.max(highest.get(m.subject) ?? 0, m.seq));
+  const highest = highestPerSubject(msgs);
   const applied = await claimHighest(tx, consumer, highest);
   const missing = new Map([...highest].filter(([subject]) => !applied.has(subject)));
   if (missing.size > 0) {
@@ -92,10 +91,11 @@ async function claimHighest(tx: Queryable, consumer: string, highest: ReadonlyMa
   return new Map(rows.map((r) => [r.subject, Number(r.previous)]));
 }
 
-/** A statement for the caller's transaction, as UnitOfWork.beforeCommit takes it. */
-export interface AppliedWrite {
-  sql: string;
-  params: unknown[];
+/** Each subject's highest sequence among the messages. */
+function highestPerSubject(msgs: readonly LogMessage[]): Map<string, number> {
+  const highest = new Map<string, number>();
+  for (const m of msgs) highest.set(m.subject, Math.max(highest.get(m.subject) ?? 0, m.seq));
+  return highest;
 }
 
 /**
@@ -107,10 +107,9 @@ export interface AppliedWrite {
  * by zero, or a duplicate key) and nothing of the batch is written. One instance per
  * durable consumer makes that a safeguard, never the normal case.
  */
-export async function readApplied(q: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: AppliedWrite[] }> {
+export async function readApplied(q: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: Statement[] }> {
   if (msgs.length === 0) return { fresh: [], writes: [] };
-  const highest = new Map<string, number>();
-  for (const m of msgs) highest.set(m.subject, Math.max(highest.get(m.subject) ?? 0, m.seq));
+  const highest = highestPerSubject(msgs);
   const rows = await q.query<{ subject: string; seq: number }>(
     "SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = ANY($2::text[])",
     [consumer, [...highest.keys()]],
@@ -119,7 +118,7 @@ export async function readApplied(q: Queryable, consumer: string, msgs: readonly
   const raised = [...highest].filter(([subject, seq]) => seq > (seen.get(subject) ?? 0));
   const known = raised.filter(([subject]) => seen.has(subject));
   const added = raised.filter(([subject]) => !seen.has(subject));
-  const writes: AppliedWrite[] = [];
+  const writes: Statement[] = [];
   if (known.length > 0) {
     writes.push({
       sql: `UPDATE eventlog_applied_sequences a SET seq = v.seq + 0 * (1 / (CASE WHEN a.seq = v.seen THEN 1 ELSE 0 END))

@@ -1,4 +1,4 @@
-import type { Database, LazyTransaction, Queryable, Row } from "../../internal/database/database.js";
+import type { Database, LazyTransaction, Queryable, Row, Statement } from "../../internal/database/database.js";
 
 /**
  * A transaction plus what to do once it has committed. Caches of database rows (numeric
@@ -26,9 +26,7 @@ export interface UnitOfWork {
 }
 
 /** A data-modifying statement; `returned` gets its RETURNING rows. */
-export interface CommitWrite {
-  sql: string;
-  params: unknown[];
+export interface CommitWrite extends Statement {
   returned?: (rows: Row[]) => void;
 }
 

@@ -5,7 +5,6 @@ import type { Logger } from "../../internal/logging/logger.js";
 import type { SyncStream } from "../api/positions.js";
 import type { AfterCommit, StreamWriter } from "./stream-writer.js";
 
-
 export interface StoreConsumerDeps {
   readonly log: EventLog;
   readonly writer: StreamWriter;

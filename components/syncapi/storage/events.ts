@@ -133,8 +133,13 @@ export class EventsTable {
   }
 
   async byIds(q: Queryable, eventIds: readonly string[]): Promise<StoredEvent[]> {
-    const held = eventIds.flatMap((id) => this.recent.get(id) ?? []);
-    const missing = eventIds.filter((id) => !this.recent.get(id));
+    const held: StoredEvent[] = [];
+    const missing: string[] = [];
+    for (const id of eventIds) {
+      const event = this.recent.get(id);
+      if (event) held.push(event);
+      else missing.push(id);
+    }
     if (missing.length === 0) return held;
     const rows = await q.query<Row>(`SELECT ${COLUMNS} FROM syncapi_events e WHERE e.event_id = ANY($1::text[])`, [missing]);
     return [...held, ...rows.map(toEvent)];

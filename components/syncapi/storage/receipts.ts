@@ -47,9 +47,9 @@ export class ReceiptsTable {
    * 0 and is read again next time.
    */
   async readMarkerPositions(q: Queryable, userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
-    const keys = roomIds.map((roomId) => markerKey(userId, roomId));
-    const found = await this.markers.getMany(keys, async (missing) => {
-      const rooms = missing.map((key) => key.slice(key.indexOf("\u0000") + 1));
+    const roomOfKey = new Map(roomIds.map((roomId) => [markerKey(userId, roomId), roomId]));
+    const found = await this.markers.getMany([...roomOfKey.keys()], async (missing) => {
+      const rooms = missing.map((key) => roomOfKey.get(key)!);
       const rows = await q.query<{ room_id: string; position: number | null }>(
         `SELECT DISTINCT ON (r.room_id) r.room_id, e.position FROM syncapi_receipts r
          LEFT JOIN syncapi_events e ON e.event_id = r.event_id

@@ -107,15 +107,14 @@ export class JetStreamLog implements EventLog {
    * object, error and inbox bookkeeping it makes per call (~6% of a writer's CPU per send).
    */
   async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
+    const headers = toNatsHeaders({ ...options.headers, ...(options.msgId ? { [MSG_ID_HEADER]: options.msgId } : {}) });
     if (options.unacknowledged) {
-      const headers = { ...options.headers, ...(options.msgId ? { [MSG_ID_HEADER]: options.msgId } : {}) };
-      this.nc.publish(this.prefix + subject, data, { headers: toNatsHeaders(headers) });
+      this.nc.publish(this.prefix + subject, data, { headers });
       return { seq: 0, duplicate: false };
     }
     const ack = this.replies.expectMessage(PUBLISH_ACK_TIMEOUT_MS, `the acknowledgement of a publish on ${subject}`);
-    const headers = { ...options.headers, ...(options.msgId ? { [MSG_ID_HEADER]: options.msgId } : {}) };
     try {
-      this.nc.publish(this.prefix + subject, data, { headers: toNatsHeaders(headers), reply: ack.subject });
+      this.nc.publish(this.prefix + subject, data, { headers, reply: ack.subject });
     } catch (err) {
       ack.cancel(); // nothing went out (a closed connection): no acknowledgement to wait for
       throw err;
@@ -218,7 +217,9 @@ export class JetStreamLog implements EventLog {
       if (!to) continue;
       const dot = to.lastIndexOf(".");
       const inbox = to.slice(0, dot);
-      byInbox.set(inbox, [...(byInbox.get(inbox) ?? []), [to.slice(dot + 1), data]]);
+      let list = byInbox.get(inbox);
+      if (!list) byInbox.set(inbox, (list = []));
+      list.push([to.slice(dot + 1), data]);
     }
     for (const [inbox, list] of byInbox) {
       for (let i = 0; i < list.length; i += REPLIES_PER_MESSAGE) {
