@@ -50,8 +50,11 @@ export interface Database extends Queryable {
   close(): Promise<void>;
 }
 
-/** An advisory lock key, checked before it goes into SQL text. */
-export function lockKey(key: string): string {
+/**
+ * The SQL call that takes PostgreSQL's transaction-scoped advisory lock on `key`, which is
+ * checked (letters, digits and underscores) before it goes into SQL text.
+ */
+export function advisoryLockCall(key: string): string {
   if (!/^\w+$/.test(key)) throw new Error(`advisory lock key ${JSON.stringify(key)} must be letters, digits and underscores`);
-  return key;
+  return `pg_advisory_xact_lock(hashtext('${key}'))`;
 }

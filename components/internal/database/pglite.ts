@@ -1,5 +1,5 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
-import { lockKey, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
+import { advisoryLockCall, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
 
 function wrap(db: PGlite | Transaction): Queryable {
   return {
@@ -47,7 +47,7 @@ export class PgliteDatabase implements Database {
 
   transaction<T>(work: (tx: Queryable) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
     return this.db.transaction(async (tx) => {
-      if (options.advisoryLock) await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [lockKey(options.advisoryLock)]);
+      if (options.advisoryLock) await tx.query(`SELECT ${advisoryLockCall(options.advisoryLock)}`);
       return work(wrap(tx));
     });
   }

@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
-import { lockKey, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
+import { advisoryLockCall, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
 
 const INT8_OID = 20;
 
@@ -92,7 +92,7 @@ export class PostgresDatabase implements Database {
     const client = await this.pool.connect();
     try {
       // Without parameters, so one simple query can carry both statements.
-      await client.query(options.advisoryLock ? `BEGIN; SELECT pg_advisory_xact_lock(hashtext('${lockKey(options.advisoryLock)}'))` : "BEGIN");
+      await client.query(options.advisoryLock ? `BEGIN; SELECT ${advisoryLockCall(options.advisoryLock)}` : "BEGIN");
       const result = await work(wrap(client));
       await client.query("COMMIT");
       return result;

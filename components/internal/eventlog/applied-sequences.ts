@@ -99,6 +99,22 @@ function highestPerSubject(msgs: readonly LogMessage[]): Map<string, number> {
 }
 
 /**
+ * The write half of claimSequences without its answer, for effects that are no-ops when
+ * repeated (inserts keyed by event ID): raises each subject's recorded sequence to the
+ * batch's highest, as a statement to run with the effects. The consumer learns nothing from
+ * it, so it need not read first: a batch of such effects is one statement in all.
+ */
+export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessage[]): Statement {
+  const highest = highestPerSubject(msgs);
+  return {
+    sql: `INSERT INTO eventlog_applied_sequences (consumer, subject, seq)
+          SELECT $1, v.subject, v.seq FROM unnest($2::text[], $3::bigint[]) AS v(subject, seq)
+          ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(eventlog_applied_sequences.seq, EXCLUDED.seq)`,
+    params: [consumer, [...highest.keys()], [...highest.values()]],
+  };
+}
+
+/**
  * claimSequences in two halves, for a consumer that writes everything at its end: the read
  * (no lock, no transaction: it may run beside other reads) tells which messages are new,
  * and the writes, made with the effects, record the subjects' new highest sequences. The

@@ -1,3 +1,4 @@
+import { combineStatements } from "../../internal/database/combined-statement.js";
 import type { Database, LazyTransaction, Queryable, Row, Statement } from "../../internal/database/database.js";
 
 /**
@@ -55,23 +56,13 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
 }
 
 /**
- * The writes in one round trip: all but one become data-modifying WITH clauses of the
- * other (the one whose RETURNING rows are wanted, else the last). PostgreSQL runs each
- * exactly once, whether or not the main statement reads it; none of ours reads another's
- * rows, so the shared snapshot changes nothing.
+ * The writes in one round trip (combineStatements): the main one is the write whose
+ * RETURNING rows are wanted, else the last. None of ours reads another's rows.
  */
 async function commitWrites(q: LazyTransaction, writes: readonly CommitWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const main = writes.find((w) => w.returned) ?? writes[writes.length - 1]!;
-  const params: unknown[] = [];
-  // Each statement numbers its parameters from $1; in one statement they follow on.
-  const renumbered = (w: CommitWrite) => {
-    const offset = params.length;
-    params.push(...w.params);
-    return w.sql.replace(/\$(\d+)/g, (_, n: string) => `$${Number(n) + offset}`);
-  };
-  const clauses = writes.filter((w) => w !== main).map((w, i) => `w${i} AS (${renumbered(w)})`);
-  const sql = clauses.length > 0 ? `WITH ${clauses.join(", ")} ${renumbered(main)}` : renumbered(main);
+  const { sql, params } = combineStatements(main, writes.filter((w) => w !== main));
   // The last statement: when the work wrote nothing itself, it is the whole transaction.
   const rows = await q.last(sql, params);
   main.returned?.(rows);

@@ -7,10 +7,10 @@ import {
   type RedactedEvent,
   type RetireInviteEvent,
 } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
-import { storedAt, type StoredEvent } from "../storage/events.js";
+import { insertedPositions, storedAt, type StoredEvent } from "../storage/events.js";
 import type { StateChange } from "../storage/state.js";
 import type { SyncStore } from "../storage/store.js";
-import type { StoreConsumerSpec } from "./store-consumer.js";
+import type { OneStatementWrite, StoreConsumerSpec } from "./store-consumer.js";
 import type { AfterCommit } from "./stream-writer.js";
 
 export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
@@ -100,6 +100,16 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
     syncStream: "pdu",
     decode: (data) => OutputRoomEvent.decode(data),
     apply,
+    /** A batch of new events that change no state (messages, mostly): inserts keyed by event ID. */
+    asOneStatement(outputs) {
+      const plain: PlainEvent[] = [];
+      for (const output of outputs) {
+        const p = plainEventOf(output);
+        if (!p) return null;
+        plain.push(p);
+      }
+      return plain.length > 0 ? plainEventsWrite(store, plain, onNewEvent) : null;
+    },
     /**
      * Runs of new events that change no state (messages, mostly) are inserted together, one
      * statement for the run; anything else is applied on its own, in order.
@@ -194,13 +204,23 @@ function plainEventOf(output: OutputRoomEvent): PlainEvent | null {
 /** What newRoomEvent does for each of `events`, which change no state, with one statement for all. */
 async function plainEvents(tx: Queryable, store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): Promise<AfterCommit[]> {
   if (events.length === 0) return [];
+  const write = plainEventsWrite(store, events, onNewEvent);
+  return write.after(await tx.query(write.statement.sql, write.statement.params));
+}
+
+function plainEventsWrite(store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): OneStatementWrite {
   const rows = events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null));
-  const positions = await store.events.insertMany(tx, rows);
-  return events.flatMap(({ v }, i) => {
-    const position = positions.get(v.eventId);
-    // Not stored now: stored before, from a republished output.
-    return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
-  });
+  return {
+    statement: store.events.insertStatement(rows),
+    after(returned) {
+      const positions = insertedPositions(returned);
+      return events.flatMap(({ v }, i) => {
+        const position = positions.get(v.eventId);
+        // Not stored now: stored before, from a republished output.
+        return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
+      });
+    },
+  };
 }
 
 /** The output's adds and removes as state-key changes: removes first, so an add of the same key wins. */

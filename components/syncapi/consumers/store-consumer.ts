@@ -1,5 +1,6 @@
-import type { Queryable } from "../../internal/database/database.js";
-import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
+import { combineStatements } from "../../internal/database/combined-statement.js";
+import type { Queryable, Row, Statement } from "../../internal/database/database.js";
+import { claimSequences, raiseAppliedStatement } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import type { SyncStream } from "../api/positions.js";
@@ -28,6 +29,19 @@ export interface StoreConsumerSpec<T> {
   apply(tx: Queryable, message: T): Promise<AfterCommit[]>;
   /** Applies the batch's new messages in order, where that takes fewer statements than one by one. */
   applyAll?(tx: Queryable, messages: readonly T[]): Promise<AfterCommit[]>;
+  /**
+   * The whole batch as one statement that takes the stream's lock itself, where it can be
+   * (else null): for effects that a redelivery repeats harmlessly, so the batch need not ask
+   * which of its messages are new. It runs without a transaction, with the sequences recorded
+   * in the same statement: one round trip for the batch.
+   */
+  asOneStatement?(messages: readonly T[]): OneStatementWrite | null;
+}
+
+export interface OneStatementWrite {
+  readonly statement: Statement;
+  /** What follows the commit, given the statement's RETURNING rows. */
+  after(rows: Row[]): AfterCommit[];
 }
 
 /**
@@ -58,6 +72,14 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
           continue;
         }
         decoded.set(msg, spec.prepare ? await spec.prepare(message) : message);
+      }
+      const single = spec.asOneStatement?.([...decoded.values()]);
+      if (single) {
+        await deps.writer.writeStatement(spec.syncStream, async (q) => {
+          const { sql, params } = combineStatements(single.statement, [raiseAppliedStatement(spec.durable, msgs)]);
+          return single.after(await q.query(sql, params));
+        });
+        return;
       }
       await deps.writer.write(spec.syncStream, async (tx) => {
         const fresh = (await claimSequences(tx, spec.durable, msgs)).flatMap((msg) => (decoded.has(msg) ? [decoded.get(msg)!] : []));

@@ -3,74 +3,52 @@ import type { SyncStream } from "../api/positions.js";
 import type { Notifier } from "../notifier.js";
 import { streamLock } from "../storage/positions.js";
 
-/** What to do once the transaction committed (never before: a woken sync must find the rows). */
+/** What to do once the write committed (never before: a woken sync must find the rows). */
 export type AfterCommit = (notifier: Notifier) => void;
 
 /**
- * Hands out turns in the order they are taken and lets each holder go only when every
- * earlier turn has finished (or was given up).
- */
-class Turns {
-  private taken = 0;
-  private current = 0;
-  private readonly finished = new Set<number>();
-  private readonly waiting = new Map<number, () => void>();
-
-  take(): number {
-    return this.taken++;
-  }
-
-  async wait(turn: number): Promise<void> {
-    if (turn !== this.current) await new Promise<void>((resolve) => this.waiting.set(turn, resolve));
-  }
-
-  finish(turn: number): void {
-    this.finished.add(turn);
-    while (this.finished.delete(this.current)) this.current++;
-    const next = this.waiting.get(this.current);
-    this.waiting.delete(this.current);
-    next?.();
-  }
-}
-
-/**
- * The one way to write a sync stream. The transaction holds the stream's lock, so its
- * positions commit in order; what follows each commit (the notifier's positions and wakes,
- * the store's memory) then runs in that same order, even when PostgreSQL's answers to two
- * commits reach us the other way round: a sync must never see a later position before an
- * earlier one is known.
+ * The one way to write a sync stream. A stream's writes run one at a time, in the order
+ * asked, each with what follows its commit (the notifier's positions and wakes, the store's
+ * memory) before the next starts: a sync must never see a later position before an earlier
+ * one is known, and positions taken in this order commit in it. Each write also holds the
+ * stream's lock in PostgreSQL, which keeps that true should two processes ever write it.
+ *
+ * One at a time costs little: the lock serialised the writes in PostgreSQL anyway, and each
+ * carries a whole batch of messages.
  */
 export class StreamWriter {
-  private readonly turns = new Map<SyncStream, Turns>();
+  private readonly tails = new Map<SyncStream, Promise<void>>();
 
   constructor(
     private readonly db: Database,
     private readonly notifier: Notifier,
   ) {}
 
-  async write(stream: SyncStream, work: (tx: Queryable) => Promise<AfterCommit[]>): Promise<void> {
-    let turns = this.turns.get(stream);
-    if (!turns) this.turns.set(stream, (turns = new Turns()));
-    let turn: number | null = null;
-    let after: AfterCommit[];
-    try {
-      after = await this.db.transaction(
-        async (tx) => {
-          // Taken under the stream's lock: the order of turns is the order of commits.
-          turn = turns.take();
-          return work(tx);
-        },
-        { advisoryLock: streamLock(stream) },
-      );
-    } catch (err) {
-      if (turn !== null) turns.finish(turn); // rolled back: nothing to tell
-      throw err;
-    }
-    await turns.wait(turn!);
-    try {
-      for (const effect of after) effect(this.notifier);
-    } finally {
-      turns.finish(turn!);
-    }
+  /** Runs `work` in a transaction that holds the stream's lock. */
+  write(stream: SyncStream, work: (tx: Queryable) => Promise<AfterCommit[]>): Promise<void> {
+    return this.inTurn(stream, () => this.db.transaction(work, { advisoryLock: streamLock(stream) }));
+  }
+
+  /**
+   * Runs `work`, which is one statement that takes the stream's lock itself
+   * (streamLockTaken), outside a transaction: one round trip where BEGIN and COMMIT would
+   * make three.
+   */
+  writeStatement(stream: SyncStream, work: (q: Queryable) => Promise<AfterCommit[]>): Promise<void> {
+    return this.inTurn(stream, () => work(this.db));
+  }
+
+  private inTurn(stream: SyncStream, write: () => Promise<AfterCommit[]>): Promise<void> {
+    const run = async () => {
+      for (const effect of await write()) effect(this.notifier);
+    };
+    const mine = (this.tails.get(stream) ?? Promise.resolve()).then(run);
+    // A failed write (rolled back: nothing to tell) does not hold up the ones after it.
+    const tail = mine.catch(() => {});
+    this.tails.set(stream, tail);
+    void tail.then(() => {
+      if (this.tails.get(stream) === tail) this.tails.delete(stream);
+    });
+    return mine;
   }
 }

@@ -1,7 +1,7 @@
-import type { Queryable } from "../../internal/database/database.js";
-import { valuesList } from "../../internal/database/values-list.js";
+import type { Queryable, Row as DatabaseRow, Statement } from "../../internal/database/database.js";
 import { passesFilter, type RoomEventFilter } from "../sync/filter.js";
 import { eventFilterSql } from "./event-filter-sql.js";
+import { streamLockTaken } from "./positions.js";
 import { RecentEvents } from "./recent-events.js";
 
 /** A room event as the syncapi keeps it, at its stream position. */
@@ -73,6 +73,11 @@ function toEvent(r: Row): StoredEvent {
   };
 }
 
+/** The positions of the events an insertStatement stored, by event ID. */
+export function insertedPositions(rows: readonly DatabaseRow[]): Map<string, number> {
+  return new Map(rows.map((r) => [r.event_id as string, Number(r.position)]));
+}
+
 /** A new row as stored at `position` (what the recent events hold once it committed). */
 export function storedAt(e: NewEventRow, position: number): StoredEvent {
   const { eventId, roomId, type, sender, stateKey, json, historyVisibility, txnDeviceId, txnId, prevEventId } = e;
@@ -107,21 +112,33 @@ export class EventsTable {
    */
   async insertMany(tx: Queryable, events: readonly NewEventRow[]): Promise<Map<string, number>> {
     if (events.length === 0) return new Map();
-    const values = valuesList(
-      events.map((e) => {
-        const { relatesTo, relType } = relationOf(e.json);
-        return [e.eventId, e.roomId, e.type, e.sender, e.stateKey, containsUrl(e.json), e.eventJson, e.historyVisibility,
-          e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType];
-      }),
-    );
-    const rows = await tx.query<{ event_id: string; position: number }>(
-      `INSERT INTO syncapi_events (event_id, room_id, type, sender, state_key, contains_url, event_json, history_visibility,
-         in_timeline, txn_device_id, txn_id, prev_event_id, relates_to, rel_type)
-       VALUES ${values.sql}
-       ON CONFLICT (event_id) DO NOTHING RETURNING event_id, position`,
-      values.params,
-    );
-    return new Map(rows.map((r) => [r.event_id, Number(r.position)]));
+    const { sql, params } = this.insertStatement(events);
+    return insertedPositions(await tx.query(sql, params));
+  }
+
+  /**
+   * insertMany as a statement to run (with others, see combineStatements), inside a
+   * transaction or on its own: it takes the stream's lock before it takes any position (a
+   * one-time filter runs before the first row is made), so positions commit in order either
+   * way. Its RETURNING rows go to insertedPositions. One shape for any number of events, so
+   * it is prepared once.
+   */
+  insertStatement(events: readonly NewEventRow[]): Statement {
+    const columns: unknown[][] = Array.from({ length: 14 }, () => []);
+    for (const e of events) {
+      const { relatesTo, relType } = relationOf(e.json);
+      [e.eventId, e.roomId, e.type, e.sender, e.stateKey, containsUrl(e.json), e.eventJson, e.historyVisibility,
+        e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType].forEach((value, i) => columns[i]!.push(value));
+    }
+    return {
+      sql: `INSERT INTO syncapi_events (event_id, room_id, type, sender, state_key, contains_url, event_json, history_visibility,
+              in_timeline, txn_device_id, txn_id, prev_event_id, relates_to, rel_type)
+            SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::text[], $8::text[],
+              $9::boolean[], $10::text[], $11::text[], $12::text[], $13::text[], $14::text[])
+            WHERE ${streamLockTaken("pdu")}
+            ON CONFLICT (event_id) DO NOTHING RETURNING event_id, position`,
+      params: columns,
+    };
   }
 
   /** Replaces an event's JSON by its redacted form and remembers what redacted it. */

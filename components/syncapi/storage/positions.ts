@@ -1,4 +1,4 @@
-import type { Queryable } from "../../internal/database/database.js";
+import { advisoryLockCall, type Queryable } from "../../internal/database/database.js";
 import { zeroPositions, type StreamPositions, type SyncStream } from "../api/positions.js";
 
 const SEQUENCES: Record<SyncStream, string> = {
@@ -29,4 +29,13 @@ export async function latestPositions(q: Queryable): Promise<StreamPositions> {
  */
 export function streamLock(stream: SyncStream): string {
   return SEQUENCES[stream];
+}
+
+/**
+ * A WHERE condition that takes the stream's lock (held to the end of the transaction, or of
+ * the statement when it runs on its own) and is true. Uncorrelated, so PostgreSQL checks it
+ * once, before the statement makes its first row: before any position is taken.
+ */
+export function streamLockTaken(stream: SyncStream): string {
+  return `(SELECT ${advisoryLockCall(streamLock(stream))}::text) IS NOT NULL`;
 }

@@ -5,11 +5,12 @@ import {
   APPLIED_SEQUENCES_MIGRATIONS,
   claimSequence,
   claimSequences,
+  raiseAppliedStatement,
   readApplied,
 } from "../../../components/internal/eventlog/applied-sequences.js";
 import type { LogMessage } from "../../../components/internal/eventlog/eventlog.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
-import { eventually } from "../../helpers/eventually.js";
+import { someoneWaitsForALock } from "../../helpers/lock-waits.js";
 
 const msg = (subject: string, seq: number): LogMessage => ({
   stream: "S",
@@ -31,18 +32,6 @@ function counting(tx: Queryable): { q: Queryable; statements: string[] } {
     exec: (script) => (statements.push(script), tx.exec(script)),
   };
   return { q, statements };
-}
-
-/** Resolves once some session of this database waits for a lock (PostgreSQL only; PGlite has one session). */
-async function someoneWaitsForALock(db: Database): Promise<void> {
-  if (db.kind !== "postgres") return;
-  const waiting = async () =>
-    (
-      await db.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'",
-      )
-    )[0]!.n > 0;
-  await eventually(waiting, 5_000, "a session waiting for a lock");
 }
 
 for (const backend of DATABASE_BACKENDS) {
@@ -285,6 +274,33 @@ for (const backend of DATABASE_BACKENDS) {
       });
 
       const claim2 = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequences(tx, consumer, msgs));
+    });
+
+    describe("raiseAppliedStatement, for effects a redelivery repeats harmlessly", () => {
+      const raise = (consumer: string, msgs: LogMessage[]) => {
+        const { sql, params } = raiseAppliedStatement(consumer, msgs);
+        return db.execute(sql, params);
+      };
+      const recorded = async (consumer: string) =>
+        Object.fromEntries(
+          (await db.query<{ subject: string; seq: number }>("SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1", [consumer])).map((r) => [
+            r.subject,
+            Number(r.seq),
+          ]),
+        );
+
+      it("records each subject's highest sequence, new subjects too, and never lowers one", async () => {
+        await raise("raised", [msg("S.a", 1), msg("S.a", 3), msg("S.b", 2)]);
+        expect(await recorded("raised")).to.deep.equal({ "S.a": 3, "S.b": 2 });
+        await raise("raised", [msg("S.a", 2), msg("S.b", 5), msg("S.c", 1)]);
+        expect(await recorded("raised")).to.deep.equal({ "S.a": 3, "S.b": 5, "S.c": 1 });
+      });
+
+      it("leaves claimSequences agreeing on what is new afterwards", async () => {
+        await raise("then-claim", [msg("S.a", 4)]);
+        const fresh = await db.transaction((tx) => claimSequences(tx, "then-claim", [msg("S.a", 4), msg("S.a", 5)]));
+        expect(seqs(fresh)).to.deep.equal(["S.a:5"]);
+      });
     });
   });
 }

@@ -4,8 +4,8 @@ import { StreamWriter } from "../../../components/syncapi/consumers/stream-write
 import { Notifier } from "../../../components/syncapi/notifier.js";
 
 /**
- * A database whose transactions run their work at once (taking the lock in call order, as
- * PostgreSQL would) and commit when the test says: `commit(i)` or `fail(i)` for the i-th.
+ * A database whose transactions commit (or roll back) when the test says: `commit(i)` or
+ * `fail(i)` for the i-th transaction begun. `begun()` counts the transactions begun.
  */
 function fakeDatabase() {
   const commits: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
@@ -17,53 +17,79 @@ function fakeDatabase() {
       return result;
     },
   } as unknown as Database;
-  return { db, commit: (i: number) => commits[i]!.resolve(), fail: (i: number) => commits[i]!.reject(new Error("rolled back")), pending: () => commits.length };
+  return { db, commit: (i: number) => commits[i]!.resolve(), fail: (i: number) => commits[i]!.reject(new Error("rolled back")), begun: () => commits.length };
 }
 
-const settle = () => new Promise((resolve) => setImmediate(resolve));
+const settle = async () => {
+  for (let i = 0; i < 5; i++) await new Promise((resolve) => setImmediate(resolve));
+};
 
 describe("syncapi: StreamWriter", () => {
-  it("tells what followed two commits in the order of the commits, even when the later one's answer comes first", async () => {
-    const { db, commit, pending } = fakeDatabase();
+  it("runs a stream's writes one at a time, in the order asked, each with what follows its commit before the next begins", async () => {
+    const { db, commit, begun } = fakeDatabase();
     const writer = new StreamWriter(db, new Notifier());
     const told: string[] = [];
     const first = writer.write("pdu", async () => [() => void told.push("first")]);
     const second = writer.write("pdu", async () => [() => void told.push("second")]);
-    while (pending() < 2) await settle();
-    commit(1);
     await settle();
-    expect(told, "the second waits for the first's commit").to.deep.equal([]);
+    expect(begun(), "the second waits for the first").to.equal(1);
     commit(0);
-    await Promise.all([first, second]);
+    await first;
+    expect(told).to.deep.equal(["first"]);
+    await settle();
+    expect(begun()).to.equal(2);
+    commit(1);
+    await second;
     expect(told).to.deep.equal(["first", "second"]);
   });
 
-  it("a write that rolled back does not hold up the ones after it", async () => {
-    const { db, commit, fail, pending } = fakeDatabase();
+  it("a write that rolled back tells nothing and does not hold up the ones after it", async () => {
+    const { db, commit, fail, begun } = fakeDatabase();
     const writer = new StreamWriter(db, new Notifier());
     const told: string[] = [];
     const first = writer.write("pdu", async () => [() => void told.push("first")]).catch((err: Error) => err.message);
     const second = writer.write("pdu", async () => [() => void told.push("second")]);
-    while (pending() < 2) await settle();
-    commit(1);
     await settle();
-    expect(told).to.deep.equal([]);
     fail(0);
     expect(await first).to.equal("rolled back");
+    await settle();
+    expect(begun()).to.equal(2);
+    commit(1);
     await second;
     expect(told).to.deep.equal(["second"]);
   });
 
-  it("streams take turns separately", async () => {
-    const { db, commit, pending } = fakeDatabase();
+  it("a single statement (writeStatement) takes its turn with the transactions, outside any transaction", async () => {
+    const { db, commit, begun } = fakeDatabase();
     const writer = new StreamWriter(db, new Notifier());
     const told: string[] = [];
-    void writer.write("pdu", async () => [() => void told.push("pdu")]);
+    const ran: Queryable[] = [];
+    const first = writer.write("pdu", async () => [() => void told.push("transaction")]);
+    const second = writer.writeStatement("pdu", async (q) => {
+      ran.push(q);
+      return [() => void told.push("statement")];
+    });
+    await settle();
+    expect(ran, "waits for the transaction before it").to.have.length(0);
+    commit(0);
+    await Promise.all([first, second]);
+    expect(ran).to.deep.equal([db]);
+    expect(begun()).to.equal(1);
+    expect(told).to.deep.equal(["transaction", "statement"]);
+  });
+
+  it("streams take turns separately", async () => {
+    const { db, commit, begun } = fakeDatabase();
+    const writer = new StreamWriter(db, new Notifier());
+    const told: string[] = [];
+    const pdu = writer.write("pdu", async () => [() => void told.push("pdu")]);
     const receipt = writer.write("receipt", async () => [() => void told.push("receipt")]);
-    while (pending() < 2) await settle();
+    await settle();
+    expect(begun()).to.equal(2);
     commit(1);
     await receipt;
     expect(told).to.deep.equal(["receipt"]);
     commit(0);
+    await pdu;
   });
 });
