@@ -124,6 +124,30 @@ for (const backend of LOG_BACKENDS) {
       expect(seen).to.deep.equal(["a", "b"]);
     });
 
+    it("drops repeated message IDs among publishes sent together, and numbers the rest without gaps", async () => {
+      const before = await log.publish(`${STREAM}.y`, enc("stored"), { msgId: "t1" });
+      const together = await Promise.all([
+        log.publish(`${STREAM}.y`, enc("new 1"), { msgId: "t2" }),
+        log.publish(`${STREAM}.y`, enc("stored again"), { msgId: "t1" }),
+        log.publish(`${STREAM}.y`, enc("new 2")),
+        log.publish(`${STREAM}.y`, enc("new 1 again"), { msgId: "t2" }),
+        log.publish(`${STREAM}.y`, enc("new 3"), { msgId: "t3" }),
+      ]);
+      expect(together.map((r) => [r.seq - before.seq, r.duplicate])).to.deep.equal([
+        [1, false],
+        [0, true],
+        [2, false],
+        [1, true],
+        [3, false],
+      ]);
+      const seen: string[] = [];
+      const consumer = await log.consume({ stream: STREAM, durable: "dedupe-together", filterSubject: `${STREAM}.y`, handler: async (m) => void seen.push(dec(m.data)) });
+      await eventually(() => seen.length === 4);
+      await sleep(50);
+      await consumer.stop();
+      expect(seen).to.deep.equal(["stored", "new 1", "new 2", "new 3"]);
+    });
+
     it("delivers each subject in order while subjects interleave", async () => {
       const subjects = ["r1", "r2", "r3", "r4", "r5"];
       const published: Record<string, number[]> = {};

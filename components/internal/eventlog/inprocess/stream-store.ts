@@ -1,4 +1,5 @@
 import type { Database } from "../../database/database.js";
+import { valuesList } from "../../database/values-list.js";
 
 export interface StoredMessage {
   readonly seq: number;
@@ -101,48 +102,55 @@ export class StreamStore {
     this.flushing = null;
   }
 
+  /**
+   * Writes a batch in one statement (no transaction around it: one round trip into PGlite
+   * where BEGIN, a look-up, the insert and COMMIT made four). A message whose ID is stored
+   * already is a duplicate and gets the stored sequence; the new ones take the next
+   * sequences in order, with no gap. Repeats of an ID within the batch are duplicates of its
+   * first occurrence.
+   */
   private async write(batch: PendingPublish[]): Promise<{ seq: number; duplicate: boolean }[]> {
-    const ids = batch.map((p) => p.msgId).filter((id): id is string => id !== null);
-    const written = await this.db.transaction(async (tx) => {
-      const known = new Map<string, number>();
-      if (ids.length > 0) {
-        const rows = await tx.query<{ msg_id: string; seq: number }>(
-          "SELECT msg_id, seq FROM eventlog_messages WHERE stream = $1 AND msg_id = ANY($2::text[])",
-          [this.name, ids],
-        );
-        rows.forEach((r) => known.set(r.msg_id, r.seq));
-      }
-      let seq = this.nextSeq;
-      const results: { seq: number; duplicate: boolean }[] = [];
-      const fresh: StoredMessage[] = [];
-      const values: unknown[] = [];
-      const tuples: string[] = [];
-      for (const p of batch) {
-        const existing = p.msgId !== null ? known.get(p.msgId) : undefined;
-        if (existing !== undefined) {
-          results.push({ seq: existing, duplicate: true });
-          continue;
-        }
-        if (p.msgId !== null) known.set(p.msgId, seq);
-        const n = values.length;
-        tuples.push(`($${n + 1}, $${n + 2}, $${n + 3}, $${n + 4}, $${n + 5}, $${n + 6})`);
-        values.push(this.name, seq, p.subject, p.data, JSON.stringify(p.headers), p.msgId);
-        fresh.push({ seq, subject: p.subject, data: p.data, headers: p.headers });
-        results.push({ seq, duplicate: false });
-        seq++;
-      }
-      if (tuples.length > 0) {
-        await tx.execute(
-          `INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${tuples.join(", ")}`,
-          values,
-        );
-      }
-      return { results, fresh, nextSeq: seq };
+    const firstWithId = new Map<string, number>();
+    const unique: number[] = []; // indexes of the batch that go to the database
+    batch.forEach((p, i) => {
+      if (p.msgId !== null && firstWithId.has(p.msgId)) return;
+      if (p.msgId !== null) firstWithId.set(p.msgId, i);
+      unique.push(i);
+    });
+    const values = valuesList(
+      unique.map((i, ord) => {
+        const p = batch[i]!;
+        return [ord, p.subject, p.data, JSON.stringify(p.headers), p.msgId];
+      }),
+      { 0: "::int", 2: "::bytea", 3: "::jsonb", 4: "::text" },
+    );
+    const base = values.params.length + 1;
+    const rows = await this.db.query<{ ord: number; seq: number; duplicate: boolean }>(
+      `WITH v (ord, subject, data, headers, msg_id) AS (VALUES ${values.sql}),
+       known AS (SELECT v.ord, m.seq FROM v JOIN eventlog_messages m ON m.stream = $${base + 1} AND m.msg_id = v.msg_id),
+       fresh AS (
+         SELECT v.*, $${base}::bigint + row_number() OVER (ORDER BY v.ord) - 1 AS seq
+         FROM v WHERE NOT EXISTS (SELECT FROM known WHERE known.ord = v.ord)
+       ),
+       stored AS (
+         INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id)
+         SELECT $${base + 1}, seq, subject, data, headers, msg_id FROM fresh
+       )
+       SELECT ord, seq, false AS duplicate FROM fresh UNION ALL SELECT ord, seq, true FROM known`,
+      [...values.params, this.nextSeq, this.name],
+    );
+    const byOrd = new Map(rows.map((r) => [Number(r.ord), { seq: Number(r.seq), duplicate: r.duplicate }]));
+    const fresh: StoredMessage[] = [];
+    const results = new Map<number, { seq: number; duplicate: boolean }>();
+    unique.forEach((i, ord) => {
+      const result = byOrd.get(ord)!;
+      results.set(i, result);
+      if (!result.duplicate) fresh.push({ seq: result.seq, subject: batch[i]!.subject, data: batch[i]!.data, headers: batch[i]!.headers });
     });
     // Only after the commit do the new sequences become visible to consumers.
-    this.nextSeq = written.nextSeq;
-    this.tail.push(...written.fresh);
+    this.nextSeq += fresh.length;
+    this.tail.push(...fresh.sort((a, b) => a.seq - b.seq));
     if (this.tail.length > TAIL_SIZE) this.tail = this.tail.slice(this.tail.length - TAIL_SIZE);
-    return written.results;
+    return batch.map((p, i) => results.get(i) ?? { seq: results.get(firstWithId.get(p.msgId!)!)!.seq, duplicate: true });
   }
 }
