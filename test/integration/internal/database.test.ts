@@ -80,6 +80,21 @@ for (const backend of DATABASE_BACKENDS) {
       }
     });
 
+    it("a lazy transaction whose COMMIT fails says so and keeps nothing", async () => {
+      await db.exec("CREATE TABLE lazy_commit (v TEXT, CONSTRAINT lazy_commit_v UNIQUE (v) DEFERRABLE INITIALLY DEFERRED)");
+      const failure = await db
+        .lazyTransaction(async (tx) => {
+          await tx.execute("INSERT INTO lazy_commit VALUES ('twice')");
+          await tx.last("INSERT INTO lazy_commit VALUES ('twice')"); // checked only at COMMIT
+          return "committed";
+        })
+        .catch((e: Error) => e.message);
+      expect(failure).to.match(/duplicate key/);
+      expect(await db.query("SELECT v FROM lazy_commit")).to.deep.equal([]);
+      await db.lazyTransaction(async (tx) => tx.last("INSERT INTO lazy_commit VALUES ('once')"));
+      expect(await db.query("SELECT v FROM lazy_commit")).to.deep.equal([{ v: "once" }], "the database is usable after it");
+    });
+
     it("takes an advisory lock with BEGIN: a second transaction on the key waits for the first; a key that is not a word is refused", async () => {
       const order: string[] = [];
       let release!: () => void;
