@@ -248,7 +248,7 @@ async function redacted(tx: Queryable, store: SyncStore, v: RedactedEvent): Prom
   const redactionId = await redactionEventId(tx, store, v, redaction);
   const redactedJson = text(v.redactedEventJson);
   await store.events.redact(tx, v.redactedEventId, redactedJson, redactionId);
-  return [() => store.events.recent.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
+  return [() => store.events.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
 }
 
 /** The redaction's event ID: it was output (and stored) before the redaction took effect. */

@@ -1,3 +1,4 @@
+import { LruMap } from "../../internal/cache/lru-map.js";
 import type { Queryable, Row as DatabaseRow, Statement } from "../../internal/database/database.js";
 import { passesFilter, type RoomEventFilter } from "../sync/filter.js";
 import { eventFilterSql } from "./event-filter-sql.js";
@@ -37,6 +38,17 @@ export interface NewEventRow {
 
 /** Unread counts stop counting here. */
 const UNREAD_LIMIT = 100;
+/** Users' rooms whose unread counts' older part is kept (at most UNREAD_LIMIT events each, mostly far fewer). */
+const UNREAD_BASES = 10_000;
+
+/** The answer to "which of the user's unread events are in (marker, upTo]", newest first: from the database, then carried forward. */
+interface UnreadBase {
+  marker: number;
+  upTo: number;
+  events: StoredEvent[];
+  /** EventsTable.redactions when it was read. */
+  redactions: number;
+}
 
 const COLUMNS = `e.position, e.event_id, e.room_id, e.type, e.sender, e.state_key, e.event_json, e.history_visibility,
   e.txn_device_id, e.txn_id, e.prev_event_id, e.redaction_event_id`;
@@ -100,6 +112,10 @@ function relationOf(json: Record<string, unknown>): { relatesTo: string | null; 
  */
 export class EventsTable {
   readonly recent = new RecentEvents();
+  /** Database answers for unread counts, by user and room (countAfter). */
+  private readonly unreadBases = new LruMap<string, UnreadBase>(UNREAD_BASES);
+  /** Redactions committed so far: an unread base from before one may count a redacted event. */
+  private redactions = 0;
 
   /** Stores an event at the next stream position; null if it was stored before. */
   async insert(tx: Queryable, e: NewEventRow): Promise<number | null> {
@@ -227,26 +243,86 @@ export class EventsTable {
     return rows.map(toEvent);
   }
 
-  /** Timeline events of the rooms in (from, to] by others than `userId`: the unread count's basis. */
+  /**
+   * Timeline events of the rooms after each room's read marker and up to `to`, by others
+   * than `userId`, newest first, at most UNREAD_LIMIT: the unread counts' basis.
+   *
+   * The memory answers when it holds a room's events back to the marker, or enough of them.
+   * When it does not (a marker older than what is held, and few of the held events count: a
+   * room where the user mostly writes), the database is asked for the older part only, and
+   * its answer kept (UnreadBase): the next syncs add the memory's newer events to it instead
+   * of asking again, until the marker moves or the memory no longer reaches back to it.
+   */
   async countAfter(q: Queryable, roomIds: readonly string[], afterByRoom: ReadonlyMap<string, number>, to: number, userId: string): Promise<Map<string, { events: StoredEvent[] }>> {
     const out = new Map<string, { events: StoredEvent[] }>();
     const pass = (e: StoredEvent) => e.sender !== userId && e.stateKey === null && e.redactionEventId === null;
-    const { found, rest } = this.fromMemory(roomIds, (roomId) => afterByRoom.get(roomId) ?? 0, to, UNREAD_LIMIT, pass);
-    for (const [roomId, events] of found) if (events.length > 0) out.set(roomId, { events });
-    if (rest.length === 0) return out;
+    const asked: { roomId: string; after: number; upTo: number; newer: StoredEvent[]; keep: boolean }[] = [];
+    for (const roomId of roomIds) {
+      const after = afterByRoom.get(roomId) ?? 0;
+      const held = this.recent.newestHeld(roomId, after, to, UNREAD_LIMIT, pass);
+      if (held && (held.from === after || held.events.length >= UNREAD_LIMIT)) {
+        if (held.events.length > 0) out.set(roomId, { events: held.events });
+        continue;
+      }
+      if (!held) {
+        asked.push({ roomId, after, upTo: to, newer: [], keep: false });
+        continue;
+      }
+      // The older part: (after, from]. (A sync's `to` may lag behind what is held.)
+      const from = Math.min(held.from, to);
+      const older = this.keptUnreadBase(userId, roomId, after, from);
+      if (older) {
+        const events = [...held.events, ...older].slice(0, UNREAD_LIMIT);
+        this.keepUnreadBase(userId, roomId, { marker: after, upTo: to, events, redactions: this.redactions });
+        if (events.length > 0) out.set(roomId, { events });
+      } else asked.push({ roomId, after, upTo: from, newer: held.events, keep: true });
+    }
+    if (asked.length === 0) return out;
+    // A redaction committed while the query runs makes its answer stale: kept as such.
+    const redactions = this.redactions;
     const rows = await q.query<Row>(
-      `SELECT ${COLUMNS} FROM unnest($1::text[], $2::bigint[]) AS r(room_id, after) CROSS JOIN LATERAL (
+      `SELECT ${COLUMNS} FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS r(room_id, after, up_to) CROSS JOIN LATERAL (
          SELECT ${COLUMNS} FROM syncapi_events e
-         WHERE e.room_id = r.room_id AND e.in_timeline AND e.position > r.after AND e.position <= $3
+         WHERE e.room_id = r.room_id AND e.in_timeline AND e.position > r.after AND e.position <= r.up_to
            AND e.sender <> $4 AND e.state_key IS NULL AND e.redaction_event_id IS NULL
          ORDER BY e.position DESC LIMIT ${UNREAD_LIMIT}) e`,
-      [rest, rest.map((r) => afterByRoom.get(r) ?? 0), to, userId],
+      [asked.map((a) => a.roomId), asked.map((a) => a.after), asked.map((a) => a.upTo), userId],
     );
-    for (const r of rows) {
-      const entry = out.get(r.room_id) ?? { events: [] };
-      entry.events.push(toEvent(r));
-      out.set(r.room_id, entry);
+    const fromDatabase = new Map<string, StoredEvent[]>();
+    for (const r of rows) fromDatabase.set(r.room_id, [...(fromDatabase.get(r.room_id) ?? []), toEvent(r)]);
+    for (const a of asked) {
+      const older = (fromDatabase.get(a.roomId) ?? []).sort((x, y) => y.position - x.position);
+      const events = [...a.newer, ...older].slice(0, UNREAD_LIMIT);
+      if (a.keep) this.keepUnreadBase(userId, a.roomId, { marker: a.after, upTo: to, events, redactions });
+      if (events.length > 0) out.set(a.roomId, { events });
     }
     return out;
+  }
+
+  /** A redaction committed: what the memory holds of the event changes, and kept unread bases may count it. */
+  redacted(eventId: string, json: Record<string, unknown>, redactionEventId: string): void {
+    this.recent.redacted(eventId, json, redactionEventId);
+    this.redactions++;
+  }
+
+  /**
+   * A whole answer for (marker, upTo], kept so that later syncs need only the memory's newer
+   * events: each use moves it forward, so it keeps reaching the memory's oldest event while
+   * the room gets fewer than the memory holds between two of the user's syncs.
+   */
+  private keepUnreadBase(userId: string, roomId: string, base: UnreadBase): void {
+    this.unreadBases.set(`${userId}\u0000${roomId}`, base);
+  }
+
+  /**
+   * The kept answer for the user's unread events in the room in (marker, upTo], cut at
+   * `upTo` (newest first), if there is one that still reaches it and is complete there.
+   */
+  private keptUnreadBase(userId: string, roomId: string, marker: number, upTo: number): StoredEvent[] | null {
+    const base = this.unreadBases.get(`${userId}\u0000${roomId}`);
+    if (!base || base.marker !== marker || base.upTo < upTo || base.redactions !== this.redactions) return null;
+    const older = base.events.filter((e) => e.position <= upTo);
+    // The base holds the newest UNREAD_LIMIT of its range: cut shorter, older ones may be missing.
+    return base.events.length < UNREAD_LIMIT || older.length === base.events.length ? older : null;
   }
 }

@@ -86,17 +86,28 @@ export class RecentEvents {
    * first; null when the memory cannot tell for sure.
    */
   newest(roomId: string, after: number, upTo: number, limit: number, pass: (e: StoredEvent) => boolean): StoredEvent[] | null {
+    const held = this.newestHeld(roomId, after, upTo, limit, pass);
+    // Complete if the range starts within what is held, or `limit` events were found anyway.
+    return held && (held.from === after || held.events.length >= limit) ? held.events : null;
+  }
+
+  /**
+   * What the memory knows for sure of that range: the newest `limit` events that pass in
+   * (from, upTo], newest first, where `from` is `after` or, when the room's older events are
+   * not held, the position from which on they all are. Null when it knows nothing (events
+   * up to `upTo` are not all told yet).
+   */
+  newestHeld(roomId: string, after: number, upTo: number, limit: number, pass: (e: StoredEvent) => boolean): { events: StoredEvent[]; from: number } | null {
     if (upTo > this.knownUpTo) return null;
     const tail = this.rooms.get(roomId);
-    if (!tail) return after >= this.absentAfter ? [] : null;
-    const found: StoredEvent[] = [];
-    for (let i = tail.events.length - 1; i >= 0 && found.length < limit; i--) {
+    if (!tail) return after >= this.absentAfter ? { events: [], from: after } : { events: [], from: Math.max(after, this.absentAfter) };
+    const events: StoredEvent[] = [];
+    for (let i = tail.events.length - 1; i >= 0 && events.length < limit; i--) {
       const e = tail.events[i]!;
       if (e.position <= after) break;
-      if (e.position <= upTo && pass(e)) found.push(e);
+      if (e.position <= upTo && pass(e)) events.push(e);
     }
-    // Complete if the range starts within what is held, or `limit` events were found anyway.
-    return after >= tail.completeAfter || found.length >= limit ? found : null;
+    return { events, from: Math.max(after, tail.completeAfter) };
   }
 
   private trim(tail: RoomTail, count: number): void {
