@@ -45,6 +45,16 @@ for (const backend of DATABASE_BACKENDS) {
       await migrate(db, "eventlog-applied", APPLIED_SEQUENCES_MIGRATIONS);
     });
     after(() => drop());
+    /** Each subject's recorded sequence for the consumer. */
+    const recorded = async (consumer: string) =>
+      Object.fromEntries(
+        (
+          await db.query<{ subject: string; seq: number }>(
+            "SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1 ORDER BY subject",
+            [consumer],
+          )
+        ).map((r) => [r.subject, Number(r.seq)]),
+      );
 
     it("claims a message once, per consumer and subject", async () => {
       expect(await db.transaction((tx) => claimSequence(tx, "c1", msg("S.a", 5)))).to.equal(true);
@@ -72,16 +82,6 @@ for (const backend of DATABASE_BACKENDS) {
   
     describe("claimSequences, several subjects at once", () => {
       const claim = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequences(tx, consumer, msgs));
-      const recorded = async (consumer: string) =>
-        Object.fromEntries(
-          (
-            await db.query<{ subject: string; seq: number }>(
-              "SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1 ORDER BY subject",
-              [consumer],
-            )
-          ).map((r) => [r.subject, Number(r.seq)]),
-        );
-
       it("claims nothing of nothing, without a statement", async () => {
         const { q, statements } = counting(db);
         expect(await claimSequences(q, "none", [])).to.deep.equal([]);
@@ -233,14 +233,6 @@ for (const backend of DATABASE_BACKENDS) {
         });
         return fresh;
       };
-      const recorded = async (consumer: string) =>
-        Object.fromEntries(
-          (await db.query<{ subject: string; seq: number }>("SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1", [consumer])).map((r) => [
-            r.subject,
-            Number(r.seq),
-          ]),
-        );
-
       it("finds the same new messages as claimSequences and records the same sequences", async () => {
         const first = [msg("S.a", 1), msg("S.a", 2), msg("S.b", 5)];
         const second = [msg("S.a", 2), msg("S.b", 4), msg("S.a", 3), msg("S.new", 1), msg("S.b", 6)];
@@ -281,14 +273,6 @@ for (const backend of DATABASE_BACKENDS) {
         const { sql, params } = raiseAppliedStatement(consumer, msgs);
         return db.execute(sql, params);
       };
-      const recorded = async (consumer: string) =>
-        Object.fromEntries(
-          (await db.query<{ subject: string; seq: number }>("SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1", [consumer])).map((r) => [
-            r.subject,
-            Number(r.seq),
-          ]),
-        );
-
       it("records each subject's highest sequence, new subjects too, and never lowers one", async () => {
         await raise("raised", [msg("S.a", 1), msg("S.a", 3), msg("S.b", 2)]);
         expect(await recorded("raised")).to.deep.equal({ "S.a": 3, "S.b": 2 });
