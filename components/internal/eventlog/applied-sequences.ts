@@ -1,3 +1,4 @@
+import { LruMap } from "../cache/lru-map.js";
 import type { Migration } from "../database/migrations.js";
 import type { Queryable, Statement } from "../database/database.js";
 import type { LogMessage } from "./eventlog.js";
@@ -126,11 +127,21 @@ export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessag
 export async function readApplied(q: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: Statement[] }> {
   if (msgs.length === 0) return { fresh: [], writes: [] };
   const highest = highestPerSubject(msgs);
+  const { fresh, writes } = appliedWrites(consumer, msgs, highest, await selectRecorded(q, consumer, [...highest.keys()]));
+  return { fresh, writes };
+}
+
+/** Each subject's recorded sequence; a subject without a row is absent. */
+async function selectRecorded(q: Queryable, consumer: string, subjects: readonly string[]): Promise<Map<string, number>> {
   const rows = await q.query<{ subject: string; seq: number }>(
     "SELECT subject, seq FROM eventlog_applied_sequences WHERE consumer = $1 AND subject = ANY($2::text[])",
-    [consumer, [...highest.keys()]],
+    [consumer, subjects],
   );
-  const seen = new Map(rows.map((r) => [r.subject, Number(r.seq)]));
+  return new Map(rows.map((r) => [r.subject, Number(r.seq)]));
+}
+
+/** readApplied's answer from the recorded sequences (`seen`), with the subjects it raises. */
+function appliedWrites(consumer: string, msgs: readonly LogMessage[], highest: ReadonlyMap<string, number>, seen: ReadonlyMap<string, number>) {
   const raised = [...highest].filter(([subject, seq]) => seq > (seen.get(subject) ?? 0));
   const known = raised.filter(([subject]) => seen.has(subject));
   const added = raised.filter(([subject]) => !seen.has(subject));
@@ -150,5 +161,52 @@ export async function readApplied(q: Queryable, consumer: string, msgs: readonly
       params: [consumer, added.map(([s]) => s), added.map(([, seq]) => seq)],
     });
   }
-  return { fresh: msgs.filter((m) => m.seq > (seen.get(m.subject) ?? 0)), writes };
+  return { fresh: msgs.filter((m) => m.seq > (seen.get(m.subject) ?? 0)), writes, raised };
+}
+
+/** Subjects whose recorded sequence AppliedSequencesMemory keeps. */
+const SUBJECTS_KEPT = 100_000;
+
+/**
+ * readApplied for the one running instance of a durable consumer, which knows what it
+ * recorded itself: it asks the database only for subjects it has not seen (or whose batch
+ * failed), so a batch of known subjects reads nothing before its commit. The writes still
+ * check the database's value: should the memory be wrong (another instance, a failure not
+ * reported), the statement fails, the caller reports the failure, and the next read asks.
+ */
+export class AppliedSequencesMemory {
+  /** A subject's recorded sequence; null: no row. */
+  private readonly recorded = new LruMap<string, number | null>(SUBJECTS_KEPT);
+
+  constructor(private readonly consumer: string) {}
+
+  /**
+   * As readApplied; the caller then reports the batch's outcome: `committed` once its
+   * writes committed, `failed` if they did not (or may not have).
+   */
+  async read(q: Queryable, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: Statement[]; committed: () => void; failed: () => void }> {
+    const highest = highestPerSubject(msgs);
+    const seen = new Map<string, number>();
+    const unknown: string[] = [];
+    for (const subject of highest.keys()) {
+      const seq = this.recorded.get(subject);
+      if (seq === undefined) unknown.push(subject);
+      else if (seq !== null) seen.set(subject, seq);
+    }
+    if (unknown.length > 0) {
+      const fromDatabase = await selectRecorded(q, this.consumer, unknown);
+      for (const subject of unknown) {
+        const seq = fromDatabase.get(subject);
+        if (seq !== undefined) seen.set(subject, seq);
+        this.recorded.set(subject, seq ?? null);
+      }
+    }
+    const { fresh, writes, raised } = appliedWrites(this.consumer, msgs, highest, seen);
+    return {
+      fresh,
+      writes,
+      committed: () => raised.forEach(([subject, seq]) => this.recorded.set(subject, seq)),
+      failed: () => highest.forEach((_, subject) => this.recorded.delete(subject)),
+    };
+  }
 }

@@ -1,5 +1,5 @@
 import type { Database } from "../../internal/database/database.js";
-import { readApplied } from "../../internal/eventlog/applied-sequences.js";
+import { AppliedSequencesMemory } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { Logger } from "../../internal/logging/logger.js";
@@ -36,6 +36,8 @@ const CONCURRENT_BATCHES = 2;
  */
 export class InputConsumer {
   private consumer: Consumer | null = null;
+  /** The log sequences this consumer recorded, so a batch of known rooms reads none before its commit. */
+  private readonly applied: AppliedSequencesMemory;
 
   constructor(
     private readonly db: Database,
@@ -45,7 +47,9 @@ export class InputConsumer {
     private readonly outbox: OutboxPublisher,
     private readonly logger: Logger,
     private readonly durable = INPUT_CONSUMER,
-  ) {}
+  ) {
+    this.applied = new AppliedSequencesMemory(durable);
+  }
 
   async start(): Promise<void> {
     await this.outbox.recover(); // what a crash left between commit and publish
@@ -76,13 +80,16 @@ export class InputConsumer {
     // sequences are recorded with the batch's writes, in its one commit statement), which
     // events are stored, which templates were completed.
     const reads = Promise.all([
-      readApplied(this.db, this.durable, msgs),
+      this.applied.read(this.db, msgs),
       this.processor.prefetch(this.db, prepared.flatMap((p) => ("event" in p ? [p.event] : []))),
       this.templates.prefetch(this.db, prepared.flatMap((p) => ("template" in p ? [p.input] : []))),
     ]);
     reads.catch(() => {}); // awaited below; a failure before then must not go unhandled
+    let failed = () => {};
     const verdicts = await inTransaction(this.db, async (uow) => {
       const [applied, ...lookups] = await reads;
+      failed = applied.failed;
+      uow.afterCommit(applied.committed);
       for (const remember of lookups) remember(uow);
       applied.writes.forEach((write, i) => uow.beforeCommit(`applied sequences ${i}`, () => write));
       const fresh = new Set(applied.fresh);
@@ -97,6 +104,9 @@ export class InputConsumer {
         else out.push(await this.apply(msg, () => this.processor.process(uow, p.input, p.event)));
       }
       return out;
+    }).catch((err: unknown) => {
+      failed(); // the sequences it meant to record are not known for sure: read them again
+      throw err;
     });
     // The outputs are durable in the outbox already: the writers need not wait for their
     // publication, and a failed publish stays queued for the next flush.

@@ -3,6 +3,7 @@ import type { Database, Queryable } from "../../../components/internal/database/
 import { migrate } from "../../../components/internal/database/migrations.js";
 import {
   APPLIED_SEQUENCES_MIGRATIONS,
+  AppliedSequencesMemory,
   claimSequence,
   claimSequences,
   raiseAppliedStatement,
@@ -266,6 +267,45 @@ for (const backend of DATABASE_BACKENDS) {
       });
 
       const claim2 = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequences(tx, consumer, msgs));
+    });
+
+    describe("AppliedSequencesMemory, readApplied for the one instance of a consumer", () => {
+      /** A read, then its writes committed in a transaction and the outcome reported, as the roomserver's batches do. */
+      const applyBatch = async (memory: AppliedSequencesMemory, q: Queryable, msgs: LogMessage[]) => {
+        const read = await memory.read(q, msgs);
+        try {
+          await db.transaction(async (tx) => {
+            for (const w of read.writes) await tx.execute(w.sql, w.params);
+          });
+        } catch (err) {
+          read.failed();
+          throw err;
+        }
+        read.committed();
+        return read.fresh;
+      };
+
+      it("reads a subject once, then knows what it recorded: the same answers as readApplied", async () => {
+        const memory = new AppliedSequencesMemory("memory");
+        const { q, statements } = counting(db);
+        expect(seqs(await applyBatch(memory, q, [msg("S.a", 1), msg("S.b", 1)]))).to.deep.equal(["S.a:1", "S.b:1"]);
+        expect(statements, "the first read asks").to.have.length(1);
+        expect(seqs(await applyBatch(memory, q, [msg("S.a", 1), msg("S.a", 2), msg("S.b", 3)]))).to.deep.equal(["S.a:2", "S.b:3"]);
+        expect(seqs(await applyBatch(memory, q, [msg("S.b", 3), msg("S.c", 1)]))).to.deep.equal(["S.c:1"]);
+        expect(statements, "known subjects are not asked again; a new one is").to.have.length(2);
+        expect(await recorded("memory")).to.deep.equal({ "S.a": 2, "S.b": 3, "S.c": 1 });
+        expect(seqs((await readApplied(db, "memory", [msg("S.a", 2), msg("S.a", 3)])).fresh)).to.deep.equal(["S.a:3"]);
+      });
+
+      it("when another instance recorded meanwhile, the writes fail, and the next read asks the database", async () => {
+        const memory = new AppliedSequencesMemory("two-instances");
+        await applyBatch(memory, db, [msg("S.a", 1)]);
+        await db.transaction((tx) => claimSequences(tx, "two-instances", [msg("S.a", 2)])); // the other instance
+        const err = await applyBatch(memory, db, [msg("S.a", 2), msg("S.a", 3)]).catch((e: unknown) => e);
+        expect(err, "the guard refuses the stale memory").to.be.instanceOf(Error);
+        expect(seqs(await applyBatch(memory, db, [msg("S.a", 2), msg("S.a", 3)]))).to.deep.equal(["S.a:3"]);
+        expect(await recorded("two-instances")).to.deep.equal({ "S.a": 3 });
+      });
     });
 
     describe("raiseAppliedStatement, for effects a redelivery repeats harmlessly", () => {
