@@ -115,22 +115,6 @@ export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessag
   };
 }
 
-/**
- * claimSequences in two halves, for a consumer that writes everything at its end: the read
- * (no lock, no transaction: it may run beside other reads) tells which messages are new,
- * and the writes, made with the effects, record the subjects' new highest sequences. The
- * writes check that nothing was recorded in between: a subject's row must still hold the
- * sequence read, or an absent one still be absent; otherwise the statement fails (division
- * by zero, or a duplicate key) and nothing of the batch is written. One instance per
- * durable consumer makes that a safeguard, never the normal case.
- */
-export async function readApplied(q: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: Statement[] }> {
-  if (msgs.length === 0) return { fresh: [], writes: [] };
-  const highest = highestPerSubject(msgs);
-  const { fresh, writes } = appliedWrites(consumer, msgs, highest, await selectRecorded(q, consumer, [...highest.keys()]));
-  return { fresh, writes };
-}
-
 /** Each subject's recorded sequence; a subject without a row is absent. */
 async function selectRecorded(q: Queryable, consumer: string, subjects: readonly string[]): Promise<Map<string, number>> {
   const rows = await q.query<{ subject: string; seq: number }>(
@@ -140,7 +124,7 @@ async function selectRecorded(q: Queryable, consumer: string, subjects: readonly
   return new Map(rows.map((r) => [r.subject, Number(r.seq)]));
 }
 
-/** readApplied's answer from the recorded sequences (`seen`), with the subjects it raises. */
+/** Which messages are new, given the recorded sequences (`seen`), and the writes that record the batch's. */
 function appliedWrites(consumer: string, msgs: readonly LogMessage[], highest: ReadonlyMap<string, number>, seen: ReadonlyMap<string, number>) {
   const raised = [...highest].filter(([subject, seq]) => seq > (seen.get(subject) ?? 0));
   const known = raised.filter(([subject]) => seen.has(subject));
@@ -168,11 +152,18 @@ function appliedWrites(consumer: string, msgs: readonly LogMessage[], highest: R
 const SUBJECTS_KEPT = 100_000;
 
 /**
- * readApplied for the one running instance of a durable consumer, which knows what it
- * recorded itself: it asks the database only for subjects it has not seen (or whose batch
- * failed), so a batch of known subjects reads nothing before its commit. The writes still
- * check the database's value: should the memory be wrong (another instance, a failure not
- * reported), the statement fails, the caller reports the failure, and the next read asks.
+ * claimSequences in two halves, for a consumer that writes everything at its end: the read
+ * (no lock, no transaction: it may run beside other reads) tells which messages are new, and
+ * the writes, made with the effects, record the subjects' new highest sequences. The writes
+ * check that nothing was recorded in between: a subject's row must still hold the sequence
+ * read, or an absent one still be absent; otherwise the statement fails (division by zero, or
+ * a duplicate key) and nothing of the batch is written.
+ *
+ * One per durable consumer, whose one running instance knows what it recorded itself: told
+ * after each commit and forgotten after a failure, so it asks the database only for subjects
+ * it has not seen, and a batch of known subjects reads nothing before its commit. Should the
+ * memory be wrong (a second instance), the writes' check fails the batch, and the next read
+ * asks again.
  */
 export class AppliedSequencesMemory {
   /** A subject's recorded sequence; null: no row. */
@@ -181,8 +172,8 @@ export class AppliedSequencesMemory {
   constructor(private readonly consumer: string) {}
 
   /**
-   * As readApplied; the caller then reports the batch's outcome: `committed` once its
-   * writes committed, `failed` if they did not (or may not have).
+   * The batch's new messages and the writes to make with its effects; the caller then reports
+   * the outcome: `committed` once the writes committed, `failed` if they did not (or may not have).
    */
   async read(q: Queryable, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: Statement[]; committed: () => void; failed: () => void }> {
     const highest = highestPerSubject(msgs);

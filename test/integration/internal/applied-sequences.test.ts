@@ -7,7 +7,6 @@ import {
   claimSequence,
   claimSequences,
   raiseAppliedStatement,
-  readApplied,
 } from "../../../components/internal/eventlog/applied-sequences.js";
 import type { LogMessage } from "../../../components/internal/eventlog/eventlog.js";
 import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
@@ -224,10 +223,12 @@ for (const backend of DATABASE_BACKENDS) {
       });
     });
 
-    describe("readApplied, then the writes with the batch's own", () => {
+    describe("AppliedSequencesMemory: a read, then the writes with the batch's own", () => {
+      /** A first read, as a consumer that has seen none of the subjects makes. */
+      const firstRead = (q: Queryable, consumer: string, msgs: LogMessage[]) => new AppliedSequencesMemory(consumer).read(q, msgs);
       /** Reads, then writes the returned statements together in one transaction, as a consumer's commit does. */
       const readThenRecord = async (consumer: string, msgs: LogMessage[], between?: () => Promise<unknown>) => {
-        const { fresh, writes } = await readApplied(db, consumer, msgs);
+        const { fresh, writes } = await firstRead(db, consumer, msgs);
         await between?.();
         await db.transaction(async (tx) => {
           for (const w of writes) await tx.execute(w.sql, w.params);
@@ -247,8 +248,9 @@ for (const backend of DATABASE_BACKENDS) {
 
       it("writes nothing when nothing is new, and reads nothing of nothing", async () => {
         await readThenRecord("idle", [msg("S.a", 4)]);
-        expect((await readApplied(db, "idle", [msg("S.a", 3), msg("S.a", 4)])).writes).to.deep.equal([]);
-        expect(await readApplied(db, "idle", [])).to.deep.equal({ fresh: [], writes: [] });
+        expect((await firstRead(db, "idle", [msg("S.a", 3), msg("S.a", 4)])).writes).to.deep.equal([]);
+        const nothing = await firstRead(db, "idle", []);
+        expect([nothing.fresh, nothing.writes]).to.deep.equal([[], []]);
       });
 
       it("fails, writing nothing, when a subject was recorded between the read and the writes", async () => {
@@ -258,10 +260,10 @@ for (const backend of DATABASE_BACKENDS) {
         expect(err).to.be.instanceOf(Error);
         expect(await recorded("raced")).to.deep.equal({ "S.known": 2, "S.new": 1 });
         // Each half on its own: a known subject changed, and a new subject that appeared.
-        const known = await readApplied(db, "raced", [msg("S.known", 3)]);
+        const known = await firstRead(db, "raced", [msg("S.known", 3)]);
         await claimSequences(db, "raced", [msg("S.known", 3)]);
         expect(await db.transaction((tx) => tx.execute(known.writes[0]!.sql, known.writes[0]!.params)).catch((e: Error) => e.message)).to.match(/division by zero/);
-        const added = await readApplied(db, "raced", [msg("S.later", 1)]);
+        const added = await firstRead(db, "raced", [msg("S.later", 1)]);
         await claimSequences(db, "raced", [msg("S.later", 1)]);
         expect(await db.transaction((tx) => tx.execute(added.writes[0]!.sql, added.writes[0]!.params)).catch((e: Error) => e.message)).to.match(/duplicate key/);
       });
@@ -269,7 +271,7 @@ for (const backend of DATABASE_BACKENDS) {
       const claim2 = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequences(tx, consumer, msgs));
     });
 
-    describe("AppliedSequencesMemory, readApplied for the one instance of a consumer", () => {
+    describe("AppliedSequencesMemory, what it remembers", () => {
       /** A read, then its writes committed in a transaction and the outcome reported, as the roomserver's batches do. */
       const applyBatch = async (memory: AppliedSequencesMemory, q: Queryable, msgs: LogMessage[]) => {
         const read = await memory.read(q, msgs);
@@ -285,7 +287,7 @@ for (const backend of DATABASE_BACKENDS) {
         return read.fresh;
       };
 
-      it("reads a subject once, then knows what it recorded: the same answers as readApplied", async () => {
+      it("reads a subject once, then knows what it recorded: the same answers as a first read", async () => {
         const memory = new AppliedSequencesMemory("memory");
         const { q, statements } = counting(db);
         expect(seqs(await applyBatch(memory, q, [msg("S.a", 1), msg("S.b", 1)]))).to.deep.equal(["S.a:1", "S.b:1"]);
@@ -294,7 +296,7 @@ for (const backend of DATABASE_BACKENDS) {
         expect(seqs(await applyBatch(memory, q, [msg("S.b", 3), msg("S.c", 1)]))).to.deep.equal(["S.c:1"]);
         expect(statements, "known subjects are not asked again; a new one is").to.have.length(2);
         expect(await recorded("memory")).to.deep.equal({ "S.a": 2, "S.b": 3, "S.c": 1 });
-        expect(seqs((await readApplied(db, "memory", [msg("S.a", 2), msg("S.a", 3)])).fresh)).to.deep.equal(["S.a:3"]);
+        expect(seqs((await new AppliedSequencesMemory("memory").read(db, [msg("S.a", 2), msg("S.a", 3)])).fresh)).to.deep.equal(["S.a:3"], "what a first read finds");
       });
 
       it("when another instance recorded meanwhile, the writes fail, and the next read asks the database", async () => {
