@@ -260,7 +260,7 @@ export class EventsTable {
     for (const roomId of roomIds) {
       const after = afterByRoom.get(roomId) ?? 0;
       const held = this.recent.newestHeld(roomId, after, to, UNREAD_LIMIT, pass);
-      if (held && (held.from === after || held.events.length >= UNREAD_LIMIT)) {
+      if (held?.complete) {
         if (held.events.length > 0) out.set(roomId, { events: held.events });
         continue;
       }
@@ -289,7 +289,11 @@ export class EventsTable {
       [asked.map((a) => a.roomId), asked.map((a) => a.after), asked.map((a) => a.upTo), userId],
     );
     const fromDatabase = new Map<string, StoredEvent[]>();
-    for (const r of rows) fromDatabase.set(r.room_id, [...(fromDatabase.get(r.room_id) ?? []), toEvent(r)]);
+    for (const r of rows) {
+      let list = fromDatabase.get(r.room_id);
+      if (!list) fromDatabase.set(r.room_id, (list = []));
+      list.push(toEvent(r));
+    }
     for (const a of asked) {
       const older = (fromDatabase.get(a.roomId) ?? []).sort((x, y) => y.position - x.position);
       const events = [...a.newer, ...older].slice(0, UNREAD_LIMIT);

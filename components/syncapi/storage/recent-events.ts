@@ -87,27 +87,28 @@ export class RecentEvents {
    */
   newest(roomId: string, after: number, upTo: number, limit: number, pass: (e: StoredEvent) => boolean): StoredEvent[] | null {
     const held = this.newestHeld(roomId, after, upTo, limit, pass);
-    // Complete if the range starts within what is held, or `limit` events were found anyway.
-    return held && (held.from === after || held.events.length >= limit) ? held.events : null;
+    return held?.complete ? held.events : null;
   }
 
   /**
    * What the memory knows for sure of that range: the newest `limit` events that pass in
    * (from, upTo], newest first, where `from` is `after` or, when the room's older events are
-   * not held, the position from which on they all are. Null when it knows nothing (events
-   * up to `upTo` are not all told yet).
+   * not held, the position from which on they all are; `complete` when that is the whole
+   * answer for (after, upTo] (the range starts within what is held, or `limit` events were
+   * found anyway). Null when it knows nothing (events up to `upTo` are not all told yet).
    */
-  newestHeld(roomId: string, after: number, upTo: number, limit: number, pass: (e: StoredEvent) => boolean): { events: StoredEvent[]; from: number } | null {
+  newestHeld(roomId: string, after: number, upTo: number, limit: number, pass: (e: StoredEvent) => boolean): { events: StoredEvent[]; from: number; complete: boolean } | null {
     if (upTo > this.knownUpTo) return null;
     const tail = this.rooms.get(roomId);
-    if (!tail) return after >= this.absentAfter ? { events: [], from: after } : { events: [], from: Math.max(after, this.absentAfter) };
     const events: StoredEvent[] = [];
-    for (let i = tail.events.length - 1; i >= 0 && events.length < limit; i--) {
-      const e = tail.events[i]!;
+    for (let i = (tail?.events.length ?? 0) - 1; i >= 0 && events.length < limit; i--) {
+      const e = tail!.events[i]!;
       if (e.position <= after) break;
       if (e.position <= upTo && pass(e)) events.push(e);
     }
-    return { events, from: Math.max(after, tail.completeAfter) };
+    // A room not held had no timeline event after absentAfter.
+    const from = Math.max(after, tail ? tail.completeAfter : this.absentAfter);
+    return { events, from, complete: from === after || events.length >= limit };
   }
 
   private trim(tail: RoomTail, count: number): void {

@@ -1,13 +1,15 @@
 import { expect } from "chai";
 import type { Database, Queryable } from "../../../components/internal/database/database.js";
+import type { SyncStream } from "../../../components/syncapi/api/positions.js";
 import { StreamWriter } from "../../../components/syncapi/consumers/stream-writer.js";
 import { Notifier } from "../../../components/syncapi/notifier.js";
 
 /**
- * A database whose transactions commit (or roll back) when the test says: `commit(i)` or
- * `fail(i)` for the i-th transaction begun. `begun()` counts the transactions begun.
+ * A StreamWriter over a database whose transactions commit (or roll back) when the test
+ * says: `commit(i)` or `fail(i)` for the i-th transaction begun; `begun()` counts them.
+ * `write(stream, name)` is a write whose after-commit effect adds `name` to `told`.
  */
-function fakeDatabase() {
+function streamWriter() {
   const commits: Array<{ resolve: () => void; reject: (err: Error) => void }> = [];
   const tx = { query: async () => [] } as unknown as Queryable;
   const db = {
@@ -17,7 +19,17 @@ function fakeDatabase() {
       return result;
     },
   } as unknown as Database;
-  return { db, commit: (i: number) => commits[i]!.resolve(), fail: (i: number) => commits[i]!.reject(new Error("rolled back")), begun: () => commits.length };
+  const writer = new StreamWriter(db, new Notifier());
+  const told: string[] = [];
+  return {
+    db,
+    writer,
+    told,
+    write: (stream: SyncStream, name: string) => writer.write(stream, async () => [() => void told.push(name)]),
+    commit: (i: number) => commits[i]!.resolve(),
+    fail: (i: number) => commits[i]!.reject(new Error("rolled back")),
+    begun: () => commits.length,
+  };
 }
 
 const settle = async () => {
@@ -26,11 +38,9 @@ const settle = async () => {
 
 describe("syncapi: StreamWriter", () => {
   it("runs a stream's writes one at a time, in the order asked, each with what follows its commit before the next begins", async () => {
-    const { db, commit, begun } = fakeDatabase();
-    const writer = new StreamWriter(db, new Notifier());
-    const told: string[] = [];
-    const first = writer.write("pdu", async () => [() => void told.push("first")]);
-    const second = writer.write("pdu", async () => [() => void told.push("second")]);
+    const { write, told, commit, begun } = streamWriter();
+    const first = write("pdu", "first");
+    const second = write("pdu", "second");
     await settle();
     expect(begun(), "the second waits for the first").to.equal(1);
     commit(0);
@@ -44,11 +54,9 @@ describe("syncapi: StreamWriter", () => {
   });
 
   it("a write that rolled back tells nothing and does not hold up the ones after it", async () => {
-    const { db, commit, fail, begun } = fakeDatabase();
-    const writer = new StreamWriter(db, new Notifier());
-    const told: string[] = [];
-    const first = writer.write("pdu", async () => [() => void told.push("first")]).catch((err: Error) => err.message);
-    const second = writer.write("pdu", async () => [() => void told.push("second")]);
+    const { write, told, commit, fail, begun } = streamWriter();
+    const first = write("pdu", "first").catch((err: Error) => err.message);
+    const second = write("pdu", "second");
     await settle();
     fail(0);
     expect(await first).to.equal("rolled back");
@@ -60,11 +68,9 @@ describe("syncapi: StreamWriter", () => {
   });
 
   it("a single statement (writeStatement) takes its turn with the transactions, outside any transaction", async () => {
-    const { db, commit, begun } = fakeDatabase();
-    const writer = new StreamWriter(db, new Notifier());
-    const told: string[] = [];
+    const { db, writer, write, told, commit, begun } = streamWriter();
     const ran: Queryable[] = [];
-    const first = writer.write("pdu", async () => [() => void told.push("transaction")]);
+    const first = write("pdu", "transaction");
     const second = writer.writeStatement("pdu", async (q) => {
       ran.push(q);
       return [() => void told.push("statement")];
@@ -79,11 +85,9 @@ describe("syncapi: StreamWriter", () => {
   });
 
   it("streams take turns separately", async () => {
-    const { db, commit, begun } = fakeDatabase();
-    const writer = new StreamWriter(db, new Notifier());
-    const told: string[] = [];
-    const pdu = writer.write("pdu", async () => [() => void told.push("pdu")]);
-    const receipt = writer.write("receipt", async () => [() => void told.push("receipt")]);
+    const { write, told, commit, begun } = streamWriter();
+    const pdu = write("pdu", "pdu");
+    const receipt = write("receipt", "receipt");
     await settle();
     expect(begun()).to.equal(2);
     commit(1);
