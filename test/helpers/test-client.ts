@@ -12,8 +12,8 @@ export interface RequestOptions {
   /** The spec's path template (e.g. "/devices/{deviceId}"): the response is checked against it. */
   spec?: string;
   body?: unknown;
-  /** A raw request body, for malformed-JSON cases. */
-  rawBody?: string;
+  /** A raw request body, for malformed-JSON (or malformed UTF-8) cases. */
+  rawBody?: string | Uint8Array<ArrayBuffer>;
   query?: Record<string, string>;
   /** The access token to send; defaults to the client's own, null sends none. */
   token?: string | null;
@@ -21,9 +21,9 @@ export interface RequestOptions {
 
 /**
  * A Matrix client for the tests: plain fetch against a real server, every response checked
- * against the spec's OpenAPI definition of its endpoint (`spec`). Each client claims its own
- * client IP through X-Forwarded-For, so per-IP rate limits apply per client as they would
- * for real users behind the proxy the server trusts.
+ * for its Content-Type and against the spec's OpenAPI definition of its endpoint (`spec`).
+ * Each client claims its own client IP through X-Forwarded-For, so per-IP rate limits apply
+ * per client as they would for real users behind the proxy the server trusts.
  */
 export class TestClient {
   readonly ip = `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 255)}`;
@@ -40,13 +40,15 @@ export class TestClient {
     const headers: Record<string, string> = { "X-Forwarded-For": this.ip };
     const token = options.token === undefined ? this.accessToken || null : options.token;
     if (token) headers.Authorization = `Bearer ${token}`;
-    let body: string | undefined = options.rawBody;
+    let body: string | Uint8Array<ArrayBuffer> | undefined = options.rawBody;
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers["Content-Type"] = "application/json";
     }
     const res = await fetch(url, { method, headers, body });
     const text = await res.text();
+    // Exactly the bare media type, errors and 404s included: some clients compare it as a string.
+    if (text) expect(res.headers.get("content-type"), `Content-Type of ${method} ${path}`).to.equal("application/json");
     const parsed = text ? (JSON.parse(text) as Record<string, unknown>) : {};
     if (options.spec) checkResponseOrCommonError("client-server", method, options.spec, res.status, parsed);
     return { status: res.status, body: parsed, headers: res.headers };

@@ -39,7 +39,7 @@ const nextRequestId = () => `${REQUEST_ID_PREFIX}-${(++requestCounter).toString(
 /**
  * The koa application every HTTP-serving component uses. Order matters: the request id
  * and logger come first so every later line carries them; CORS before anything can fail;
- * errors rendered as Matrix errors; routing before the body is read, so an unknown path
+ * JSON labelled with the bare media type; errors rendered as Matrix errors; routing before the body is read, so an unknown path
  * is a 404 whatever its body.
  */
 export function createHttpApp({ logger, router, maxJsonBodyBytes }: HttpAppOptions): Koa {
@@ -63,6 +63,13 @@ export function createHttpApp({ logger, router, maxJsonBodyBytes }: HttpAppOptio
     }
   });
   app.use(cors);
+  app.use(async (ctx, next) => {
+    await next();
+    // koa labels JSON "application/json; charset=utf-8"; clients and tools that compare the
+    // media type exactly expect the bare type, as Synapse and Dendrite send it (JSON is UTF-8
+    // by definition, RFC 8259). After the error renderer, so errors and 404s say it too.
+    if (ctx.response.type === "application/json") ctx.set("Content-Type", "application/json");
+  });
   app.use(async (ctx, next) => {
     try {
       await next();

@@ -1,6 +1,9 @@
 import type { IncomingMessage } from "node:http";
 import { badJson, notJson, tooLarge } from "./matrix-error.js";
 
+/** JSON must be UTF-8 (RFC 8259); a lenient decoder would turn bad bytes into U+FFFD and store them. */
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 /**
  * Reads a request body of at most `limit` bytes and parses it as a JSON object. An empty
  * body counts as `{}` (clients send none for bodiless POSTs); anything else that is not a
@@ -9,9 +12,15 @@ import { badJson, notJson, tooLarge } from "./matrix-error.js";
 export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
   const raw = await readBody(req, limit);
   if (raw.length === 0) return {};
+  let text: string;
+  try {
+    text = UTF8.decode(raw);
+  } catch {
+    throw notJson("Request body is not valid UTF-8");
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString("utf8"));
+    parsed = JSON.parse(text);
   } catch (err) {
     throw notJson(`Request body is not valid JSON: ${(err as Error).message}`);
   }

@@ -43,6 +43,7 @@ describe("HTTP plumbing", () => {
   async function expectMatrixError(res: Response, status: number, errcode: string): Promise<void> {
     expect(res.status).to.equal(status);
     expect(res.headers.get("access-control-allow-origin")).to.equal("*");
+    expect(res.headers.get("content-type")).to.equal("application/json");
     const body = (await res.json()) as { errcode: string; error: string };
     expect(body.errcode).to.equal(errcode);
     expect(body.error).to.be.a("string").and.not.empty;
@@ -74,6 +75,11 @@ describe("HTTP plumbing", () => {
     await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: "{nope" }), 400, "M_NOT_JSON");
   });
 
+  it("answers a body that is not valid UTF-8 with 400 M_NOT_JSON, not with U+FFFD in its place", async () => {
+    const body = Buffer.concat([Buffer.from('{"name":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body }), 400, "M_NOT_JSON");
+  });
+
   for (const body of ["[1,2]", '"text"', "42", "null"]) {
     it(`answers JSON that is not an object (${body}) with 400 M_BAD_JSON`, async () => {
       await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body }), 400, "M_BAD_JSON");
@@ -87,6 +93,7 @@ describe("HTTP plumbing", () => {
       body: JSON.stringify({ a: 1 }),
     });
     expect(res.status).to.equal(200);
+    expect(res.headers.get("content-type"), "the bare media type, as Synapse and Dendrite send").to.equal("application/json");
     expect(await res.json()).to.deep.equal({ thing: "!room:example.org", body: { a: 1 }, token: "tok123" });
   });
 
