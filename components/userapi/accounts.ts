@@ -1,4 +1,5 @@
 import { UserApiError } from "./api/errors.js";
+import { notBefore } from "./auth-sessions.js";
 import type { Account, AccountsApi, CreateAccountRequest } from "./api/userapi.js";
 import type { LocalUsers } from "./local-users.js";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./passwords.js";
@@ -24,7 +25,7 @@ export class Accounts implements AccountsApi {
       if (problem) throw new UserApiError("INVALID_USERNAME", problem);
     }
     // Hash before the transaction: it takes tens of milliseconds and needs no lock.
-    const passwordHash = request.password === undefined ? null : await hashPassword(request.password);
+    const passwordHash = request.password !== undefined ? await hashPassword(request.password) : await this.sessionPassword(request);
     const now = Date.now();
     const localpart = await this.storage.transaction(async (tables) => {
       const chosen = request.localpart ?? (await this.freeGeneratedLocalpart(tables));
@@ -36,6 +37,14 @@ export class Accounts implements AccountsApi {
       return chosen;
     });
     return { userId: this.users.userId(localpart), localpart, accountType: request.accountType, createdTs: now };
+  }
+
+  /** The hash of the password a UIA session kept for the request; null when it names none. */
+  private async sessionPassword(request: CreateAccountRequest): Promise<string | null> {
+    if (request.passwordOfSession === undefined) return null;
+    const hash = await this.storage.sessions.passwordHash(request.passwordOfSession, notBefore());
+    if (hash === null) throw new UserApiError("NOT_FOUND", "The auth session holds no password");
+    return hash;
   }
 
   /** The next numeric localpart nobody has taken by registering that number as a name. */

@@ -1,5 +1,6 @@
 import { UserApiError } from "./api/errors.js";
-import type { AuthSession, AuthSessionsApi } from "./api/userapi.js";
+import type { AuthSession, AuthSessionsApi, SessionParams } from "./api/userapi.js";
+import { hashPassword } from "./passwords.js";
 import type { UserStorage } from "./storage/storage.js";
 import { newSessionId } from "./tokens.js";
 
@@ -9,20 +10,23 @@ export const SESSION_LIFETIME_MS = 30 * 60_000;
 /**
  * User-interactive auth sessions, kept in the database so that any clientapi replica can
  * continue a session another one started. Expired sessions are swept when new ones start.
+ * A session remembers the parameters of the request that started it, a password only as
+ * its hash, so that later stages may send only `auth`.
  */
 export class AuthSessions implements AuthSessionsApi {
   constructor(private readonly storage: UserStorage) {}
 
-  async createSession(operation: string, userId?: string): Promise<string> {
+  async createSession(operation: string, userId?: string, params?: SessionParams): Promise<string> {
     const now = Date.now();
+    const passwordHash = params?.password === undefined ? null : await hashPassword(params.password);
     await this.storage.sessions.deleteOlderThan(now - SESSION_LIFETIME_MS);
     const sessionId = newSessionId();
-    await this.storage.sessions.insert(sessionId, operation, userId ?? null, now);
+    await this.storage.sessions.insert(sessionId, operation, userId ?? null, now, params?.fields ?? {}, passwordHash);
     return sessionId;
   }
 
   async getSession(sessionId: string): Promise<AuthSession | null> {
-    const row = await this.storage.sessions.get(sessionId, Date.now() - SESSION_LIFETIME_MS);
+    const row = await this.storage.sessions.get(sessionId, notBefore());
     if (!row) return null;
     return {
       sessionId: row.session_id,
@@ -30,11 +34,14 @@ export class AuthSessions implements AuthSessionsApi {
       ...(row.user_id !== null && { userId: row.user_id }),
       completed: row.completed,
       createdTs: row.created_ts,
+      params: row.params,
+      hasPassword: row.has_password,
+      ...(row.result !== null && { result: row.result }),
     };
   }
 
   async completeStage(sessionId: string, stage: string): Promise<string[]> {
-    const completed = await this.storage.sessions.addStage(sessionId, stage, Date.now() - SESSION_LIFETIME_MS);
+    const completed = await this.storage.sessions.addStage(sessionId, stage, notBefore());
     if (!completed) throw new UserApiError("NOT_FOUND", "Unknown or expired session");
     return completed;
   }
@@ -42,4 +49,11 @@ export class AuthSessions implements AuthSessionsApi {
   consumeSession(sessionId: string, operation: string): Promise<boolean> {
     return this.storage.sessions.delete(sessionId, operation);
   }
+
+  finishSession(sessionId: string, operation: string, result: Record<string, unknown>): Promise<boolean> {
+    return this.storage.sessions.finish(sessionId, operation, result);
+  }
 }
+
+/** Sessions created before this have expired. */
+export const notBefore = () => Date.now() - SESSION_LIFETIME_MS;

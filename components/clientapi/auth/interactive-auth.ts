@@ -1,7 +1,7 @@
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
-import { badJson, MatrixError } from "../../internal/http/matrix-error.js";
+import { badJson, forbidden, MatrixError } from "../../internal/http/matrix-error.js";
 import { UserApiError } from "../../userapi/api/errors.js";
-import type { UserApi } from "../../userapi/api/userapi.js";
+import type { AuthSession, SessionParams, UserApi } from "../../userapi/api/userapi.js";
 import { localpartOfLogin } from "./identifier.js";
 
 /** Each flow is a list of stages; completing every stage of one flow authorises the request. */
@@ -10,13 +10,23 @@ export type Flows = readonly (readonly string[])[];
 export const PASSWORD_FLOWS: Flows = [["m.login.password"]];
 export const DUMMY_FLOWS: Flows = [["m.login.dummy"]];
 
-export interface AuthRequirement {
+export interface AuthRequirement<T = unknown> {
   /** What is being authorised; a session started for one operation cannot authorise another. */
   readonly operation: string;
   readonly flows: Flows;
   /** For operations on an account: the m.login.password stage must prove this user. */
   readonly user?: AuthenticatedUser;
+  /** What a session this request starts remembers, so that later stages may send only `auth`. */
+  readonly params?: SessionParams;
+  /**
+   * Keeps this of the operation's result in its session instead of ending it, so that a retry
+   * whose first answer was lost can be answered the same (registration; see continuedSession).
+   */
+  readonly remember?: (result: T) => Record<string, unknown>;
 }
+
+/** What the stages of a session check, whatever the operation answers. */
+type Stages = Omit<AuthRequirement, "remember">;
 
 /**
  * User-interactive authentication (client-server spec, "User-Interactive Authentication
@@ -30,30 +40,44 @@ export class InteractiveAuth {
 
   /**
    * Runs `operation` once the request's `auth` completes a flow, then ends the session so it
-   * cannot authorise the operation twice. Until then throws the 401 that tells the client
+   * cannot authorise the operation twice (or, with `remember`, keeps the result in it). Until then throws the 401 that tells the client
    * what is left (with `errcode` when a stage failed); a failed operation keeps the session.
    */
-  async authorise<T>(body: Record<string, unknown>, requirement: AuthRequirement, operation: () => Promise<T>): Promise<T> {
+  async authorise<T>(body: Record<string, unknown>, requirement: AuthRequirement<T>, operation: () => Promise<T>): Promise<T> {
     const session = await this.completedSession(body, requirement);
     const result = await operation();
-    await this.userApi().sessions.consumeSession(session, requirement.operation);
+    const sessions = this.userApi().sessions;
+    if (requirement.remember) await sessions.finishSession(session, requirement.operation, requirement.remember(result));
+    else await sessions.consumeSession(session, requirement.operation);
     return result;
   }
 
-  /** The session ID once the request's auth completes a flow; otherwise throws the 401. */
-  private async completedSession(body: Record<string, unknown>, requirement: AuthRequirement): Promise<string> {
-    const sessions = this.userApi().sessions;
+  /**
+   * The session of `operation` the request continues (`auth.session`), with the parameters
+   * of its first request and, once the operation ran, what it remembered of the result; null
+   * when the request names none (or one of another operation, which `authorise` refuses).
+   */
+  async continuedSession(body: Record<string, unknown>, operation: string): Promise<AuthSession | null> {
     const auth = body.auth;
-    if (auth === undefined || auth === null) {
-      const session = await sessions.createSession(requirement.operation, requirement.user?.userId);
-      throw this.challenge(requirement, session, []);
-    }
+    if (auth === null || typeof auth !== "object" || Array.isArray(auth)) return null;
+    const sessionId = (auth as Record<string, unknown>).session;
+    if (typeof sessionId !== "string") return null;
+    const session = await this.userApi().sessions.getSession(sessionId);
+    return session?.operation === operation ? session : null;
+  }
+
+  /** The session ID once the request's auth completes a flow; otherwise throws the 401. */
+  private async completedSession(body: Record<string, unknown>, requirement: Stages): Promise<string> {
+    const sessions = this.userApi().sessions;
+    const start = () => sessions.createSession(requirement.operation, requirement.user?.userId, requirement.params);
+    const auth = body.auth;
+    if (auth === undefined || auth === null) throw this.challenge(requirement, await start(), []);
     if (typeof auth !== "object" || Array.isArray(auth)) throw badJson("auth must be an object");
     const data = auth as Record<string, unknown>;
     if (data.session !== undefined && typeof data.session !== "string") throw badJson("auth.session must be a string");
     if (data.type !== undefined && typeof data.type !== "string") throw badJson("auth.type must be a string");
 
-    const sessionId = data.session ?? (await sessions.createSession(requirement.operation, requirement.user?.userId));
+    const sessionId = data.session ?? (await start());
     const session = await sessions.getSession(sessionId);
     if (!session) throw new MatrixError(400, "M_INVALID_PARAM", "Unknown or expired auth session");
     if (session.operation !== requirement.operation || session.userId !== requirement.user?.userId) {
@@ -76,7 +100,7 @@ export class InteractiveAuth {
   private async attemptStage(
     type: string,
     auth: Record<string, unknown>,
-    requirement: AuthRequirement,
+    requirement: Stages,
   ): Promise<[string, string] | null> {
     switch (type) {
       case "m.login.dummy":
@@ -93,7 +117,8 @@ export class InteractiveAuth {
     const localpart = localpartOfLogin(auth, this.serverName);
     try {
       const account = await this.userApi().accounts.checkPassword(localpart, auth.password);
-      if (user && account.userId !== user.userId) return ["M_FORBIDDEN", "The password must be that of the requesting user"];
+      // Not a stage to try again: the right password of the wrong account (403, as in Synapse).
+      if (user && account.userId !== user.userId) throw forbidden("The password must be that of the requesting user");
       return null;
     } catch (err) {
       if (err instanceof UserApiError && (err.code === "FORBIDDEN" || err.code === "USER_DEACTIVATED")) return ["M_FORBIDDEN", err.message];
@@ -101,7 +126,7 @@ export class InteractiveAuth {
     }
   }
 
-  private challenge(requirement: AuthRequirement, session: string, completed: readonly string[], error?: [string, string]): MatrixError {
+  private challenge(requirement: Stages, session: string, completed: readonly string[], error?: [string, string]): MatrixError {
     const flows = requirement.flows.map((stages) => ({ stages }));
     return new AuthChallenge({ flows, params: {}, session, completed }, error);
   }

@@ -3,6 +3,7 @@ import type { RequestState } from "../../internal/http/app.js";
 import { forbidden, invalidParam, MatrixError } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
 import { isValidUserId, MAX_ID_BYTES } from "../../protocol/index.js";
+import type { Account } from "../../userapi/api/userapi.js";
 import { DUMMY_FLOWS } from "../auth/interactive-auth.js";
 import { missingParam, optional, optionalBoundedString } from "../validate.js";
 import { loginResponse, MAX_DEVICE_ID_LENGTH, MAX_DEVICE_NAME_LENGTH } from "./login.js";
@@ -12,10 +13,21 @@ import { checkNewPassword } from "../password-rules.js";
 const invalidUsername = (message: string) => new MatrixError(400, "M_INVALID_USERNAME", message);
 const userInUse = () => new MatrixError(400, "M_USER_IN_USE", "Desired user ID is already taken.");
 
+/** The parameters of a registration its UIA session remembers (a password only as its hash). */
+const SESSION_FIELDS = ["username", "device_id", "initial_device_display_name", "inhibit_login"] as const;
+
+function registrationFields(body: Record<string, unknown>): Record<string, unknown> {
+  const fields: Record<string, unknown> = {};
+  for (const key of SESSION_FIELDS) if (body[key] !== undefined && body[key] !== null) fields[key] = body[key];
+  return fields;
+}
+
 /**
  * POST /register (accounts and guests) and GET /register/available. Account registration
  * runs through user-interactive auth with m.login.dummy when `registration.open` is on; the
  * user name is checked before that, as the spec asks, so a client hears M_USER_IN_USE first.
+ * The session remembers the first request's parameters, so later stages may send only
+ * `auth`, and, once the account exists, which account it made.
  */
 export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
   const { config } = deps;
@@ -37,9 +49,8 @@ export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
       const body = (ctx.state as RequestState).body;
       const kind = ctx.query.kind ?? "user";
       if (kind !== "user" && kind !== "guest") throw invalidParam("kind must be user or guest");
-      const displayName = optionalBoundedString(body, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH);
-
       if (kind === "guest") {
+        const displayName = optionalBoundedString(body, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH);
         if (!config.registration.guests) throw forbidden("Guest access is disabled");
         // The spec: for guests, every field but the device's display name is ignored.
         const account = await accounts().createAccount({ accountType: "guest" });
@@ -49,23 +60,43 @@ export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
       }
 
       if (!config.registration.open) throw forbidden("Registration is disabled");
-      const username = optional(body, "username", "string");
+      // What the request leaves out, its session remembers from the request that started it.
+      const session = await deps.interactiveAuth.continuedSession(body, "register");
+      const fields = registrationFields(body);
+      const params = { ...session?.params, ...fields };
+      const username = optional(params, "username", "string");
       const password = optional(body, "password", "string");
-      const deviceId = optionalBoundedString(body, "device_id", MAX_DEVICE_ID_LENGTH);
-      const inhibitLogin = optional(body, "inhibit_login", "boolean") ?? false;
-      const localpart = username === undefined ? undefined : await checkUsername(username);
-      if (password !== undefined) checkNewPassword(password);
+      const deviceId = optionalBoundedString(params, "device_id", MAX_DEVICE_ID_LENGTH);
+      const deviceName = optionalBoundedString(params, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH);
+      const inhibitLogin = optional(params, "inhibit_login", "boolean") ?? false;
+      const logIn = async (userId: string) => {
+        if (inhibitLogin) return { user_id: userId, home_server: config.server_name };
+        const device = await deps.userApi().devices.createDevice({ userId, deviceId, displayName: deviceName, ip: ctx.ip });
+        return loginResponse(config, userId, device);
+      };
 
-      const account = await deps.interactiveAuth.authorise(body, { operation: "register", flows: DUMMY_FLOWS }, () => {
-        if (password === undefined) throw missingParam("password is required");
-        return accounts().createAccount({ localpart, password, accountType: "user" });
-      });
-      if (inhibitLogin) {
-        ctx.body = { user_id: account.userId, home_server: config.server_name };
+      // A retry of a registration that ran (its answer lost on the way) gets the same
+      // account, logged in again, as in Synapse: not "unknown session", not a second account.
+      const registered = session?.result?.user_id;
+      if (typeof registered === "string") {
+        ctx.body = await logIn(registered);
         return;
       }
-      const device = await deps.userApi().devices.createDevice({ userId: account.userId, deviceId, displayName, ip: ctx.ip });
-      ctx.body = loginResponse(config, account.userId, device);
+
+      const localpart = username === undefined ? undefined : await checkUsername(username);
+      if (password !== undefined) checkNewPassword(password);
+      const requirement = {
+        operation: "register",
+        flows: DUMMY_FLOWS,
+        params: { fields, password },
+        remember: (account: Account) => ({ user_id: account.userId }),
+      };
+      const account = await deps.interactiveAuth.authorise(body, requirement, () => {
+        if (password !== undefined) return accounts().createAccount({ localpart, password, accountType: "user" });
+        if (session?.hasPassword) return accounts().createAccount({ localpart, passwordOfSession: session.sessionId, accountType: "user" });
+        throw missingParam("password is required");
+      });
+      ctx.body = await logIn(account.userId);
     }),
   );
 

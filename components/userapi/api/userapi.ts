@@ -45,6 +45,11 @@ export interface CreateAccountRequest {
   readonly password?: string;
   readonly accountType: AccountType;
   readonly displayName?: string;
+  /**
+   * When `password` is omitted: the password the user-interactive auth session of this ID was
+   * given (it keeps only the hash), so a later stage of registration may send only `auth`.
+   */
+  readonly passwordOfSession?: string;
 }
 
 export interface AccountsApi {
@@ -99,23 +104,42 @@ export interface AuthSession {
   /** Stages completed so far, in order. */
   readonly completed: readonly string[];
   readonly createdTs: number;
+  /** The parameters of the session's first request (never a password). */
+  readonly params: Record<string, unknown>;
+  /** Whether that request gave a password too (kept as its hash; see CreateAccountRequest). */
+  readonly hasPassword: boolean;
+  /** What the operation answered, once it ran and finished the session (finishSession). */
+  readonly result?: Record<string, unknown>;
+}
+
+/** What a session remembers of the request that starts it, for the stages that follow. */
+export interface SessionParams {
+  /** JSON parameters; a password goes in `password`, never here. */
+  readonly fields: Record<string, unknown>;
+  /** Kept only as its hash. */
+  readonly password?: string;
 }
 
 export interface AuthSessionsApi {
-  createSession(operation: string, userId?: string): Promise<string>;
+  createSession(operation: string, userId?: string, params?: SessionParams): Promise<string>;
   /** Null when unknown or expired. */
   getSession(sessionId: string): Promise<AuthSession | null>;
   /** Records a completed stage; returns every stage completed so far. Throws NOT_FOUND. */
   completeStage(sessionId: string, stage: string): Promise<string[]>;
   /** Ends a session once its operation ran; false if there was none for that operation. */
   consumeSession(sessionId: string, operation: string): Promise<boolean>;
+  /**
+   * Records what the session's operation answered, instead of ending the session: a retry
+   * with it is answered the same (registration). False if there was none for that operation.
+   */
+  finishSession(sessionId: string, operation: string, result: Record<string, unknown>): Promise<boolean>;
 }
 
 /** A profile: `displayname`, `avatar_url`, `m.tz` and custom fields, each any JSON value. */
 export type Profile = Record<string, unknown>;
 
 export interface ProfilesApi {
-  /** Null when there is no such local account. */
+  /** Null when there is no such local account, or it was deactivated. */
   getProfile(userId: string): Promise<Profile | null>;
   /** Throws NOT_FOUND, PROFILE_TOO_LARGE (the whole profile must stay under 64 KiB). */
   setProfileField(userId: string, key: string, value: unknown): Promise<void>;

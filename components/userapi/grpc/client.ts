@@ -18,7 +18,7 @@ import {
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleset } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
-import { accountFromMessage, parseJsonObject } from "./convert.js";
+import { accountFromMessage, parseJsonObject, sessionFromMessage } from "./convert.js";
 import { fromGrpcError } from "./errors.js";
 
 type RequestOf<M> = M extends grpc.handleUnaryCall<infer Req, unknown> ? Req : never;
@@ -82,10 +82,16 @@ export function createUserApiClient(address: string): UserApi {
       },
     },
     sessions: {
-      createSession: async (operation, userId) => (await sessions("createSession", { operation, userId })).sessionId,
-      getSession: async (sessionId) => (await sessions("getSession", { sessionId })).session ?? null,
+      createSession: async (operation, userId, params) =>
+        (await sessions("createSession", { operation, userId, paramsJson: params && JSON.stringify(params.fields), password: params?.password })).sessionId,
+      async getSession(sessionId) {
+        const { session } = await sessions("getSession", { sessionId });
+        return session ? sessionFromMessage(session) : null;
+      },
       completeStage: async (sessionId, stage) => (await sessions("completeStage", { sessionId, stage })).completed,
       consumeSession: async (sessionId, operation) => (await sessions("consumeSession", { sessionId, operation })).consumed,
+      finishSession: async (sessionId, operation, result) =>
+        (await sessions("finishSession", { sessionId, operation, resultJson: JSON.stringify(result) })).finished,
     },
     profiles: {
       async getProfile(userId) {

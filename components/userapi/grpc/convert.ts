@@ -1,5 +1,5 @@
-import { ACCOUNT_TYPES, type Account, type AccountType } from "../api/userapi.js";
-import type { Account as AccountMessage } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
+import { ACCOUNT_TYPES, type Account, type AccountType, type AuthSession } from "../api/userapi.js";
+import type { Account as AccountMessage, AuthSession as AuthSessionMessage } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import { isPushRuleKind, type PushRuleKind } from "../api/push-rules.js";
 
 /** Conversions between the UserApi's types and their proto messages, used by both adapters. */
@@ -24,4 +24,17 @@ export function parseJsonObject(text: string): Record<string, unknown> {
   const value: unknown = JSON.parse(text);
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw new Error("expected a JSON object");
   return value as Record<string, unknown>;
+}
+
+export function sessionToMessage({ params, result, completed, ...rest }: AuthSession): AuthSessionMessage {
+  return { ...rest, completed: [...completed], paramsJson: JSON.stringify(params), resultJson: result && JSON.stringify(result) };
+}
+
+export function sessionFromMessage({ paramsJson, resultJson, userId, ...rest }: AuthSessionMessage): AuthSession {
+  return {
+    ...rest,
+    ...(userId !== undefined && { userId }),
+    params: parseJsonObject(paramsJson || "{}"),
+    ...(resultJson !== undefined && { result: parseJsonObject(resultJson) }),
+  };
 }

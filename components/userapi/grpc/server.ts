@@ -17,7 +17,7 @@ import {
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleActions } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
-import { accountType, parseJsonObject, pushRuleKind } from "./convert.js";
+import { accountType, parseJsonObject, pushRuleKind, sessionToMessage } from "./convert.js";
 import { unaryHandler as handle } from "./errors.js";
 
 /** The userapi's gRPC services, each a thin adapter over one part of a UserApi. */
@@ -61,13 +61,19 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
   };
 
   const sessions: AuthSessionsServer = {
-    createSession: handle(async ({ operation, userId }) => ({ sessionId: await api.sessions.createSession(operation, userId) })),
+    createSession: handle(async ({ operation, userId, paramsJson, password }) => {
+      const params = paramsJson === undefined && password === undefined ? undefined : { fields: parseJsonObject(paramsJson ?? "{}"), password };
+      return { sessionId: await api.sessions.createSession(operation, userId, params) };
+    }),
     getSession: handle(async ({ sessionId }) => {
       const session = await api.sessions.getSession(sessionId);
-      return { session: session ? { ...session, completed: [...session.completed] } : undefined };
+      return { session: session ? sessionToMessage(session) : undefined };
     }),
     completeStage: handle(async ({ sessionId, stage }) => ({ completed: await api.sessions.completeStage(sessionId, stage) })),
     consumeSession: handle(async ({ sessionId, operation }) => ({ consumed: await api.sessions.consumeSession(sessionId, operation) })),
+    finishSession: handle(async ({ sessionId, operation, resultJson }) => ({
+      finished: await api.sessions.finishSession(sessionId, operation, parseJsonObject(resultJson)),
+    })),
   };
 
   const profiles: ProfilesServer = {

@@ -6,27 +6,47 @@ export interface AuthSessionRow {
   user_id: string | null;
   completed: string[];
   created_ts: number;
+  params: Record<string, unknown>;
+  has_password: boolean;
+  result: Record<string, unknown> | null;
 }
 
 /** userapi_auth_sessions: user-interactive auth sessions, shared by every clientapi replica. */
 export class AuthSessionsTable {
   constructor(private readonly db: Queryable) {}
 
-  async insert(sessionId: string, operation: string, userId: string | null, now: number): Promise<void> {
+  async insert(
+    sessionId: string,
+    operation: string,
+    userId: string | null,
+    now: number,
+    params: Record<string, unknown> = {},
+    passwordHash: string | null = null,
+  ): Promise<void> {
     await this.db.execute(
-      "INSERT INTO userapi_auth_sessions (session_id, operation, user_id, created_ts) VALUES ($1, $2, $3, $4)",
-      [sessionId, operation, userId, now],
+      `INSERT INTO userapi_auth_sessions (session_id, operation, user_id, created_ts, params, password_hash)
+       VALUES ($1, $2, $3, $4, $5::jsonb, $6)`,
+      [sessionId, operation, userId, now, JSON.stringify(params), passwordHash],
     );
   }
 
   /** The session if it was created at or after `notBefore`. */
   async get(sessionId: string, notBefore: number): Promise<AuthSessionRow | null> {
     const rows = await this.db.query<AuthSessionRow & Record<string, unknown>>(
-      `SELECT session_id, operation, user_id, completed, created_ts FROM userapi_auth_sessions
-       WHERE session_id = $1 AND created_ts >= $2`,
+      `SELECT session_id, operation, user_id, completed, created_ts, params, password_hash IS NOT NULL AS has_password, result
+       FROM userapi_auth_sessions WHERE session_id = $1 AND created_ts >= $2`,
       [sessionId, notBefore],
     );
     return rows[0] ?? null;
+  }
+
+  /** The hash of the password the session's first request gave, if it gave one. */
+  async passwordHash(sessionId: string, notBefore: number): Promise<string | null> {
+    const rows = await this.db.query<{ password_hash: string | null }>(
+      "SELECT password_hash FROM userapi_auth_sessions WHERE session_id = $1 AND created_ts >= $2",
+      [sessionId, notBefore],
+    );
+    return rows[0]?.password_hash ?? null;
   }
 
   /** Appends a stage unless already there; returns the completed stages, or null if no session. */
@@ -39,6 +59,15 @@ export class AuthSessionsTable {
       [sessionId, stage, notBefore],
     );
     return rows[0]?.completed ?? null;
+  }
+
+  /** Records the operation's result; the password hash is needed no more. False if no such session. */
+  async finish(sessionId: string, operation: string, result: Record<string, unknown>): Promise<boolean> {
+    const changed = await this.db.execute(
+      "UPDATE userapi_auth_sessions SET result = $3::jsonb, password_hash = NULL WHERE session_id = $1 AND operation = $2",
+      [sessionId, operation, JSON.stringify(result)],
+    );
+    return changed === 1;
   }
 
   async delete(sessionId: string, operation: string): Promise<boolean> {

@@ -66,4 +66,16 @@ export const USERAPI_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: "user-interactive auth sessions remember their first request and their result",
+    up: `
+      ALTER TABLE userapi_auth_sessions
+        ADD COLUMN params JSONB NOT NULL DEFAULT '{}',
+        -- The scrypt hash of a password the first request gave; never the password itself.
+        ADD COLUMN password_hash TEXT,
+        -- What the operation answered (registration), so a retry gets the same answer.
+        ADD COLUMN result JSONB;
+    `,
+  },
 ];

@@ -30,10 +30,74 @@ export function registrationCases(server: () => Deployment): void {
     const device = await c.expectOk("GET", "/devices/MYDEVICE", { spec: "/devices/{deviceId}", token: done.access_token as string });
     expect(device.display_name).to.equal("Test phone");
     // The session authorised one registration; it cannot make another.
-    await client().expectError("POST", "/register", 400, "M_INVALID_PARAM", {
+    const other = uniqueName("again");
+    const again = await client().expectOk("POST", "/register", {
       spec: "/register",
-      body: { username: uniqueName("again"), password: "x", auth: { type: "m.login.dummy", session: first.body.session } },
+      body: { username: other, password: "x", auth: { type: "m.login.dummy", session: first.body.session } },
     });
+    expect(again.user_id).to.equal(done.user_id);
+    await expectAvailable(other);
+  });
+
+  it("remembers the parameters of a session's first request: a later stage may send only auth", async () => {
+    const c = client();
+    const name = uniqueName("remember");
+    const params = { username: name, password: "remembered pw", device_id: "FIRSTDEV", initial_device_display_name: "First phone", inhibit_login: false };
+    const first = await c.request("POST", "/register", { spec: "/register", body: params });
+    expect(first.status).to.equal(401);
+    const done = await c.expectOk("POST", "/register", { spec: "/register", body: { auth: { type: "m.login.dummy", session: first.body.session } } });
+    expect(done.user_id).to.equal(`@${name}:${server().serverName}`);
+    expect(done.device_id).to.equal("FIRSTDEV");
+    const device = await c.expectOk("GET", "/devices/FIRSTDEV", { spec: "/devices/{deviceId}", token: done.access_token as string });
+    expect(device.display_name).to.equal("First phone");
+    // The password came from the first request too.
+    await c.login(name, "remembered pw");
+    // inhibit_login is remembered as well.
+    const quiet = await c.request("POST", "/register", { spec: "/register", body: { username: uniqueName("quiet"), password: "pw", inhibit_login: true } });
+    const registered = await c.expectOk("POST", "/register", { spec: "/register", body: { auth: { type: "m.login.dummy", session: quiet.body.session } } });
+    expect(registered).to.have.property("user_id");
+    expect(registered).to.not.have.property("access_token");
+  });
+
+  it("answers a retry of a completed registration with the same account, logged in again", async () => {
+    const c = client();
+    const name = uniqueName("retry");
+    const first = await c.request("POST", "/register", { spec: "/register", body: { username: name, password: "pw", device_id: "RETRYDEV" } });
+    const auth = { type: "m.login.dummy", session: first.body.session };
+    const done = await c.expectOk("POST", "/register", { spec: "/register", body: { username: name, password: "pw", device_id: "RETRYDEV", auth } });
+    // The answer was lost on the way; the client sends the same request again.
+    const retried = await c.expectOk("POST", "/register", { spec: "/register", body: { username: name, password: "pw", device_id: "RETRYDEV", auth } });
+    expect(retried.user_id).to.equal(done.user_id);
+    expect(retried.device_id).to.equal("RETRYDEV");
+    const whoami = await c.expectOk("GET", "/account/whoami", { spec: "/account/whoami", token: retried.access_token as string });
+    expect(whoami.user_id).to.equal(done.user_id);
+    const { devices } = await c.expectOk("GET", "/devices", { spec: "/devices", token: retried.access_token as string });
+    expect((devices as unknown[]).length).to.equal(1);
+  });
+
+  it("refuses a body that is not valid UTF-8 with M_NOT_JSON and registers nobody", async () => {
+    const name = uniqueName("utf");
+    // {"username":"<name>","password":"p\xff"}: a lone byte no UTF-8 sequence starts with.
+    const raw = Buffer.concat([Buffer.from(`{"username":"${name}","password":"p`), Buffer.from([0xff]), Buffer.from(`","auth":{"type":"m.login.dummy"}}`)]);
+    await client().expectError("POST", "/register", 400, "M_NOT_JSON", { spec: "/register", rawBody: raw });
+    await expectAvailable(name);
+  });
+
+  it("says Content-Type: application/json exactly, on errors and unknown endpoints too", async () => {
+    const c = client();
+    const expectJson = async (method: string, path: string, status: number, body?: string) => {
+      const res = await fetch(new URL(path, server().baseUrl), { method, body });
+      expect(res.status, `${method} ${path}`).to.equal(status);
+      expect(res.headers.get("content-type"), `${method} ${path}`).to.equal("application/json");
+      await res.json();
+    };
+    await expectJson("GET", "/_matrix/client/versions", 200);
+    await expectJson("POST", "/_matrix/client/v3/register", 401, JSON.stringify({ username: uniqueName("ct"), password: "pw" }));
+    await expectJson("POST", "/_matrix/client/v3/register", 400, "{not json");
+    await expectJson("GET", "/_matrix/client/v3/account/whoami", 401);
+    await expectJson("GET", "/_matrix/client/v3/no/such/endpoint", 404);
+    await expectJson("GET", "/unknown", 404);
+    await c.expectOk("GET", "/_matrix/client/versions", { spec: "/versions" });
   });
 
   it("accepts auth without a session, lower-cases user names, and generates one when none is given", async () => {
