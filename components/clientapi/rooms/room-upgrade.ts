@@ -8,6 +8,7 @@ import type { RoomEventBuilder } from "../../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
 import { stateMapOf } from "../../roomserver/api/stored-events.js";
 import { performed } from "../roomserver-errors.js";
+import { profileFields } from "./member-content.js";
 import { requireJoined } from "./room-access.js";
 import { CARRIED_STATE, carriedContent, carriedPowerLevels, levelNeededForState, powerLevelsJson } from "./upgrade-state.js";
 
@@ -59,6 +60,8 @@ export async function upgradeRoom(deps: UpgradeDeps, upgrader: string, oldRoomId
       requestJson: Buffer.from(JSON.stringify(createRoomBody(create, old, target, oldRoomId, state, initialPl, published, additionalCreators))),
       roomId: "",
       transactionId: undefined,
+      // The upgrader appears in the new room as they appeared in the old one.
+      creatorMemberContentJson: Buffer.from(JSON.stringify(profileFields(state.get(stateKeyOf("m.room.member", upgrader))?.content ?? {}))),
     }),
   );
   const newRoomId = created.roomId;

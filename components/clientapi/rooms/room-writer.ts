@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
 import { stateKeyOf } from "../../protocol/events/event.js";
 import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
@@ -29,6 +30,15 @@ export class RoomWriter {
     const transactionId = { userId: user.userId, deviceId: user.deviceId, transactionId: txn.txnId };
     // Concurrent duplicates here share one input; the roomserver answers later ones.
     return this.flights.run(templateId, () => this.builder.sendTemplate(roomId, sketch, templateId, transactionId));
+  }
+
+  /**
+   * Sends an event a client gave no transaction ID for (POST /send, which Synapse still
+   * serves): a retry is a new event, as there. The template still gets a name of its own, so
+   * the input log's redelivery makes one event of it.
+   */
+  sendUnnamed(roomId: string, sketch: EventSketch): Promise<string> {
+    return this.builder.sendTemplate(roomId, sketch, JSON.stringify([sketch.sender, "unnamed", roomId, randomUUID()]));
   }
 
   /**

@@ -4,13 +4,10 @@ import { authenticate } from "../../internal/http/auth.js";
 import { forbidden, MatrixError, notFound } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
 import { performed } from "../roomserver-errors.js";
-import { profileContent } from "../rooms/member-content.js";
+import { joinContent, MAX_REASON_LENGTH, profileContent } from "../rooms/member-content.js";
 import { membershipIn } from "../rooms/room-access.js";
 import { checkRoomAlias, checkRoomId, checkUserId, optionalBoundedString, required } from "../validate.js";
 import { route, type RouteDeps } from "./deps.js";
-
-/** Reasons end up in member events; the event size limit is the real bound, this keeps it readable. */
-const MAX_REASON_LENGTH = 1024;
 
 type Body = Record<string, unknown>;
 const reasonOf = (body: Body) => optionalBoundedString(body, "reason", MAX_REASON_LENGTH) ?? "";
@@ -27,8 +24,8 @@ export function addMembershipRoutes(router: Router, deps: RouteDeps): void {
 
   const join = async (ctx: Koa.Context, roomIdOrAlias: string) => {
     const { user, body } = ctx.state as RequestState;
-    const reason = reasonOf(body);
-    const content = { ...(await profileContent(deps.userApi().profiles, user!.userId)), ...(reason ? { reason } : {}) };
+    // A repeated join with the same content is answered with the current event (sendMemberEvent).
+    const content = { ...(await profileContent(deps.userApi().profiles, user!.userId)), ...joinContent(body) };
     const answer = performed(
       await rs().performJoin({ roomIdOrAlias, userId: user!.userId, contentJson: Buffer.from(JSON.stringify(content)) }),
     );

@@ -24,8 +24,9 @@ function checkEventType(type: string): string {
 }
 
 /**
- * Room events from clients: PUT /send (messages), /state (state, also with an empty state
- * key), /redact. /send and /redact are idempotent per device and transaction ID.
+ * Room events from clients: PUT /send (messages; POST without a transaction ID too), /state
+ * (state, also with an empty state key), /redact. PUT /send and /redact are idempotent per
+ * device and transaction ID.
  */
 export function addRoomEventRoutes(router: Router, deps: RouteDeps): void {
   const writes = [authenticate(deps.lookupToken), deps.limits.write];
@@ -39,6 +40,16 @@ export function addRoomEventRoutes(router: Router, deps: RouteDeps): void {
       const sketch = { type, sender: user!.userId, content: body as JsonObject };
       const eventId = await deps.writer.send(user!, roomId, sketch, { endpoint: "send", txnId: checkTxnId(params.txnId!) });
       ctx.body = { event_id: eventId };
+    }),
+  );
+  // Without a transaction ID: gone from the spec, still served by Synapse and used by bots.
+  router.post(
+    "/_matrix/client/v3/rooms/{roomId}/send/{eventType}",
+    route(writes, async (ctx: Koa.Context) => {
+      const { user, params, body } = ctx.state as RequestState;
+      const roomId = checkRoomId(params.roomId!);
+      const type = checkEventType(params.eventType!);
+      ctx.body = { event_id: await deps.writer.sendUnnamed(roomId, { type, sender: user!.userId, content: body as JsonObject }) };
     }),
   );
 

@@ -6,13 +6,18 @@ import { createContent, defaultPowerLevels, PRESET_RULES } from "./room-presets.
 
 /**
  * The events a createRoom request implies, in the order the C-S spec (v1.16) prescribes:
- * create, the creator's join, power levels, canonical alias, the preset's events, initial
- * state, name and topic, invites. Where the spec is silent this follows Synapse: an
+ * create, the creator's join (with `creatorContent`: their display name and avatar), power
+ * levels, canonical alias, the preset's events, initial state, name and topic, invites. Where the spec is silent this follows Synapse: an
  * m.room.power_levels in initial_state replaces the generated one (the override then does
  * not apply), and initial_state suppresses the canonical alias and preset events it sets.
  * Initial state that name or topic would overwrite is left out rather than sent twice.
  */
-export function createRoomEvents(creator: string, request: CreateRoomRequest, alias: string | undefined): EventSketch[] {
+export function createRoomEvents(
+  creator: string,
+  request: CreateRoomRequest,
+  alias: string | undefined,
+  creatorContent: JsonObject = {},
+): EventSketch[] {
   const { version, preset } = request;
   const rules = PRESET_RULES[preset];
   const state = (type: string, content: JsonObject, stateKey = ""): EventSketch => ({ type, sender: creator, state_key: stateKey, content });
@@ -27,7 +32,7 @@ export function createRoomEvents(creator: string, request: CreateRoomRequest, al
 
   const events: EventSketch[] = [
     state("m.room.create", createContent(version, preset, creator, request.creationContent, request.invite)),
-    state(MEMBER, { membership: "join" }, creator),
+    state(MEMBER, { ...creatorContent, membership: "join" }, creator),
     state(
       "m.room.power_levels",
       takeGiven("m.room.power_levels") ?? {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { checkAuth } from "../../protocol/auth/index.js";
-import { stateKeyOf, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
+import { stateKeyOf, type JsonObject, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
 import { ProtocolError } from "../../protocol/errors.js";
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import type { PerformCreateRoomRequest, PerformCreateRoomResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
@@ -11,6 +11,7 @@ import { parseCreateRoomRequest, type CreateRoomRequest } from "./create-room-re
 import { createRoomEvents } from "./create-room-events.js";
 import type { RoomEventBuilder, RoomPosition } from "../api/event-builder.js";
 import { localAlias, localUserId } from "./local-ids.js";
+import { parseMemberContent } from "./member-events.js";
 import { PerformFailure } from "../api/perform-failure.js";
 
 const roomInUse = (message: string) => new PerformFailure("M_ROOM_IN_USE", message, 400);
@@ -39,7 +40,7 @@ export async function createRoom(
     roomId = request.roomId || `!${randomBytes(12).toString("base64url")}:${serverName}`;
     if (await core.rooms.get(db, roomId)) throw roomInUse(`room ${roomId} already exists`);
   }
-  const events = buildCheckedEvents(builder, req, creator, alias, roomId);
+  const events = buildCheckedEvents(builder, req, creator, alias, roomId, parseMemberContent(request.creatorMemberContentJson));
   roomId = events[0]!.roomId;
 
   if (alias !== undefined && !(await insertAlias(db, alias, roomId, creator))) {
@@ -65,10 +66,11 @@ function buildCheckedEvents(
   creator: string,
   alias: string | undefined,
   roomId: string,
+  creatorContent: JsonObject,
 ): ProtocolEvent[] {
   const state = new Map<StateKey, RoomEvent>();
   const position: RoomPosition = { version: req.version, roomId, prevEvents: [], depth: 1, state };
-  return createRoomEvents(creator, req, alias).map((sketch) => {
+  return createRoomEvents(creator, req, alias, creatorContent).map((sketch) => {
     const event = builder.build(position, sketch);
     try {
       checkAuth(event, state);

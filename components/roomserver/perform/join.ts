@@ -1,12 +1,9 @@
-import { isJsonObject, type JsonObject } from "../../protocol/events/event.js";
-import { parseCanonicalJson } from "../../protocol/json/parse.js";
 import type { PerformJoinRequest, PerformJoinResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 import type { Database } from "../../internal/database/database.js";
 import { resolveRoomIdOrAlias } from "./aliases.js";
 import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";
 import { localUserId } from "./local-ids.js";
-import { MEMBER, sendMemberEvent } from "./member-events.js";
-import { badJson } from "../api/perform-failure.js";
+import { MEMBER, parseMemberContent, sendMemberEvent } from "./member-events.js";
 
 /**
  * Joins a local user to a room this server is in, by room ID or local alias. Rooms known
@@ -16,17 +13,9 @@ import { badJson } from "../api/perform-failure.js";
  */
 export async function joinRoom(db: Database, builder: RoomEventBuilder, request: PerformJoinRequest): Promise<PerformJoinResponse> {
   const user = localUserId(request.userId, builder.serverName);
-  const content = memberContent(request.contentJson);
+  const content = parseMemberContent(request.contentJson);
   const roomId = await resolveRoomIdOrAlias(db, request.roomIdOrAlias);
   const sketch: EventSketch = { type: MEMBER, sender: user, state_key: user, content: { ...content, membership: "join" } };
   const event = await sendMemberEvent(builder, await builder.positionIn(roomId, sketch), sketch);
   return { roomId, eventId: event.eventId };
-}
-
-/** The extra member content the client gave (displayname, avatar_url, reason, ...). */
-function memberContent(json: Uint8Array): JsonObject {
-  if (json.length === 0) return {};
-  const content = parseCanonicalJson(json, { strict: false });
-  if (!isJsonObject(content)) throw badJson("member event content must be a JSON object");
-  return content;
 }

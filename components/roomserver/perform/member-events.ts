@@ -1,8 +1,23 @@
-import { stateKeyOf, type RoomEvent } from "../../protocol/events/event.js";
+import { isJsonObject, stateKeyOf, type JsonObject, type RoomEvent } from "../../protocol/events/event.js";
 import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
+import { parseCanonicalJson } from "../../protocol/json/parse.js";
 import type { EventSketch, RoomEventBuilder, RoomPosition } from "../api/event-builder.js";
+import { badJson } from "../api/perform-failure.js";
 
 export const MEMBER = "m.room.member";
+
+/**
+ * The member event content a caller adds (displayname, avatar_url, reason, a client's own
+ * keys), from JSON. `join_authorised_via_users_server` is left out: it is this server's word
+ * that one of its users let the joiner in, signed with its key, never a client's to give.
+ */
+export function parseMemberContent(json: Uint8Array): JsonObject {
+  if (json.length === 0) return {};
+  const content = parseCanonicalJson(json, { strict: false });
+  if (!isJsonObject(content)) throw badJson("member event content must be a JSON object");
+  delete content["join_authorised_via_users_server"];
+  return content;
+}
 
 /**
  * Sends a member event unless it would repeat the target's current one (same sender,

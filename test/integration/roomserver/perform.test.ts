@@ -47,6 +47,7 @@ for (const setup of SETUPS) {
         requestJson: Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
         roomId: "",
         transactionId: undefined,
+        creatorMemberContentJson: Buffer.alloc(0),
       });
 
     async function newRoom(body: JsonObject, creator = alice): Promise<string> {

@@ -25,6 +25,38 @@ export function membershipCases(server: () => Deployment, inspector: () => RoomI
     expect(byAlias.room_id).to.equal(roomId);
   });
 
+  it("keeps the custom content keys of a join (both endpoints); the same join again adds nothing", async () => {
+    const alias = `custom${Date.now()}`;
+    const roomId = await mod.createRoom({ preset: "public_chat", room_alias_name: alias });
+    const content = { reason: "hello", "org.example.colour": "green", "org.example.nested": { a: [1, 2] } };
+    const joined = await bob.expectOk("POST", path(roomId, "join"), { ...spec("join"), body: content });
+    expect(joined.room_id).to.equal(roomId);
+    const member = await inspector().state(roomId, "m.room.member", bob.userId);
+    // The client's keys beside the profile's display name.
+    expect(member?.content).to.deep.include({ ...content, membership: "join" });
+    expect(member?.content.displayname).to.be.a("string");
+    await expectUnchanged(inspector(), roomId, async () => {
+      await bob.expectOk("POST", path(roomId, "join"), { ...spec("join"), body: content });
+      await bob.expectOk("POST", `/join/${encodeURIComponent(roomId)}`, { spec: "/join/{roomIdOrAlias}", body: content });
+    });
+    expect((await inspector().state(roomId, "m.room.member", bob.userId))?.eventId).to.equal(member?.eventId);
+    // By alias too; what only the server may say, and request parameters, stay out of the content.
+    await bob.expectOk("POST", path(roomId, "leave"), { ...spec("leave"), body: {} });
+    const byAlias = { "org.example.via": "alias", third_party_signed: { sender: "@x:y" }, join_authorised_via_users_server: mod.userId };
+    await bob.expectOk("POST", `/join/${encodeURIComponent(`#${alias}:${server().serverName}`)}`, { spec: "/join/{roomIdOrAlias}", body: byAlias });
+    const rejoined = (await inspector().state(roomId, "m.room.member", bob.userId))?.content;
+    expect(rejoined).to.include({ membership: "join", "org.example.via": "alias" });
+    expect(rejoined).to.not.have.any.keys("third_party_signed", "join_authorised_via_users_server", "reason");
+    await bob.expectError("POST", path(roomId, "join"), 400, "M_BAD_JSON", { ...spec("join"), body: { displayname: 5 } });
+  });
+
+  it("shows the creator's display name and avatar in their join, as every join does", async () => {
+    await mod.expectOk("PUT", `/profile/${encodeURIComponent(mod.userId)}/avatar_url`, { spec: "/profile/{userId}/{keyName}", body: { avatar_url: "mxc://userapi.test/mod" } });
+    const roomId = await mod.createRoom({ preset: "private_chat" });
+    const member = await inspector().state(roomId, "m.room.member", mod.userId);
+    expect(member?.content).to.deep.equal({ membership: "join", displayname: mod.userId.slice(1).split(":")[0], avatar_url: "mxc://userapi.test/mod" });
+  });
+
   it("refuses joins the room does not allow, unknown rooms and aliases, and bad IDs", async () => {
     const roomId = await mod.createRoom({ preset: "private_chat" });
     await expectUnchanged(inspector(), roomId, () => bob.expectError("POST", path(roomId, "join"), 403, "M_FORBIDDEN", { ...spec("join"), body: {} }));

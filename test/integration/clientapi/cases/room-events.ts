@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { Deployment } from "../../../helpers/deployment.js";
+import { checkResponse } from "../../../helpers/openapi.js";
 import { expectUnchanged, RoomClient, type RoomInspector } from "../room-client.js";
 
 const SEND = { spec: "/rooms/{roomId}/send/{eventType}/{txnId}" };
@@ -103,5 +104,19 @@ export function roomEventCases(server: () => Deployment, inspector: () => RoomIn
     const members = await member.send(roomId, "spam");
     await owner.expectOk("PUT", `/rooms/${enc(roomId)}/redact/${enc(members)}/r3`, { ...REDACT, body: {} });
     await owner.expectError("PUT", `/rooms/${enc(roomId)}/redact/not-an-event/r4`, 400, "M_INVALID_PARAM", { ...REDACT, body: {} });
+  });
+
+  it("sends with POST /send/{eventType} and no transaction ID (as Synapse still serves it): a new event each time", async () => {
+    const post = () => member.expectOk("POST", `/rooms/${enc(roomId)}/send/m.room.message`, { body: { msgtype: "m.text", body: "no txn" } });
+    const [first, second] = [await post(), await post()];
+    checkResponse("client-server", "PUT", "/rooms/{roomId}/send/{eventType}/{txnId}", 200, first);
+    expect(first.event_id).to.not.equal(second.event_id);
+    const event = await inspector().event(first.event_id as string);
+    expect(event).to.include({ type: "m.room.message", sender: member.userId });
+    expect(event?.content).to.deep.equal({ msgtype: "m.text", body: "no txn" });
+    const outsider = await RoomClient.register(server(), "nopost");
+    await expectUnchanged(inspector(), roomId, () =>
+      outsider.expectError("POST", `/rooms/${enc(roomId)}/send/m.room.message`, 403, "M_FORBIDDEN", { body: { body: "let me in" } }),
+    );
   });
 }

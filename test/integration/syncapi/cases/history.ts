@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Deployment } from "../../../helpers/deployment.js";
 import { eventually } from "../../../helpers/eventually.js";
-import { bodies, roomPath, twoMemberRoom, type Json } from "../sync-client.js";
+import { bodies, roomPath, SyncClient, twoMemberRoom, type Json } from "../sync-client.js";
 
 export function historyCases(server: () => Deployment): void {
   it("/messages pages both ways with from, to and limit; end is absent at the end", async () => {
@@ -83,6 +83,19 @@ export function historyCases(server: () => Deployment): void {
     const joinedMembers = await b.get(roomPath(roomId, "/joined_members"), "/rooms/{roomId}/joined_members");
     expect(Object.keys(joinedMembers.joined)).to.have.members([a.userId, b.userId]);
     await c.expectError("GET", roomPath(roomId, "/joined_members"), 403, "M_FORBIDDEN");
+  });
+
+  it("/joined_members carries every member's display name and avatar, the creator's too", async () => {
+    const [a, b] = [await SyncClient.make(server(), "jm"), await SyncClient.make(server(), "jm")];
+    await a.expectOk("PUT", `/profile/${encodeURIComponent(a.userId)}/avatar_url`, { body: { avatar_url: "mxc://userapi.test/jm" } });
+    const roomId = await a.createRoom({ preset: "public_chat" });
+    await b.join(roomId);
+    const localpart = (userId: string) => userId.slice(1).split(":")[0];
+    const { joined } = await b.get(roomPath(roomId, "/joined_members"), "/rooms/{roomId}/joined_members");
+    expect(joined).to.deep.equal({
+      [a.userId]: { display_name: localpart(a.userId), avatar_url: "mxc://userapi.test/jm" },
+      [b.userId]: { display_name: localpart(b.userId) },
+    });
   });
 
   it("/state and /state/{type}/{stateKey}; a former member reads the state as they left it", async () => {
