@@ -17,9 +17,12 @@ export class Profiles implements ProfilesApi {
     private readonly users: LocalUsers,
   ) {}
 
+  /** A deactivated account has no profile any more: it reads as no user at all. */
   async getProfile(userId: string): Promise<Profile | null> {
     const localpart = this.users.tryLocalpart(userId);
-    if (localpart === null || !(await this.storage.accounts.exists(localpart))) return null;
+    if (localpart === null) return null;
+    const account = await this.storage.accounts.get(localpart);
+    if (!account || account.deactivated) return null;
     return this.storage.profiles.get(localpart);
   }
 

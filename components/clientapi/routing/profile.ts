@@ -53,8 +53,11 @@ export function addProfileRoutes(router: Router, deps: RouteDeps): void {
       const { userId, keyName } = (ctx.state as RequestState).params as { userId: string; keyName: string };
       const profile = await profiles().getProfile(userId);
       if (!profile) throw notFound("Profile not found");
-      if (!(keyName in profile)) throw notFound(`The user has no ${keyName}`);
-      ctx.body = { [keyName]: profile[keyName] };
+      if (keyName in profile) ctx.body = { [keyName]: profile[keyName] };
+      // Every user has a display name and an avatar, maybe unset: null, as in Synapse, where a
+      // 404 would read as "no such user". An unset custom field is 404, as the spec says.
+      else if (MEMBER_EVENT_FIELDS.has(keyName)) ctx.body = { [keyName]: null };
+      else throw notFound(`The user has no ${keyName}`);
     }),
   );
 

@@ -32,6 +32,17 @@ export function profileAndDataCases(server: () => Deployment): void {
     await client().expectError("GET", `/profile/${enc(`@${uniqueName("nobody")}:${server().serverName}`)}`, 404, "M_NOT_FOUND", { spec: "/profile/{userId}" });
   });
 
+  it("answers an unset display name or avatar of an existing user with null, not 404 (as Synapse); no user is 404", async () => {
+    const c = await client().register(uniqueName("noavatar"));
+    const me = enc(c.userId);
+    expect(await client().expectOk("GET", `/profile/${me}/avatar_url`, { spec: FIELD })).to.deep.equal({ avatar_url: null });
+    await c.expectOk("DELETE", `/profile/${me}/displayname`, { spec: FIELD });
+    expect(await client().expectOk("GET", `/profile/${me}/displayname`, { spec: FIELD })).to.deep.equal({ displayname: null });
+    const nobody = enc(`@${uniqueName("nobody")}:${server().serverName}`);
+    await client().expectError("GET", `/profile/${nobody}/avatar_url`, 404, "M_NOT_FOUND", { spec: FIELD });
+    await client().expectError("GET", `/profile/${nobody}/displayname`, 404, "M_NOT_FOUND", { spec: FIELD });
+  });
+
   it("refuses bad profile writes with the spec's errors and keeps the profile", async () => {
     const c = await client().register(uniqueName("badprof"));
     const other = await client().register(uniqueName("victim"));
