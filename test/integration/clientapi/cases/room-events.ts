@@ -106,6 +106,17 @@ export function roomEventCases(server: () => Deployment, inspector: () => RoomIn
     await owner.expectError("PUT", `/rooms/${enc(roomId)}/redact/not-an-event/r4`, 400, "M_INVALID_PARAM", { ...REDACT, body: {} });
   });
 
+  it("refuses to redact an event of another room with 400, even for the room's moderator or the sender", async () => {
+    const otherRoom = await owner.createRoom({ preset: "public_chat" });
+    await member.join(otherRoom);
+    const elsewhere = await member.send(otherRoom, "said over there");
+    await expectUnchanged(inspector(), roomId, async () => {
+      await owner.expectError("PUT", `/rooms/${enc(roomId)}/redact/${enc(elsewhere)}/x1`, 400, "M_INVALID_PARAM", { ...REDACT, body: {} });
+      await member.expectError("PUT", `/rooms/${enc(roomId)}/redact/${enc(elsewhere)}/x2`, 400, "M_INVALID_PARAM", { ...REDACT, body: {} });
+    });
+    expect((await inspector().event(elsewhere))?.content).to.deep.equal({ msgtype: "m.text", body: "said over there" });
+  });
+
   it("sends with POST /send/{eventType} and no transaction ID (as Synapse still serves it): a new event each time", async () => {
     const post = () => member.expectOk("POST", `/rooms/${enc(roomId)}/send/m.room.message`, { body: { msgtype: "m.text", body: "no txn" } });
     const [first, second] = [await post(), await post()];
