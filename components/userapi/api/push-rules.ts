@@ -49,11 +49,20 @@ export function userRuleIdProblem(ruleId: string): string | null {
   return null;
 }
 
+/**
+ * The actions given as strings: `notify`, and the historical ones the spec has servers
+ * accept and ignore. Anything else is a mistake the client should hear about (as in Synapse).
+ */
+const STRING_ACTIONS = new Set(["notify", "dont_notify", "coalesce"]);
+
 /** Why `actions` is not a valid list of push actions, or null. */
 export function actionsProblem(actions: unknown): string | null {
   if (!Array.isArray(actions)) return "actions must be an array";
   for (const action of actions) {
-    if (typeof action === "string") continue; // unknown actions are ignored by pushers, not refused
+    if (typeof action === "string") {
+      if (!STRING_ACTIONS.has(action)) return `unknown action ${JSON.stringify(action)}`;
+      continue;
+    }
     if (action === null || typeof action !== "object" || Array.isArray(action)) return "each action must be a string or an object";
     if (typeof (action as Record<string, unknown>).set_tweak !== "string") return "an object action must have a string set_tweak";
   }

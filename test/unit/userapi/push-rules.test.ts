@@ -90,6 +90,8 @@ describe("userapi: push rule ordering", () => {
     expect(pushRuleUpdateProblem("content", { actions: [] })).to.match(/pattern/);
     expect(pushRuleUpdateProblem("override", { actions: "notify" })).to.match(/array/);
     expect(pushRuleUpdateProblem("override", { actions: [{ value: 1 }] })).to.match(/set_tweak/);
+    expect(pushRuleUpdateProblem("override", { actions: ["wibble"] })).to.match(/unknown action "wibble"/);
+    expect(pushRuleUpdateProblem("override", { actions: ["dont_notify", "coalesce", "notify"] })).to.equal(null);
     expect(pushRuleUpdateProblem("override", { actions: [], conditions: [{ kind: "event_match", key: "type" }] })).to.match(/pattern/);
     expect(pushRuleUpdateProblem("override", { actions: [], conditions: [{ kind: "org.example.future" }] })).to.equal(null);
     expect(pushRuleUpdateProblem("underride", { actions: ["notify"], conditions: [{ kind: "room_member_count", is: ">=2" }] })).to.equal(null);

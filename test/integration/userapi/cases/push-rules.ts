@@ -96,6 +96,12 @@ export function pushRuleCases(server: () => Deployment): void {
     await put("content", "nopattern", { actions: [] }, 400, "M_BAD_JSON");
     await put("override", "noactions", { conditions: [] }, 400, "M_BAD_JSON");
     await put("override", "badcond", { conditions: [{ kind: "room_member_count", is: "lots" }], actions: [] }, 400, "M_BAD_JSON");
+    await put("override", "badaction", { conditions: [], actions: ["wibble"] }, 400, "M_BAD_JSON");
+    await put("content", "badaction", { pattern: "x", actions: ["notify", "dance"] }, 400, "M_BAD_JSON");
+    await c.expectError("PUT", "/pushrules/global/underride/.m.rule.message/actions", 400, "M_BAD_JSON", {
+      spec: `${RULE}/actions`,
+      body: { actions: ["wibble"] },
+    });
     await put("override", "anchored", { actions: [] }, 400, "M_INVALID_PARAM", { before: "missing" });
     await put("override", "anchored", { actions: [] }, 400, "M_INVALID_PARAM", { after: ".m.rule.master" });
     await c.expectError("DELETE", "/pushrules/global/override/.m.rule.master", 400, "M_INVALID_PARAM", { spec: RULE });
