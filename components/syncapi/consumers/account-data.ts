@@ -15,7 +15,13 @@ export function accountDataConsumer(store: SyncStore): StoreConsumerSpec<Account
     async apply(tx, a) {
       const content = Buffer.from(a.contentJson).toString("utf8") || "{}";
       const position = await store.accountData.upsert(tx, a.userId, a.roomId, a.type, content);
-      return [(n) => (n.advance("accountData", position), n.wakeUsers([a.userId]))];
+      return [
+        (n) => {
+          store.accountData.written(a.userId, a.roomId, a.type);
+          n.advance("accountData", position);
+          n.wakeUsers([a.userId]);
+        },
+      ];
     },
   };
 }

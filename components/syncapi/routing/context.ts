@@ -6,6 +6,7 @@ import type { Router } from "../../internal/http/router.js";
 import { encodeHistoryToken } from "../api/positions.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { membersOf } from "./messages.js";
+import { ignoringUsers } from "../sync/filter.js";
 import { intParam, query, roomEventFilterParam } from "./params.js";
 import { roomAccess, stateAt } from "./room-access.js";
 
@@ -33,7 +34,7 @@ export function addEventRoutes(router: Router, deps: SyncRouteDeps): void {
     const { user, event, access } = await visibleEvent(ctx);
     const q = deps.store.db;
     const limit = intParam(query(ctx, "limit"), "limit", 10, 100);
-    const filter = roomEventFilterParam(query(ctx, "filter"));
+    const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.accountData.ignoredUsers(q, user.userId));
     const roomId = event.roomId;
     const beforeCount = Math.floor(limit / 2);
     const before = await deps.store.events.page(q, roomId, { after: 0, upTo: event.position - 1 }, true, beforeCount, filter);

@@ -4,14 +4,15 @@ import { requireUser } from "../../internal/http/auth.js";
 import type { Router } from "../../internal/http/router.js";
 import { encodeHistoryToken } from "../api/positions.js";
 import type { StoredEvent } from "../storage/events.js";
-import type { RoomEventFilter } from "../sync/filter.js";
+import { ignoringUsers, type RoomEventFilter } from "../sync/filter.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { directionParam, historyTokenParam, intParam, query, roomEventFilterParam } from "./params.js";
 import { roomAccess, stateAt } from "./room-access.js";
 
 /**
  * GET /rooms/{roomId}/messages: a page of history in either direction between tokens, in
- * stream order, with only the events the user may see.
+ * stream order, with only the events the user may see and wants to (not those of users they
+ * ignore).
  */
 export function addMessagesRoutes(router: Router, deps: SyncRouteDeps): void {
   router.get("/_matrix/client/v3/rooms/{roomId}/messages", async (ctx: Koa.Context) => {
@@ -20,8 +21,8 @@ export function addMessagesRoutes(router: Router, deps: SyncRouteDeps): void {
     const roomId = params.roomId!;
     const dir = directionParam(query(ctx, "dir"), "b");
     const limit = intParam(query(ctx, "limit"), "limit", 10, 1000);
-    const filter = roomEventFilterParam(query(ctx, "filter"));
     const q = deps.store.db;
+    const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.accountData.ignoredUsers(q, user!.userId));
     const now = deps.notifier.positions().pdu;
     const access = await roomAccess(q, deps.store, user!.userId, roomId, now);
     const backwards = dir === "b";

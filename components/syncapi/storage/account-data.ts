@@ -1,4 +1,8 @@
+import { InvalidatedCache } from "../../internal/cache/invalidated-cache.js";
 import type { Queryable } from "../../internal/database/database.js";
+
+/** The global account data that names the users whose events a user does not want to see. */
+export const IGNORED_USER_LIST = "m.ignored_user_list";
 
 export interface AccountDataRow {
   roomId: string;
@@ -8,6 +12,9 @@ export interface AccountDataRow {
 
 /** The latest account data of each user, type and room ('' for global). */
 export class AccountDataTable {
+  /** Each user's ignored users, kept until the consumer commits a new list of theirs. */
+  private readonly ignored = new InvalidatedCache<string, readonly string[]>(50_000);
+
   async upsert(tx: Queryable, userId: string, roomId: string, type: string, content: string): Promise<number> {
     const [row] = await tx.query<{ position: number }>(
       `INSERT INTO syncapi_account_data (user_id, room_id, type, content, position) VALUES ($1, $2, $3, $4, nextval('syncapi_account_data_seq'))
@@ -25,4 +32,27 @@ export class AccountDataTable {
     );
     return rows.map((r) => ({ roomId: r.room_id, type: r.type, content: JSON.parse(r.content) as Record<string, unknown> }));
   }
+
+  /** The users `userId` ignores: every sync and history read asks, so it is kept in memory. */
+  ignoredUsers(q: Queryable, userId: string): Promise<readonly string[]> {
+    return this.ignored.get(userId, async () => {
+      const [row] = await q.query<{ content: string }>(
+        "SELECT content FROM syncapi_account_data WHERE user_id = $1 AND room_id = '' AND type = $2",
+        [userId, IGNORED_USER_LIST],
+      );
+      return row ? ignoredUserIds(JSON.parse(row.content)) : [];
+    });
+  }
+
+  /** After the commit of a user's account data: what is kept of it is read again. */
+  written(userId: string, roomId: string, type: string): void {
+    if (roomId === "" && type === IGNORED_USER_LIST) this.ignored.invalidate(userId);
+  }
+}
+
+/** The user IDs of an m.ignored_user_list's content (`{"ignored_users": {"@u:s": {}}}`); anything malformed ignores nobody. */
+function ignoredUserIds(content: unknown): string[] {
+  const users = (content as { ignored_users?: unknown } | null)?.ignored_users;
+  if (users === null || typeof users !== "object" || Array.isArray(users)) return [];
+  return Object.keys(users);
 }

@@ -24,5 +24,6 @@ export function eventFilterSql(filter: RoomEventFilter | undefined, params: unkn
   if (filter.rooms) where.push(`e.room_id = ANY(${param(filter.rooms)}::text[])`);
   if (filter.not_rooms?.length) where.push(`NOT (e.room_id = ANY(${param(filter.not_rooms)}::text[]))`);
   if (filter.contains_url !== undefined) where.push(`e.contains_url = ${param(filter.contains_url)}`);
+  if (filter.ignoredSenders?.length) where.push(`NOT (e.state_key IS NULL AND e.sender = ANY(${param(filter.ignoredSenders)}::text[]))`);
   return where.length ? where.join(" AND ") : "TRUE";
 }

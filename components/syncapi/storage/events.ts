@@ -199,7 +199,8 @@ export class EventsTable {
    */
   async recentPerRoom(q: Queryable, roomIds: readonly string[], from: number, to: number, limit: number, filter?: RoomEventFilter): Promise<Map<string, StoredEvent[]>> {
     if (roomIds.length === 0 || limit <= 0) return new Map();
-    const pass = (e: StoredEvent) => passesFilter(filter, { type: e.type, sender: e.sender, roomId: e.roomId, containsUrl: containsUrl(e.json) });
+    const pass = (e: StoredEvent) =>
+      passesFilter(filter, { type: e.type, sender: e.sender, roomId: e.roomId, containsUrl: containsUrl(e.json), isState: e.stateKey !== null });
     const { found: out, rest } = this.fromMemory(roomIds, () => from, to, limit, pass);
     if (rest.length === 0) return out;
     const params: unknown[] = [rest, from, to, limit];

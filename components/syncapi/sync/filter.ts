@@ -16,6 +16,8 @@ export interface RoomEventFilter extends EventFilter {
   contains_url?: boolean;
   lazy_load_members?: boolean;
   include_redundant_members?: boolean;
+  /** Not the client's: the users the requester ignores, set by `ignoringUsers`. */
+  ignoredSenders?: readonly string[];
 }
 
 export interface RoomFilter {
@@ -63,6 +65,16 @@ export interface Filterable {
   sender?: string;
   roomId?: string;
   containsUrl?: boolean;
+  isState?: boolean;
+}
+
+/**
+ * A timeline filter that also leaves out the events of the users the requester ignores
+ * (`m.ignored_user_list`), but for their state events: the spec's "Ignoring Users" keeps
+ * those, so the room looks the same to everyone.
+ */
+export function ignoringUsers(filter: RoomEventFilter | undefined, ignored: readonly string[]): RoomEventFilter | undefined {
+  return ignored.length === 0 ? filter : { ...filter, ignoredSenders: ignored };
 }
 
 /** Whether an event passes an EventFilter (or RoomEventFilter): the `not_` lists win. */
@@ -73,6 +85,7 @@ export function passesFilter(filter: RoomEventFilter | undefined, e: Filterable)
   if (e.sender !== undefined) {
     if (filter.not_senders?.includes(e.sender)) return false;
     if (filter.senders && !filter.senders.includes(e.sender)) return false;
+    if (e.isState === false && filter.ignoredSenders?.includes(e.sender)) return false;
   }
   if (e.roomId !== undefined && !roomAllowed(filter, e.roomId)) return false;
   if (filter.contains_url !== undefined && e.containsUrl !== undefined && filter.contains_url !== e.containsUrl) return false;

@@ -4,7 +4,7 @@ import type { StoredEvent } from "../storage/events.js";
 import type { SyncStore } from "../storage/store.js";
 import type { EventFormatter, FormatOptions } from "./client-event.js";
 import { receiptEvent, typingEvent } from "./ephemeral.js";
-import { limitOf, passesFilter, roomAllowed, type SyncFilter } from "./filter.js";
+import { ignoringUsers, limitOf, passesFilter, roomAllowed, type SyncFilter } from "./filter.js";
 import type { LazyMemberCache } from "./lazy-members.js";
 import { roomSummary, unreadCounts } from "./room-extras.js";
 import { roomTimelines, type RoomPlan, type RoomTimeline } from "./room-timelines.js";
@@ -44,6 +44,7 @@ export class SyncBuilder {
     const from = (stream: keyof StreamPositions) => (full || since === null ? 0 : since[stream]);
     const device = { userId: user.userId, deviceId: user.deviceId };
     if (full) this.lazy.reset(user.userId, user.deviceId);
+    const ignored = await this.store.accountData.ignoredUsers(q, user.userId);
     const roomFilter = filter.room ?? {};
     const format: FormatOptions = { format: filter.event_format, fields: filter.event_fields, withoutRoomId: true, device };
 
@@ -74,7 +75,8 @@ export class SyncBuilder {
       }
     }
 
-    const timelines = await roomTimelines(q, this.store, [...plans, ...leavePlans], roomFilter, device, this.lazy);
+    const timelineFilter = { ...roomFilter, timeline: ignoringUsers(roomFilter.timeline, ignored) };
+    const timelines = await roomTimelines(q, this.store, [...plans, ...leavePlans], timelineFilter, device, this.lazy);
     const joinIds = plans.map((p) => p.roomId);
     const typing = await this.store.typing.changed(q, joinIds, from("typing"), to.typing, Date.now());
     const receipts = await this.store.receipts.changed(q, joinIds, from("receipt"), to.receipt);
@@ -123,7 +125,8 @@ export class SyncBuilder {
 
     const invite: Json = {};
     for (const inv of await this.store.invites.changed(q, user.userId, from("invite"), to.invite)) {
-      if (inv.retired || !roomAllowed(roomFilter, inv.roomId)) continue;
+      // The spec: invites from ignored users are not sent.
+      if (inv.retired || !roomAllowed(roomFilter, inv.roomId) || ignored.includes(inv.json.sender as string)) continue;
       invite[inv.roomId] = { invite_state: { events: inviteState(inv.json, await this.roomState(inv.roomId, to.pdu)) } };
     }
     const knock: Json = {};

@@ -3,6 +3,7 @@ import { startMonolith, startPolylith, type Deployment } from "../../helpers/dep
 import { ephemeralCases } from "./cases/ephemeral.js";
 import { filterCases } from "./cases/filters.js";
 import { historyCases } from "./cases/history.js";
+import { ignoredUserCases } from "./cases/ignored-users.js";
 import { presenceAndToDeviceCases } from "./cases/presence-to-device.js";
 import { restartCases } from "./cases/restart.js";
 import { syncBasicCases } from "./cases/sync-basics.js";
@@ -34,6 +35,7 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
     describe("history visibility", () => visibilityCases(current));
     describe("typing, receipts, account data", () => ephemeralCases(current));
     describe("presence and send-to-device", () => presenceAndToDeviceCases(current));
+    describe("ignoring users", () => ignoredUserCases(current));
     if (restarts) describe("after a restart", () => restartCases(current));
   });
 }
