@@ -79,7 +79,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
     roomEventsConsumer(store, sendingActivity(deps.config.server_name, presence, deps.logger)),
     typingConsumer(store, typingExpiry),
     receiptsConsumer(store),
-    sendToDeviceConsumer(store, peers.userapi),
+    sendToDeviceConsumer(store, peers.userapi, deps.config.server_name),
     accountDataConsumer(store),
     presenceConsumer(store),
     keyChangesConsumer(store),

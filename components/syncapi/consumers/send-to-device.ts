@@ -1,4 +1,5 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
+import { serverNameOf } from "../../protocol/index.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
 import { SendToDeviceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../storage/store.js";
@@ -9,14 +10,23 @@ export const SEND_TO_DEVICE_CONSUMER = "syncapi-sendtodevice";
 /**
  * To-device messages, one row per receiving device: a message for "*" is copied to every
  * device the user has now, so each device's copy is deleted when that device acknowledges it.
+ * Messages for users of other servers are not this server's to deliver: they stay in the
+ * log for the federation sender, a consumer of the same stream (as in Dendrite), and this
+ * one passes them by.
  */
-export function sendToDeviceConsumer(store: SyncStore, userApi: () => UserApi): StoreConsumerSpec<SendToDeviceEvent & { devices: string[] }> {
+export function sendToDeviceConsumer(
+  store: SyncStore,
+  userApi: () => UserApi,
+  serverName: string,
+): StoreConsumerSpec<SendToDeviceEvent & { devices: string[] }> {
+  const isLocal = (userId: string) => serverNameOf(userId) === serverName;
   return {
     stream: STREAMS.outputSendToDeviceEvent,
     durable: SEND_TO_DEVICE_CONSUMER,
     syncStream: "toDevice",
     decode: (data) => ({ ...SendToDeviceEvent.decode(data), devices: [] }),
     async prepare(m) {
+      if (!isLocal(m.userId)) return m;
       const devices = m.deviceId === "*" ? (await userApi().devices.listDevices(m.userId)).map((d) => d.deviceId) : [m.deviceId];
       return { ...m, devices };
     },

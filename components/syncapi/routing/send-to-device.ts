@@ -2,11 +2,12 @@ import type Koa from "koa";
 import type { RequestState } from "../../internal/http/app.js";
 import { authenticate } from "../../internal/http/auth.js";
 import { chain } from "../../internal/http/chain.js";
-import { badJson } from "../../internal/http/matrix-error.js";
+import { badJson, invalidParam } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { subjectToken } from "../../internal/eventlog/subjects.js";
 import { SendToDeviceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import { isValidUserId } from "../../protocol/index.js";
 import type { SyncRouteDeps } from "./deps.js";
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
@@ -14,7 +15,8 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
 /**
  * PUT /sendToDevice/{eventType}/{txnId}: each message goes on the to-device log under an
  * ID made of sender, device, transaction and recipient, so a retried transaction is stored
- * once (the log drops the republish; the store's unique ID catches a late one).
+ * once (the log drops the republish; the store's unique ID catches a late one). Messages for
+ * users of other servers go on the same log, where the federation sender will find them.
  */
 export function addSendToDeviceRoutes(router: Router, deps: SyncRouteDeps): void {
   router.put(
@@ -22,24 +24,23 @@ export function addSendToDeviceRoutes(router: Router, deps: SyncRouteDeps): void
     chain([authenticate(deps.lookupToken, { allowGuests: true }), deps.writeLimit], async (ctx: Koa.Context) => {
       const { user, params, body } = ctx.state as RequestState;
       if (!isObject(body.messages)) throw badJson("messages must be an object");
-      const sends: Promise<unknown>[] = [];
+      // Everything is checked before anything is published: a refused request sends nothing.
+      const events: SendToDeviceEvent[] = [];
       for (const [userId, devices] of Object.entries(body.messages)) {
         if (!isObject(devices)) throw badJson("messages must map user IDs to objects of device IDs");
+        if (!isValidUserId(userId, { historical: true })) throw invalidParam(`${JSON.stringify(userId)} is not a user ID`);
         for (const [deviceId, content] of Object.entries(devices)) {
           if (!isObject(content)) throw badJson("each message must be an object");
           const messageId = `${user!.userId}|${user!.deviceId}|${params.txnId}|${userId}|${deviceId}`;
-          const event: SendToDeviceEvent = {
-            sender: user!.userId,
-            userId,
-            deviceId,
-            type: params.eventType!,
-            contentJson: Buffer.from(JSON.stringify(content)),
-            messageId,
-          };
-          sends.push(deps.log.publish(`${STREAMS.outputSendToDeviceEvent}.${subjectToken(userId)}`, SendToDeviceEvent.encode(event).finish(), { msgId: messageId }));
+          const contentJson = Buffer.from(JSON.stringify(content));
+          events.push({ sender: user!.userId, userId, deviceId, type: params.eventType!, contentJson, messageId });
         }
       }
-      await Promise.all(sends);
+      const publish = (event: SendToDeviceEvent) =>
+        deps.log.publish(`${STREAMS.outputSendToDeviceEvent}.${subjectToken(event.userId)}`, SendToDeviceEvent.encode(event).finish(), {
+          msgId: event.messageId,
+        });
+      await Promise.all(events.map(publish));
       ctx.body = {};
     }),
   );

@@ -56,4 +56,28 @@ export function presenceAndToDeviceCases(server: () => Deployment): void {
     const replay = await b.sync({ since: start.next_batch });
     expect(replay.to_device.events).to.deep.equal([]); // deleted for good
   });
+
+  it("send-to-device for users of other servers is accepted and set aside, holding up nothing local", async () => {
+    const { a, b } = await twoMemberRoom(server());
+    const start = await b.sync();
+    const SPEC = { spec: "/sendToDevice/{eventType}/{txnId}" };
+    // Several remote recipients, each a log subject of its own, with "*" and with a device.
+    for (let i = 0; i < 4; i++) {
+      await a.expectOk("PUT", `/sendToDevice/org.example.ping/far${i}`, { ...SPEC, body: { messages: { [`@far${i}:elsewhere.example`]: { "*": { n: i }, FARDEVICE: { n: i } } } } });
+    }
+    await a.expectOk("PUT", "/sendToDevice/org.example.ping/mixed", {
+      ...SPEC,
+      body: { messages: { "@far:elsewhere.example": { "*": { n: "far" } }, [b.userId]: { [b.deviceId]: { n: "near" } } } },
+    });
+    const res = await b.syncUntil(start.next_batch, (r) => r.to_device.events.length > 0);
+    expect(res.to_device.events).to.deep.equal([{ sender: a.userId, type: "org.example.ping", content: { n: "near" } }]);
+    // A recipient that is no user ID is refused, and nothing of the request is sent.
+    await a.expectError("PUT", "/sendToDevice/org.example.ping/bad", 400, "M_INVALID_PARAM", {
+      ...SPEC,
+      body: { messages: { [b.userId]: { [b.deviceId]: { n: "never" } }, "not a user": { D: {} } } },
+    });
+    await a.expectOk("PUT", "/sendToDevice/org.example.ping/last", { ...SPEC, body: { messages: { [b.userId]: { [b.deviceId]: { n: "last" } } } } });
+    const next = await b.syncUntil(res.next_batch, (r) => r.to_device.events.length > 0);
+    expect(next.to_device.events.map((e: Json) => e.content.n)).to.deep.equal(["last"]);
+  });
 }
