@@ -40,8 +40,9 @@ export class InteractiveAuth {
 
   /**
    * Runs `operation` once the request's `auth` completes a flow, then ends the session so it
-   * cannot authorise the operation twice (or, with `remember`, keeps the result in it). Until then throws the 401 that tells the client
-   * what is left (with `errcode` when a stage failed); a failed operation keeps the session.
+   * cannot authorise the operation twice (or, with `remember`, keeps the result in it). Until
+   * then throws the 401 that tells the client what is left (with `errcode` when a stage
+   * failed); a failed operation keeps the session.
    */
   async authorise<T>(body: Record<string, unknown>, requirement: AuthRequirement<T>, operation: () => Promise<T>): Promise<T> {
     const session = await this.completedSession(body, requirement);

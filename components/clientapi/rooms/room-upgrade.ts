@@ -15,6 +15,7 @@ import { CARRIED_STATE, carriedContent, carriedPowerLevels, levelNeededForState,
 const POWER_LEVELS = "m.room.power_levels";
 const CANONICAL_ALIAS = "m.room.canonical_alias";
 const TOMBSTONE = "m.room.tombstone";
+const MEMBER = "m.room.member";
 
 export interface UpgradeDeps {
   readonly roomserver: () => RoomserverApi;
@@ -61,7 +62,7 @@ export async function upgradeRoom(deps: UpgradeDeps, upgrader: string, oldRoomId
       roomId: "",
       transactionId: undefined,
       // The upgrader appears in the new room as they appeared in the old one.
-      creatorMemberContentJson: Buffer.from(JSON.stringify(profileFields(state.get(stateKeyOf("m.room.member", upgrader))?.content ?? {}))),
+      creatorMemberContentJson: Buffer.from(JSON.stringify(profileFields(state.get(stateKeyOf(MEMBER, upgrader))?.content ?? {}))),
     }),
   );
   const newRoomId = created.roomId;

@@ -39,8 +39,8 @@ const nextRequestId = () => `${REQUEST_ID_PREFIX}-${(++requestCounter).toString(
 /**
  * The koa application every HTTP-serving component uses. Order matters: the request id
  * and logger come first so every later line carries them; CORS before anything can fail;
- * JSON labelled with the bare media type; errors rendered as Matrix errors; routing before the body is read, so an unknown path
- * is a 404 whatever its body.
+ * JSON labelled with the bare media type; errors rendered as Matrix errors; routing before
+ * the body is read, so an unknown path is a 404 whatever its body.
  */
 export function createHttpApp({ logger, router, maxJsonBodyBytes }: HttpAppOptions): Koa {
   const app = new Koa();

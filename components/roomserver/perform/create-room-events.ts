@@ -7,10 +7,11 @@ import { createContent, defaultPowerLevels, PRESET_RULES } from "./room-presets.
 /**
  * The events a createRoom request implies, in the order the C-S spec (v1.16) prescribes:
  * create, the creator's join (with `creatorContent`: their display name and avatar), power
- * levels, canonical alias, the preset's events, initial state, name and topic, invites. Where the spec is silent this follows Synapse: an
- * m.room.power_levels in initial_state replaces the generated one (the override then does
- * not apply), and initial_state suppresses the canonical alias and preset events it sets.
- * Initial state that name or topic would overwrite is left out rather than sent twice.
+ * levels, canonical alias, the preset's events, initial state, name and topic, invites.
+ * Where the spec is silent this follows Synapse: an m.room.power_levels in initial_state
+ * replaces the generated one (the override then does not apply), and initial_state
+ * suppresses the canonical alias and preset events it sets. Initial state that name or
+ * topic would overwrite is left out rather than sent twice.
  */
 export function createRoomEvents(
   creator: string,

@@ -82,8 +82,10 @@ export function createUserApiClient(address: string): UserApi {
       },
     },
     sessions: {
-      createSession: async (operation, userId, params) =>
-        (await sessions("createSession", { operation, userId, paramsJson: params && JSON.stringify(params.fields), password: params?.password })).sessionId,
+      async createSession(operation, userId, params) {
+        const paramsJson = params && JSON.stringify(params.fields);
+        return (await sessions("createSession", { operation, userId, paramsJson, password: params?.password })).sessionId;
+      },
       async getSession(sessionId) {
         const { session } = await sessions("getSession", { sessionId });
         return session ? sessionFromMessage(session) : null;

@@ -51,10 +51,11 @@ export function membershipCases(server: () => Deployment, inspector: () => RoomI
   });
 
   it("shows the creator's display name and avatar in their join, as every join does", async () => {
-    await mod.expectOk("PUT", `/profile/${encodeURIComponent(mod.userId)}/avatar_url`, { spec: "/profile/{userId}/{keyName}", body: { avatar_url: "mxc://userapi.test/mod" } });
+    const avatar = "mxc://userapi.test/mod";
+    await mod.expectOk("PUT", `/profile/${encodeURIComponent(mod.userId)}/avatar_url`, { spec: "/profile/{userId}/{keyName}", body: { avatar_url: avatar } });
     const roomId = await mod.createRoom({ preset: "private_chat" });
     const member = await inspector().state(roomId, "m.room.member", mod.userId);
-    expect(member?.content).to.deep.equal({ membership: "join", displayname: mod.userId.slice(1).split(":")[0], avatar_url: "mxc://userapi.test/mod" });
+    expect(member?.content).to.deep.equal({ membership: "join", displayname: mod.userId.slice(1).split(":")[0], avatar_url: avatar });
   });
 
   it("refuses joins the room does not allow, unknown rooms and aliases, and bad IDs", async () => {

@@ -63,7 +63,8 @@ export function presenceAndToDeviceCases(server: () => Deployment): void {
     const SPEC = { spec: "/sendToDevice/{eventType}/{txnId}" };
     // Several remote recipients, each a log subject of its own, with "*" and with a device.
     for (let i = 0; i < 4; i++) {
-      await a.expectOk("PUT", `/sendToDevice/org.example.ping/far${i}`, { ...SPEC, body: { messages: { [`@far${i}:elsewhere.example`]: { "*": { n: i }, FARDEVICE: { n: i } } } } });
+      const messages = { [`@far${i}:elsewhere.example`]: { "*": { n: i }, FARDEVICE: { n: i } } };
+      await a.expectOk("PUT", `/sendToDevice/org.example.ping/far${i}`, { ...SPEC, body: { messages } });
     }
     await a.expectOk("PUT", "/sendToDevice/org.example.ping/mixed", {
       ...SPEC,
