@@ -1,23 +1,36 @@
 import type { IncomingMessage } from "node:http";
+import { jsonLimitProblem, type JsonLimitOptions } from "../../protocol/json/limits.js";
 import { badJson, notJson, tooLarge } from "./matrix-error.js";
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /**
  * Reads a request body of at most `limit` bytes and parses it as a JSON object. An empty
  * body counts as `{}` (clients send none for bodiless POSTs); anything else that is not a
- * JSON object is refused before a handler sees it.
+ * JSON object is refused before a handler sees it: bytes that are not UTF-8 or not JSON are
+ * 400 M_NOT_JSON (never silently replaced by U+FFFD), and a value beyond the JSON limits
+ * (nesting, lone surrogates, U+0000 unless `limits` allow it) is 400 M_BAD_JSON.
  */
-export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+export async function readJsonObject(req: IncomingMessage, limit: number, limits: JsonLimitOptions): Promise<Record<string, unknown>> {
   const raw = await readBody(req, limit);
   if (raw.length === 0) return {};
+  let text: string;
+  try {
+    text = utf8.decode(raw);
+  } catch {
+    throw notJson("Request body is not valid UTF-8");
+  }
   let parsed: unknown;
   try {
-    parsed = JSON.parse(raw.toString("utf8"));
+    parsed = JSON.parse(text);
   } catch (err) {
     throw notJson(`Request body is not valid JSON: ${(err as Error).message}`);
   }
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw badJson("Request body must be a JSON object");
   }
+  const problem = jsonLimitProblem(parsed, limits);
+  if (problem) throw badJson(`Request body: ${problem}`);
   return parsed as Record<string, unknown>;
 }
 
