@@ -23,6 +23,9 @@ function checkEventType(type: string): string {
   return type;
 }
 
+/** The bodies of /send and /state are the event's content, which may hold U+0000 (router.ts). */
+const CONTENT = { eventContentBody: true };
+
 /**
  * Room events from clients: PUT /send (messages), /state (state, also with an empty state
  * key), /redact. /send and /redact are idempotent per device and transaction ID.
@@ -40,6 +43,7 @@ export function addRoomEventRoutes(router: Router, deps: RouteDeps): void {
       const eventId = await deps.writer.send(user!, roomId, sketch, { endpoint: "send", txnId: checkTxnId(params.txnId!) });
       ctx.body = { event_id: eventId };
     }),
+    CONTENT,
   );
 
   const putState = route(writes, async (ctx: Koa.Context) => {
@@ -51,9 +55,9 @@ export function addRoomEventRoutes(router: Router, deps: RouteDeps): void {
     const eventId = await deps.writer.sendState(roomId, { type, sender: user!.userId, state_key: params.stateKey ?? "", content });
     ctx.body = { event_id: eventId };
   });
-  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", putState);
-  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}", putState);
-  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/", putState);
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", putState, CONTENT);
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}", putState, CONTENT);
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/", putState, CONTENT);
 
   router.put(
     "/_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}",
