@@ -1,6 +1,6 @@
 import type Koa from "koa";
-import { invalidParam, methodNotAllowed, unrecognized } from "./matrix-error.js";
 import { textProblem } from "../database/storable-text.js";
+import { invalidParam, methodNotAllowed, unrecognized } from "./matrix-error.js";
 
 export type Handler = (ctx: Koa.Context) => Promise<void> | void;
 
@@ -40,7 +40,8 @@ export interface RouteMatch {
  * Routes by method and path template (`/rooms/{roomId}/send/{eventType}/{txnId}`). A path
  * that matches no template is 404 M_UNRECOGNIZED; one that matches with another method
  * is 405 M_UNRECOGNIZED, as the spec asks. Parameters are percent-decoded; one that does not
- * decode to text the server can store (bad percent-encoding, U+0000) is 400 M_INVALID_PARAM.
+ * decode to text the server can store (bad percent-encoding or UTF-8, U+0000, a lone
+ * surrogate) is 400 M_INVALID_PARAM.
  */
 export class Router {
   private readonly table: Route[] = [];

@@ -3,10 +3,11 @@ import type { RoomEvent } from "../../protocol/events/event.js";
 
 /**
  * Why the event's fields that the roomserver keeps in columns of their own (IDs, type, state
- * key) cannot be stored, or null. Matrix lets event content hold U+0000 (the event JSON keeps
- * it escaped), and some room versions' grammars let an event type or a v1 event ID hold it
- * too; PostgreSQL text cannot. Such an event is invalid here, refused before anything is
- * written, rather than a statement failing again on every redelivery.
+ * key) cannot be stored, or null. Event JSON keeps U+0000 as an escape, and nothing in the
+ * event format forbids it in a type, a state key or a v1 event ID; PostgreSQL text cannot
+ * hold it. Such an event (from federation or import-room: the client API refuses it at the
+ * edge) is invalid here, refused before anything is written, rather than a statement failing
+ * again on every redelivery.
  */
 export function unstorableFieldOf(event: RoomEvent): string | null {
   const fields: [string, string | undefined][] = [
