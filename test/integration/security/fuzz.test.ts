@@ -84,7 +84,7 @@ interface Case {
 
 function fuzzSuite(variant: string, start: () => Promise<Deployment>): void {
   describe(`fuzz: hostile requests to every route: ${variant}`, function () {
-    // Generous: the run is a fixed number of requests, ~30 s on an idle machine.
+    // Generous, for a shared and loaded machine: the run is start-up and a fixed number of requests.
     this.timeout(300_000);
     let server: Deployment | undefined;
     before(async () => {

@@ -18,7 +18,10 @@ function hostileInputSuite(variant: string, start: () => Promise<Deployment>): v
     this.timeout(60_000);
     let server: Deployment | undefined;
     let inspector: RoomInspector | undefined;
-    before(async () => {
+    before(async function () {
+      // Three embedded databases start one after another (two create-account runs, then the
+      // server): on a shared, loaded machine that alone can take a minute.
+      this.timeout(300_000);
       recordVariant(`hostile-input:${variant}`);
       server = await start();
       inspector = new RoomInspector(server.roomserverGrpc);
