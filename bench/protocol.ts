@@ -1,6 +1,7 @@
 /**
- * Protocol library figures (`npm run bench -- protocol`): canonical JSON, ed25519 sign and
- * verify, event building and parsing, and state resolution v2 on a 10,000-state room.
+ * Protocol library figures (`npm run bench -- protocol`): canonical JSON (and the JSON limits
+ * check every request body goes through), ed25519 sign and verify, event building and
+ * parsing, and state resolution v2 on a 10,000-state room.
  * Everything goes through the library's public API (components/protocol/index.ts).
  */
 import {
@@ -8,6 +9,7 @@ import {
   canonicalJsonBytes,
   checkAuth,
   encodeCanonicalJson,
+  jsonLimitProblem,
   parseCanonicalJson,
   parseEvent,
   resolveState,
@@ -52,6 +54,9 @@ function benchCanonicalJson(): void {
   report(`canonical JSON encode (${bytes} B event)`, opsPerSecond(() => encodeCanonicalJson(event, { strict: true })), "ops/s");
   const text = encodeCanonicalJson(event);
   report(`canonical JSON strict parse (${bytes} B event)`, opsPerSecond(() => parseCanonicalJson(text, { strict: true })), "ops/s");
+  // What every request body now pays at the HTTP edge, next to the JSON.parse it already paid.
+  report(`JSON.parse of a request body (${bytes} B)`, opsPerSecond(() => JSON.parse(text)), "ops/s");
+  report(`JSON limits check of a request body (${bytes} B)`, opsPerSecond(() => jsonLimitProblem(event, { nul: "refused" })), "ops/s");
 }
 
 function benchSignatures(): void {

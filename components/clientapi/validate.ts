@@ -1,5 +1,5 @@
 import { badJson, invalidParam, MatrixError } from "../internal/http/matrix-error.js";
-import { isValidEventId, isValidRoomAlias, isValidRoomId, isValidUserId } from "../protocol/index.js";
+import { isValidEventId, isValidRoomAlias, isValidRoomId, isValidUserIdAt } from "../protocol/index.js";
 
 /**
  * Checks of request bodies, each throwing the Matrix error the client should get: a missing
@@ -54,9 +54,12 @@ export function checkRoomId(roomId: string): string {
   return roomId;
 }
 
-/** A user ID, of this server or another (remote IDs may predate the strict grammar). */
-export function checkUserId(userId: string): string {
-  if (!isValidUserId(userId, { historical: true })) throw invalidParam(`${JSON.stringify(userId)} is not a valid user ID`);
+/**
+ * A user ID of this server (`serverName`) or another: this server's users were all made under
+ * the current grammar, other servers' may predate it (protocol's parseUserIdAt).
+ */
+export function checkUserId(userId: string, serverName: string): string {
+  if (!isValidUserIdAt(userId, serverName)) throw invalidParam(`${JSON.stringify(userId)} is not a valid user ID`);
   return userId;
 }
 

@@ -9,6 +9,7 @@ export * from "./roomversions.js";
 // JSON and cryptography
 export * from "./json/canonical.js";
 export * from "./json/parse.js";
+export * from "./json/limits.js";
 export * from "./crypto/base64.js";
 export * from "./crypto/keys.js";
 export * from "./crypto/signing.js";

@@ -12,8 +12,8 @@ export interface RequestOptions {
   /** The spec's path template (e.g. "/devices/{deviceId}"): the response is checked against it. */
   spec?: string;
   body?: unknown;
-  /** A raw request body, for malformed-JSON (or malformed UTF-8) cases. */
-  rawBody?: string | Uint8Array<ArrayBuffer>;
+  /** A raw request body, for malformed-JSON cases (bytes for bodies that are not UTF-8). */
+  rawBody?: string | Uint8Array;
   query?: Record<string, string>;
   /** The access token to send; defaults to the client's own, null sends none. */
   token?: string | null;
@@ -40,7 +40,7 @@ export class TestClient {
     const headers: Record<string, string> = { "X-Forwarded-For": this.ip };
     const token = options.token === undefined ? this.accessToken || null : options.token;
     if (token) headers.Authorization = `Bearer ${token}`;
-    let body: string | Uint8Array<ArrayBuffer> | undefined = options.rawBody;
+    let body: string | Blob | undefined = typeof options.rawBody === "string" || options.rawBody === undefined ? options.rawBody : new Blob([new Uint8Array(options.rawBody)]);
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers["Content-Type"] = "application/json";

@@ -50,7 +50,7 @@ export function addMembershipRoutes(router: Router, deps: RouteDeps): void {
     route(writes, async (ctx: Koa.Context) => {
       const { user, params, body } = ctx.state as RequestState;
       const roomId = checkRoomId(params.roomId!);
-      const target = targetKind === "self" ? user!.userId : checkUserId(required(body, "user_id", "string"));
+      const target = targetKind === "self" ? user!.userId : checkUserId(required(body, "user_id", "string"), deps.config.server_name);
       const reason = reasonOf(body);
       if (allowed && !allowed(await membershipIn(rs(), roomId, target))) throw forbidden(refusal!.replace("{user}", target));
       performed(await rs().performMembership({ roomId, sender: user!.userId, target, membership, reason, isDirect: false }));

@@ -3,7 +3,7 @@ import type { RequestState } from "../../internal/http/app.js";
 import { authenticate, requireSelf } from "../../internal/http/auth.js";
 import { badJson, invalidParam, MatrixError, notFound } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
-import { missingParam } from "../validate.js";
+import { checkUserId, missingParam } from "../validate.js";
 import { route, type RouteDeps } from "./deps.js";
 
 /** The spec's pattern for profile keys: the two classic ones, m.tz, or a namespaced custom key. */
@@ -33,7 +33,8 @@ function checkValue(key: string, value: unknown): void {
 /**
  * GET /profile/{userId}, GET/PUT/DELETE /profile/{userId}/{keyName}. Profiles of other
  * servers' users need a federation query, which arrives with the federationapi; until then
- * they are 404.
+ * they are 404. A malformed user ID (for this server's users: outside the current grammar)
+ * is 400 M_INVALID_PARAM.
  */
 export function addProfileRoutes(router: Router, deps: RouteDeps): void {
   const profiles = () => deps.userApi().profiles;
@@ -41,7 +42,7 @@ export function addProfileRoutes(router: Router, deps: RouteDeps): void {
   router.get(
     "/_matrix/client/v3/profile/{userId}",
     route([], async (ctx: Koa.Context) => {
-      const profile = await profiles().getProfile((ctx.state as RequestState).params.userId!);
+      const profile = await profiles().getProfile(checkUserId((ctx.state as RequestState).params.userId!, deps.config.server_name));
       if (!profile) throw notFound("Profile not found");
       ctx.body = profile;
     }),
@@ -51,7 +52,7 @@ export function addProfileRoutes(router: Router, deps: RouteDeps): void {
     "/_matrix/client/v3/profile/{userId}/{keyName}",
     route([], async (ctx: Koa.Context) => {
       const { userId, keyName } = (ctx.state as RequestState).params as { userId: string; keyName: string };
-      const profile = await profiles().getProfile(userId);
+      const profile = await profiles().getProfile(checkUserId(userId, deps.config.server_name));
       if (!profile) throw notFound("Profile not found");
       if (keyName in profile) ctx.body = { [keyName]: profile[keyName] };
       // Every user has a display name and an avatar, maybe unset: null, as in Synapse, where a

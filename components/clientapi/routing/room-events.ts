@@ -23,6 +23,9 @@ function checkEventType(type: string): string {
   return type;
 }
 
+/** The bodies of /send and /state are the event's content, which may hold U+0000 (router.ts). */
+const CONTENT = { eventContentBody: true };
+
 /**
  * Room events from clients: PUT /send (messages; POST without a transaction ID too), /state
  * (state, also with an empty state key), /redact. PUT /send and /redact are idempotent per
@@ -41,6 +44,7 @@ export function addRoomEventRoutes(router: Router, deps: RouteDeps): void {
       const eventId = await deps.writer.send(user!, roomId, sketch, { endpoint: "send", txnId: checkTxnId(params.txnId!) });
       ctx.body = { event_id: eventId };
     }),
+    CONTENT,
   );
   // Without a transaction ID: gone from the spec, still served by Synapse and used by bots.
   router.post(
@@ -62,9 +66,9 @@ export function addRoomEventRoutes(router: Router, deps: RouteDeps): void {
     const eventId = await deps.writer.sendState(roomId, { type, sender: user!.userId, state_key: params.stateKey ?? "", content });
     ctx.body = { event_id: eventId };
   });
-  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", putState);
-  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}", putState);
-  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/", putState);
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", putState, CONTENT);
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}", putState, CONTENT);
+  router.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/", putState, CONTENT);
 
   router.put(
     "/_matrix/client/v3/rooms/{roomId}/redact/{eventId}/{txnId}",

@@ -17,7 +17,8 @@ export function addUpgradeRoutes(router: Router, deps: RouteDeps): void {
       const newVersion = required(body, "new_version", "string");
       const extra = optional(body, "additional_creators", "array") ?? [];
       if (extra.some((u) => typeof u !== "string")) throw badJson("additional_creators must be an array of user IDs");
-      const additionalCreators = [...new Set((extra as string[]).map(checkUserId))].filter((u) => u !== user!.userId);
+      const creators = (extra as string[]).map((u) => checkUserId(u, deps.config.server_name));
+      const additionalCreators = [...new Set(creators)].filter((u) => u !== user!.userId);
       const upgradeDeps = { roomserver: deps.roomserver, builder: deps.writer.builder, logger: deps.logger };
       const replacement = await upgradeRoom(upgradeDeps, user!.userId, roomId, newVersion, additionalCreators);
       ctx.body = { replacement_room: replacement };

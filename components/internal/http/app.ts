@@ -6,6 +6,7 @@ import type { AuthenticatedUser } from "./auth.js";
 import { cors } from "./cors.js";
 import { readJsonObject } from "./json-body.js";
 import { MatrixError } from "./matrix-error.js";
+import { checkQueryText } from "./request-text.js";
 import type { Router } from "./router.js";
 
 /** What the middleware puts on `ctx.state` for handlers. */
@@ -13,7 +14,10 @@ export interface RequestState {
   requestId: string;
   log: Logger;
   params: Record<string, string>;
-  /** The parsed JSON object body of POST/PUT/DELETE requests ({} when empty). */
+  /**
+   * The parsed JSON object body of POST/PUT/DELETE requests ({} when empty), within the JSON
+   * limits (protocol/json/limits.ts): U+0000 only in event content bodies.
+   */
   body: Record<string, unknown>;
   accessToken: string | null;
   /** The requester, once a route has authenticated the request (auth.ts). */
@@ -81,10 +85,12 @@ export function createHttpApp({ logger, router, maxJsonBodyBytes }: HttpAppOptio
     const state = ctx.state as RequestState;
     const route = router.match(ctx.method, ctx.path);
     state.params = route.params;
+    checkQueryText(ctx.query);
     state.accessToken = accessTokenOf(ctx);
     state.body = {};
     if (BODY_METHODS.has(ctx.method) && !route.options.rawBody) {
-      state.body = await readJsonObject(ctx.req, maxJsonBodyBytes);
+      const nul = route.options.eventContentBody ? "allowed" : "refused";
+      state.body = await readJsonObject(ctx.req, maxJsonBodyBytes, { nul });
     }
     await route.handler(ctx);
   });

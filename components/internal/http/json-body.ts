@@ -1,4 +1,5 @@
 import type { IncomingMessage } from "node:http";
+import { jsonLimitProblem, type JsonLimitOptions } from "../../protocol/json/limits.js";
 import { badJson, notJson, tooLarge } from "./matrix-error.js";
 
 /** JSON must be UTF-8 (RFC 8259); a lenient decoder would turn bad bytes into U+FFFD and store them. */
@@ -7,9 +8,11 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
 /**
  * Reads a request body of at most `limit` bytes and parses it as a JSON object. An empty
  * body counts as `{}` (clients send none for bodiless POSTs); anything else that is not a
- * JSON object is refused before a handler sees it.
+ * JSON object is refused before a handler sees it: bytes that are not UTF-8 or not JSON are
+ * 400 M_NOT_JSON (never silently replaced by U+FFFD), and a value beyond the JSON limits
+ * (nesting, lone surrogates, U+0000 unless `limits` allow it) is 400 M_BAD_JSON.
  */
-export async function readJsonObject(req: IncomingMessage, limit: number): Promise<Record<string, unknown>> {
+export async function readJsonObject(req: IncomingMessage, limit: number, limits: JsonLimitOptions): Promise<Record<string, unknown>> {
   const raw = await readBody(req, limit);
   if (raw.length === 0) return {};
   let text: string;
@@ -27,6 +30,8 @@ export async function readJsonObject(req: IncomingMessage, limit: number): Promi
   if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed)) {
     throw badJson("Request body must be a JSON object");
   }
+  const problem = jsonLimitProblem(parsed, limits);
+  if (problem) throw badJson(`Request body: ${problem}`);
   return parsed as Record<string, unknown>;
 }
 

@@ -141,6 +141,21 @@ export function isValidUserId(id: string, options: UserIdOptions = {}): boolean 
   return succeeds(() => parseUserId(id, options));
 }
 
+/**
+ * Parses a user ID as the server `localServerName` sees it: the historical grammar for other
+ * servers' users, whose IDs may predate the current one, and the current grammar for its own,
+ * which were all made under it (a local ID outside it names nobody, and would only let an
+ * invite or a ban write an event about a user who cannot exist). Throws ProtocolError("BAD_ID").
+ */
+export function parseUserIdAt(id: string, localServerName: string): SplitId {
+  const split = parseUserId(id, { historical: true });
+  return split.serverName === localServerName ? parseUserId(id) : split;
+}
+
+export function isValidUserIdAt(id: string, localServerName: string): boolean {
+  return succeeds(() => parseUserIdAt(id, localServerName));
+}
+
 export interface RoomIdOptions {
   /**
    * Room v12+: the ID is "!" + URL-safe Base64 of the create event's reference hash, with no

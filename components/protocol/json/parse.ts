@@ -8,6 +8,7 @@
 import { ProtocolError } from "../errors.js";
 import type { JsonObject, JsonValue } from "../events/event.js";
 import { MAX_JSON_DEPTH } from "./canonical.js";
+import { isWellFormed } from "./limits.js";
 
 export interface ParseJsonOptions {
   readonly strict: boolean;
@@ -275,15 +276,4 @@ class Parser {
 
 function isDigit(c: number): boolean {
   return c >= 0x30 && c <= 0x39;
-}
-
-function isWellFormed(s: string): boolean {
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0xd800 || c > 0xdfff) continue;
-    const next = s.charCodeAt(i + 1);
-    if (c > 0xdbff || !(next >= 0xdc00 && next <= 0xdfff)) return false;
-    i++;
-  }
-  return true;
 }

@@ -14,8 +14,12 @@ const KNOWN: ReadonlySet<string> = new Set(["world_readable", "shared", "invited
 /** The setting in a state; absent or not understood means "shared" (spec). */
 export function historyVisibilityOf(state: StateMap): HistoryVisibility {
   const ev = getState(state, HISTORY_VISIBILITY);
-  const value = ev && stringField(ev.content, "history_visibility");
-  return value !== undefined && KNOWN.has(value) ? (value as HistoryVisibility) : "shared";
+  return asHistoryVisibility(ev && stringField(ev.content, "history_visibility"));
+}
+
+/** A `history_visibility` content value as the setting it means: "shared" unless it is one of the four. */
+export function asHistoryVisibility(value: unknown): HistoryVisibility {
+  return typeof value === "string" && KNOWN.has(value) ? (value as HistoryVisibility) : "shared";
 }
 
 /** The state after a state event (the event replacing its slot); the same state for others. */

@@ -1,5 +1,6 @@
 import { stateKeyOf } from "../../protocol/events/event.js";
 import { serverNameOf } from "../../protocol/ids/grammar.js";
+import { asHistoryVisibility } from "../../protocol/visibility/history.js";
 import type { TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { upsertMembership } from "../storage/memberships.js";
 import type { RoomRecord } from "../storage/rooms.js";
@@ -102,7 +103,8 @@ export class LatestEventsUpdater {
 
   private async historyVisibility(uow: UnitOfWork, stateBefore: StateNids): Promise<string> {
     const loaded = await this.state.eventsOf(uow.q, stateBefore, [HISTORY_VISIBILITY_KEY]);
-    const visibility = loaded.get(HISTORY_VISIBILITY_KEY)?.event.content.history_visibility;
-    return typeof visibility === "string" ? visibility : "shared";
+    // Only the four settings travel on: content may hold anything, U+0000 included, and the
+    // readers store this in a column of their own.
+    return asHistoryVisibility(loaded.get(HISTORY_VISIBILITY_KEY)?.event.content.history_visibility);
   }
 }

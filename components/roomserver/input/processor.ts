@@ -1,4 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
+import { storableText } from "../../internal/database/storable-text.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import { ProtocolError } from "../../protocol/errors.js";
 import { checkContentHash } from "../../protocol/events/hashes.js";
@@ -22,6 +23,7 @@ import type { SnapshotStore, StateNids } from "../state/snapshots.js";
 import type { StateCalculator } from "../state/state-calculator.js";
 import type { Authoriser } from "./authorise.js";
 import { InvalidInput } from "./invalid-input.js";
+import { unstorableFieldOf } from "./storable-event.js";
 import type { LatestEventsUpdater } from "./latest-events.js";
 import type { Redactions } from "./redactions.js";
 import { verifySignatures } from "./verify-signatures.js";
@@ -172,7 +174,8 @@ export class InputProcessor {
         prevEventIds: [...event.prevEventIds],
         stateBeforeNid,
         status,
-        reason: rejection ?? "",
+        // Auth rules quote what they refuse, which may hold what text columns cannot.
+        reason: storableText(rejection ?? ""),
         outlier,
         redactedBy: null,
       },
@@ -214,12 +217,16 @@ function versionOf(id: string): RoomVersion {
 }
 
 function parseInput(json: Uint8Array, version: RoomVersion): ProtocolEvent {
+  let event: ProtocolEvent;
   try {
-    return parseEvent(json, version);
+    event = parseEvent(json, version);
   } catch (err) {
     if (err instanceof ProtocolError) throw new InvalidInput(err.message);
     throw err;
   }
+  const unstorable = unstorableFieldOf(event);
+  if (unstorable) throw new InvalidInput(unstorable);
+  return event;
 }
 
 export function verdictOf(record: EventRecord, alreadyKnown: boolean): InputVerdict {

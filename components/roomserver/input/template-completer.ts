@@ -8,12 +8,13 @@ import { parseCanonicalJson } from "../../protocol/json/parse.js";
 import { roomVersion } from "../../protocol/roomversions.js";
 import type { EventTemplate } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { buildAt, templateOf, type EventSketch, type RoomPosition } from "../api/event-builder.js";
-import { badJson, fromProtocolError, roomNotKnown } from "../api/perform-failure.js";
+import { badJson, fromProtocolError, invalidParam, roomNotKnown } from "../api/perform-failure.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import type { EventStore } from "../state/event-store.js";
 import type { RoomStore } from "../state/room-store.js";
 import type { SnapshotStore } from "../state/snapshots.js";
 import type { StateCalculator } from "../state/state-calculator.js";
+import { unstorableFieldOf } from "./storable-event.js";
 
 /**
  * Turns a writer's template into a signed event at the room's edge as the input
@@ -59,6 +60,8 @@ export class TemplateCompleter {
 
     try {
       const event = buildAt(position, sketch, this.serverName, this.signingKey);
+      const unstorable = unstorableFieldOf(event);
+      if (unstorable) throw invalidParam(unstorable);
       checkAuth(event, state);
       return event;
     } catch (err) {

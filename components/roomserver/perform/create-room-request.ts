@@ -1,5 +1,5 @@
 import { isJsonObject, type JsonObject } from "../../protocol/events/event.js";
-import { parseUserId } from "../../protocol/ids/grammar.js";
+import { parseUserIdAt } from "../../protocol/ids/grammar.js";
 import { parseCanonicalJson } from "../../protocol/json/parse.js";
 import { DEFAULT_ROOM_VERSION, ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js";
 import { badJson, invalidParam, PerformFailure } from "../api/perform-failure.js";
@@ -35,7 +35,7 @@ export interface CreateRoomRequest {
  * M_INVALID_PARAM, an unknown room version 400 M_UNSUPPORTED_ROOM_VERSION: all before
  * anything is stored.
  */
-export function parseCreateRoomRequest(json: Uint8Array, creator: string): CreateRoomRequest {
+export function parseCreateRoomRequest(json: Uint8Array, creator: string, serverName: string): CreateRoomRequest {
   let body: unknown;
   try {
     body = json.length === 0 ? {} : parseCanonicalJson(json, { strict: false });
@@ -56,7 +56,7 @@ export function parseCreateRoomRequest(json: Uint8Array, creator: string): Creat
   if (!version) throw new PerformFailure("M_UNSUPPORTED_ROOM_VERSION", `room version ${JSON.stringify(versionId)} is not supported`, 400);
 
   const invite = [...new Set(field.strings("invite") ?? [])].filter((u) => u !== creator);
-  for (const userId of invite) checkUserId(userId);
+  for (const userId of invite) parseUserIdAt(userId, serverName);
   // Third-party invites need an identity server, which this server does not talk to.
   if ((field.array("invite_3pid") ?? []).length > 0) throw invalidParam("invite_3pid is not supported by this server");
 
@@ -66,7 +66,7 @@ export function parseCreateRoomRequest(json: Uint8Array, creator: string): Creat
     if (!Array.isArray(extra) || extra.some((u) => typeof u !== "string")) {
       throw badJson("creation_content.additional_creators must be an array of user IDs");
     }
-    for (const userId of extra as string[]) checkUserId(userId);
+    for (const userId of extra as string[]) parseUserIdAt(userId, serverName);
   }
 
   return {
@@ -96,12 +96,6 @@ function parseInitialState(entries: unknown[]): InitialStateEvent[] {
     if (type === "m.room.create") throw badJson(`${where}: m.room.create is set through creation_content`);
     return { type, stateKey: field.string("state_key") ?? "", content };
   });
-}
-
-/** A bad ID is a ProtocolError("BAD_ID"), which the performer answers with 400 M_INVALID_PARAM. */
-function checkUserId(userId: string): void {
-  // Remote users may have IDs from before the strict grammar.
-  parseUserId(userId, { historical: true });
 }
 
 /** Typed optional fields of a JSON object; null counts as absent, a wrong type is M_BAD_JSON. */

@@ -30,7 +30,7 @@ export async function createRoom(
 ): Promise<PerformCreateRoomResponse> {
   const serverName = builder.serverName;
   const creator = localUserId(request.creator, serverName);
-  const req = parseCreateRoomRequest(request.requestJson, creator);
+  const req = parseCreateRoomRequest(request.requestJson, creator, serverName);
   const alias = req.roomAliasName === undefined ? undefined : localAlias(`#${req.roomAliasName}:${serverName}`, serverName);
   const db = core.deps.db;
   if (alias !== undefined && (await selectAlias(db, alias))) throw roomInUse(`room alias ${alias} is already in use`);

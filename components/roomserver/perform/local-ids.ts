@@ -1,12 +1,11 @@
-import { parseRoomAlias, parseUserId, serverNameOf } from "../../protocol/ids/grammar.js";
+import { parseRoomAlias, parseUserIdAt } from "../../protocol/ids/grammar.js";
 import { invalidParam } from "../api/perform-failure.js";
 
 // A malformed ID is a ProtocolError("BAD_ID"), which the performer answers with 400 M_INVALID_PARAM.
 
-/** A user this server may sign events for. */
+/** A user this server may sign events for: one of its own, so under the current grammar. */
 export function localUserId(userId: string, serverName: string): string {
-  parseUserId(userId, { historical: true });
-  if (serverNameOf(userId) !== serverName) throw invalidParam(`${userId} is not a user of this server`);
+  if (parseUserIdAt(userId, serverName).serverName !== serverName) throw invalidParam(`${userId} is not a user of this server`);
   return userId;
 }
 

@@ -1,5 +1,5 @@
 import { stateKeyOf, type JsonObject } from "../../protocol/events/event.js";
-import { parseUserId } from "../../protocol/ids/grammar.js";
+import { parseUserIdAt } from "../../protocol/ids/grammar.js";
 import type { PerformMembershipRequest, PerformMembershipResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";
 import { localUserId } from "./local-ids.js";
@@ -19,7 +19,7 @@ export async function changeMembership(builder: RoomEventBuilder, request: Perfo
   const { roomId, membership, reason, target } = request;
   if (!MEMBERSHIPS.includes(membership)) throw invalidParam(`membership must be one of ${MEMBERSHIPS.join(", ")}`);
   const sender = localUserId(request.sender, builder.serverName);
-  parseUserId(target, { historical: true });
+  parseUserIdAt(target, builder.serverName);
 
   const content: JsonObject = { membership };
   if (reason !== "") content["reason"] = reason;

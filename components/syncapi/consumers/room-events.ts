@@ -1,5 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
+import { asHistoryVisibility } from "../../protocol/visibility/history.js";
 import {
   OutputRoomEvent,
   type NewInviteEvent,
@@ -145,7 +146,9 @@ function row(roomId: string, e: ParsedEvent, historyVisibility: string, inTimeli
     stateKey: e.stateKey,
     json: e.json,
     eventJson: e.raw,
-    historyVisibility: historyVisibility || "shared",
+    // The roomserver sends one of the four settings; an output from before it did may carry
+    // any content value, and the column holds only what text can.
+    historyVisibility: asHistoryVisibility(historyVisibility),
     inTimeline,
     txnDeviceId: txn?.deviceId || null,
     txnId: txn?.transactionId || null,

@@ -1,5 +1,6 @@
 import { LruMap } from "../../internal/cache/lru-map.js";
 import type { Queryable, Row as DatabaseRow, Statement } from "../../internal/database/database.js";
+import { isStorableText } from "../../internal/database/storable-text.js";
 import { passesFilter, type RoomEventFilter } from "../sync/filter.js";
 import { eventFilterSql } from "./event-filter-sql.js";
 import { streamLockTaken } from "./positions.js";
@@ -98,10 +99,16 @@ export function storedAt(e: NewEventRow, position: number): StoredEvent {
 
 const containsUrl = (json: Record<string, unknown>) => typeof (json.content as Record<string, unknown> | undefined)?.url === "string";
 
+/**
+ * The relation an event declares, for the relates_to and rel_type columns. Content may hold
+ * U+0000, which no event ID or relation type has and text columns cannot store: such a
+ * relation is no relation (the event itself is stored and served as it is).
+ */
 function relationOf(json: Record<string, unknown>): { relatesTo: string | null; relType: string | null } {
   const content = json.content as Record<string, unknown> | undefined;
   const rel = content?.["m.relates_to"] as Record<string, unknown> | undefined;
   if (!rel || typeof rel.event_id !== "string" || typeof rel.rel_type !== "string") return { relatesTo: null, relType: null };
+  if (!isStorableText(rel.event_id) || !isStorableText(rel.rel_type)) return { relatesTo: null, relType: null };
   return { relatesTo: rel.event_id, relType: rel.rel_type };
 }
 

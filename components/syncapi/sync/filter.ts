@@ -1,4 +1,5 @@
 import { badJson } from "../../internal/http/matrix-error.js";
+import { jsonLimitProblem } from "../../protocol/json/limits.js";
 import { filterProblem } from "../../userapi/api/filter.js";
 
 /** The spec's filter types ("Filtering"); the shape is checked by the userapi's filterProblem. */
@@ -38,7 +39,10 @@ export interface SyncFilter {
   room?: RoomFilter;
 }
 
-/** Parses a filter given as JSON text (inline in a query string); 400 M_BAD_JSON / M_NOT_JSON. */
+/**
+ * Parses a filter given as JSON text (inline in a query string); 400 M_BAD_JSON. It is held
+ * to the limits of request bodies: its types, senders and rooms are compared in SQL.
+ */
 export function parseFilterJson(text: string, check: (f: Record<string, unknown>) => string | null = filterProblem): Record<string, unknown> {
   let value: unknown;
   try {
@@ -47,6 +51,8 @@ export function parseFilterJson(text: string, check: (f: Record<string, unknown>
     throw badJson("filter is not valid JSON");
   }
   if (value === null || typeof value !== "object" || Array.isArray(value)) throw badJson("filter must be a JSON object");
+  const limitProblem = jsonLimitProblem(value, { nul: "refused" });
+  if (limitProblem) throw badJson(`filter: ${limitProblem}`);
   const problem = check(value as Record<string, unknown>);
   if (problem) throw badJson(`Invalid filter: ${problem}`);
   return value as Record<string, unknown>;

@@ -1,9 +1,6 @@
-import { userMayRead, type HistoryVisibility } from "../../protocol/index.js";
+import { asHistoryVisibility as asVisibility, userMayRead } from "../../protocol/index.js";
 import type { StoredEvent } from "../storage/events.js";
 import type { MembershipRow } from "../storage/state.js";
-
-const KNOWN = new Set(["world_readable", "shared", "invited", "joined"]);
-const asVisibility = (v: unknown): HistoryVisibility => (typeof v === "string" && KNOWN.has(v) ? (v as HistoryVisibility) : "shared");
 
 /**
  * One user's view of one room's history, from their membership changes at stream

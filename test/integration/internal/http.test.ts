@@ -6,6 +6,7 @@ import { HttpListener } from "../../../components/internal/http/listen.js";
 import { forbidden } from "../../../components/internal/http/matrix-error.js";
 import { Router } from "../../../components/internal/http/router.js";
 import { createLogger } from "../../../components/internal/logging/logger.js";
+import { MAX_JSON_DEPTH } from "../../../components/protocol/json/canonical.js";
 
 describe("HTTP plumbing", () => {
   let listener: HttpListener;
@@ -26,6 +27,13 @@ describe("HTTP plumbing", () => {
       .get("/_matrix/client/v3/echo/{thing}", (ctx: Koa.Context) => {
         ctx.body = { thing: (ctx.state as RequestState).params.thing, token: (ctx.state as RequestState).accessToken };
       })
+      .put(
+        "/_matrix/client/v3/content/{thing}",
+        (ctx: Koa.Context) => {
+          ctx.body = { body: (ctx.state as RequestState).body };
+        },
+        { eventContentBody: true },
+      )
       .get("/_matrix/client/v3/forbidden", () => {
         throw forbidden("not for you");
       })
@@ -85,6 +93,50 @@ describe("HTTP plumbing", () => {
       await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body }), 400, "M_BAD_JSON");
     });
   }
+
+  it("answers a body that is not UTF-8 with 400 M_NOT_JSON instead of replacing the bytes", async () => {
+    const body = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xed, 0xa0, 0x80]), Buffer.from('"}')]);
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: new Uint8Array(body) }), 400, "M_NOT_JSON");
+  });
+
+  it("answers U+0000 anywhere in a body with 400 M_BAD_JSON, except in event content, which keeps it", async () => {
+    for (const body of ['{"a":"x\\u0000"}', '{"a":[{"b":"\\u0000"}]}', '{"\\u0000":1}']) {
+      await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body }), 400, "M_BAD_JSON");
+    }
+    const res = await fetch(`${base}/_matrix/client/v3/content/x`, { method: "PUT", body: '{"a":"x\\u0000","\\u0000":1}' });
+    expect(await res.json()).to.deep.equal({ body: { a: "x\u0000", "\u0000": 1 } });
+  });
+
+  it("answers a lone surrogate in a body with 400 M_BAD_JSON, event content included", async () => {
+    for (const path of ["echo/x", "content/x"]) {
+      for (const body of ['{"a":"\\ud800"}', '{"a":"\\udc00\\ud800"}', '{"\\udfff":1}']) {
+        await expectMatrixError(await fetch(`${base}/_matrix/client/v3/${path}`, { method: path === "echo/x" ? "POST" : "PUT", body }), 400, "M_BAD_JSON");
+      }
+    }
+    const pair = await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: '{"a":"\\ud83d\\ude00"}' });
+    expect(((await pair.json()) as { body: unknown }).body).to.deep.equal({ a: "\u{1f600}" });
+  });
+
+  it(`answers a body nested deeper than ${MAX_JSON_DEPTH} levels with 400 M_BAD_JSON`, async () => {
+    const nested = (levels: number) => `{"a":${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}}`;
+    const ok = await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: nested(MAX_JSON_DEPTH) });
+    expect(ok.status).to.equal(200);
+    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: nested(MAX_JSON_DEPTH + 1) }), 400, "M_BAD_JSON");
+  });
+
+  it("answers U+0000 or a bad encoding in a path or query parameter with 400 M_INVALID_PARAM", async () => {
+    for (const path of ["echo/a%00b", "echo/%ED%A0%80", "echo/%FF", "echo/x?from=a%00", "echo/x?a%00=1", "echo/x?x=1&x=%00"]) {
+      await expectMatrixError(await fetch(`${base}/_matrix/client/v3/${path}`), 400, "M_INVALID_PARAM");
+    }
+  });
+
+  it("lists its routes", () => {
+    const router = new Router().get("/a/{b}", () => {}).put("/c", () => {}, { eventContentBody: true });
+    expect(new Router().mount(router).routes()).to.deep.equal([
+      { method: "GET", template: "/a/{b}", options: {} },
+      { method: "PUT", template: "/c", options: { eventContentBody: true } },
+    ]);
+  });
 
   it("passes a JSON object body, decoded path parameters and the access token to the handler", async () => {
     const res = await fetch(`${base}/_matrix/client/v3/echo/%21room%3Aexample.org`, {

@@ -97,6 +97,22 @@ for (const setup of SETUPS) {
       expect(unknownRoom.type).to.equal("m.room.create");
     });
 
+    it("refuses as invalid an event whose type or state key text columns cannot hold, and the room goes on", async () => {
+      const room = newRoom();
+      const alice = room.user("alice");
+      for (const event of room.standardStart(alice)) await inputEvent(rs.log, event);
+      const badType = room.build({ type: "org.ex\u0000b", sender: alice, content: {} }, { detached: true });
+      const badStateKey = room.stateEvent(alice, "org.example", {}, { detached: true }, "a\u0000b");
+      for (const event of [badType, badStateKey]) {
+        const verdict = await inputEvent(rs.log, event);
+        expect(verdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_INVALID);
+        expect(verdict.reason).to.match(/U\+0000/);
+      }
+      // Content may hold it: stored as the escape, accepted.
+      const content = room.message(alice, "a\u0000b");
+      expect((await inputEvent(rs.log, content)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+    });
+
     it("applies an input once: the same event again is already known and announced once", async () => {
       const room = newRoom();
       const alice = room.user("alice");

@@ -6,11 +6,13 @@ import {
   isValidRoomId,
   isValidServerName,
   isValidUserId,
+  isValidUserIdAt,
   parseEventId,
   parseRoomAlias,
   parseRoomId,
   parseServerName,
   parseUserId,
+  parseUserIdAt,
   serverNameOf,
 } from "../../../components/protocol/ids/grammar.js";
 import { expectProtocolError } from "./corefixtures.js";
@@ -75,6 +77,17 @@ describe("protocol/ids/grammar", () => {
       }
       expectProtocolError(() => parseUserId("@alice"), "BAD_ID", /missing ":server"/);
       expectProtocolError(() => parseUserId("alice:x"), "BAD_ID", /start with "@"/);
+    });
+    it("holds a server's own users to the current grammar and others' to the historical one", () => {
+      for (const id of ["@alice\u202e:x.org", "@\u{1f600}:x.org", "@:x.org", "@Alice:x.org"]) {
+        expect(isValidUserIdAt(id, "x.org"), id).to.equal(false);
+        expectProtocolError(() => parseUserIdAt(id, "x.org"), "BAD_ID", /localpart/);
+        expect(isValidUserIdAt(id, "y.org"), id).to.equal(true);
+      }
+      expect(parseUserIdAt("@alice:x.org", "x.org")).to.deep.equal({ localpart: "alice", serverName: "x.org" });
+      expect(isValidUserIdAt("@a\u0000:y.org", "x.org")).to.equal(false);
+      // The server part decides, compared exactly: another port is another server.
+      expect(isValidUserIdAt("@Alice:x.org:8448", "x.org")).to.equal(true);
     });
     it("enforces the 255-byte limit in UTF-8 bytes", () => {
       const ok = "@" + "a".repeat(248) + ":x.org"; // 255 bytes

@@ -1,0 +1,36 @@
+import type { Component, ComponentDeps } from "../components/internal/component.js";
+import { validateConfig } from "../components/internal/config/load.js";
+import { COMPONENT_NAMES } from "../components/internal/config/types.js";
+import { healthRouter } from "../components/internal/http/health-route.js";
+import { Router, type RouteInfo } from "../components/internal/http/router.js";
+import { silentLogger } from "../components/internal/logging/logger.js";
+import { generateSigningKey } from "../components/protocol/crypto/keys.js";
+import { COMPONENTS, makePeers } from "./components.js";
+
+/**
+ * Every HTTP route the monolith serves, read from the components' routers: each component
+ * is built (nothing is started, opened or called) and its router listed, with the health
+ * route every process adds. What the fuzz test sends its requests to, so a new route is
+ * covered the day it is added.
+ */
+export function listServedRoutes(): RouteInfo[] {
+  const config = validateConfig({ server_name: "routes.invalid" });
+  // Building a component only keeps references to these; anything that used them would throw.
+  const unused = new Proxy({}, { get: (_, key) => () => { throw new Error(`listServedRoutes: ${String(key)} used while listing routes`); } });
+  const deps: ComponentDeps = {
+    config,
+    logger: silentLogger(),
+    db: unused as ComponentDeps["db"],
+    log: unused as ComponentDeps["log"],
+    signingKey: generateSigningKey("routes"),
+  };
+  const local = new Map<(typeof COMPONENT_NAMES)[number], Component>();
+  const peers = makePeers(local, () => "127.0.0.1:1", deps);
+  for (const name of COMPONENT_NAMES) {
+    const wiring = COMPONENTS[name];
+    if (wiring) local.set(name, wiring.create(deps, peers));
+  }
+  const router = new Router().mount(healthRouter({}));
+  for (const component of local.values()) if (component.router) router.mount(component.router);
+  return router.routes();
+}

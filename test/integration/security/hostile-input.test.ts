@@ -1,0 +1,40 @@
+import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
+import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { RoomInspector } from "../clientapi/room-client.js";
+import { jsonDepthCases } from "./cases/json-depth.js";
+import { unstorableTextCases } from "./cases/unstorable-text.js";
+import { userIdCases } from "./cases/user-ids.js";
+
+/**
+ * Hostile input over HTTP (issue 12, items 2, 3 and 6) against real servers from the built
+ * CLI: the monolith on the embedded database, and, with PostgreSQL and NATS, the polylith
+ * with every component in its own process behind the path-routing proxy. Rate limits are off
+ * (their own suite tests them).
+ */
+const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false" };
+
+function hostileInputSuite(variant: string, start: () => Promise<Deployment>): void {
+  describe(`hostile input over HTTP: ${variant}`, function () {
+    this.timeout(60_000);
+    let server: Deployment | undefined;
+    let inspector: RoomInspector | undefined;
+    before(async function () {
+      // Three embedded databases start one after another (two create-account runs, then the
+      // server): on a shared, loaded machine that alone can take a minute.
+      this.timeout(300_000);
+      recordVariant(`hostile-input:${variant}`);
+      server = await start();
+      inspector = new RoomInspector(server.roomserverGrpc);
+    });
+    after(async () => server?.stop());
+    const current = () => server!;
+    const rooms = () => inspector!;
+
+    describe("text the database cannot hold", () => unstorableTextCases(current, rooms));
+    describe("JSON nesting", () => jsonDepthCases(current));
+    describe("user IDs of this server's users", () => userIdCases(current, rooms));
+  });
+}
+
+hostileInputSuite("monolith", () => startMonolith(ENV));
+if (TEST_POSTGRES_URL && TEST_NATS_URL) hostileInputSuite("polylith", () => startPolylith(ENV, { syncapi: true }));
