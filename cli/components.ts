@@ -23,7 +23,10 @@ export interface PeerApis {
 export type Peers = { readonly [K in keyof PeerApis]: () => PeerApis[K] };
 
 /** What a client of a component in another process may use besides its address. */
-export type RemoteDeps = Pick<ComponentDeps, "log" | "logger">;
+export type RemoteDeps = Pick<ComponentDeps, "log" | "logger"> & {
+  /** The secret every gRPC call between components carries (internal/grpc/auth.ts). */
+  readonly grpcSecret: string;
+};
 
 export interface ComponentWiring {
   /** Builds the component; `api` on the result is what its peers call in-process. */
@@ -38,10 +41,10 @@ export interface ComponentWiring {
  * landed yet is absent, and running it alone says so.
  */
 export const COMPONENTS: Partial<Record<ComponentName, ComponentWiring>> = {
-  roomserver: { create: (deps) => createRoomserver(deps), remote: (address) => roomserverGrpcClient(address) },
+  roomserver: { create: (deps) => createRoomserver(deps), remote: (address, deps) => roomserverGrpcClient(address, deps.grpcSecret) },
   userapi: {
     create: (deps) => createUserApi(deps),
-    remote: (address, deps) => createCachingUserApiClient(address, deps.log, deps.logger),
+    remote: (address, deps) => createCachingUserApiClient(address, deps.grpcSecret, deps.log, deps.logger),
   },
   clientapi: { create: (deps, peers) => createClientApi(deps, peers) },
   syncapi: { create: (deps, peers) => createSyncApi(deps, peers) },

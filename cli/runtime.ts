@@ -6,11 +6,14 @@ import type { EventLog } from "../components/internal/eventlog/eventlog.js";
 import { openEventLog } from "../components/internal/eventlog/open.js";
 import { GrpcServer } from "../components/internal/grpc/server.js";
 import { createHttpApp } from "../components/internal/http/app.js";
+import { TrustedProxies } from "../components/internal/http/client-address.js";
+import type { ConnectionLimits } from "../components/internal/http/connection-guard.js";
 import { healthRouter } from "../components/internal/http/health-route.js";
 import { HttpListener } from "../components/internal/http/listen.js";
 import { Router } from "../components/internal/http/router.js";
 import type { Logger } from "../components/internal/logging/logger.js";
 import { COMPONENTS, makePeers } from "./components.js";
+import { loadGrpcSecret } from "./grpc-secret.js";
 import { loadOrCreateSigningKey } from "./signing-key.js";
 
 export interface Listeners {
@@ -38,6 +41,8 @@ export class ProcessRuntime {
    */
   static async start(config: Config, names: readonly ComponentName[], logger: Logger, monolith: boolean) {
     const processName = monolith ? "monolith" : names[0]!;
+    // Read first: a polylith process without the components' secret cannot work at all.
+    const grpcSecret = loadGrpcSecret(config.grpc.secret_path, monolith);
     const db = await openDatabase(config);
     let log: EventLog | null = null;
     const started: Component[] = [];
@@ -46,7 +51,7 @@ export class ProcessRuntime {
       const { key } = loadOrCreateSigningKey(config.signing_key_path);
       const deps: ComponentDeps = { config, logger, db, log, signingKey: key };
       const local = new Map<ComponentName, Component>();
-      const peers = makePeers(local, (name) => config.components[name].grpc_listen, deps);
+      const peers = makePeers(local, (name) => config.components[name].grpc_listen, { ...deps, grpcSecret });
       for (const name of names) {
         local.set(name, COMPONENTS[name]!.create({ ...deps, logger: logger.child({ component: name }) }, peers));
       }
@@ -56,7 +61,7 @@ export class ProcessRuntime {
         started.push(component);
       }
 
-      const grpc = new GrpcServer(logger.child({ component: "grpc" }));
+      const grpc = new GrpcServer(logger.child({ component: "grpc" }), grpcSecret);
       components.forEach((c) => c.grpcServices?.forEach((s) => grpc.add(s)));
       const grpcAddress = monolith ? config.grpc.listen : config.components[names[0]!].grpc_listen;
       await grpc.listen(grpcAddress);
@@ -72,12 +77,14 @@ export class ProcessRuntime {
           }),
         );
         components.forEach((c) => c.router && router.mount(c.router));
-        const app = createHttpApp({ logger: logger.child({ component: "http" }), router, maxJsonBodyBytes: config.http.max_json_body_bytes });
-        http.push(await HttpListener.start(app, httpAddress));
+        const httpLogger = logger.child({ component: "http" });
+        const trustedProxies = new TrustedProxies(config.http.trusted_proxies);
+        const app = createHttpApp({ logger: httpLogger, router, maxJsonBodyBytes: config.http.max_json_body_bytes, trustedProxies });
+        const listen = { limits: connectionLimits(config), trustedProxies, logger: httpLogger };
+        http.push(await HttpListener.start(app, httpAddress, listen));
         if (monolith && config.http.https_listen) {
-          http.push(
-            await HttpListener.start(app, config.http.https_listen, { certFile: config.http.tls_cert!, keyFile: config.http.tls_key! }),
-          );
+          const tls = { certFile: config.http.tls_cert!, keyFile: config.http.tls_key! };
+          http.push(await HttpListener.start(app, config.http.https_listen, { ...listen, tls }));
         }
       }
       logger.info(
@@ -107,4 +114,9 @@ export class ProcessRuntime {
     await this.log.close();
     await this.db.close();
   }
+}
+
+function connectionLimits(config: Config): ConnectionLimits {
+  const { headers_ms, request_ms, keep_alive_ms } = config.http.timeouts;
+  return { headersMs: headers_ms, requestMs: request_ms, keepAliveMs: keep_alive_ms, maxPerAddress: config.http.max_connections_per_address };
 }

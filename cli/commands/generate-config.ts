@@ -5,6 +5,7 @@ import { parse as parseYaml } from "yaml";
 import { renderConfig } from "../../components/internal/config/generate.js";
 import { validateConfig } from "../../components/internal/config/load.js";
 import { ConfigError } from "../../components/internal/config/errors.js";
+import { createGrpcSecretFile } from "../grpc-secret.js";
 import { loadOrCreateSigningKey } from "../signing-key.js";
 
 export const GENERATE_CONFIG_USAGE = `dendrite-ts generate-config --server-name NAME [options] [-o FILE]
@@ -20,9 +21,10 @@ export const GENERATE_CONFIG_USAGE = `dendrite-ts generate-config --server-name 
   --registration-shared-secret S  secret for shared-secret registration (/_synapse/admin/v1/register)
   --no-rate-limit                 turn off rate limiting
   --grpc-listen HOST:PORT         gRPC listener of the monolith (default 127.0.0.1:7770)
+  --grpc-secret FILE              shared secret of gRPC calls between components (default DATA_DIR/grpc.secret; created if missing)
   --postgres URL                  use PostgreSQL instead of the embedded database
   --nats URL                      use NATS JetStream instead of the in-process log
-  -o, --output FILE               write the config there (and create the signing key) instead of printing it`;
+  -o, --output FILE               write the config there (and create the signing key and gRPC secret) instead of printing it`;
 
 /** Turns generate-config's flags into config values (dotted keys); throws on a bad flag. */
 export function configValuesFromFlags(argv: string[]): { values: Record<string, unknown>; output: string | undefined } {
@@ -42,6 +44,7 @@ export function configValuesFromFlags(argv: string[]): { values: Record<string, 
       "registration-shared-secret": { type: "string" },
       "no-rate-limit": { type: "boolean" },
       "grpc-listen": { type: "string" },
+      "grpc-secret": { type: "string" },
       postgres: { type: "string" },
       nats: { type: "string" },
       output: { type: "string", short: "o" },
@@ -53,6 +56,7 @@ export function configValuesFromFlags(argv: string[]): { values: Record<string, 
     server_name: flags["server-name"],
     data_dir: dataDir,
     signing_key_path: flags["signing-key"] ?? join(dataDir, "signing.key"),
+    "grpc.secret_path": flags["grpc-secret"] ?? join(dataDir, "grpc.secret"),
   };
   const optional: Array<[string, unknown]> = [
     ["http.listen", flags["http-listen"]],
@@ -88,6 +92,8 @@ export function runGenerateConfig(argv: string[]): number {
   mkdirSync(dirname(output), { recursive: true });
   writeFileSync(output, text);
   const { created } = loadOrCreateSigningKey(values.signing_key_path as string);
-  process.stderr.write(`wrote ${output}${created ? ` and a new signing key at ${values.signing_key_path}` : ""}\n`);
+  const secretPath = values["grpc.secret_path"] as string;
+  const made = [created && `a new signing key at ${values.signing_key_path}`, createGrpcSecretFile(secretPath) && `a new gRPC secret at ${secretPath}`];
+  process.stderr.write(`wrote ${output}${made.filter(Boolean).map((m) => ` and ${m}`).join("")}\n`);
   return 0;
 }

@@ -19,14 +19,19 @@ function configPath(argv: string[]): string | undefined {
   return values.config;
 }
 
-/** `start`: on first run writes ./data/dendrite.yaml (and the key at start-up), then runs the monolith. */
+/** `start`: on first run writes ./data/dendrite.yaml (and the key and gRPC secret at start-up), then runs the monolith. */
 export async function runStart(argv: string[]): Promise<number> {
   const path = configPath(argv) ?? DEFAULT_CONFIG_PATH;
   if (!existsSync(path)) {
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(
       path,
-      generateConfig({ server_name: "localhost:8008", data_dir: "./data", signing_key_path: "./data/signing.key" }),
+      generateConfig({
+        server_name: "localhost:8008",
+        data_dir: "./data",
+        signing_key_path: "./data/signing.key",
+        "grpc.secret_path": "./data/grpc.secret",
+      }),
     );
     process.stderr.write(`first run: wrote ${path}\n`);
   }

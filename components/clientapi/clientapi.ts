@@ -1,5 +1,5 @@
 import type { Component, ComponentDeps } from "../internal/component.js";
-import { rateLimit } from "../internal/http/rate-limit.js";
+import { rateLimit, RequestRateLimit } from "../internal/http/rate-limit.js";
 import { Router } from "../internal/http/router.js";
 import { RoomEventBuilder } from "../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../roomserver/api/roomserver-api.js";
@@ -48,19 +48,21 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
     log: deps.log,
     writer: { queryBuildInfo: (request) => peers.roomserver().queryBuildInfo(request) },
   });
+  // Logins, registrations and the password stages of user-interactive auth share one allowance.
+  const logins = new RequestRateLimit(AUTH_RATE_LIMIT, config.rate_limit.enabled);
   const routeDeps: RouteDeps = {
     config,
     logger,
     userApi: peers.userapi,
     roomserver: peers.roomserver,
     lookupToken: (token) => peers.userapi().auth.queryAccessToken(token),
-    interactiveAuth: new InteractiveAuth(peers.userapi, config.server_name),
+    interactiveAuth: new InteractiveAuth(peers.userapi, config.server_name, logins),
     rooms: roomHooks(peers.roomserver, () => peers.userapi().profiles, builder, logger),
     writer: new RoomWriter(builder),
     storage,
     edus: new EduPublisher(deps.log),
     limits: {
-      auth: rateLimit(AUTH_RATE_LIMIT, config.rate_limit.enabled),
+      auth: logins.middleware,
       write: rateLimit(WRITE_RATE_LIMIT, config.rate_limit.enabled),
     },
   };

@@ -1,5 +1,6 @@
 import type Koa from "koa";
 import { MatrixError } from "../internal/http/matrix-error.js";
+import { limitExceeded } from "../internal/http/rate-limit.js";
 import { UserApiError, type UserApiErrorCode } from "../userapi/api/errors.js";
 
 /** The Matrix error a client gets for each userapi failure. */
@@ -11,9 +12,11 @@ const MATRIX_ERRORS: Record<UserApiErrorCode, [status: number, errcode: string]>
   NOT_FOUND: [404, "M_NOT_FOUND"],
   INVALID_PARAM: [400, "M_INVALID_PARAM"],
   PROFILE_TOO_LARGE: [400, "M_PROFILE_TOO_LARGE"],
+  LIMIT_EXCEEDED: [429, "M_LIMIT_EXCEEDED"],
 };
 
 export function toMatrixError(err: UserApiError): MatrixError {
+  if (err.code === "LIMIT_EXCEEDED") return limitExceeded(err.retryAfterMs ?? 1000, err.message);
   const [status, errcode] = MATRIX_ERRORS[err.code];
   return new MatrixError(status, errcode, err.message);
 }

@@ -2,6 +2,7 @@ import { UserApiError } from "./api/errors.js";
 import { notBefore } from "./auth-sessions.js";
 import type { Account, AccountsApi, CreateAccountRequest } from "./api/userapi.js";
 import type { LocalUsers } from "./local-users.js";
+import type { PasswordAttempts } from "./password-attempts.js";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./passwords.js";
 import type { AccountRow } from "./storage/accounts-table.js";
 import type { Tables, UserStorage } from "./storage/storage.js";
@@ -13,6 +14,8 @@ export class Accounts implements AccountsApi {
     private readonly storage: UserStorage,
     private readonly users: LocalUsers,
     private readonly revocations: TokenRevocations,
+    /** Failed checks per account; null where nobody guesses (the CLI) or limits are off. */
+    private readonly attempts: PasswordAttempts | null,
   ) {}
 
   private toAccount(row: AccountRow): Account {
@@ -60,6 +63,10 @@ export class Accounts implements AccountsApi {
   }
 
   async checkPassword(localpart: string, password: string): Promise<Account> {
+    return this.attempts ? this.attempts.check(localpart, () => this.verifyPassword(localpart, password)) : this.verifyPassword(localpart, password);
+  }
+
+  private async verifyPassword(localpart: string, password: string): Promise<Account> {
     const row = await this.storage.accounts.get(localpart);
     if (row?.deactivated) throw new UserApiError("USER_DEACTIVATED", "This account has been deactivated");
     const ok = row?.password_hash ? await verifyPassword(password, row.password_hash) : await verifyAgainstNothing(password);

@@ -7,6 +7,7 @@ import { AuthSessions } from "./auth-sessions.js";
 import { Devices } from "./devices.js";
 import { userApiServices } from "./grpc/server.js";
 import { LocalUsers } from "./local-users.js";
+import { PasswordAttempts } from "./password-attempts.js";
 import { Profiles } from "./profiles.js";
 import { PushRules } from "./push-rules/push-rules.js";
 import { UserStorage } from "./storage/storage.js";
@@ -17,14 +18,21 @@ import { UserAuth } from "./user-auth.js";
 /**
  * The userapi's logic over its own storage: what runs in the process that owns the tables.
  * `cache` serves nothing until it follows the revocations (`createUserApi` has it do so);
- * `log` is where revocations are announced, null in the CLI, which revokes no tokens.
+ * `log` is where revocations are announced, null in the CLI, which revokes no tokens;
+ * `attempts` counts wrong passwords per account, null where nobody guesses or limits are off.
  */
-export function createLocalUserApi(storage: UserStorage, serverName: string, cache = new TokenCache(), log: EventLog | null = null): UserApi {
+export function createLocalUserApi(
+  storage: UserStorage,
+  serverName: string,
+  cache = new TokenCache(),
+  log: EventLog | null = null,
+  attempts: PasswordAttempts | null = null,
+): UserApi {
   const users = new LocalUsers(serverName);
   const revocations = new TokenRevocations(cache, log);
   return {
     auth: new UserAuth(storage, users, cache),
-    accounts: new Accounts(storage, users, revocations),
+    accounts: new Accounts(storage, users, revocations, attempts),
     devices: new Devices(storage, users, revocations),
     sessions: new AuthSessions(storage),
     profiles: new Profiles(storage, users),
@@ -37,7 +45,8 @@ export function createLocalUserApi(storage: UserStorage, serverName: string, cac
 export function createUserApi(deps: ComponentDeps): Component & { api: UserApi } {
   const storage = new UserStorage(deps.db);
   const cache = new TokenCache();
-  const api = createLocalUserApi(storage, deps.config.server_name, cache, deps.log);
+  const attempts = deps.config.rate_limit.enabled ? new PasswordAttempts() : null;
+  const api = createLocalUserApi(storage, deps.config.server_name, cache, deps.log, attempts);
   let revocations: Subscription | null = null;
   return {
     name: "userapi",

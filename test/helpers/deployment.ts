@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -23,6 +23,12 @@ export interface Deployment {
   readonly cliAccounts: Readonly<Record<string, string>>;
   /** The roomserver's gRPC address, where tests read room state (no reader component serves it yet). */
   readonly roomserverGrpc: string;
+  /** The userapi's gRPC address (the monolith's one gRPC port, or the userapi process's). */
+  readonly userapiGrpc: string;
+  /** The secret every gRPC call between the deployment's components carries. */
+  readonly grpcSecret: string;
+  /** What the server's processes have logged so far. */
+  output(): string;
   /**
    * Where the writers' and readers' HTTP is served; the same as baseUrl unless components
    * run apart behind the path-routing proxy. Benches send straight there, as an Ingress
@@ -47,8 +53,13 @@ const SHARED_SECRET = "the shared secret of the userapi suite";
 /** Accounts every deployment gets from the CLI, one per way of passing the password. */
 const CLI_ACCOUNTS = { operator: "operator password", piped: "password from stdin" };
 
-/** Ports chosen by the OS, and the registration settings the suite exercises. */
+/**
+ * Ports chosen by the OS, and the registration settings the suite exercises. The tests'
+ * clients each claim an address of their own with X-Forwarded-For (test-client.ts), as
+ * users behind a reverse proxy do, so loopback is the trusted proxy.
+ */
 const ENV: NodeJS.ProcessEnv = {
+  DENDRITE_HTTP_TRUSTED_PROXIES: "127.0.0.1,::1",
   DENDRITE_HTTP_LISTEN: "127.0.0.1:0",
   DENDRITE_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0",
@@ -92,12 +103,24 @@ async function createCliAccounts(config: string, env: NodeJS.ProcessEnv): Promis
   }
 }
 
-function deployment(port: number, roomserverGrpcPort: number, stop: () => Promise<void>, direct: { writer?: number; reader?: number } = {}): Deployment {
+interface Ports {
+  http: number;
+  roomserverGrpc: number;
+  userapiGrpc: number;
+  writer?: number;
+  reader?: number;
+}
+
+function deployment(dir: string, ports: Ports, processes: () => RunningProcess[], stop: () => Promise<void>): Deployment {
   return {
-    baseUrl: `http://127.0.0.1:${port}`,
-    writerUrl: `http://127.0.0.1:${direct.writer ?? port}`,
-    readerUrl: `http://127.0.0.1:${direct.reader ?? port}`,
-    roomserverGrpc: `127.0.0.1:${roomserverGrpcPort}`,
+    baseUrl: `http://127.0.0.1:${ports.http}`,
+    writerUrl: `http://127.0.0.1:${ports.writer ?? ports.http}`,
+    readerUrl: `http://127.0.0.1:${ports.reader ?? ports.http}`,
+    roomserverGrpc: `127.0.0.1:${ports.roomserverGrpc}`,
+    userapiGrpc: `127.0.0.1:${ports.userapiGrpc}`,
+    // Written by generate-config, like the signing key.
+    grpcSecret: readFileSync(join(dir, "grpc.secret"), "utf8").trim(),
+    output: () => processes().map((proc) => proc.output()).join("\n"),
     serverName: SERVER_NAME,
     publicBaseUrl: PUBLIC_BASE_URL,
     sharedSecret: SHARED_SECRET,
@@ -122,8 +145,9 @@ export async function startMonolith(env: NodeJS.ProcessEnv = {}): Promise<Deploy
   await createCliAccounts(config, allEnv);
   let proc = await startCli(["monolith", "--config", config], { env: allEnv });
   const [port, grpcPort] = [proc.httpPorts[0]!, proc.grpcPort];
+  const ports = { http: port, roomserverGrpc: grpcPort, userapiGrpc: grpcPort };
   return {
-    ...deployment(port, grpcPort, async () => {
+    ...deployment(dir, ports, () => [proc], async () => {
       await stopAll([proc]);
       rmSync(dir, { recursive: true, force: true });
     }),
@@ -186,7 +210,14 @@ export async function startPolylith(extraEnv: NodeJS.ProcessEnv = {}, options: P
       await stopAll(started);
       await cleanUp();
     };
-    return deployment(proxy?.port ?? clientapi.httpPorts[0]!, roomserver.grpcPort, stop, { writer: clientapi.httpPorts[0]!, reader: syncapiPort });
+    const ports = {
+      http: proxy?.port ?? clientapi.httpPorts[0]!,
+      roomserverGrpc: roomserver.grpcPort,
+      userapiGrpc: userapi.grpcPort,
+      writer: clientapi.httpPorts[0]!,
+      reader: syncapiPort,
+    };
+    return deployment(dir, ports, () => started, stop);
   } catch (err) {
     await stopAll(started).catch(() => {});
     await cleanUp();

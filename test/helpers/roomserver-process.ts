@@ -20,6 +20,8 @@ export class RoomserverProcessSetup {
     readonly prefix: string,
     readonly config: string,
     readonly key: SigningKey,
+    /** The secret its gRPC calls must carry, written by generate-config. */
+    readonly grpcSecret: string,
   ) {}
 
   static async create(serverName: string): Promise<RoomserverProcessSetup> {
@@ -33,7 +35,8 @@ export class RoomserverProcessSetup {
     ]);
     if (generated.code !== 0) throw new Error(`generate-config failed: ${generated.stderr}`);
     const [key] = parseSigningKeyFile(readFileSync(join(dir, "signing.key"), "utf8"));
-    return new RoomserverProcessSetup(dir, dbUrl, uniquePrefix(), config, key!);
+    const grpcSecret = readFileSync(join(dir, "grpc.secret"), "utf8").trim();
+    return new RoomserverProcessSetup(dir, dbUrl, uniquePrefix(), config, key!, grpcSecret);
   }
 
   /** Starts `dendrite-ts roomserver` (gRPC on a free port); may be called again after a stop. */

@@ -17,6 +17,8 @@ export interface RequestOptions {
   query?: Record<string, string>;
   /** The access token to send; defaults to the client's own, null sends none. */
   token?: string | null;
+  /** The X-Forwarded-For header to send instead of the client's own address. */
+  forwardedFor?: string;
 }
 
 /**
@@ -37,7 +39,7 @@ export class TestClient {
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const url = new URL(path.startsWith("/_") || path.startsWith("/.") ? path : `/_matrix/client/v3${path}`, this.baseUrl);
     for (const [k, v] of Object.entries(options.query ?? {})) url.searchParams.set(k, v);
-    const headers: Record<string, string> = { "X-Forwarded-For": this.ip };
+    const headers: Record<string, string> = { "X-Forwarded-For": options.forwardedFor ?? this.ip };
     const token = options.token === undefined ? this.accessToken || null : options.token;
     if (token) headers.Authorization = `Bearer ${token}`;
     let body: string | Blob | undefined = typeof options.rawBody === "string" || options.rawBody === undefined ? options.rawBody : new Blob([new Uint8Array(options.rawBody)]);

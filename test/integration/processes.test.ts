@@ -58,13 +58,14 @@ describe("the dendrite-ts CLI as processes", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  it("start: first run writes the config and signing key, serves, and stops on SIGTERM with 0", async () => {
+  it("start: first run writes the config, signing key and gRPC secret, serves, and stops on SIGTERM with 0", async () => {
     recordVariant("process:monolith-embedded");
     const proc = await startCli(["start"], { cwd: dir, env: EPHEMERAL_PORTS });
     try {
       expect(existsSync(join(dir, "data", "dendrite.yaml"))).to.equal(true);
       expect(readFileSync(join(dir, "data", "signing.key"), "utf8")).to.match(/^ed25519 a_[A-Za-z0-9]{4} [A-Za-z0-9+/]{43}\n$/);
       expect(readFileSync(join(dir, "data", "dendrite.yaml"), "utf8")).to.contain("server_name: localhost:8008");
+      expect(readFileSync(join(dir, "data", "grpc.secret"), "utf8")).to.match(/^[A-Za-z0-9_-]{43}\n$/);
       const [port] = proc.httpPorts;
       await expectVersions(port!);
       const fed = await fetch(`http://127.0.0.1:${port}/_matrix/federation/v1/version`);
@@ -78,11 +79,13 @@ describe("the dendrite-ts CLI as processes", function () {
       expect(code).to.equal(0);
       expect(ms).to.be.lessThan(10_000);
     }
-    // A second start reuses the same config and key.
+    // A second start reuses the same config, key and secret.
     const key = readFileSync(join(dir, "data", "signing.key"), "utf8");
+    const secret = readFileSync(join(dir, "data", "grpc.secret"), "utf8");
     const again = await startCli(["start"], { cwd: dir, env: EPHEMERAL_PORTS });
     expect((await again.stop("SIGINT")).code).to.equal(0);
     expect(readFileSync(join(dir, "data", "signing.key"), "utf8")).to.equal(key);
+    expect(readFileSync(join(dir, "data", "grpc.secret"), "utf8")).to.equal(secret);
   });
 
   it("generate-config prints a config, or writes it and the key with -o", async () => {
@@ -110,6 +113,14 @@ describe("the dendrite-ts CLI as processes", function () {
     const noServerName = await runCli(["generate-config"]);
     expect(noServerName.code).to.equal(2);
     expect(noServerName.stderr).to.contain("server_name");
+  });
+
+  it("stops a polylith process that has no gRPC secret with exit 2 and the key's name, making none", async () => {
+    writeFileSync(join(dir, "c.yaml"), `server_name: example.org\ngrpc:\n  secret_path: ${join(dir, "absent.secret")}\n`);
+    const result = await runCli(["roomserver", "--config", join(dir, "c.yaml")], { env: EPHEMERAL_PORTS });
+    expect(result.code).to.equal(2);
+    expect(result.stderr).to.contain("grpc.secret_path");
+    expect(existsSync(join(dir, "absent.secret"))).to.equal(false);
   });
 
   it("says so and exits 2 for a component that does not exist yet", async () => {

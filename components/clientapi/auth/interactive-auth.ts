@@ -1,5 +1,8 @@
+import type Koa from "koa";
+import type { RequestState } from "../../internal/http/app.js";
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
 import { badJson, forbidden, MatrixError } from "../../internal/http/matrix-error.js";
+import type { RequestRateLimit } from "../../internal/http/rate-limit.js";
 import { UserApiError } from "../../userapi/api/errors.js";
 import type { AuthSession, SessionParams, UserApi } from "../../userapi/api/userapi.js";
 import { localpartOfLogin } from "./identifier.js";
@@ -31,11 +34,15 @@ type Stages = Omit<AuthRequirement, "remember">;
 /**
  * User-interactive authentication (client-server spec, "User-Interactive Authentication
  * API"). The sessions live in the userapi, so any clientapi replica can continue one.
+ * A password stage is a login attempt: it spends the logins' allowance (`loginLimit`, per
+ * client address and user), and the userapi counts wrong passwords per account, so a stolen
+ * access token does not open a way to guess its owner's password faster than /login does.
  */
 export class InteractiveAuth {
   constructor(
     private readonly userApi: () => UserApi,
     private readonly serverName: string,
+    private readonly loginLimit: RequestRateLimit,
   ) {}
 
   /**
@@ -44,8 +51,8 @@ export class InteractiveAuth {
    * then throws the 401 that tells the client what is left (with `errcode` when a stage
    * failed); a failed operation keeps the session.
    */
-  async authorise<T>(body: Record<string, unknown>, requirement: AuthRequirement<T>, operation: () => Promise<T>): Promise<T> {
-    const session = await this.completedSession(body, requirement);
+  async authorise<T>(ctx: Koa.Context, requirement: AuthRequirement<T>, operation: () => Promise<T>): Promise<T> {
+    const session = await this.completedSession(ctx, requirement);
     const result = await operation();
     const sessions = this.userApi().sessions;
     if (requirement.remember) await sessions.finishSession(session, requirement.operation, requirement.remember(result));
@@ -68,7 +75,8 @@ export class InteractiveAuth {
   }
 
   /** The session ID once the request's auth completes a flow; otherwise throws the 401. */
-  private async completedSession(body: Record<string, unknown>, requirement: Stages): Promise<string> {
+  private async completedSession(ctx: Koa.Context, requirement: Stages): Promise<string> {
+    const body = (ctx.state as RequestState).body;
     const sessions = this.userApi().sessions;
     const start = () => sessions.createSession(requirement.operation, requirement.user?.userId, requirement.params);
     const auth = body.auth;
@@ -89,6 +97,7 @@ export class InteractiveAuth {
       if (!requirement.flows.some((flow) => flow.includes(data.type as string))) {
         throw this.challenge(requirement, sessionId, completed, ["M_UNRECOGNIZED", `auth type ${data.type} is not offered here`]);
       }
+      if (data.type === "m.login.password") this.loginLimit.spend(ctx);
       const failure = await this.attemptStage(data.type, data, requirement);
       if (failure) throw this.challenge(requirement, sessionId, completed, failure);
       completed = await sessions.completeStage(sessionId, data.type);

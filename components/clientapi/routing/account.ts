@@ -27,7 +27,7 @@ export function addAccountRoutes(router: Router, deps: RouteDeps): void {
       const logoutDevices = optional(body, "logout_devices", "boolean") ?? true;
       checkNewPassword(password);
       // The spec: other devices are logged out, the one making the change stays signed in.
-      await deps.interactiveAuth.authorise(body, { operation: "change_password", flows: PASSWORD_FLOWS, user }, () =>
+      await deps.interactiveAuth.authorise(ctx, { operation: "change_password", flows: PASSWORD_FLOWS, user }, () =>
         deps.userApi().accounts.setPassword(user!.userId, password, { logoutDevices, keepDeviceId: user!.deviceId }),
       );
       ctx.body = {};
@@ -40,7 +40,7 @@ export function addAccountRoutes(router: Router, deps: RouteDeps): void {
       const { user, body } = ctx.state as RequestState;
       optional(body, "erase", "boolean");
       optional(body, "id_server", "string");
-      await deps.interactiveAuth.authorise(body, { operation: "deactivate", flows: PASSWORD_FLOWS, user }, () =>
+      await deps.interactiveAuth.authorise(ctx, { operation: "deactivate", flows: PASSWORD_FLOWS, user }, () =>
         deps.userApi().accounts.deactivateAccount(user!.userId),
       );
       await deps.rooms.leaveAllRooms(user!.userId);

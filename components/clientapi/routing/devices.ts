@@ -55,9 +55,9 @@ export function addDeviceRoutes(router: Router, deps: RouteDeps): void {
   router.delete(
     "/_matrix/client/v3/devices/{deviceId}",
     route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
-      const { user, params, body } = ctx.state as RequestState;
+      const { user, params } = ctx.state as RequestState;
       const operation = `delete_device ${params.deviceId}`;
-      await deps.interactiveAuth.authorise(body, { operation, flows: PASSWORD_FLOWS, user }, () =>
+      await deps.interactiveAuth.authorise(ctx, { operation, flows: PASSWORD_FLOWS, user }, () =>
         devices().deleteDevices(user!.userId, [params.deviceId!]),
       );
       ctx.body = {};
@@ -71,7 +71,7 @@ export function addDeviceRoutes(router: Router, deps: RouteDeps): void {
       const deviceIds = requiredStringArray(body, "devices");
       // The session is bound to the exact set of devices it was started for.
       const operation = `delete_devices ${JSON.stringify([...deviceIds].sort())}`;
-      await deps.interactiveAuth.authorise(body, { operation, flows: PASSWORD_FLOWS, user }, () => devices().deleteDevices(user!.userId, deviceIds));
+      await deps.interactiveAuth.authorise(ctx, { operation, flows: PASSWORD_FLOWS, user }, () => devices().deleteDevices(user!.userId, deviceIds));
       ctx.body = {};
     }),
   );

@@ -91,7 +91,7 @@ export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
         params: { fields, password },
         remember: (account: Account) => ({ user_id: account.userId }),
       };
-      const account = await deps.interactiveAuth.authorise(body, requirement, () => {
+      const account = await deps.interactiveAuth.authorise(ctx, requirement, () => {
         if (password !== undefined) return accounts().createAccount({ localpart, password, accountType: "user" });
         if (session?.hasPassword) return accounts().createAccount({ localpart, passwordOfSession: session.sessionId, accountType: "user" });
         throw missingParam("password is required");

@@ -39,6 +39,10 @@ export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Confi
     if (config.http.tls_cert === null) throw new ConfigError("http.tls_cert", "is required when http.https_listen is set");
     if (config.http.tls_key === null) throw new ConfigError("http.tls_key", "is required when http.https_listen is set");
   }
+  const { headers_ms, request_ms } = config.http.timeouts;
+  if (headers_ms > 0 && request_ms > 0 && headers_ms > request_ms) {
+    throw new ConfigError("http.timeouts.headers_ms", `must not exceed http.timeouts.request_ms (${request_ms}): the headers are part of the request`);
+  }
   if (config.public_base_url === null) config.public_base_url = defaultPublicBaseUrl(config.http.listen);
   config.public_base_url = config.public_base_url.replace(/\/+$/, "");
   return config;
@@ -68,7 +72,8 @@ function walk(schema: Section, raw: unknown, path: string[], env: NodeJS.Process
       const source = fromEnv !== undefined ? ` (from ${envName(keyPath)})` : "";
       throw new ConfigError(keyPath.join(".") + source, problem);
     }
-    out[key] = value ?? null;
+    // A list is copied, so no two configs share the schema's default.
+    out[key] = Array.isArray(value) ? [...(value as unknown[])] : (value ?? null);
   }
   return out;
 }

@@ -3,12 +3,12 @@
  * Loading, validation, environment overrides and `generate-config` are all driven by
  * this one table, so a new key is added here and nowhere else.
  */
-export type LeafKind = "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path";
+export type LeafKind = "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path" | "address_ranges";
 
 export interface Leaf {
   readonly kind: LeafKind;
   /** null means "not set", allowed only when nullable. */
-  readonly default: string | number | boolean | null;
+  readonly default: string | number | boolean | readonly string[] | null;
   readonly nullable?: boolean;
   readonly doc: string;
 }
@@ -55,9 +55,29 @@ export const CONFIG_SCHEMA: Section = {
     tls_cert: leaf("path", null, "PEM certificate chain for https_listen", true),
     tls_key: leaf("path", null, "PEM private key for https_listen", true),
     max_json_body_bytes: leaf("int", 1048576, "largest JSON request body accepted; larger gets 413 M_TOO_LARGE"),
+    trusted_proxies: leaf(
+      "address_ranges",
+      [],
+      "reverse proxies (IP addresses or CIDR ranges) whose X-Forwarded-For is believed; empty: the client is whoever connects",
+    ),
+    max_connections_per_address: leaf(
+      "int",
+      100,
+      "open connections one client address may hold; more are closed at once (trusted proxies are exempt; 0: no cap)",
+    ),
+    timeouts: {
+      headers_ms: leaf("int", 20000, "a request's line and headers must arrive within this; also closes a connection that sends nothing (0: no limit)"),
+      request_ms: leaf("int", 60000, "the whole request, body included, must arrive within this: cuts a body sent slowly (0: no limit)"),
+      keep_alive_ms: leaf("int", 75000, "how long a connection may wait idle for its next request"),
+    },
   },
   grpc: {
     listen: leaf("address", "127.0.0.1:7770", "gRPC listener of the monolith (health, reflection, component APIs)"),
+    secret_path: leaf(
+      "path",
+      "./data/grpc.secret",
+      "shared secret every gRPC call between components carries; the monolith creates it if missing, the processes of a polylith must all read the same one",
+    ),
   },
   database: {
     postgres: leaf("url", null, "PostgreSQL URL; when unset, the embedded PGlite database in data_dir is used", true),

@@ -27,8 +27,11 @@ export interface Config {
     tls_cert: string | null;
     tls_key: string | null;
     max_json_body_bytes: number;
+    trusted_proxies: string[];
+    max_connections_per_address: number;
+    timeouts: { headers_ms: number; request_ms: number; keep_alive_ms: number };
   };
-  grpc: { listen: string };
+  grpc: { listen: string; secret_path: string };
   database: { postgres: string | null; max_connections: number };
   event_log: { nats: string | null; stream_prefix: string };
   registration: { open: boolean; shared_secret: string | null; guests: boolean };

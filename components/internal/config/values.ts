@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import { LOG_LEVELS } from "../logging/logger.js";
 import { isValidServerName } from "../../protocol/ids/grammar.js";
 import type { Leaf } from "./schema.js";
@@ -33,6 +34,11 @@ export function checkValue(leaf: Leaf, value: unknown): string | null {
       return typeof value === "string" && isValidServerName(value)
         ? null
         : `expected a server name (host name, IPv4 or [IPv6], optional :port), got ${describe(value)}`;
+    case "address_ranges": {
+      if (!Array.isArray(value)) return `expected a list of IP addresses or CIDR ranges, got ${describe(value)}`;
+      const bad = value.find((item) => typeof item !== "string" || parseAddressRange(item) === null);
+      return bad === undefined ? null : `expected an IP address or CIDR range (10.0.0.0/8, ::1), got ${describe(bad)}`;
+    }
   }
 }
 
@@ -46,6 +52,8 @@ export function fromEnvironment(leaf: Leaf, text: string): unknown {
       if (["true", "1", "yes"].includes(text.toLowerCase())) return true;
       if (["false", "0", "no"].includes(text.toLowerCase())) return false;
       return text;
+    case "address_ranges":
+      return text.split(",").map((item) => item.trim()).filter((item) => item !== "");
     default:
       return text;
   }
@@ -63,6 +71,24 @@ export function parseListenAddress(text: string): ListenAddress | null {
   const port = Number(m[2]);
   if (port > 65535) return null;
   return { host: m[1]!.replace(/^\[|\]$/g, ""), port };
+}
+
+export interface AddressRange {
+  address: string;
+  prefix: number;
+  family: "ipv4" | "ipv6";
+}
+
+/** Parses an IP address ("10.0.0.1", "::1") or a CIDR range ("10.0.0.0/8", "fd00::/8"). */
+export function parseAddressRange(text: string): AddressRange | null {
+  const [address = "", prefixText, ...rest] = text.split("/");
+  const version = isIP(address);
+  if (version === 0 || rest.length > 0) return null;
+  const bits = version === 4 ? 32 : 128;
+  if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) return null;
+  const prefix = prefixText === undefined ? bits : Number(prefixText);
+  if (prefix > bits) return null;
+  return { address, prefix, family: version === 4 ? "ipv4" : "ipv6" };
 }
 
 function isUrl(text: string): boolean {

@@ -1,6 +1,9 @@
 import * as grpc from "@grpc/grpc-js";
+import { sendSecret } from "./auth.js";
 
 export interface ClientOptions {
+  /** The components' shared secret, sent with every call (auth.ts); absent, only health and reflection answer. */
+  secret?: string;
   /** Deadline given to every call that sets none (default 10 s). */
   deadlineMs?: number;
   /** Attempts of a call that fails UNAVAILABLE, the first included (default 5, gRPC's maximum). */
@@ -10,9 +13,10 @@ export interface ClientOptions {
 type ClientConstructor<C> = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ClientOptions) => C;
 
 /**
- * A client of a generated service with a default deadline and transparent retries of
- * UNAVAILABLE (a component restarting, a pod being replaced) with exponential backoff,
- * through gRPC's own retry policy so streaming calls and hedging rules stay correct.
+ * A client of a generated service with a default deadline, the shared secret on every call,
+ * and transparent retries of UNAVAILABLE (a component restarting, a pod being replaced) with
+ * exponential backoff, through gRPC's own retry policy so streaming calls and hedging rules
+ * stay correct.
  */
 export function createGrpcClient<C extends grpc.Client>(
   Client: ClientConstructor<C>,
@@ -41,7 +45,7 @@ export function createGrpcClient<C extends grpc.Client>(
   return new Client(address, grpc.credentials.createInsecure(), {
     "grpc.service_config": JSON.stringify(serviceConfig),
     "grpc.enable_retries": 1,
-    interceptors: [deadline],
+    interceptors: options.secret === undefined ? [deadline] : [deadline, sendSecret(options.secret)],
   });
 }
 

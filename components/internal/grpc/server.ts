@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { loadFileDescriptorSetFromBuffer, loadSync, type PackageDefinition } from "@grpc/proto-loader";
 import { ReflectionService } from "@grpc/reflection";
 import type { Logger } from "../logging/logger.js";
+import { authenticateCalls } from "./auth.js";
 import { loadDescriptorSet } from "./descriptor.js";
 import { HealthRegistry, HealthService, ServingStatus } from "./health.js";
 import { withServerLogging } from "./server-logging.js";
@@ -12,30 +13,39 @@ import { withServerLogging } from "./server-logging.js";
 export interface ServiceBinding {
   definition: grpc.ServiceDefinition;
   implementation: grpc.UntypedServiceImplementation;
+  /**
+   * The privileged methods (minting tokens, setting passwords, making accounts), by name,
+   * each with what its log line says about a request: these calls are logged at info.
+   * Never a password or a token.
+   */
+  privileged?: Readonly<Record<string, (request: never) => Record<string, unknown>>>;
 }
 
 /**
  * A component's gRPC server: its own services plus grpc.health.v1 and server reflection
  * (v1 and v1alpha) over every service in the proto descriptor set, so grpcurl and
- * Kubernetes probes work against any component.
+ * Kubernetes probes work against any component. Every call but health and reflection
+ * must carry the components' shared secret (auth.ts).
  */
 export class GrpcServer {
   readonly health = new HealthRegistry();
-  private readonly server = new grpc.Server();
+  private readonly server: grpc.Server;
   private boundPort = 0;
 
   constructor(
     private readonly logger: Logger,
+    secret: string,
     services: readonly ServiceBinding[] = [],
   ) {
+    this.server = new grpc.Server({ interceptors: [authenticateCalls(secret, logger)] });
     this.server.addService(HealthService, this.health.implementation);
     const reflection = new ReflectionService(reflectedPackages());
     reflection.addToServer(this.server);
     for (const service of services) this.add(service);
   }
 
-  add({ definition, implementation }: ServiceBinding): void {
-    this.server.addService(definition, withServerLogging(definition, implementation, this.logger));
+  add({ definition, implementation, privileged }: ServiceBinding): void {
+    this.server.addService(definition, withServerLogging(definition, implementation, this.logger, privileged));
     const name = serviceName(definition);
     if (name) this.health.set(name, ServingStatus.SERVING);
   }

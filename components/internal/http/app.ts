@@ -3,8 +3,9 @@ import Koa from "koa";
 import type { Logger } from "../logging/logger.js";
 import { accessTokenOf } from "./access-token.js";
 import type { AuthenticatedUser } from "./auth.js";
+import type { TrustedProxies } from "./client-address.js";
 import { cors } from "./cors.js";
-import { readJsonObject } from "./json-body.js";
+import { readJsonObject, RequestAborted } from "./json-body.js";
 import { MatrixError } from "./matrix-error.js";
 import { checkQueryText } from "./request-text.js";
 import type { Router } from "./router.js";
@@ -28,6 +29,8 @@ export interface HttpAppOptions {
   logger: Logger;
   router: Router;
   maxJsonBodyBytes: number;
+  /** Whose X-Forwarded-For says who the client is (`http.trusted_proxies`). */
+  trustedProxies: TrustedProxies;
 }
 
 const BODY_METHODS = new Set(["POST", "PUT", "DELETE", "PATCH"]);
@@ -41,29 +44,37 @@ let requestCounter = 0;
 const nextRequestId = () => `${REQUEST_ID_PREFIX}-${(++requestCounter).toString(36)}`;
 
 /**
- * The koa application every HTTP-serving component uses. Order matters: the request id
- * and logger come first so every later line carries them; CORS before anything can fail;
- * JSON labelled with the bare media type; errors rendered as Matrix errors; routing before
- * the body is read, so an unknown path is a 404 whatever its body.
+ * The koa application every HTTP-serving component uses. Order matters: the client's
+ * address, request id and logger come first so every later line carries them; CORS before
+ * anything can fail; JSON labelled with the bare media type; errors rendered as Matrix
+ * errors; routing before the body is read, so an unknown path is a 404 whatever its body.
  */
-export function createHttpApp({ logger, router, maxJsonBodyBytes }: HttpAppOptions): Koa {
+export function createHttpApp({ logger, router, maxJsonBodyBytes, trustedProxies }: HttpAppOptions): Koa {
   const app = new Koa();
-  app.proxy = true;
+  // koa's own proxy mode believes X-Forwarded-For from anyone; TrustedProxies decides instead.
+  app.proxy = false;
   app.silent = true;
 
   app.use(async (ctx, next) => {
+    ctx.request.ip = trustedProxies.clientAddress(ctx.req.socket.remoteAddress ?? "", ctx.req.headers["x-forwarded-for"]);
     const state = ctx.state as RequestState;
     state.requestId = nextRequestId();
     state.log = logger.child({ request_id: state.requestId });
     ctx.set("X-Request-Id", state.requestId);
     const started = performance.now();
+    let aborted: RequestAborted | null = null;
     try {
       await next();
+    } catch (err) {
+      // Only a request whose client is gone gets here (see renderError); nobody hears an answer.
+      if (!(err instanceof RequestAborted)) throw err;
+      aborted = err;
+      ctx.status = 408;
     } finally {
-      state.log.info(
-        { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10 },
-        "request",
-      );
+      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10 };
+      // The one line an aborted request leaves: no stack, since nothing went wrong here.
+      if (aborted) state.log.warn({ ...line, client: ctx.ip, reason: aborted.message }, "request aborted");
+      else state.log.info(line, "request");
     }
   });
   app.use(cors);
@@ -78,6 +89,7 @@ export function createHttpApp({ logger, router, maxJsonBodyBytes }: HttpAppOptio
     try {
       await next();
     } catch (err) {
+      if (err instanceof RequestAborted) throw err;
       renderError(ctx, err);
     }
   });

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from "node:http";
 import { jsonLimitProblem, type JsonLimitOptions } from "../../protocol/json/limits.js";
-import { badJson, notJson, tooLarge } from "./matrix-error.js";
+import { badJson, MatrixError, notJson, tooLarge } from "./matrix-error.js";
 
 /** JSON must be UTF-8 (RFC 8259); a lenient decoder would turn bad bytes into U+FFFD and store them. */
 const UTF8 = new TextDecoder("utf-8", { fatal: true });
@@ -35,15 +35,31 @@ export async function readJsonObject(req: IncomingMessage, limit: number, limits
   return parsed as Record<string, unknown>;
 }
 
+/**
+ * The client went away, or was cut off (`http.timeouts.request_ms`), before its body
+ * arrived: there is no one to answer, and nothing went wrong on this side.
+ */
+export class RequestAborted extends Error {
+  constructor(reason: string) {
+    super(reason);
+    this.name = "RequestAborted";
+  }
+}
+
 export async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers["content-length"] ?? NaN);
   if (declared > limit) throw tooLarge(limit);
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > limit) throw tooLarge(limit);
-    chunks.push(chunk as Buffer);
+  try {
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw tooLarge(limit);
+      chunks.push(chunk as Buffer);
+    }
+  } catch (err) {
+    if (!(err instanceof MatrixError) && req.destroyed) throw new RequestAborted(`the body stopped after ${size} bytes`);
+    throw err;
   }
   return Buffer.concat(chunks);
 }

@@ -36,6 +36,12 @@ export class TokenBucket {
     return Math.ceil(((1 - this.tokens) / this.policy.perSecond) * 1000);
   }
 
+  /** Gives back a token taken for something that turned out not to count. */
+  giveBack(now: number): void {
+    this.refill(now);
+    this.tokens = Math.min(this.policy.burst, this.tokens + 1);
+  }
+
   /** Whether the bucket is full again, so forgetting it changes nothing. */
   isFull(now: number): boolean {
     this.refill(now);
@@ -65,6 +71,11 @@ export class RateLimiter {
     return bucket.take(now);
   }
 
+  /** Gives back the token `check` took for `key`. */
+  giveBack(key: string): void {
+    this.buckets.get(key)?.giveBack(this.now());
+  }
+
   private sweep(now: number): void {
     for (const [key, bucket] of this.buckets) if (bucket.isFull(now)) this.buckets.delete(key);
   }
@@ -74,24 +85,40 @@ export class RateLimiter {
   }
 }
 
-export const limitExceeded = (retryAfterMs: number) =>
-  new MatrixError(429, "M_LIMIT_EXCEEDED", "Too many requests", { retry_after_ms: retryAfterMs });
+export const limitExceeded = (retryAfterMs: number, message = "Too many requests") =>
+  new MatrixError(429, "M_LIMIT_EXCEEDED", message, { retry_after_ms: retryAfterMs });
 
 /**
- * Middleware limiting requests per client IP and, once a route has authenticated the
- * request (`ctx.state.user`), per user: 429 M_LIMIT_EXCEEDED with `retry_after_ms` (and
- * Retry-After, set by the error renderer). Each call makes its own buckets, so each class of
- * route (logins, writes) has its own allowance. `enabled: false` (`rate_limit.enabled`)
- * lets everything through.
+ * One allowance for a class of requests (logins, writes), per client IP and, once a route
+ * has authenticated the request (`ctx.state.user`), per user: 429 M_LIMIT_EXCEEDED with
+ * `retry_after_ms` (and Retry-After, set by the error renderer). Each instance has its own
+ * buckets. `enabled: false` (`rate_limit.enabled`) lets everything through.
  */
-export function rateLimit(policy: RateLimitPolicy, enabled: boolean, now: () => number = Date.now): Koa.Middleware {
-  if (!enabled) return (_ctx, next) => next();
-  const perIp = new RateLimiter(policy, now);
-  const perUser = new RateLimiter(policy, now);
-  return async (ctx, next) => {
+export class RequestRateLimit {
+  private readonly perIp: RateLimiter | null;
+  private readonly perUser: RateLimiter | null;
+
+  constructor(policy: RateLimitPolicy, enabled: boolean, now: () => number = Date.now) {
+    this.perIp = enabled ? new RateLimiter(policy, now) : null;
+    this.perUser = enabled ? new RateLimiter(policy, now) : null;
+  }
+
+  /** Spends one request of the allowance, or throws the 429. */
+  spend(ctx: Koa.Context): void {
+    if (!this.perIp || !this.perUser) return;
     const user = (ctx.state as RequestState).user;
-    const wait = Math.max(perIp.check(ctx.ip), user ? perUser.check(user.userId) : 0);
+    const wait = Math.max(this.perIp.check(ctx.ip), user ? this.perUser.check(user.userId) : 0);
     if (wait > 0) throw limitExceeded(wait);
+  }
+
+  /** Middleware spending one request of the allowance for every request of its routes. */
+  readonly middleware: Koa.Middleware = async (ctx, next) => {
+    this.spend(ctx);
     await next();
   };
+}
+
+/** Middleware with an allowance of its own (see RequestRateLimit). */
+export function rateLimit(policy: RateLimitPolicy, enabled: boolean, now: () => number = Date.now): Koa.Middleware {
+  return new RequestRateLimit(policy, enabled, now).middleware;
 }

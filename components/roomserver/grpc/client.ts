@@ -6,11 +6,11 @@ import {
 import type { RoomserverApi } from "../api/roomserver-api.js";
 import { callUnary } from "./promise-service.js";
 
-/** The RoomserverApi of a roomserver in another process, over its three gRPC services. */
-export function roomserverGrpcClient(address: string): RoomserverApi {
+/** The RoomserverApi of a roomserver in another process, over its three gRPC services; `secret` is the components' shared one. */
+export function roomserverGrpcClient(address: string, secret: string): RoomserverApi {
   return {
-    ...callUnary(RoomserverWriterQueryClient, address),
-    ...callUnary(RoomserverReaderQueryClient, address),
-    ...callUnary(RoomserverPerformClient, address),
+    ...callUnary(RoomserverWriterQueryClient, address, secret),
+    ...callUnary(RoomserverReaderQueryClient, address, secret),
+    ...callUnary(RoomserverPerformClient, address, secret),
   };
 }

@@ -10,7 +10,8 @@ export type UserApiErrorCode =
   | "USER_DEACTIVATED"
   | "NOT_FOUND"
   | "INVALID_PARAM"
-  | "PROFILE_TOO_LARGE";
+  | "PROFILE_TOO_LARGE"
+  | "LIMIT_EXCEEDED";
 
 export const USER_API_ERROR_CODES: readonly UserApiErrorCode[] = [
   "USER_IN_USE",
@@ -20,12 +21,15 @@ export const USER_API_ERROR_CODES: readonly UserApiErrorCode[] = [
   "NOT_FOUND",
   "INVALID_PARAM",
   "PROFILE_TOO_LARGE",
+  "LIMIT_EXCEEDED",
 ];
 
 export class UserApiError extends Error {
   constructor(
     readonly code: UserApiErrorCode,
     message: string,
+    /** LIMIT_EXCEEDED: how long to wait before trying again. */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
     this.name = "UserApiError";

@@ -59,7 +59,8 @@ export interface AccountsApi {
   isLocalpartAvailable(localpart: string): Promise<boolean>;
   /**
    * The account the password opens. Throws FORBIDDEN when the user is unknown or the
-   * password wrong (the same error, so the answer does not tell which), USER_DEACTIVATED.
+   * password wrong (the same error, so the answer does not tell which), USER_DEACTIVATED,
+   * LIMIT_EXCEEDED after too many wrong passwords for the account (password-attempts.ts).
    */
   checkPassword(localpart: string, password: string): Promise<Account>;
   /** Throws NOT_FOUND. With `logoutDevices`, every device but `keepDeviceId` is logged out. */

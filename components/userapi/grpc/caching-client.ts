@@ -11,8 +11,8 @@ import { createUserApiClient } from "./client.js";
  * process that follows the userapi's revocations, so a request with a known token makes no
  * gRPC call. Until the subscription is up the cache is off and every lookup goes to the userapi.
  */
-export function createCachingUserApiClient(address: string, log: EventLog, logger: Logger): UserApi {
-  const remote = createUserApiClient(address);
+export function createCachingUserApiClient(address: string, secret: string, log: EventLog, logger: Logger): UserApi {
+  const remote = createUserApiClient(address, secret);
   const cache = new TokenCache();
   followRevocations(log, cache).catch((err: unknown) =>
     logger.error({ err }, "cannot follow access-token revocations; token lookups stay uncached"),

@@ -39,15 +39,15 @@ function caller<S>(client: grpc.Client) {
 
 const parseOptional = (json: string | undefined) => (json === undefined ? null : parseJsonObject(json));
 
-/** The UserApi of a userapi in another process, over its gRPC services. */
-export function createUserApiClient(address: string): UserApi {
-  const auth = caller<UserAuthServer>(createGrpcClient(UserAuthClient, address));
-  const accounts = caller<AccountsServer>(createGrpcClient(AccountsClient, address));
-  const devices = caller<DevicesServer>(createGrpcClient(DevicesClient, address));
-  const sessions = caller<AuthSessionsServer>(createGrpcClient(AuthSessionsClient, address));
-  const profiles = caller<ProfilesServer>(createGrpcClient(ProfilesClient, address));
-  const accountData = caller<AccountDataServer>(createGrpcClient(AccountDataClient, address));
-  const pushRules = caller<PushRulesServer>(createGrpcClient(PushRulesClient, address));
+/** The UserApi of a userapi in another process, over its gRPC services; `secret` is the components' shared one. */
+export function createUserApiClient(address: string, secret: string): UserApi {
+  const auth = caller<UserAuthServer>(createGrpcClient(UserAuthClient, address, { secret }));
+  const accounts = caller<AccountsServer>(createGrpcClient(AccountsClient, address, { secret }));
+  const devices = caller<DevicesServer>(createGrpcClient(DevicesClient, address, { secret }));
+  const sessions = caller<AuthSessionsServer>(createGrpcClient(AuthSessionsClient, address, { secret }));
+  const profiles = caller<ProfilesServer>(createGrpcClient(ProfilesClient, address, { secret }));
+  const accountData = caller<AccountDataServer>(createGrpcClient(AccountDataClient, address, { secret }));
+  const pushRules = caller<PushRulesServer>(createGrpcClient(PushRulesClient, address, { secret }));
 
   return {
     auth: {

@@ -7,6 +7,7 @@ import { isUserApiErrorCode, UserApiError, type UserApiErrorCode } from "../api/
  * remote userapi from an in-process one.
  */
 const METADATA_KEY = "userapi-error";
+const RETRY_AFTER_KEY = "userapi-retry-after-ms";
 
 const STATUS: Record<UserApiErrorCode, grpc.status> = {
   USER_IN_USE: grpc.status.ALREADY_EXISTS,
@@ -16,6 +17,7 @@ const STATUS: Record<UserApiErrorCode, grpc.status> = {
   NOT_FOUND: grpc.status.NOT_FOUND,
   INVALID_PARAM: grpc.status.INVALID_ARGUMENT,
   PROFILE_TOO_LARGE: grpc.status.INVALID_ARGUMENT,
+  LIMIT_EXCEEDED: grpc.status.RESOURCE_EXHAUSTED,
 };
 
 /** Wraps an async handler as a grpc-js unary handler that reports UserApiErrors faithfully. */
@@ -27,6 +29,7 @@ export function unaryHandler<Req, Res>(handle: (request: Req) => Promise<Res>): 
         if (err instanceof UserApiError) {
           const metadata = new grpc.Metadata();
           metadata.set(METADATA_KEY, err.code);
+          if (err.retryAfterMs !== undefined) metadata.set(RETRY_AFTER_KEY, String(err.retryAfterMs));
           callback({ code: STATUS[err.code], details: err.message, metadata });
         } else {
           callback({ code: grpc.status.INTERNAL, details: (err as Error).message ?? String(err) });
@@ -40,6 +43,9 @@ export function unaryHandler<Req, Res>(handle: (request: Req) => Promise<Res>): 
 export function fromGrpcError(err: unknown): unknown {
   const serviceError = err as grpc.ServiceError;
   const code = serviceError?.metadata?.get(METADATA_KEY)[0];
-  if (typeof code === "string" && isUserApiErrorCode(code)) return new UserApiError(code, serviceError.details);
+  if (typeof code === "string" && isUserApiErrorCode(code)) {
+    const retryAfter = serviceError.metadata.get(RETRY_AFTER_KEY)[0];
+    return new UserApiError(code, serviceError.details, typeof retryAfter === "string" ? Number(retryAfter) : undefined);
+  }
   return err;
 }

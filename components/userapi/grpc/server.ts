@@ -15,10 +15,31 @@ import {
   type PushRulesServer,
   type UserAuthServer,
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
+import type {
+  CreateAccountRequest,
+  CreateDeviceRequest,
+  DeactivateAccountRequest,
+  DeleteAllDevicesRequest,
+  SetPasswordRequest,
+} from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleActions } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
 import { accountType, parseJsonObject, pushRuleKind, sessionToMessage } from "./convert.js";
 import { unaryHandler as handle } from "./errors.js";
+
+/**
+ * The calls that hand out an account or its keys: each is logged at info with whom it was
+ * about (never the password), so an operator can see who made admins or minted tokens.
+ */
+const PRIVILEGED_ACCOUNT_CALLS = {
+  createAccount: (r: CreateAccountRequest) => ({ localpart: r.localpart ?? null, account_type: r.accountType }),
+  setPassword: (r: SetPasswordRequest) => ({ user_id: r.userId, logout_devices: r.logoutDevices }),
+  deactivateAccount: (r: DeactivateAccountRequest) => ({ user_id: r.userId }),
+};
+const PRIVILEGED_DEVICE_CALLS = {
+  createDevice: (r: CreateDeviceRequest) => ({ user_id: r.userId, device_id: r.deviceId ?? null, ip: r.ip ?? null }),
+  deleteAllDevices: (r: DeleteAllDevicesRequest) => ({ user_id: r.userId }),
+};
 
 /** The userapi's gRPC services, each a thin adapter over one part of a UserApi. */
 export function userApiServices(api: UserApi): ServiceBinding[] {
@@ -132,8 +153,8 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
 
   return [
     { definition: UserAuthService, implementation: auth },
-    { definition: AccountsService, implementation: accounts },
-    { definition: DevicesService, implementation: devices },
+    { definition: AccountsService, implementation: accounts, privileged: PRIVILEGED_ACCOUNT_CALLS },
+    { definition: DevicesService, implementation: devices, privileged: PRIVILEGED_DEVICE_CALLS },
     { definition: AuthSessionsService, implementation: sessions },
     { definition: ProfilesService, implementation: profiles },
     { definition: AccountDataService, implementation: accountData },

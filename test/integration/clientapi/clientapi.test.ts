@@ -26,7 +26,7 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
     before(async () => {
       recordVariant(`clientapi:${variant}`);
       server = await start();
-      inspector = new RoomInspector(server.roomserverGrpc);
+      inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);
     });
     after(async () => server?.stop());
     const current = () => server!;

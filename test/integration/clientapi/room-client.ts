@@ -50,8 +50,8 @@ export class RoomClient extends TestClient {
 export class RoomInspector {
   readonly api: RoomserverApi;
 
-  constructor(address: string) {
-    this.api = roomserverGrpcClient(address);
+  constructor(address: string, grpcSecret: string) {
+    this.api = roomserverGrpcClient(address, grpcSecret);
   }
 
   async state(roomId: string, type: string, stateKey = ""): Promise<RoomEvent | undefined> {

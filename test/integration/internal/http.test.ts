@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { PassThrough } from "node:stream";
 import type Koa from "koa";
 import { createHttpApp, type RequestState } from "../../../components/internal/http/app.js";
+import { TrustedProxies } from "../../../components/internal/http/client-address.js";
 import { HttpListener } from "../../../components/internal/http/listen.js";
 import { forbidden } from "../../../components/internal/http/matrix-error.js";
 import { Router } from "../../../components/internal/http/router.js";
@@ -40,8 +41,11 @@ describe("HTTP plumbing", () => {
       .get("/_matrix/client/v3/crash", () => {
         throw new Error("bug");
       });
-    const app = createHttpApp({ logger: createLogger("info", sink), router, maxJsonBodyBytes: 1000 });
-    listener = await HttpListener.start(app, "127.0.0.1:0");
+    const logger = createLogger("info", sink);
+    const trustedProxies = new TrustedProxies([]);
+    const app = createHttpApp({ logger, router, maxJsonBodyBytes: 1000, trustedProxies });
+    const limits = { headersMs: 10_000, requestMs: 10_000, keepAliveMs: 10_000, maxPerAddress: 0 };
+    listener = await HttpListener.start(app, "127.0.0.1:0", { limits, trustedProxies, logger });
     base = `http://127.0.0.1:${listener.port}`;
   });
   after(async () => {

@@ -32,7 +32,7 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
       setup = await RoomserverProcessSetup.create(TEST_SERVER);
       proc = await setup.start();
       address = `127.0.0.1:${proc.grpcPort}`;
-      api = roomserverGrpcClient(address);
+      api = roomserverGrpcClient(address, setup.grpcSecret);
       log = await setup.connectLog("roomserver-grpc-test");
       // Events must carry the roomserver's own signature: it knows no other server's keys yet.
       fixture = await QueryFixture.build(setup.key, (event, kind) => inputEvent(log, event, kind));

@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
 import { runCli } from "../../helpers/cli-process.js";
+import { trustedProxyCases, untrustedForwardingCases } from "./cases/client-addresses.js";
 import { deviceCases } from "./cases/devices.js";
+import { grpcAuthCases } from "./cases/grpc-auth.js";
+import { loginLimitCases } from "./cases/login-limits.js";
 import { loginCases } from "./cases/login.js";
 import { profileAndDataCases } from "./cases/profile-and-data.js";
 import { pushRuleCases } from "./cases/push-rules.js";
@@ -40,11 +43,30 @@ function accountSuite(variant: string, start: () => Promise<Deployment>): void {
     describe("profiles, account data, filters", () => profileAndDataCases(current));
     describe("push rules", () => pushRuleCases(current));
     describe("rate limits", () => rateLimitCases(current));
+    describe("password guessing is limited per account and through UIA", () => loginLimitCases(current));
+    describe("client addresses behind a trusted proxy", () => trustedProxyCases(current));
+    describe("gRPC needs the components' shared secret", () => grpcAuthCases(current));
   });
 }
 
 accountSuite("monolith", () => startMonolith());
 if (TEST_POSTGRES_URL && TEST_NATS_URL) accountSuite("polylith", () => startPolylith({}, { syncapi: true }));
+
+/** The default config: no proxy is trusted, so X-Forwarded-For is anyone's to forge. */
+const NO_TRUSTED_PROXY = { DENDRITE_HTTP_TRUSTED_PROXIES: "" };
+function untrustedForwardingSuite(variant: string, start: () => Promise<Deployment>): void {
+  describe(`X-Forwarded-For without a trusted proxy: ${variant}`, function () {
+    this.timeout(60_000);
+    let server: Deployment | undefined;
+    before(async () => {
+      server = await start();
+    });
+    after(async () => server?.stop());
+    untrustedForwardingCases(() => server!);
+  });
+}
+untrustedForwardingSuite("monolith", () => startMonolith(NO_TRUSTED_PROXY));
+if (TEST_POSTGRES_URL && TEST_NATS_URL) untrustedForwardingSuite("polylith", () => startPolylith(NO_TRUSTED_PROXY));
 
 describe("accounts over HTTP: registration closed (monolith)", function () {
   this.timeout(60_000);

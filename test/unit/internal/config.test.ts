@@ -25,6 +25,28 @@ describe("config", () => {
     expect(config.rate_limit.enabled).to.equal(true);
     expect(config.public_base_url).to.equal("http://127.0.0.1:8008");
     expect(config.components.clientapi.http_listen).to.equal("127.0.0.1:8071");
+    // Safe defaults: no proxy believed, timeouts and a connection cap on.
+    expect(config.http.trusted_proxies).to.deep.equal([]);
+    expect(config.http.timeouts).to.deep.equal({ headers_ms: 20000, request_ms: 60000, keep_alive_ms: 75000 });
+    expect(config.http.max_connections_per_address).to.equal(100);
+    expect(config.grpc.secret_path).to.equal("./data/grpc.secret");
+  });
+
+  it("takes trusted proxies as a list of addresses and CIDR ranges, from the file or a comma-separated variable", () => {
+    const fromFile = validateConfig({ server_name: "a.b", http: { trusted_proxies: ["10.0.0.0/8", "::1", "fd00::/8", "192.0.2.1/32"] } });
+    expect(fromFile.http.trusted_proxies).to.deep.equal(["10.0.0.0/8", "::1", "fd00::/8", "192.0.2.1/32"]);
+    const fromEnv = validateConfig({ server_name: "a.b", http: { trusted_proxies: ["10.0.0.1"] } }, { DENDRITE_HTTP_TRUSTED_PROXIES: " 127.0.0.1, 172.16.0.0/12 " });
+    expect(fromEnv.http.trusted_proxies).to.deep.equal(["127.0.0.1", "172.16.0.0/12"]);
+    expect(validateConfig({ server_name: "a.b" }, { DENDRITE_HTTP_TRUSTED_PROXIES: "" }).http.trusted_proxies).to.deep.equal([]);
+    // Each config has a list of its own.
+    validateConfig({ server_name: "a.b" }).http.trusted_proxies.push("10.0.0.1");
+    expect(validateConfig({ server_name: "a.b" }).http.trusted_proxies).to.deep.equal([]);
+  });
+
+  it("refuses a request timeout shorter than the headers timeout", () => {
+    const err = configError(() => validateConfig({ server_name: "a.b", http: { timeouts: { headers_ms: 5000, request_ms: 1000 } } }));
+    expect(err.key).to.equal("http.timeouts.headers_ms");
+    expect(validateConfig({ server_name: "a.b", http: { timeouts: { headers_ms: 5000, request_ms: 0 } } }).http.timeouts.request_ms).to.equal(0);
   });
 
   it("derives the public base URL from a wildcard listener as localhost", () => {
@@ -45,6 +67,10 @@ describe("config", () => {
     ["negative int", { server_name: "a.b", http: { max_json_body_bytes: -1 } }, "http.max_json_body_bytes"],
     ["section not a mapping", { server_name: "a.b", http: 5 }, "http"],
     ["https without cert", { server_name: "a.b", http: { https_listen: "127.0.0.1:8448" } }, "http.tls_cert"],
+    ["trusted proxies not a list", { server_name: "a.b", http: { trusted_proxies: "10.0.0.1" } }, "http.trusted_proxies"],
+    ["trusted proxy not an address", { server_name: "a.b", http: { trusted_proxies: ["proxy.example"] } }, "http.trusted_proxies"],
+    ["trusted proxy prefix too long", { server_name: "a.b", http: { trusted_proxies: ["10.0.0.0/33"] } }, "http.trusted_proxies"],
+    ["negative timeout", { server_name: "a.b", http: { timeouts: { request_ms: -1 } } }, "http.timeouts.request_ms"],
   ];
   for (const [what, raw, key] of bad) {
     it(`names the key when a value is bad: ${what}`, () => {
@@ -96,6 +122,7 @@ describe("generate-config", () => {
       "--registration-shared-secret", "s3cret",
       "--no-rate-limit",
       "--grpc-listen", "127.0.0.1:7000",
+      "--grpc-secret", "/etc/d/grpc.secret",
       "--postgres", "postgres://u@h/db",
       "--nats", "nats://h:4222",
       "-o", "out.yaml",
@@ -108,7 +135,10 @@ describe("generate-config", () => {
     expect(config.http).to.include({ listen: "0.0.0.0:8480", https_listen: "0.0.0.0:8448", tls_cert: "/c.pem", tls_key: "/k.pem" });
     expect(config.registration).to.deep.equal({ open: true, shared_secret: "s3cret", guests: false });
     expect(config.rate_limit.enabled).to.equal(false);
-    expect(config.grpc.listen).to.equal("127.0.0.1:7000");
+    expect(config.grpc).to.deep.equal({ listen: "127.0.0.1:7000", secret_path: "/etc/d/grpc.secret" });
+    expect(validateConfig(parseYaml(generateConfig(configValuesFromFlags(["--server-name", "a.b", "--data-dir", "/d"]).values))).grpc.secret_path).to.equal(
+      "/d/grpc.secret",
+    );
     expect(config.database.postgres).to.equal("postgres://u@h/db");
     expect(config.event_log.nats).to.equal("nats://h:4222");
   });

@@ -6,10 +6,11 @@ import { TestClient, uniqueName } from "../../../helpers/test-client.js";
 export function rateLimitCases(server: () => Deployment): void {
   it("answers 429 M_LIMIT_EXCEEDED with retry_after_ms and Retry-After once a client's login allowance is spent", async () => {
     const hammering = new TestClient(server().baseUrl);
-    const body = { type: "m.login.password", user: uniqueName("nobody"), password: "guess" };
+    // A new user name each time: what is limited here is the client, not an account.
+    const body = () => ({ type: "m.login.password", user: uniqueName("nobody"), password: "guess" });
     let limited: Awaited<ReturnType<TestClient["request"]>> | undefined;
     for (let i = 0; i < 20 && !limited; i++) {
-      const res = await hammering.request("POST", "/login", { spec: "/login", body });
+      const res = await hammering.request("POST", "/login", { spec: "/login", body: body() });
       if (res.status === 429) limited = res;
       else expect(res.status).to.equal(403);
     }
@@ -18,7 +19,7 @@ export function rateLimitCases(server: () => Deployment): void {
     expect(limited!.body.retry_after_ms).to.be.a("number").greaterThan(0);
     expect(Number(limited!.headers.get("Retry-After"))).to.be.at.least(1);
     // Another client (another IP) is not affected.
-    await new TestClient(server().baseUrl).expectError("POST", "/login", 403, "M_FORBIDDEN", { spec: "/login", body });
+    await new TestClient(server().baseUrl).expectError("POST", "/login", 403, "M_FORBIDDEN", { spec: "/login", body: body() });
   });
 
   it("limits one user's writes, whatever address they come from", async () => {
