@@ -3,7 +3,7 @@ import * as grpc from "@grpc/grpc-js";
 import { createGrpcClient, unary } from "../../../../components/internal/grpc/client.js";
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from "../../../../proto/gen/grpc/health/v1/health.js";
 import { RoomserverReaderQueryClient } from "../../../../proto/gen/dendrite/roomserver/v1/query.js";
-import { AccountsClient, DevicesClient } from "../../../../proto/gen/dendrite/userapi/v1/userapi.js";
+import { AccountsClient, DevicesClient, type CreateDeviceRequest, type CreateDeviceResponse } from "../../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { Deployment } from "../../../helpers/deployment.js";
 import { listServices } from "../../../helpers/grpc-reflection.js";
 import { TestClient, uniqueName } from "../../../helpers/test-client.js";
@@ -22,8 +22,8 @@ async function failure(call: Promise<unknown>): Promise<grpc.ServiceError | null
  * for probes and grpcurl; privileged calls are logged at info.
  */
 export function grpcAuthCases(server: () => Deployment): void {
-  const withClient = async <C extends grpc.Client, T>(Client: new (...args: never[]) => C, address: string, secret: string | undefined, use: (c: C) => Promise<T>) => {
-    const client = createGrpcClient(Client as unknown as new (a: string, c: grpc.ChannelCredentials, o?: grpc.ClientOptions) => C, address, { secret });
+  /** Uses a client, then closes it. */
+  const withClient = async <C extends grpc.Client, T>(client: C, use: (c: C) => Promise<T>) => {
     try {
       return await use(client);
     } finally {
@@ -34,16 +34,16 @@ export function grpcAuthCases(server: () => Deployment): void {
   it("refuses Devices/CreateDevice and Accounts/SetPassword without the secret, or with a wrong one, with UNAUTHENTICATED", async () => {
     const c = await new TestClient(server().baseUrl).register(uniqueName("grpcvictim"));
     for (const secret of [undefined, "not the secret of this deployment, but long enough"]) {
-      const minted = await withClient(DevicesClient, server().userapiGrpc, secret, (client) =>
+      const minted = await withClient(createGrpcClient(DevicesClient, server().userapiGrpc, { secret }), (client) =>
         failure(unary(client.createDevice.bind(client), { userId: c.userId, deviceId: "MINTED" })),
       );
       expect(minted?.code, String(minted)).to.equal(grpc.status.UNAUTHENTICATED);
-      const reset = await withClient(AccountsClient, server().userapiGrpc, secret, (client) =>
+      const reset = await withClient(createGrpcClient(AccountsClient, server().userapiGrpc, { secret }), (client) =>
         failure(unary(client.setPassword.bind(client), { userId: c.userId, password: "taken over", logoutDevices: true })),
       );
       expect(reset?.code, String(reset)).to.equal(grpc.status.UNAUTHENTICATED);
     }
-    const reader = await withClient(RoomserverReaderQueryClient, server().roomserverGrpc, undefined, (client) =>
+    const reader = await withClient(createGrpcClient(RoomserverReaderQueryClient, server().roomserverGrpc, {}), (client) =>
       failure(unary(client.queryRoomsForUser.bind(client), { userId: c.userId, membership: "join" })),
     );
     expect(reader?.code, String(reader)).to.equal(grpc.status.UNAUTHENTICATED);
@@ -55,7 +55,7 @@ export function grpcAuthCases(server: () => Deployment): void {
 
   it("answers health checks and reflection without the secret", async () => {
     for (const address of new Set([server().userapiGrpc, server().roomserverGrpc])) {
-      const status = await withClient(HealthClient, address, undefined, (client) => unary(client.check.bind(client), { service: "" }));
+      const status = await withClient(createGrpcClient(HealthClient, address, {}), (client) => unary(client.check.bind(client), { service: "" }));
       expect(status).to.deep.equal({ status: ServingStatus.SERVING });
     }
     expect(await listServices(server().userapiGrpc)).to.include("dendrite.userapi.v1.Devices");
@@ -63,8 +63,8 @@ export function grpcAuthCases(server: () => Deployment): void {
 
   it("serves a call with the secret, and logs privileged calls at info without their secrets", async () => {
     const c = await new TestClient(server().baseUrl).register(uniqueName("grpcadmin"));
-    const device = await withClient(DevicesClient, server().userapiGrpc, server().grpcSecret, (client) =>
-      unary(client.createDevice.bind(client), { userId: c.userId, deviceId: "BYGRPC" }),
+    const device: CreateDeviceResponse = await withClient(createGrpcClient(DevicesClient, server().userapiGrpc, { secret: server().grpcSecret }), (client) =>
+      unary<CreateDeviceRequest, CreateDeviceResponse>(client.createDevice.bind(client), { userId: c.userId, deviceId: "BYGRPC" }),
     );
     await c.expectOk("GET", "/account/whoami", { spec: "/account/whoami", token: device.accessToken });
     const lines = server()
