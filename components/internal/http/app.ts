@@ -66,7 +66,7 @@ export function createHttpApp({ logger, router, maxJsonBodyBytes, trustedProxies
     try {
       await next();
     } catch (err) {
-      // Only a request whose client is gone gets here (see renderError); nobody hears an answer.
+      // The error middleware below renders every other error; this one has nobody to hear it.
       if (!(err instanceof RequestAborted)) throw err;
       aborted = err;
       ctx.status = 408;
