@@ -25,7 +25,7 @@ export function listServedRoutes(): RouteInfo[] {
     signingKey: generateSigningKey("routes"),
   };
   const local = new Map<(typeof COMPONENT_NAMES)[number], Component>();
-  const peers = makePeers(local, () => "127.0.0.1:1", deps);
+  const peers = makePeers(local, () => "127.0.0.1:1", { ...deps, grpcSecret: "unused while listing routes" });
   for (const name of COMPONENT_NAMES) {
     const wiring = COMPONENTS[name];
     if (wiring) local.set(name, wiring.create(deps, peers));

@@ -24,7 +24,7 @@ function hostileInputSuite(variant: string, start: () => Promise<Deployment>): v
       this.timeout(300_000);
       recordVariant(`hostile-input:${variant}`);
       server = await start();
-      inspector = new RoomInspector(server.roomserverGrpc);
+      inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);
     });
     after(async () => server?.stop());
     const current = () => server!;
