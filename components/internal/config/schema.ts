@@ -3,7 +3,9 @@
  * Loading, validation, environment overrides and `generate-config` are all driven by
  * this one table, so a new key is added here and nowhere else.
  */
-export type LeafKind = "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path";
+import { DEFAULT_ROOM_VERSION } from "../../protocol/roomversions.js";
+
+export type LeafKind = "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path" | "room_version";
 
 export interface Leaf {
   readonly kind: LeafKind;
@@ -71,6 +73,9 @@ export const CONFIG_SCHEMA: Section = {
     open: leaf("bool", false, "allow anyone to register with m.login.dummy, without verification"),
     shared_secret: leaf("string", null, "secret for Synapse-style shared-secret registration (admin tools)", true),
     guests: leaf("bool", false, "allow guest accounts (POST /register?kind=guest), which need no credentials"),
+  },
+  rooms: {
+    default_version: leaf("room_version", DEFAULT_ROOM_VERSION, "room version of new rooms whose request names none (the spec recommends 12)"),
   },
   rate_limit: {
     enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),

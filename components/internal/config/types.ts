@@ -32,6 +32,7 @@ export interface Config {
   database: { postgres: string | null; max_connections: number };
   event_log: { nats: string | null; stream_prefix: string };
   registration: { open: boolean; shared_secret: string | null; guests: boolean };
+  rooms: { default_version: string };
   rate_limit: { enabled: boolean };
   logging: { level: LevelWithSilent };
   components: Record<ComponentName, ComponentAddresses>;

@@ -1,5 +1,6 @@
 import { LOG_LEVELS } from "../logging/logger.js";
 import { isValidServerName } from "../../protocol/ids/grammar.js";
+import { ROOM_VERSIONS } from "../../protocol/roomversions.js";
 import type { Leaf } from "./schema.js";
 
 /**
@@ -33,6 +34,10 @@ export function checkValue(leaf: Leaf, value: unknown): string | null {
       return typeof value === "string" && isValidServerName(value)
         ? null
         : `expected a server name (host name, IPv4 or [IPv6], optional :port), got ${describe(value)}`;
+    case "room_version":
+      return typeof value === "string" && ROOM_VERSIONS.has(value)
+        ? null
+        : `expected a room version this server supports, as a string ("1" to "${[...ROOM_VERSIONS.keys()].at(-1)}"), got ${describe(value)}`;
   }
 }
 

@@ -25,6 +25,13 @@ describe("config", () => {
     expect(config.rate_limit.enabled).to.equal(true);
     expect(config.public_base_url).to.equal("http://127.0.0.1:8008");
     expect(config.components.clientapi.http_listen).to.equal("127.0.0.1:8071");
+    expect(config.rooms.default_version).to.equal("12");
+  });
+
+  it("takes the default room version from the file or the environment, as a string the server supports", () => {
+    expect(validateConfig({ server_name: "a.b", rooms: { default_version: "10" } }).rooms.default_version).to.equal("10");
+    expect(validateConfig({ server_name: "a.b" }, { DENDRITE_ROOMS_DEFAULT_VERSION: "11" }).rooms.default_version).to.equal("11");
+    expect(configError(() => validateConfig({ server_name: "a.b", rooms: { default_version: 11 } })).message).to.contain('as a string ("1" to "12")');
   });
 
   it("derives the public base URL from a wildcard listener as localhost", () => {
@@ -43,6 +50,7 @@ describe("config", () => {
     ["bad level", { server_name: "a.b", logging: { level: "loud" } }, "logging.level"],
     ["bad url", { server_name: "a.b", database: { postgres: "not a url" } }, "database.postgres"],
     ["negative int", { server_name: "a.b", http: { max_json_body_bytes: -1 } }, "http.max_json_body_bytes"],
+    ["unknown room version", { server_name: "a.b", rooms: { default_version: "13" } }, "rooms.default_version"],
     ["section not a mapping", { server_name: "a.b", http: 5 }, "http"],
     ["https without cert", { server_name: "a.b", http: { https_listen: "127.0.0.1:8448" } }, "http.tls_cert"],
   ];
