@@ -64,6 +64,12 @@ export const CONFIG_SCHEMA: Section = {
   database: {
     postgres: leaf("url", null, "PostgreSQL URL; when unset, the embedded PGlite database in data_dir is used", true),
     max_connections: leaf("int", 10, "size of the PostgreSQL connection pool"),
+    embedded_fsync: leaf(
+      "bool",
+      true,
+      "embedded database only: each commit reaches the disk (fsync) before it is acknowledged; false is faster, " +
+        "but a power loss or OS crash may then lose acknowledged events or corrupt the database",
+    ),
   },
   event_log: {
     nats: leaf("url", null, "NATS URL; when unset, the in-process log persisted in the database is used", true),

@@ -29,7 +29,7 @@ export interface Config {
     max_json_body_bytes: number;
   };
   grpc: { listen: string };
-  database: { postgres: string | null; max_connections: number };
+  database: { postgres: string | null; max_connections: number; embedded_fsync: boolean };
   event_log: { nats: string | null; stream_prefix: string };
   registration: { open: boolean; shared_secret: string | null; guests: boolean };
   rooms: { default_version: string };

@@ -13,10 +13,10 @@ import { RoomInspector } from "./room-client.js";
 /**
  * The client API writers over HTTP against real servers from the built CLI (`npm run build`
  * first): the monolith on the embedded database, and, with PostgreSQL and NATS, the polylith
- * with separate roomserver, userapi, clientapi and syncapi processes (the cases read back
- * over HTTP what they wrote). One server per variant; each case
- * makes its own users and rooms. Rate limits are off here (the account suite tests them), so
- * cases may send as fast as they like.
+ * with separate roomserver, userapi, clientapi and syncapi processes (cases read back over
+ * HTTP what they wrote). One server per variant; each case makes its own users and rooms.
+ * Rate limits are off here (the account suite tests them), so cases may send as fast as they
+ * like.
  */
 const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false" };
 

@@ -25,6 +25,7 @@ describe("config", () => {
     expect(config.rate_limit.enabled).to.equal(true);
     expect(config.public_base_url).to.equal("http://127.0.0.1:8008");
     expect(config.components.clientapi.http_listen).to.equal("127.0.0.1:8071");
+    expect(config.database.embedded_fsync).to.equal(true);
     expect(config.rooms.default_version).to.equal("12");
   });
 
