@@ -1,3 +1,8 @@
+import { createHash } from "node:crypto";
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
 /** One figure a benchmark measured. Printed as a JSON line, then gathered into a table. */
 export interface Figure {
   name: string;
@@ -38,4 +43,26 @@ export function opsPerSecond(fn: () => void, ms = 1000): number {
     now = process.hrtime.bigint();
   }
   return n / (Number(now - start) / 1e9);
+}
+
+/**
+ * The machine's speed as the bench runs, since the machine is shared and its speed varies:
+ * one core's sha256 of 1 KB, and 4 KB writes each flushed to disk (fsync) in the folder
+ * where the benches' servers keep their data. Figures of two runs compare only beside these.
+ */
+export function reportMachineSpeed(when: string): void {
+  const block = Buffer.alloc(1024, 7);
+  report(`machine speed ${when}: sha256 of 1 KB, one core`, opsPerSecond(() => createHash("sha256").update(block).digest()), "ops/s");
+  const dir = mkdtempSync(join(tmpdir(), "dendrite-bench-disk-"));
+  const fd = openSync(join(dir, "probe"), "w");
+  try {
+    const page = Buffer.alloc(4096, 7);
+    report(`machine speed ${when}: 4 KB write + fsync in ${tmpdir()}`, opsPerSecond(() => {
+      writeSync(fd, page, 0, page.length, 0);
+      fsyncSync(fd);
+    }), "ops/s");
+  } finally {
+    closeSync(fd);
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

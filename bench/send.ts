@@ -6,13 +6,14 @@
  * userapi and clientapi processes). Rate limits are off: they would measure the limiter.
  * The clients send through node:http with keep-alive: fetch would cost this process (on the
  * server's machine) several times the CPU per request. BENCH_SEND_MESSAGES sizes the runs;
- * BENCH_SETUP=embedded or postgres+nats runs one setup only.
+ * BENCH_SETUP=embedded or postgres+nats runs one setup only. The machine's speed (CPU and
+ * disk flushes) is measured before each setup: the figures compare only beside it.
  */
 import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../test/helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment } from "../test/helpers/deployment.js";
 import { matrixRequest } from "../test/helpers/http-json.js";
 import { TestClient, uniqueName } from "../test/helpers/test-client.js";
-import { percentile, report } from "./report.js";
+import { percentile, report, reportMachineSpeed } from "./report.js";
 
 const CLIENTS = 50;
 const MESSAGES = Number(process.env.BENCH_SEND_MESSAGES ?? 5000);
@@ -54,6 +55,7 @@ async function measure(setup: string, clients: TestClient[], rooms: string[], sc
 }
 
 async function benchSetup(setup: string, start: () => Promise<Deployment>): Promise<void> {
+  reportMachineSpeed(`before ${setup}`);
   const server = await start();
   try {
     const clients = await Promise.all(Array.from({ length: CLIENTS }, () => new TestClient(server.baseUrl).register(uniqueName("bench"))));

@@ -101,7 +101,12 @@ export const ROOM_VERSIONS: ReadonlyMap<string, RoomVersion> = new Map(
   }),
 );
 
-export const DEFAULT_ROOM_VERSION = "11";
+/**
+ * The version of new rooms unless the request or the config (`rooms.default_version`) names
+ * another: the spec's recommendation (content/rooms/_index.md: "Servers SHOULD use room
+ * version 12 as the default room version when creating new rooms").
+ */
+export const DEFAULT_ROOM_VERSION = "12";
 
 export function roomVersion(id: string): RoomVersion {
   const v = ROOM_VERSIONS.get(id);

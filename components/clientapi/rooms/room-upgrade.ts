@@ -2,14 +2,16 @@ import { forbidden, MatrixError, notFound } from "../../internal/http/matrix-err
 import type { Logger } from "../../internal/logging/logger.js";
 import { RoomPowerLevels, roomCreators } from "../../protocol/auth/index.js";
 import { stateKeyOf, type JsonObject, type RoomEvent } from "../../protocol/events/event.js";
+import { newRoomId } from "../../protocol/events/ids.js";
 import { serverNameOf } from "../../protocol/ids/grammar.js";
 import { ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js";
-import type { RoomEventBuilder } from "../../roomserver/api/event-builder.js";
+import type { EventSketch, RoomEventBuilder } from "../../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
 import { stateMapOf } from "../../roomserver/api/stored-events.js";
 import { performed } from "../roomserver-errors.js";
 import { profileFields } from "./member-content.js";
 import { requireJoined } from "./room-access.js";
+import { carryUserSettings, type UserSettingsDeps } from "./upgrade-user-settings.js";
 import { CARRIED_STATE, carriedContent, carriedPowerLevels, levelNeededForState, powerLevelsJson } from "./upgrade-state.js";
 
 const POWER_LEVELS = "m.room.power_levels";
@@ -17,7 +19,7 @@ const CANONICAL_ALIAS = "m.room.canonical_alias";
 const TOMBSTONE = "m.room.tombstone";
 const MEMBER = "m.room.member";
 
-export interface UpgradeDeps {
+export interface UpgradeDeps extends UserSettingsDeps {
   readonly roomserver: () => RoomserverApi;
   readonly builder: RoomEventBuilder;
   readonly logger: Logger;
@@ -28,7 +30,16 @@ export interface UpgradeDeps {
  * the tombstone; a new room of the new version is made with the old one as predecessor and
  * its state carried over (power levels, join rules, name, topic, avatar, encryption, ACLs,
  * bans); local aliases move to it; the old room gets the tombstone, and its power levels
- * are raised so only moderators can still talk or invite there. Returns the new room's ID.
+ * are raised so only moderators can still talk or invite there. Members are not moved (the
+ * spec: servers cannot join other servers' users): the upgrader is the new room's creator
+ * and only member, the others follow the tombstone; the local ones find their push rules,
+ * tags and direct-chat entry for the room carried over. Returns the new room's ID.
+ *
+ * `predecessor.event_id` names the last event of the old room when the new room is made
+ * (the spec's definition): below v12 that is the tombstone, built first for a room ID
+ * chosen beforehand (as Synapse does); a v12 room's ID is the hash of its create event, which
+ * the tombstone would have to name, so there it is the old room's newest event before the
+ * tombstone.
  */
 export async function upgradeRoom(deps: UpgradeDeps, upgrader: string, oldRoomId: string, newVersion: string, additionalCreators: string[]): Promise<string> {
   const target = ROOM_VERSIONS.get(newVersion);
@@ -54,25 +65,46 @@ export async function upgradeRoom(deps: UpgradeDeps, upgrader: string, oldRoomId
   const raise = !target.privilegedCreators && (finalPl.users.get(upgrader) ?? finalPl.usersDefault) < needed;
   const initialPl = raise ? { ...finalPl, users: new Map([...finalPl.users, [upgrader, needed]]) } : finalPl;
 
-  const published = (await rs.queryRoomInfo({ roomId: oldRoomId })).published;
+  const { published, latestEventIds } = await rs.queryRoomInfo({ roomId: oldRoomId });
+  const chosenRoomId = target.roomIdFromCreateEvent ? "" : newRoomId(deps.builder.serverName);
+  const early = chosenRoomId === "" ? undefined : deps.builder.buildChecked(position, tombstoneTo(tombstone, chosenRoomId));
+  const predecessor = { room_id: oldRoomId, event_id: early?.eventId ?? latestEventIds.at(-1)! };
+  const body = createRoomBody(create, old, target, predecessor, state, initialPl, published, additionalCreators);
   const created = performed(
     await rs.performCreateRoom({
       creator: upgrader,
-      requestJson: Buffer.from(JSON.stringify(createRoomBody(create, old, target, oldRoomId, state, initialPl, published, additionalCreators))),
-      roomId: "",
+      requestJson: Buffer.from(JSON.stringify(body)),
+      roomId: chosenRoomId,
       transactionId: undefined,
       // The upgrader appears in the new room as they appeared in the old one.
       creatorMemberContentJson: Buffer.from(JSON.stringify(profileFields(state.get(stateKeyOf(MEMBER, upgrader))?.content ?? {}))),
     }),
   );
-  const newRoomId = created.roomId;
-  if (raise) await deps.builder.send(newRoomId, { type: POWER_LEVELS, sender: upgrader, state_key: "", content: powerLevelsJson(finalPl) });
+  const newRoom = created.roomId;
+  if (raise) await deps.builder.send(newRoom, { type: POWER_LEVELS, sender: upgrader, state_key: "", content: powerLevelsJson(finalPl) });
 
-  await moveAliases(deps, upgrader, oldRoomId, newRoomId, state.get(stateKeyOf(CANONICAL_ALIAS, "")));
-  await deps.builder.send(oldRoomId, { ...tombstone, content: { ...tombstone.content, replacement_room: newRoomId } });
+  await moveAliases(deps, upgrader, oldRoomId, newRoom, state.get(stateKeyOf(CANONICAL_ALIAS, "")));
+  if (early) await deps.builder.submit(early);
+  else await deps.builder.send(oldRoomId, tombstoneTo(tombstone, newRoom));
   if (published) performed(await rs.performPublish({ roomId: oldRoomId, visibility: "private" }));
   await restrictOldRoom(deps, upgrader, oldRoomId, oldPower);
-  return newRoomId;
+  await carrySettingsOfLocalMembers(deps, state, oldRoomId, newRoom);
+  return newRoom;
+}
+
+function tombstoneTo(sketch: EventSketch, replacementRoom: string): EventSketch {
+  return { ...sketch, content: { ...sketch.content, replacement_room: replacementRoom } };
+}
+
+/** Each local member's settings for the room, to the new room; one user's failure is logged and skipped. */
+async function carrySettingsOfLocalMembers(deps: UpgradeDeps, state: ReadonlyMap<string, RoomEvent>, oldRoomId: string, newRoomId: string): Promise<void> {
+  for (const event of state.values()) {
+    const userId = event.stateKey!;
+    if (event.type !== MEMBER || event.content["membership"] !== "join" || serverNameOf(userId) !== deps.builder.serverName) continue;
+    await carryUserSettings(deps, userId, oldRoomId, newRoomId).catch((err: Error) =>
+      deps.logger.warn({ room: newRoomId, user: userId, err: err.message }, "a member's settings were not carried to an upgraded room"),
+    );
+  }
 }
 
 /** The createRoom body of the replacement room: carried state as initial_state, which replaces the preset's. */
@@ -80,13 +112,13 @@ function createRoomBody(
   create: RoomEvent,
   old: RoomVersion,
   target: RoomVersion,
-  oldRoomId: string,
+  predecessor: { room_id: string; event_id: string },
   state: ReadonlyMap<string, RoomEvent>,
   pl: ReturnType<typeof carriedPowerLevels>,
   published: boolean,
   additionalCreators: string[],
 ): JsonObject {
-  const creationContent: JsonObject = { predecessor: { room_id: oldRoomId } };
+  const creationContent: JsonObject = { predecessor };
   for (const key of ["type", "m.federate"]) if (create.content[key] !== undefined) creationContent[key] = create.content[key]!;
   if (target.privilegedCreators && additionalCreators.length > 0) creationContent["additional_creators"] = additionalCreators;
 

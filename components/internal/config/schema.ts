@@ -3,7 +3,19 @@
  * Loading, validation, environment overrides and `generate-config` are all driven by
  * this one table, so a new key is added here and nowhere else.
  */
-export type LeafKind = "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path" | "address_ranges";
+import { DEFAULT_ROOM_VERSION } from "../../protocol/roomversions.js";
+
+export type LeafKind =
+  | "string"
+  | "int"
+  | "bool"
+  | "address"
+  | "url"
+  | "level"
+  | "server_name"
+  | "path"
+  | "address_ranges"
+  | "room_version";
 
 export interface Leaf {
   readonly kind: LeafKind;
@@ -82,6 +94,12 @@ export const CONFIG_SCHEMA: Section = {
   database: {
     postgres: leaf("url", null, "PostgreSQL URL; when unset, the embedded PGlite database in data_dir is used", true),
     max_connections: leaf("int", 10, "size of the PostgreSQL connection pool"),
+    embedded_fsync: leaf(
+      "bool",
+      true,
+      "embedded database only: each commit reaches the disk (fsync) before it is acknowledged; false is faster, " +
+        "but a power loss or OS crash may then lose acknowledged events or corrupt the database",
+    ),
   },
   event_log: {
     nats: leaf("url", null, "NATS URL; when unset, the in-process log persisted in the database is used", true),
@@ -91,6 +109,9 @@ export const CONFIG_SCHEMA: Section = {
     open: leaf("bool", false, "allow anyone to register with m.login.dummy, without verification"),
     shared_secret: leaf("string", null, "secret for Synapse-style shared-secret registration (admin tools)", true),
     guests: leaf("bool", false, "allow guest accounts (POST /register?kind=guest), which need no credentials"),
+  },
+  rooms: {
+    default_version: leaf("room_version", DEFAULT_ROOM_VERSION, "room version of new rooms whose request names none (the spec recommends 12)"),
   },
   rate_limit: {
     enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),

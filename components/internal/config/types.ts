@@ -32,9 +32,10 @@ export interface Config {
     timeouts: { headers_ms: number; request_ms: number; keep_alive_ms: number };
   };
   grpc: { listen: string; secret_path: string };
-  database: { postgres: string | null; max_connections: number };
+  database: { postgres: string | null; max_connections: number; embedded_fsync: boolean };
   event_log: { nats: string | null; stream_prefix: string };
   registration: { open: boolean; shared_secret: string | null; guests: boolean };
+  rooms: { default_version: string };
   rate_limit: { enabled: boolean };
   logging: { level: LevelWithSilent };
   components: Record<ComponentName, ComponentAddresses>;

@@ -1,6 +1,7 @@
 import { isIP } from "node:net";
 import { LOG_LEVELS } from "../logging/logger.js";
 import { isValidServerName } from "../../protocol/ids/grammar.js";
+import { ROOM_VERSIONS } from "../../protocol/roomversions.js";
 import type { Leaf } from "./schema.js";
 
 /**
@@ -39,6 +40,10 @@ export function checkValue(leaf: Leaf, value: unknown): string | null {
       const bad = value.find((item) => typeof item !== "string" || parseAddressRange(item) === null);
       return bad === undefined ? null : `expected an IP address or CIDR range (10.0.0.0/8, ::1), got ${describe(bad)}`;
     }
+    case "room_version":
+      return typeof value === "string" && ROOM_VERSIONS.has(value)
+        ? null
+        : `expected a room version this server supports, as a string ("1" to "${[...ROOM_VERSIONS.keys()].at(-1)}"), got ${describe(value)}`;
   }
 }
 

@@ -5,7 +5,7 @@ import type { Database } from "./database.js";
 import { PgliteDatabase } from "./pglite.js";
 import { PostgresDatabase } from "./postgres.js";
 
-/** PostgreSQL when the config names one, otherwise PGlite persisted in data_dir/pglite. */
+/** PostgreSQL when the config names one, otherwise PGlite persisted in data_dir/pglite (durably unless configured otherwise). */
 export async function openDatabase(config: Pick<Config, "database" | "data_dir">): Promise<Database> {
   if (config.database.postgres !== null) {
     const db = new PostgresDatabase(config.database.postgres, config.database.max_connections);
@@ -14,5 +14,5 @@ export async function openDatabase(config: Pick<Config, "database" | "data_dir">
   }
   const dir = join(config.data_dir, "pglite");
   mkdirSync(dir, { recursive: true });
-  return PgliteDatabase.open(dir);
+  return PgliteDatabase.open(dir, { fsync: config.database.embedded_fsync });
 }

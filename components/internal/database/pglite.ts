@@ -1,5 +1,7 @@
 import { PGlite, type Transaction } from "@electric-sql/pglite";
+import { NodeFS } from "@electric-sql/pglite/nodefs";
 import { advisoryLockCall, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
+import { DurableNodeFS, isFreshDataDir, pgliteStartParams, syncTree } from "./pglite-durability.js";
 
 function wrap(db: PGlite | Transaction): Queryable {
   return {
@@ -21,6 +23,8 @@ function wrap(db: PGlite | Transaction): Queryable {
  * PGlite: PostgreSQL compiled to WASM, persisted in a folder (or in memory when no folder
  * is given). It has a single connection; PGlite itself queues statements and holds the
  * connection for the length of a transaction, so transactions never interleave.
+ * With `fsync` (the default, `database.embedded_fsync`) a commit is on disk when it returns;
+ * without, only in the OS's cache (see pglite-durability.ts).
  */
 export class PgliteDatabase implements Database {
   readonly kind = "pglite";
@@ -30,8 +34,13 @@ export class PgliteDatabase implements Database {
     this.direct = wrap(db);
   }
 
-  static async open(dataDir: string | null): Promise<PgliteDatabase> {
-    const db = dataDir === null ? await PGlite.create() : await PGlite.create(dataDir);
+  static async open(dataDir: string | null, options: { fsync?: boolean } = {}): Promise<PgliteDatabase> {
+    // A database in memory has no disk to reach.
+    if (dataDir === null) return new PgliteDatabase(await PGlite.create({ startParams: pgliteStartParams(false) }));
+    const fsync = options.fsync ?? true;
+    const fresh = isFreshDataDir(dataDir);
+    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams: pgliteStartParams(fsync) });
+    if (fresh && fsync) syncTree(dataDir);
     return new PgliteDatabase(db);
   }
 

@@ -1,5 +1,5 @@
 import { isJsonObject, stateKeyOf, type JsonObject, type RoomEvent, type StateMap } from "../events/event.js";
-import type { RoomVersion } from "../roomversions.js";
+import { ROOM_VERSIONS, type RoomVersion } from "../roomversions.js";
 import { CREATE, JOIN_RULES, MEMBER, POWER_LEVELS, THIRD_PARTY_INVITE, stringField } from "./state-view.js";
 
 /**
@@ -49,6 +49,32 @@ export function authEventTypesNeeded(template: AuthEventsTemplate, version: Room
   }
   return needed;
 }
+
+/**
+ * The state the auth rules read to check this event: its auth events selection plus, in
+ * every room version, the m.room.create event. From v12 the room ID names the create event,
+ * so it is not among the auth events, but the rules still read it (the creators, m.federate).
+ * What a builder or checker loads; selectAuthEvents picks what the event lists.
+ */
+export function authStateNeeded(template: AuthEventsTemplate, version: RoomVersion): StateTuple[] {
+  if (template.type === CREATE) return [];
+  const needed = authEventTypesNeeded(template, version);
+  return needed.some((t) => t.type === CREATE) ? needed : [CREATE_TUPLE, ...needed];
+}
+
+/**
+ * authStateNeeded for a room whose version the caller learns only with the answer (a writer
+ * asking the roomserver for the state to build on): what any version would read.
+ */
+export function authStateNeededInAnyVersion(template: AuthEventsTemplate): StateTuple[] {
+  const byKey = new Map<string, StateTuple>();
+  for (const version of ROOM_VERSIONS.values()) {
+    for (const t of authStateNeeded(template, version)) byKey.set(stateKeyOf(t.type, t.stateKey), t);
+  }
+  return [...byKey.values()];
+}
+
+const CREATE_TUPLE: StateTuple = { type: CREATE, stateKey: "" };
 
 /** content.third_party_invite.signed.token when it is a string. */
 export function thirdPartyInviteToken(content: JsonObject): string | undefined {

@@ -47,6 +47,11 @@ export function createEventIdOfRoom(roomId: string): string {
   return "$" + roomId.slice(1);
 }
 
+/** A fresh room ID "!<random>:<origin>", for room versions whose room ID is not derived from the create event (v1-v11). */
+export function newRoomId(origin: string): string {
+  return "!" + encodeBase64Url(randomBytes(12)) + ":" + origin;
+}
+
 /** A fresh v1-v2 event ID "$<random>:<origin>". */
 export function newV1EventId(origin: string): string {
   return "$" + encodeBase64Url(randomBytes(12)) + ":" + origin;

@@ -1,10 +1,10 @@
-import { authEventTypesNeeded, checkAuth, selectAuthEvents, type AuthEventsTemplate, type StateTuple } from "../../protocol/auth/index.js";
+import { authStateNeededInAnyVersion, checkAuth, selectAuthEvents, type AuthEventsTemplate, type StateTuple } from "../../protocol/auth/index.js";
 import { ProtocolError } from "../../protocol/errors.js";
 import { buildEvent, type EventReference } from "../../protocol/events/build.js";
 import type { JsonObject, RoomEvent, StateKey } from "../../protocol/events/event.js";
 import { MAX_PREV_EVENTS } from "../../protocol/events/parse.js";
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import { DEFAULT_ROOM_VERSION, roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
+import { roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
 import type { SigningKey } from "../../protocol/crypto/keys.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import { InputOutcome, type InputVerdict, type TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
@@ -96,9 +96,8 @@ export class RoomEventBuilder {
    * Throws 404 M_NOT_FOUND for a room this server does not know.
    */
   async positionIn(roomId: string, sketch: EventSketch, alsoNeeded: readonly StateTuple[] = []): Promise<RoomPosition> {
-    // The version is unknown until the answer comes, so ask for the auth state of the
-    // version that needs the most (v11 lists the create event; v12 drops it afterwards).
-    const needed = [...authEventTypesNeeded(templateOf(sketch), roomVersion(DEFAULT_ROOM_VERSION)), ...alsoNeeded];
+    // The version is unknown until the answer comes: ask for what any version's rules read.
+    const needed = [...authStateNeededInAnyVersion(templateOf(sketch)), ...alsoNeeded];
     const info = await this.deps.writer.queryBuildInfo({ roomId, stateNeeded: needed });
     if (!info.roomExists) throw roomNotKnown(roomId);
     const version = roomVersion(info.roomVersion);

@@ -1,12 +1,10 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { authEventTypesNeeded, checkAuth, checkAuthEventsSelection, type AuthOptions } from "../../protocol/auth/index.js";
+import { authStateNeeded, checkAuth, checkAuthEventsSelection, type AuthOptions } from "../../protocol/auth/index.js";
 import { stateKeyOf, type RoomEvent, type StateMap } from "../../protocol/events/event.js";
 import { ProtocolError } from "../../protocol/errors.js";
 import type { LoadedEvent } from "../state/event-store.js";
 import type { StateCalculator } from "../state/state-calculator.js";
 import type { StateNids } from "../state/snapshots.js";
-
-const CREATE_KEY = stateKeyOf("m.room.create", "");
 
 /**
  * The authorization checks of the S-S spec ("Checks performed on receipt of a PDU"),
@@ -34,8 +32,7 @@ export class Authoriser {
 
   /** Against a state (the state before the event, or the current state for soft failure). */
   async againstState(q: Queryable, event: RoomEvent, state: StateNids): Promise<string | null> {
-    const keys = authEventTypesNeeded(event, event.roomVersion).map((t) => stateKeyOf(t.type, t.stateKey));
-    if (!keys.includes(CREATE_KEY)) keys.push(CREATE_KEY);
+    const keys = authStateNeeded(event, event.roomVersion).map((t) => stateKeyOf(t.type, t.stateKey));
     const loaded = await this.state.eventsOf(q, state, keys);
     const authState: StateMap = new Map([...loaded].map(([key, l]) => [key, l.event]));
     return attempt(() => checkAuth(event, authState, this.options));

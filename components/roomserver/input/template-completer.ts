@@ -1,4 +1,4 @@
-import { authEventTypesNeeded, checkAuth } from "../../protocol/auth/index.js";
+import { authStateNeeded, checkAuth } from "../../protocol/auth/index.js";
 import type { SigningKey } from "../../protocol/crypto/keys.js";
 import { ProtocolError } from "../../protocol/errors.js";
 import { stateKeyOf, type JsonObject, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
@@ -19,7 +19,8 @@ import { unstorableFieldOf } from "./storable-event.js";
 /**
  * Turns a writer's template into a signed event at the room's edge as the input
  * transaction sees it: the forward extremities as prev events (so one room's templates
- * chain one after another), a depth above them, auth events from the current state.
+ * chain one after another), a depth above them, auth events from the current state (and
+ * the create event, which the auth rules read in every version).
  * Throws a PerformFailure (the client's error) when the template cannot become an event:
  * an unknown room, content that is not an event's, or a refusal by the auth rules — then
  * nothing is stored, since nobody but the writer ever saw the event.
@@ -47,7 +48,7 @@ export class TemplateCompleter {
     const cited = room.latestEventNids.slice(0, MAX_PREV_EVENTS);
     const prevs = await this.events.byNids(q, cited);
     const current = await this.snapshots.load(q, room.currentSnapshotNid);
-    const keys = authEventTypesNeeded(templateOf(sketch), version).map((t) => stateKeyOf(t.type, t.stateKey));
+    const keys = authStateNeeded(templateOf(sketch), version).map((t) => stateKeyOf(t.type, t.stateKey));
     const state = new Map<StateKey, RoomEvent>();
     for (const [key, loaded] of await this.state.eventsOf(q, current, keys)) state.set(key, loaded.event);
     const position: RoomPosition = {

@@ -1,4 +1,5 @@
-import { stateKeyOf, type JsonObject } from "../../protocol/events/event.js";
+import { isJsonObject, stateKeyOf, type JsonObject } from "../../protocol/events/event.js";
+import type { RoomVersion } from "../../protocol/roomversions.js";
 import type { CreateRoomRequest, InitialStateEvent } from "./create-room-request.js";
 import type { EventSketch } from "../api/event-builder.js";
 import { MEMBER } from "./member-events.js";
@@ -31,14 +32,15 @@ export function createRoomEvents(
     return content;
   };
 
+  const create = createContent(version, preset, creator, request.creationContent, request.invite);
   const events: EventSketch[] = [
-    state("m.room.create", createContent(version, preset, creator, request.creationContent, request.invite)),
+    state("m.room.create", create),
     state(MEMBER, { ...creatorContent, membership: "join" }, creator),
     state(
       "m.room.power_levels",
       takeGiven("m.room.power_levels") ?? {
         ...defaultPowerLevels(version, preset, creator, request.invite),
-        ...request.powerLevelContentOverride,
+        ...overrideWithoutCreators(request.powerLevelContentOverride, version, creator, create),
       },
     ),
   ];
@@ -61,6 +63,20 @@ export function createRoomEvents(
     events.push(state(MEMBER, content, invitee));
   }
   return events;
+}
+
+/**
+ * The request's power level override. From v12 the creators have power by being creators
+ * and must not be listed; clients written for earlier versions often list the creator at
+ * 100 (right there, invalid here), so creators are left out of the override's users rather
+ * than the whole request refused. A power levels event in initial_state is taken as given.
+ */
+function overrideWithoutCreators(override: JsonObject | undefined, version: RoomVersion, creator: string, create: JsonObject): JsonObject | undefined {
+  const users = override?.["users"];
+  if (!version.privilegedCreators || !isJsonObject(users)) return override;
+  const extra = create["additional_creators"];
+  const creators = new Set([creator, ...(Array.isArray(extra) ? extra : [])]);
+  return { ...override, users: Object.fromEntries(Object.entries(users).filter(([user]) => !creators.has(user))) };
 }
 
 /** The topic as plain text, in `topic` for older clients and as an m.topic block (v1.15+). */

@@ -1,7 +1,7 @@
 import { isJsonObject, type JsonObject } from "../../protocol/events/event.js";
 import { parseUserIdAt } from "../../protocol/ids/grammar.js";
 import { parseCanonicalJson } from "../../protocol/json/parse.js";
-import { DEFAULT_ROOM_VERSION, ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js";
+import { ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js";
 import { badJson, invalidParam, PerformFailure } from "../api/perform-failure.js";
 
 export type Preset = "private_chat" | "trusted_private_chat" | "public_chat";
@@ -33,9 +33,9 @@ export interface CreateRoomRequest {
 /**
  * Parses and checks a createRoom body. Wrong types are 400 M_BAD_JSON, invalid IDs 400
  * M_INVALID_PARAM, an unknown room version 400 M_UNSUPPORTED_ROOM_VERSION: all before
- * anything is stored.
+ * anything is stored. A request naming no version gets `defaultVersion` (the config's).
  */
-export function parseCreateRoomRequest(json: Uint8Array, creator: string, serverName: string): CreateRoomRequest {
+export function parseCreateRoomRequest(json: Uint8Array, creator: string, serverName: string, defaultVersion: string): CreateRoomRequest {
   let body: unknown;
   try {
     body = json.length === 0 ? {} : parseCanonicalJson(json, { strict: false });
@@ -51,7 +51,7 @@ export function parseCreateRoomRequest(json: Uint8Array, creator: string, server
   if (roomAliasName !== undefined && (/\s/.test(roomAliasName) || roomAliasName.includes(":") || roomAliasName === "")) {
     throw invalidParam("room_alias_name must be a non-empty alias localpart without ':' or whitespace");
   }
-  const versionId = field.string("room_version") ?? DEFAULT_ROOM_VERSION;
+  const versionId = field.string("room_version") ?? defaultVersion;
   const version = ROOM_VERSIONS.get(versionId);
   if (!version) throw new PerformFailure("M_UNSUPPORTED_ROOM_VERSION", `room version ${JSON.stringify(versionId)} is not supported`, 400);
 

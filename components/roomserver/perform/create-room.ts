@@ -1,7 +1,7 @@
-import { randomBytes } from "node:crypto";
 import { checkAuth } from "../../protocol/auth/index.js";
 import { stateKeyOf, type JsonObject, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
 import { ProtocolError } from "../../protocol/errors.js";
+import { newRoomId } from "../../protocol/events/ids.js";
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import type { PerformCreateRoomRequest, PerformCreateRoomResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 import type { RoomserverCore } from "../core.js";
@@ -30,14 +30,14 @@ export async function createRoom(
 ): Promise<PerformCreateRoomResponse> {
   const serverName = builder.serverName;
   const creator = localUserId(request.creator, serverName);
-  const req = parseCreateRoomRequest(request.requestJson, creator, serverName);
+  const req = parseCreateRoomRequest(request.requestJson, creator, serverName, core.deps.config.rooms.default_version);
   const alias = req.roomAliasName === undefined ? undefined : localAlias(`#${req.roomAliasName}:${serverName}`, serverName);
   const db = core.deps.db;
   if (alias !== undefined && (await selectAlias(db, alias))) throw roomInUse(`room alias ${alias} is already in use`);
 
   let roomId = "";
   if (!req.version.roomIdFromCreateEvent) {
-    roomId = request.roomId || `!${randomBytes(12).toString("base64url")}:${serverName}`;
+    roomId = request.roomId || newRoomId(serverName);
     if (await core.rooms.get(db, roomId)) throw roomInUse(`room ${roomId} already exists`);
   }
   const events = buildCheckedEvents(builder, req, creator, alias, roomId, parseMemberContent(request.creatorMemberContentJson));

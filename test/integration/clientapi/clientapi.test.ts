@@ -6,15 +6,17 @@ import { ephemeralCases } from "./cases/ephemeral.js";
 import { membershipCases } from "./cases/membership.js";
 import { profileHookCases } from "./cases/profile-hooks.js";
 import { roomEventCases } from "./cases/room-events.js";
+import { roomVersionCases } from "./cases/room-versions.js";
 import { upgradeCases } from "./cases/upgrade.js";
 import { RoomInspector } from "./room-client.js";
 
 /**
  * The client API writers over HTTP against real servers from the built CLI (`npm run build`
  * first): the monolith on the embedded database, and, with PostgreSQL and NATS, the polylith
- * with separate roomserver, userapi and clientapi processes. One server per variant; each case
- * makes its own users and rooms. Rate limits are off here (the account suite tests them), so
- * cases may send as fast as they like.
+ * with separate roomserver, userapi, clientapi and syncapi processes (cases read back over
+ * HTTP what they wrote). One server per variant; each case makes its own users and rooms.
+ * Rate limits are off here (the account suite tests them), so cases may send as fast as they
+ * like.
  */
 const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false" };
 
@@ -35,6 +37,7 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
     describe("createRoom and joined_rooms", () => createRoomCases(current, rooms));
     describe("membership", () => membershipCases(current, rooms));
     describe("send, state, redact", () => roomEventCases(current, rooms));
+    describe("room versions 1-12", () => roomVersionCases(current));
     describe("aliases and the room directory", () => directoryCases(current));
     describe("typing, receipts, read markers", () => ephemeralCases(current));
     describe("room upgrades", () => upgradeCases(current, rooms));
@@ -43,4 +46,4 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
 }
 
 clientSuite("monolith", () => startMonolith(ENV));
-if (TEST_POSTGRES_URL && TEST_NATS_URL) clientSuite("polylith", () => startPolylith(ENV));
+if (TEST_POSTGRES_URL && TEST_NATS_URL) clientSuite("polylith", () => startPolylith(ENV, { syncapi: true }));

@@ -118,11 +118,23 @@ for (const setup of SETUPS) {
           expect(state.get("m.room.history_visibility|")).to.deep.equal({ history_visibility: "shared" });
           expect(state.get("m.room.guest_access|")).to.deep.equal({ guest_access: expected.guest });
           expect(state.get(`${MEMBER}|${alice}`)).to.deep.equal({ membership: "join" });
+          // A v12 room (the default): the creator has power by being the creator, unlisted.
           const pl = state.get("m.room.power_levels|")!;
-          expect(pl).to.deep.include({ users: { [alice]: 100 }, invite: expected.invite, state_default: 50 });
-          expect((pl["events"] as JsonObject)["m.room.tombstone"]).to.equal(100);
+          expect(pl).to.deep.include({ users: {}, invite: expected.invite, state_default: 50 });
+          expect((pl["events"] as JsonObject)["m.room.tombstone"]).to.equal(150);
         });
       }
+
+      it("makes rooms of the configured default version when the request names none", async () => {
+        const configured = core.deps.config.rooms;
+        expect((await stateOf(await newRoom({}), "m.room.create"))!["room_version"]).to.equal("12");
+        configured.default_version = "10";
+        try {
+          expect((await stateOf(await newRoom({}), "m.room.create"))!["room_version"]).to.equal("10");
+        } finally {
+          configured.default_version = "12";
+        }
+      });
 
       for (const version of ["1", "3", "6", "10", "11", "12"]) {
         it(`room version ${version}: the version's create content, IDs and auth events`, async () => {
@@ -177,6 +189,7 @@ for (const setup of SETUPS) {
             { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } },
             { type: "org.example.flag", state_key: "x", content: { on: true } },
           ],
+          // Listing the creator is right in v11 and would be invalid in v12 (the default): left out.
           power_level_content_override: { events_default: 10, users: { [alice]: 100, [bob]: 50 } },
         });
         const state = await currentState(roomId);
@@ -187,7 +200,7 @@ for (const setup of SETUPS) {
           "m.topic": { "m.text": [{ mimetype: "text/plain", body: "All about happy hour" }] },
         });
         expect(state.get("org.example.flag|x")).to.deep.equal({ on: true });
-        expect(state.get("m.room.power_levels|")).to.deep.include({ events_default: 10, users: { [alice]: 100, [bob]: 50 }, invite: 0 });
+        expect(state.get("m.room.power_levels|")).to.deep.include({ events_default: 10, users: { [bob]: 50 }, invite: 0 });
         const types = (await storedEvents(roomId)).map((e) => e.type);
         expect(types.filter((t) => t === "m.room.join_rules" || t === "m.room.name")).to.have.length(2, "each sent once");
         expect(types.slice(-2)).to.deep.equal(["m.room.name", "m.room.topic"]);
@@ -195,12 +208,13 @@ for (const setup of SETUPS) {
 
       it("uses an m.room.power_levels from initial_state instead of the generated one", async () => {
         const given = { users: { [alice]: 100 }, state_default: 0, ban: 100 };
-        const roomId = await newRoom({ initial_state: [{ type: "m.room.power_levels", content: given }], power_level_content_override: { ban: 1 } });
+        const body = { room_version: "11", initial_state: [{ type: "m.room.power_levels", content: given }], power_level_content_override: { ban: 1 } };
+        const roomId = await newRoom(body);
         expect(await stateOf(roomId, "m.room.power_levels")).to.deep.equal(given);
       });
 
       it("invites with is_direct; trusted_private_chat makes invitees admins (v11) or additional creators (v12)", async () => {
-        const roomId = await newRoom({ preset: "trusted_private_chat", invite: [bob, carol, bob, alice], is_direct: true });
+        const roomId = await newRoom({ preset: "trusted_private_chat", room_version: "11", invite: [bob, carol, bob, alice], is_direct: true });
         expect(await stateOf(roomId, MEMBER, bob)).to.deep.equal({ membership: "invite", is_direct: true });
         expect(await membershipOf(roomId, carol)).to.equal("invite");
         expect((await stateOf(roomId, "m.room.power_levels"))!["users"]).to.deep.equal({ [alice]: 100, [bob]: 100, [carol]: 100 });
@@ -228,7 +242,7 @@ for (const setup of SETUPS) {
           [{ room_alias_name: "bad:alias" }, "M_INVALID_PARAM"],
           [{ room_alias_name: "x".repeat(300) }, "M_INVALID_PARAM"],
           [{ invite: ["bob"] }, "M_INVALID_PARAM"],
-          [{ power_level_content_override: { users: { [bob]: 100 } } }, "M_INVALID_ROOM_STATE"],
+          [{ room_version: "11", power_level_content_override: { users: { [bob]: 100 } } }, "M_INVALID_ROOM_STATE"],
           [{ initial_state: [{ type: MEMBER, state_key: bob, content: { membership: "join" } }] }, "M_INVALID_ROOM_STATE"],
         ];
         for (const [body, errcode] of cases) {

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { verifyEventSignature } from "../../../components/protocol/events/signatures.js";
+import { stateKeyOf } from "../../../components/protocol/events/event.js";
 import { parseEvent } from "../../../components/protocol/events/parse.js";
 import { roomVersion } from "../../../components/protocol/roomversions.js";
 import { submitTemplate } from "../../../components/roomserver/api/input.js";
@@ -13,8 +14,8 @@ for (const setup of SETUPS) {
     this.timeout(60_000);
     const rs = useRoomserver(setup, "roomserver-templates", { collectOutputs: true });
 
-    async function startRoom(): Promise<{ room: TestRoom; alice: string }> {
-      const room = new TestRoom(TEST_SERVER, rs.key, "11");
+    async function startRoom(version = "11"): Promise<{ room: TestRoom; alice: string }> {
+      const room = new TestRoom(TEST_SERVER, rs.key, version);
       const alice = room.user("alice");
       for (const event of room.standardStart(alice)) await inputEvent(rs.log, event);
       return { room, alice };
@@ -36,9 +37,9 @@ for (const setup of SETUPS) {
     const send = (t: EventTemplate, transactionId?: { userId: string; deviceId: string; transactionId: string }) =>
       submitTemplate(rs.log, t, { origin: TEST_SERVER, transactionId, timeoutMs: 10_000 });
 
-    async function storedJson(eventId: string) {
+    async function storedJson(eventId: string, version = "11") {
       const [row] = await rs.db.query<{ json: string }>("SELECT json FROM roomserver_events WHERE event_id = $1", [eventId]);
-      return row ? parseEvent(row.json, roomVersion("11")) : null;
+      return row ? parseEvent(row.json, roomVersion(version)) : null;
     }
 
     const countEvents = async (roomId: string) =>
@@ -70,6 +71,18 @@ for (const setup of SETUPS) {
       await rs.outputs.waitFor(() => rs.outputs.newEvents().some((e) => e.eventId === verdict.eventId));
       const output = rs.outputs.newEvents().find((e) => e.eventId === verdict.eventId)!;
       expect(output.transactionId).to.deep.equal(txn);
+    });
+
+    it("completes messages and redactions in a v12 room, whose auth events leave out the create event the rules read", async () => {
+      const { room, alice } = await startRoom("12");
+      const message = await send(template(room.roomId, alice, "in v12"));
+      expect(message, message.reason).to.include({ outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED, softFailed: false });
+      const event = (await storedJson(message.eventId, "12"))!;
+      const expectedAuth = [stateKeyOf("m.room.power_levels", ""), stateKeyOf("m.room.member", alice)].map((key) => room.state.get(key)!.eventId);
+      expect([...event.authEventIds].sort()).to.deep.equal(expectedAuth.sort());
+      const redaction = await send(template(room.roomId, alice, "", { type: "m.room.redaction", redacts: message.eventId, contentJson: Buffer.from("{}") }));
+      expect(redaction, redaction.reason).to.include({ outcome: InputOutcome.INPUT_OUTCOME_ACCEPTED, softFailed: false });
+      expect((await storedJson(redaction.eventId, "12"))!.content).to.deep.equal({ redacts: message.eventId });
     });
 
     it("answers a repeated template ID with the first event and stores the event once", async () => {

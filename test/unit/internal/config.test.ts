@@ -49,6 +49,18 @@ describe("config", () => {
     expect(validateConfig({ server_name: "a.b", http: { timeouts: { headers_ms: 5000, request_ms: 0 } } }).http.timeouts.request_ms).to.equal(0);
   });
 
+  it("makes the embedded database durable and new rooms v12 by default", () => {
+    const config = validateConfig({ server_name: "a.b" });
+    expect(config.database.embedded_fsync).to.equal(true);
+    expect(config.rooms.default_version).to.equal("12");
+  });
+
+  it("takes the default room version from the file or the environment, as a string the server supports", () => {
+    expect(validateConfig({ server_name: "a.b", rooms: { default_version: "10" } }).rooms.default_version).to.equal("10");
+    expect(validateConfig({ server_name: "a.b" }, { DENDRITE_ROOMS_DEFAULT_VERSION: "11" }).rooms.default_version).to.equal("11");
+    expect(configError(() => validateConfig({ server_name: "a.b", rooms: { default_version: 11 } })).message).to.contain('as a string ("1" to "12")');
+  });
+
   it("derives the public base URL from a wildcard listener as localhost", () => {
     expect(validateConfig({ server_name: "a.b", http: { listen: "0.0.0.0:80" } }).public_base_url).to.equal("http://localhost:80");
     expect(validateConfig({ server_name: "a.b", public_base_url: "https://m.a.b/" }).public_base_url).to.equal("https://m.a.b");
@@ -65,6 +77,7 @@ describe("config", () => {
     ["bad level", { server_name: "a.b", logging: { level: "loud" } }, "logging.level"],
     ["bad url", { server_name: "a.b", database: { postgres: "not a url" } }, "database.postgres"],
     ["negative int", { server_name: "a.b", http: { max_json_body_bytes: -1 } }, "http.max_json_body_bytes"],
+    ["unknown room version", { server_name: "a.b", rooms: { default_version: "13" } }, "rooms.default_version"],
     ["section not a mapping", { server_name: "a.b", http: 5 }, "http"],
     ["https without cert", { server_name: "a.b", http: { https_listen: "127.0.0.1:8448" } }, "http.tls_cert"],
     ["trusted proxies not a list", { server_name: "a.b", http: { trusted_proxies: "10.0.0.1" } }, "http.trusted_proxies"],

@@ -1,5 +1,10 @@
 import { expect } from "chai";
-import { authEventTypesNeeded, selectAuthEvents } from "../../../components/protocol/auth/auth-events.js";
+import {
+  authEventTypesNeeded,
+  authStateNeeded,
+  authStateNeededInAnyVersion,
+  selectAuthEvents,
+} from "../../../components/protocol/auth/auth-events.js";
 import { checkAuthEventsSelection } from "../../../components/protocol/auth/auth-events-check.js";
 import { ProtocolError } from "../../../components/protocol/errors.js";
 import type { RoomEvent } from "../../../components/protocol/events/event.js";
@@ -87,6 +92,26 @@ describe("protocol/auth/auth-events selection", () => {
       };
       expect(tuples(authEventTypesNeeded(t, roomVersion("8")))).to.include("m.room.member|" + CAROL);
       expect(tuples(authEventTypesNeeded(t, roomVersion("7")))).to.not.include("m.room.member|" + CAROL);
+    });
+  });
+
+  describe("authStateNeeded", () => {
+    const message = { type: "m.room.message", sender: BOB, content: {} };
+
+    it("is the auth events selection plus the create event, which v12 does not list but its rules read", () => {
+      for (const version of ["1", "11", "12"]) {
+        expect(tuples(authStateNeeded(message, roomVersion(version))), `v${version}`).to.deep.equal(
+          ["m.room.create|", "m.room.member|" + BOB, "m.room.power_levels|"].sort(),
+        );
+      }
+      expect(authStateNeeded({ type: "m.room.create", sender: ALICE, stateKey: "", content: {} }, roomVersion("12"))).to.deep.equal([]);
+    });
+
+    it("for a room of unknown version, is what any version reads (a restricted join's authoriser from v8)", () => {
+      const join = { type: "m.room.member", sender: BOB, stateKey: BOB, content: { membership: "join", join_authorised_via_users_server: CAROL } };
+      expect(tuples(authStateNeededInAnyVersion(join))).to.deep.equal(
+        ["m.room.create|", "m.room.member|" + BOB, "m.room.member|" + CAROL, "m.room.power_levels|", "m.room.join_rules|"].sort(),
+      );
     });
   });
 

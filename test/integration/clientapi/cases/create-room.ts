@@ -22,11 +22,11 @@ export function createRoomCases(server: () => Deployment, inspector: () => RoomI
     expect(found.room_id).to.equal(roomId);
   });
 
-  it("creates rooms of every stable version 1-12 (default 11)", async () => {
+  it("creates rooms of every stable version 1-12 (default 12, the spec's recommendation)", async () => {
     const rs = inspector();
     const made = await Promise.all(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"].map((v) => alice.createRoom({ room_version: v })));
     for (const [i, roomId] of made.entries()) expect((await rs.state(roomId, "m.room.create"))?.content.room_version).to.equal(String(i + 1));
-    expect((await rs.state(await alice.createRoom(), "m.room.create"))?.content.room_version).to.equal("11");
+    expect((await rs.state(await alice.createRoom(), "m.room.create"))?.content.room_version).to.equal("12");
   });
 
   it("invites, marks direct chats, applies initial_state and power level overrides", async () => {

@@ -113,7 +113,7 @@ export function loginCases(server: () => Deployment): void {
     const { capabilities } = (await c.expectOk("GET", "/capabilities", { spec: "/capabilities" })) as { capabilities: Record<string, Record<string, unknown>> };
     expect(capabilities["m.change_password"]).to.deep.equal({ enabled: true });
     expect(capabilities["m.3pid_changes"]).to.deep.equal({ enabled: false });
-    expect(capabilities["m.room_versions"]!.default).to.equal("11");
+    expect(capabilities["m.room_versions"]!.default).to.equal("12");
     expect(Object.keys(capabilities["m.room_versions"]!.available as object)).to.deep.equal(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"]);
     await client().expectError("GET", "/capabilities", 401, "M_MISSING_TOKEN", { spec: "/capabilities" });
   });
