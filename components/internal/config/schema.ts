@@ -104,6 +104,11 @@ export const CONFIG_SCHEMA: Section = {
   event_log: {
     nats: leaf("url", null, "NATS URL; when unset, the in-process log persisted in the database is used", true),
     stream_prefix: leaf("string", "", "prefix of every stream and subject name, to share one NATS between servers"),
+    max_delivery_attempts: leaf(
+      "int",
+      5,
+      "failures of one log message, handled alone, after which its consumer records it as a dead letter (table eventlog_dead_letters) and skips it",
+    ),
   },
   registration: {
     open: leaf("bool", false, "allow anyone to register with m.login.dummy, without verification"),

@@ -33,7 +33,7 @@ export interface Config {
   };
   grpc: { listen: string; secret_path: string };
   database: { postgres: string | null; max_connections: number; embedded_fsync: boolean };
-  event_log: { nats: string | null; stream_prefix: string };
+  event_log: { nats: string | null; stream_prefix: string; max_delivery_attempts: number };
   registration: { open: boolean; shared_secret: string | null; guests: boolean };
   rooms: { default_version: string };
   rate_limit: { enabled: boolean };

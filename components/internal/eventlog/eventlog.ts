@@ -1,4 +1,5 @@
-import type { DispatcherOptions } from "./dispatcher.js";
+import type { DeadLetterStore } from "./dead-letters.js";
+import type { DeadLetterPolicy, DispatcherOptions } from "./dispatcher.js";
 
 /**
  * The event log: JetStream's model (streams, sequence numbers, named durable consumers
@@ -55,8 +56,10 @@ export interface ConsumerOptions {
   /**
    * Called for each message; the message is acknowledged when it resolves. Messages of one
    * subject are handled one after another, in sequence order; different subjects in
-   * parallel. A handler that throws is retried (the subject waits) until it succeeds or
-   * the consumer stops. Give either this or batchHandler.
+   * parallel. A handler that throws is retried with backoff (the subject waits, other
+   * subjects go on) until it succeeds or the consumer stops; a message that fails alone
+   * the log's attempt limit for a reason of its own is dead-lettered instead (dead-letters.ts).
+   * Give either this or batchHandler.
    */
   handler?: MessageHandler;
   /**
@@ -73,6 +76,12 @@ export interface ConsumerOptions {
   groupSubjects?: boolean;
   /** How many subjects are handled at once (default 64); 1 gives one total order. */
   maxConcurrentSubjects?: number;
+  /**
+   * The answer a writer waiting for a message (publishAndWait) gets if the consumer gives up
+   * on the message (dead-letters it); `reason` is the handler's last error. Without it, such
+   * a writer waits for its timeout.
+   */
+  rejectionOf?: (msg: LogMessage, reason: string) => Uint8Array;
 }
 
 export interface Consumer {
@@ -131,6 +140,14 @@ export interface EventLog {
   close(): Promise<void>;
 }
 
+/** How a log treats messages that fail every time (dead-letters.ts). */
+export interface DeadLetterSettings {
+  /** Where failures are counted and dead letters recorded. */
+  readonly store: DeadLetterStore;
+  /** Failures of a message alone after which it is dead-lettered. */
+  readonly maxAttempts: number;
+}
+
 export class TimeoutError extends Error {
   constructor(what: string, ms: number) {
     super(`${what}: no answer within ${ms} ms`);
@@ -158,13 +175,20 @@ export class DuplicateMessageError extends Error {
 /** Header naming the subject that waits for a consumer's verdict. */
 export const REPLY_TO_HEADER = "Dendrite-Reply-To";
 
-/** The dispatcher's handler and settings for either form of ConsumerOptions. */
-export function dispatchOf(options: ConsumerOptions): { handler: BatchHandler; options: DispatcherOptions } {
+/**
+ * The dispatcher's handler and settings for either form of ConsumerOptions; `deadLetters`
+ * is what the log brings (its store, attempt limit and reply).
+ */
+export function dispatchOf(
+  options: ConsumerOptions,
+  deadLetters: Omit<DeadLetterPolicy, "consumer" | "stream" | "rejection">,
+): { handler: BatchHandler; options: DispatcherOptions } {
   const maxConcurrent = options.maxConcurrentSubjects ?? 64;
+  const policy: DeadLetterPolicy = { ...deadLetters, consumer: options.durable, stream: options.stream, rejection: options.rejectionOf };
   if (options.batchHandler) {
     return {
       handler: options.batchHandler,
-      options: { maxConcurrent, maxBatch: options.maxBatch ?? 100, groupSubjects: options.groupSubjects ?? false },
+      options: { maxConcurrent, maxBatch: options.maxBatch ?? 100, groupSubjects: options.groupSubjects ?? false, deadLetters: policy },
     };
   }
   const single = options.handler;
@@ -173,6 +197,6 @@ export function dispatchOf(options: ConsumerOptions): { handler: BatchHandler; o
     handler: async (msgs) => {
       for (const m of msgs) await single(m);
     },
-    options: { maxConcurrent, maxBatch: 1, groupSubjects: false },
+    options: { maxConcurrent, maxBatch: 1, groupSubjects: false, deadLetters: policy },
   };
 }

@@ -60,6 +60,10 @@ export class InputConsumer {
       maxBatch: MAX_BATCH,
       groupSubjects: true,
       maxConcurrentSubjects: CONCURRENT_BATCHES,
+      // An input the roomserver cannot store, however often it tries, is refused: its writer
+      // hears why instead of waiting, and the room's later inputs go on (internal/eventlog).
+      // The database's own words stay in the log and the dead-letter table.
+      rejectionOf: () => InputVerdict.encode(invalid("the roomserver could not store this event; it was set aside as a dead letter")).finish(),
     });
   }
 

@@ -1,7 +1,7 @@
 import type { Database } from "../../database/database.js";
 import type { Logger } from "../../logging/logger.js";
 import { SubjectDispatcher } from "../dispatcher.js";
-import { dispatchOf, type Consumer, type ConsumerOptions, type LogMessage } from "../eventlog.js";
+import { dispatchOf, type Consumer, type ConsumerOptions, type DeadLetterSettings, type LogMessage, type Reply } from "../eventlog.js";
 import { subjectMatches } from "../subjects.js";
 import type { StreamStore } from "./stream-store.js";
 
@@ -34,9 +34,11 @@ export class InProcessConsumer implements Consumer {
     private readonly options: ConsumerOptions,
     private readonly stripPrefix: (subject: string) => string,
     logger: Logger,
+    deadLetters: DeadLetterSettings,
+    reply: (answers: readonly Reply[]) => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    const dispatch = dispatchOf(options);
+    const dispatch = dispatchOf(options, { ...deadLetters, reply });
     this.dispatcher = new SubjectDispatcher(dispatch.handler, logger, dispatch.options);
   }
 
@@ -52,6 +54,7 @@ export class InProcessConsumer implements Consumer {
     this.floor = row!.ack_floor;
     row!.acked_above.map(Number).forEach((seq) => this.acked.add(seq));
     this.previousDeliveredMax = this.deliveredMax = row!.delivered_max;
+    await this.dispatcher.start();
     this.unsubscribe = this.store.onPublish(() => this.wake?.());
     this.loop = this.run();
   }

@@ -1,8 +1,10 @@
 import type { Database } from "../../database/database.js";
 import { migrate } from "../../database/migrations.js";
 import type { Logger } from "../../logging/logger.js";
+import { DEAD_LETTER_MIGRATIONS, DEFAULT_MAX_DELIVERY_ATTEMPTS, DeadLetterTable } from "../dead-letters.js";
 import {
   REPLY_TO_HEADER,
+  type DeadLetterSettings,
   type Consumer,
   type ConsumerOptions,
   type EventLog,
@@ -37,11 +39,17 @@ export class InProcessLog implements EventLog {
     private readonly db: Database,
     private readonly prefix: string,
     private readonly logger: Logger,
+    private readonly deadLetters: DeadLetterSettings,
   ) {}
 
-  static async open(db: Database, prefix: string, logger: Logger): Promise<InProcessLog> {
+  /** Dead letters go to `db` too unless `deadLetters` says otherwise. */
+  static async open(db: Database, prefix: string, logger: Logger, deadLetters?: Partial<DeadLetterSettings>): Promise<InProcessLog> {
     await migrate(db, "eventlog-inprocess", IN_PROCESS_LOG_MIGRATIONS);
-    return new InProcessLog(db, prefix, logger);
+    if (!deadLetters?.store) await migrate(db, "eventlog-dead-letters", DEAD_LETTER_MIGRATIONS);
+    return new InProcessLog(db, prefix, logger, {
+      store: deadLetters?.store ?? new DeadLetterTable(db),
+      maxAttempts: deadLetters?.maxAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS,
+    });
   }
 
   async declareStreams(names: readonly string[]): Promise<void> {
@@ -71,6 +79,8 @@ export class InProcessLog implements EventLog {
       options,
       (subject) => subject.slice(this.prefix.length),
       this.logger.child({ consumer: options.durable }),
+      this.deadLetters,
+      (answers) => this.reply(answers),
       () => {
         this.activeConsumers.delete(name);
         this.consumers.delete(consumer);

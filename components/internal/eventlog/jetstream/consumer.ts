@@ -8,7 +8,7 @@ import {
 } from "nats";
 import type { Logger } from "../../logging/logger.js";
 import { SubjectDispatcher } from "../dispatcher.js";
-import { dispatchOf, type Consumer, type ConsumerOptions, type LogMessage } from "../eventlog.js";
+import { dispatchOf, type Consumer, type ConsumerOptions, type DeadLetterSettings, type LogMessage, type Reply } from "../eventlog.js";
 import { fromNatsHeaders, isNotFound } from "./log.js";
 
 const ACK_WAIT_NS = 30_000_000_000;
@@ -32,13 +32,16 @@ export class JetStreamConsumer implements Consumer {
     private readonly prefix: string,
     private readonly options: ConsumerOptions,
     logger: Logger,
+    deadLetters: DeadLetterSettings,
+    reply: (answers: readonly Reply[]) => Promise<void>,
     private readonly onStop: () => void,
   ) {
-    const dispatch = dispatchOf(options);
+    const dispatch = dispatchOf(options, { ...deadLetters, reply });
     this.dispatcher = new SubjectDispatcher(dispatch.handler, logger, dispatch.options);
   }
 
   async start(): Promise<void> {
+    await this.dispatcher.start();
     const stream = this.prefix + this.options.stream;
     const durable = this.prefix + this.options.durable;
     let floor: number | null = null;

@@ -12,8 +12,10 @@ import {
   type NatsError,
 } from "nats";
 import type { Logger } from "../../logging/logger.js";
+import { DEFAULT_MAX_DELIVERY_ATTEMPTS, MemoryDeadLetters } from "../dead-letters.js";
 import {
   NoResponderError,
+  type DeadLetterSettings,
   REPLY_TO_HEADER,
   TimeoutError,
   type Consumer,
@@ -54,6 +56,7 @@ export class JetStreamLog implements EventLog {
     private readonly jsm: JetStreamManager,
     private readonly prefix: string,
     private readonly logger: Logger,
+    private readonly deadLetters: DeadLetterSettings,
   ) {
     this.replies = new ReplyInbox(nc);
     void this.watchConnection();
@@ -73,10 +76,23 @@ export class JetStreamLog implements EventLog {
     }
   }
 
-  static async connect(url: string, prefix: string, logger: Logger, name = "dendrite-ts"): Promise<JetStreamLog> {
+  /**
+   * Dead letters are recorded in `deadLetters.store` (openEventLog gives the process's
+   * database); without one they are only counted in memory, logged and skipped.
+   */
+  static async connect(
+    url: string,
+    prefix: string,
+    logger: Logger,
+    name = "dendrite-ts",
+    deadLetters?: Partial<DeadLetterSettings>,
+  ): Promise<JetStreamLog> {
     const nc = await connect({ servers: url, name, maxReconnectAttempts: -1 });
     const jsm = await nc.jetstreamManager();
-    return new JetStreamLog(nc, nc.jetstream(), jsm, prefix, logger);
+    return new JetStreamLog(nc, nc.jetstream(), jsm, prefix, logger, {
+      store: deadLetters?.store ?? new MemoryDeadLetters(),
+      maxAttempts: deadLetters?.maxAttempts ?? DEFAULT_MAX_DELIVERY_ATTEMPTS,
+    });
   }
 
   async declareStreams(names: readonly string[]): Promise<void> {
@@ -136,6 +152,8 @@ export class JetStreamLog implements EventLog {
       this.prefix,
       options,
       this.logger.child({ consumer: options.durable }),
+      this.deadLetters,
+      (answers) => this.reply(answers),
       () => this.consumers.delete(consumer),
     );
     this.consumers.add(consumer);
