@@ -258,7 +258,8 @@ export class SubjectDispatcher {
     const { msg } = delivery;
     const policy = this.options.deadLetters;
     const reason = errorText(error);
-    const where = { stream: msg.stream, subject: msg.subject, seq: msg.seq, consumer: policy.consumer };
+    // The consumer's name is in the logger's own fields already.
+    const where = { stream: msg.stream, subject: msg.subject, seq: msg.seq };
     let count;
     try {
       count = await policy.store.countFailure(policy.consumer, msg, reason, policy.maxAttempts);
@@ -274,7 +275,7 @@ export class SubjectDispatcher {
     this.failedSeqs.delete(msg.seq);
     if (count.kind === "dead") {
       this.logger.error({ ...where, error: reason, attempts: count.attempts }, "event log message dead-lettered: skipped after failing every attempt");
-      announceDeadLetter({ ...where, attempts: count.attempts, error: reason });
+      announceDeadLetter({ ...where, consumer: policy.consumer, attempts: count.attempts, error: reason });
     }
     // Dead before: a redelivery whose acknowledgement was lost. Its writer may not have heard.
     if (policy.rejection) {
