@@ -1,11 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { httpRequest, type HttpReply } from "./http-json.js";
+import { componentFor } from "../../cli/route-table.js";
+import type { ComponentName } from "../../components/internal/config/types.js";
+import { httpRequest } from "./http-json.js";
 
 /**
- * What an Ingress does in front of the polylith, for tests: each request goes to the first
- * component that recognises its path and method (anything but 404/405 M_UNRECOGNIZED), so
- * suites keep one base URL while each component serves only its own routes.
+ * What an Ingress does in front of the polylith, for tests: each request goes to the
+ * component the route table (cli/route-table.ts) names for its method and path, so suites
+ * keep one base URL while each component serves only its own routes. Unlike an Ingress it
+ * routes by method too. A request for a component it has no address for is 502.
  */
 export class ComponentProxy {
   private constructor(
@@ -13,7 +16,8 @@ export class ComponentProxy {
     readonly port: number,
   ) {}
 
-  static async start(targets: readonly string[]): Promise<ComponentProxy> {
+  /** `targets`: each running component's HTTP base URL. */
+  static async start(targets: Partial<Record<ComponentName, string>>): Promise<ComponentProxy> {
     const server = createServer((req, res) => {
       void forward(req, targets).then(
         ({ status, headers, body }) => {
@@ -42,27 +46,18 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
   return Buffer.concat(chunks);
 }
 
-async function forward(req: IncomingMessage, targets: readonly string[]) {
+async function forward(req: IncomingMessage, targets: Partial<Record<ComponentName, string>>) {
+  const method = req.method ?? "GET";
+  const url = req.url ?? "/";
+  const component = componentFor(method, url.split("?")[0]!);
+  const target = component && targets[component];
+  if (!target) throw new Error(`no running component serves ${method} ${url} (route table: ${component ?? "none"})`);
   const body = await readBody(req);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && !HOP_HEADERS.has(k)) headers[k] = v;
-  let last: HttpReply | null = null;
-  for (const target of ordered(targets, req.method ?? "GET")) {
-    const res = await httpRequest(`${target}${req.url}`, { method: req.method ?? "GET", headers, body: body.length > 0 ? body : undefined });
-    for (const k of HOP_HEADERS) delete res.headers[k];
-    last = res;
-    if ((res.status === 404 || res.status === 405) && res.body.toString().includes("M_UNRECOGNIZED")) continue;
-    return res;
-  }
-  return last!;
+  const res = await httpRequest(`${target}${url}`, { method, headers, body: body.length > 0 ? body : undefined });
+  for (const k of HOP_HEADERS) delete res.headers[k];
+  return res;
 }
 
 const HOP_HEADERS = new Set(["host", "connection", "content-length", "transfer-encoding", "keep-alive"]);
-
-/**
- * Reads mostly go to the first target (the syncapi), writes to the others (the clientapi),
- * so the likely one is asked first and most requests make one upstream call, not two.
- */
-function ordered(targets: readonly string[], method: string): readonly string[] {
-  return method === "GET" || targets.length < 2 ? targets : [...targets.slice(1), targets[0]!];
-}

@@ -203,7 +203,7 @@ export async function startPolylith(extraEnv: NodeJS.ProcessEnv = {}, options: P
       });
       started.push(syncapi);
       syncapiPort = syncapi.httpPorts[0]!;
-      proxy = await ComponentProxy.start([`http://127.0.0.1:${syncapiPort}`, `http://127.0.0.1:${clientapi.httpPorts[0]}`]);
+      proxy = await ComponentProxy.start({ syncapi: `http://127.0.0.1:${syncapiPort}`, clientapi: `http://127.0.0.1:${clientapi.httpPorts[0]}` });
     }
     const stop = async () => {
       await proxy?.stop();

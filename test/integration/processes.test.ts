@@ -15,6 +15,10 @@ import {
 } from "../helpers/backends.js";
 import { runCli, startCli, type RunningProcess } from "../helpers/cli-process.js";
 import { listServices } from "../helpers/grpc-reflection.js";
+import { COMPONENTS } from "../../cli/components.js";
+import { buildComponentsForListing } from "../../cli/route-list.js";
+import type { ComponentName } from "../../components/internal/config/types.js";
+import { serviceName } from "../../components/internal/grpc/server.js";
 import { checkResponse } from "../helpers/openapi.js";
 
 /** Port 0 everywhere: each process reports the ports it got in its "listening" line. */
@@ -28,9 +32,23 @@ const EPHEMERAL_PORTS: NodeJS.ProcessEnv = {
   DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0",
 };
 
-async function checkHealthAndReflection(proc: RunningProcess): Promise<void> {
+const PLUMBING_SERVICES = ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
+
+/** The gRPC services a component serves, read from its service definitions' method paths. */
+function servicesOf(names: readonly ComponentName[]): string[] {
+  const served = new Set<string>(PLUMBING_SERVICES);
+  const built = buildComponentsForListing();
+  for (const name of names) {
+    const component = built.get(name);
+    for (const binding of component?.grpcServices ?? []) served.add(serviceName(binding.definition)!);
+  }
+  return [...served].sort();
+}
+
+/** Health answers, and reflection lists exactly the services the process serves. */
+async function checkHealthAndReflection(proc: RunningProcess, components: readonly ComponentName[]): Promise<void> {
   const address = `127.0.0.1:${proc.grpcPort}`;
-  expect(await listServices(address)).to.include("grpc.health.v1.Health");
+  expect(await listServices(address)).to.deep.equal(servicesOf(components));
   const client = createGrpcClient(HealthClient, address);
   try {
     expect(await unary(client.check.bind(client), { service: "" })).to.deep.equal({ status: ServingStatus.SERVING });
@@ -73,7 +91,7 @@ describe("the dendrite-ts CLI as processes", function () {
       checkResponse("server-server", "GET", "/version", 200, fedBody);
       expect(fedBody.server.name).to.equal("dendrite-ts");
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).to.deep.equal({ status: "ok" });
-      await checkHealthAndReflection(proc);
+      await checkHealthAndReflection(proc, Object.keys(COMPONENTS) as ComponentName[]);
     } finally {
       const { code, ms } = await proc.stop("SIGTERM");
       expect(code).to.equal(0);
@@ -156,7 +174,11 @@ describe("the dendrite-ts CLI as processes", function () {
         expect(fed.status).to.equal(200);
         // Each process serves only its own component's routes.
         expect((await fetch(`http://127.0.0.1:${client.httpPorts[0]}/_matrix/federation/v1/version`)).status).to.equal(404);
-        for (const proc of started) await checkHealthAndReflection(proc);
+        await checkHealthAndReflection(client, ["clientapi"]);
+        await checkHealthAndReflection(federation, ["federationapi"]);
+        await checkHealthAndReflection(roomserver, ["roomserver"]);
+        // The roomserver's reflection names none of the userapi's services, and vice versa.
+        expect(await listServices(`127.0.0.1:${roomserver.grpcPort}`)).to.not.include("dendrite.userapi.v1.Devices");
         expect(client.output()).to.contain('"database":"postgres"');
         expect(client.output()).to.contain('"event_log":"nats"');
       } finally {

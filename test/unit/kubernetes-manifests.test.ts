@@ -3,6 +3,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseAllDocuments } from "yaml";
+import { COMPONENTS } from "../../cli/components.js";
 import { validateConfig } from "../../components/internal/config/load.js";
 
 const DIR = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "docker", "kubernetes");
@@ -27,8 +28,17 @@ describe("the Kubernetes manifests", () => {
     expect(secret?.stringData).to.have.property("grpc.secret");
   });
 
+  it("deploy every implemented component and nothing else (a component that exits 2 would crash-loop)", () => {
+    const implemented = Object.keys(COMPONENTS).sort();
+    expect(deployments.map((d) => d.metadata.name).sort()).to.deep.equal(implemented);
+    for (const deployment of deployments) {
+      expect(deployment.spec.template.spec.containers[0].args.slice(0, 1), deployment.metadata.name).to.deep.equal([deployment.metadata.name]);
+    }
+    const services = objects.filter((o) => o.kind === "Service").map((o) => o.metadata.name);
+    expect(services.filter((name) => !implemented.includes(name))).to.deep.equal([]);
+  });
+
   it("give every component the gRPC secret", () => {
-    expect(deployments).to.have.length(6);
     for (const deployment of deployments) {
       const pod = deployment.spec.template.spec;
       const volume = pod.volumes.find((v: any) => v.secret?.secretName === "dendrite-grpc-secret");

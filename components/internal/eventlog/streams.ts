@@ -1,4 +1,4 @@
-/** The streams of the design (../shared/DESIGN.md, "Logs"); each process declares them at start. */
+/** The streams of the design (docs/architecture.md, "eventlog"); each process declares them at start. */
 export const STREAMS = {
   inputRoomEvent: "InputRoomEvent",
   outputRoomEvent: "OutputRoomEvent",

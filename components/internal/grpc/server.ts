@@ -23,14 +23,17 @@ export interface ServiceBinding {
 
 /**
  * A component's gRPC server: its own services plus grpc.health.v1 and server reflection
- * (v1 and v1alpha) over every service in the proto descriptor set, so grpcurl and
- * Kubernetes probes work against any component. Every call but health and reflection
- * must carry the components' shared secret (auth.ts).
+ * (v1 and v1alpha) over the services this server serves, so grpcurl and Kubernetes probes
+ * work against any component and `grpcurl list` names only what answers. Every call but
+ * health and reflection must carry the components' shared secret (auth.ts).
  */
 export class GrpcServer {
   readonly health = new HealthRegistry();
   private readonly server: grpc.Server;
   private boundPort = 0;
+  /** Fully-qualified names of the services added, which reflection lists. */
+  private readonly served = new Set<string>([HEALTH_SERVICE]);
+  private reflecting = false;
 
   constructor(
     private readonly logger: Logger,
@@ -39,19 +42,27 @@ export class GrpcServer {
   ) {
     this.server = new grpc.Server({ interceptors: [authenticateCalls(secret, logger)] });
     this.server.addService(HealthService, this.health.implementation);
-    const reflection = new ReflectionService(reflectedPackages());
-    reflection.addToServer(this.server);
     for (const service of services) this.add(service);
   }
 
   add({ definition, implementation, privileged }: ServiceBinding): void {
+    // Reflection is built from the services added so far, when the server starts listening.
+    if (this.reflecting) throw new Error("gRPC services must be added before the server listens");
     this.server.addService(definition, withServerLogging(definition, implementation, this.logger, privileged));
     const name = serviceName(definition);
-    if (name) this.health.set(name, ServingStatus.SERVING);
+    if (name) {
+      this.health.set(name, ServingStatus.SERVING);
+      this.served.add(name);
+    }
   }
 
   /** Listens on HOST:PORT (port 0 picks a free one); returns the port. */
   async listen(address: string): Promise<number> {
+    if (!this.reflecting) {
+      this.reflecting = true;
+      const services = [...this.served, ...REFLECTION_SERVICES];
+      new ReflectionService(reflectedPackages(), { services }).addToServer(this.server);
+    }
     this.boundPort = await new Promise<number>((resolve, reject) =>
       this.server.bindAsync(address, grpc.ServerCredentials.createInsecure(), (err, port) =>
         err ? reject(new Error(`gRPC cannot listen on ${address}: ${err.message}`)) : resolve(port),
@@ -81,10 +92,13 @@ export class GrpcServer {
   }
 }
 
+const HEALTH_SERVICE = "grpc.health.v1.Health";
+const REFLECTION_SERVICES = ["grpc.reflection.v1.ServerReflection", "grpc.reflection.v1alpha.ServerReflection"];
+
 /**
- * What reflection describes: every service in our descriptor set, plus the reflection
- * services themselves (from the protos @grpc/reflection ships), so `grpcurl list` shows
- * all that the server answers.
+ * What reflection can describe: every service in our descriptor set, plus the reflection
+ * services themselves (from the protos @grpc/reflection ships); a server lists only those
+ * it serves (the `services` option), while the types of all stay describable.
  */
 function reflectedPackages(): PackageDefinition {
   const require = createRequire(import.meta.url);

@@ -1,6 +1,6 @@
 /**
- * components/protocol must stay a pure library (DESIGN.md: "protocol imports nothing of the
- * others and does no I/O"). This test reads every .ts file in it, lists every module it
+ * components/protocol must stay a pure library (docs/architecture.md: it imports nothing of
+ * the others and does no I/O). This test reads every .ts file in it, lists every module it
  * names (import, import type, export ... from, dynamic import(), require()) and fails on
  * anything outside the folder other than the modules allowed below. It also fails on free
  * references to the I/O globals Node offers without an import.
