@@ -24,7 +24,8 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
   describe(`client API readers over HTTP: ${variant}`, function () {
     this.timeout(60_000);
     let server: Deployment | undefined;
-    before(async () => {
+    before(async function () {
+      this.timeout(180_000); // starting the servers on a loaded machine
       recordVariant(`syncapi:${variant}`);
       server = await start();
     });
