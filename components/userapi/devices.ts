@@ -1,5 +1,6 @@
 import { UserApiError } from "./api/errors.js";
 import type { CreateDeviceRequest, Device, DevicesApi } from "./api/userapi.js";
+import type { DeviceListChanges } from "./device-list-changes.js";
 import type { LocalUsers } from "./local-users.js";
 import type { DeviceRow } from "./storage/devices-table.js";
 import type { UserStorage } from "./storage/storage.js";
@@ -21,6 +22,7 @@ export class Devices implements DevicesApi {
     private readonly storage: UserStorage,
     private readonly users: LocalUsers,
     private readonly revocations: TokenRevocations,
+    private readonly deviceLists: DeviceListChanges,
   ) {}
 
   async createDevice(request: CreateDeviceRequest): Promise<{ deviceId: string; accessToken: string }> {
@@ -33,7 +35,9 @@ export class Devices implements DevicesApi {
       if (account.deactivated) throw new UserApiError("USER_DEACTIVATED", "This account has been deactivated");
       return tables.devices.upsert(localpart, deviceId, request.displayName ?? null, hashAccessToken(accessToken), Date.now(), request.ip ?? null);
     });
+    // A login that replaces a device's token leaves the device list as it was.
     if (replaced) await this.revocations.revoke(request.userId, [replaced]);
+    else await this.deviceLists.changed(request.userId, deviceId);
     return { deviceId, accessToken };
   }
 
@@ -52,10 +56,14 @@ export class Devices implements DevicesApi {
 
   async deleteDevices(userId: string, deviceIds: readonly string[]): Promise<void> {
     if (deviceIds.length === 0) return;
-    await this.revocations.revoke(userId, await this.storage.devices.delete(this.users.localpart(userId), deviceIds));
+    const gone = await this.storage.devices.delete(this.users.localpart(userId), deviceIds);
+    await this.revocations.revoke(userId, gone);
+    if (gone.length > 0) await this.deviceLists.changed(userId, deviceIds.length === 1 ? deviceIds[0]! : "", true);
   }
 
   async deleteAllDevices(userId: string, exceptDeviceId?: string): Promise<void> {
-    await this.revocations.revoke(userId, await this.storage.devices.delete(this.users.localpart(userId), null, exceptDeviceId ?? null));
+    const gone = await this.storage.devices.delete(this.users.localpart(userId), null, exceptDeviceId ?? null);
+    await this.revocations.revoke(userId, gone);
+    if (gone.length > 0) await this.deviceLists.changed(userId, "", true);
   }
 }

@@ -13,12 +13,14 @@ import { PushRules } from "./push-rules/push-rules.js";
 import { UserStorage } from "./storage/storage.js";
 import { TokenCache } from "./token-cache.js";
 import { followRevocations, TokenRevocations } from "./token-revocations.js";
+import { DeviceListChanges } from "./device-list-changes.js";
 import { UserAuth } from "./user-auth.js";
 
 /**
  * The userapi's logic over its own storage: what runs in the process that owns the tables.
  * `cache` serves nothing until it follows the revocations (`createUserApi` has it do so);
- * `log` is where revocations are announced, null in the CLI, which revokes no tokens;
+ * `log` is where revocations and device-list changes are announced, null in the CLI, which
+ * revokes no tokens;
  * `attempts` counts wrong passwords per account, null where nobody guesses or limits are off.
  */
 export function createLocalUserApi(
@@ -33,7 +35,7 @@ export function createLocalUserApi(
   return {
     auth: new UserAuth(storage, users, cache),
     accounts: new Accounts(storage, users, revocations, attempts),
-    devices: new Devices(storage, users, revocations),
+    devices: new Devices(storage, users, revocations, new DeviceListChanges(log)),
     sessions: new AuthSessions(storage),
     profiles: new Profiles(storage, users),
     accountData: new AccountData(storage, users),

@@ -1,7 +1,7 @@
 import type Koa from "koa";
 import type { RequestState } from "../../internal/http/app.js";
 import { requireUser } from "../../internal/http/auth.js";
-import { notFound } from "../../internal/http/matrix-error.js";
+import { forbidden, notFound } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
 import { encodeHistoryToken } from "../api/positions.js";
 import type { SyncRouteDeps } from "./deps.js";
@@ -10,28 +10,34 @@ import { ignoringUsers } from "../sync/filter.js";
 import { intParam, query, roomEventFilterParam } from "./params.js";
 import { roomAccess, stateAt } from "./room-access.js";
 
-/** GET /rooms/{roomId}/event/{eventId} and GET /rooms/{roomId}/context/{eventId}: 404 for what the user may not see. */
+/**
+ * GET /rooms/{roomId}/event/{eventId} and GET /rooms/{roomId}/context/{eventId}. /event is 404
+ * for what the user may not see (the spec lists no 403 for it); /context is 403 for a room or
+ * an event the user may not see, as Synapse answers and clients and conformance suites expect, and 404
+ * only for an event the room does not have.
+ */
 export function addEventRoutes(router: Router, deps: SyncRouteDeps): void {
-  const visibleEvent = async (ctx: Koa.Context) => {
+  const visibleEvent = async (ctx: Koa.Context, hidden: "notFound" | "forbidden") => {
     await requireUser(ctx, deps.lookupToken, { allowGuests: true });
     const { user, params } = ctx.state as RequestState;
     const q = deps.store.db;
     const access = await roomAccess(q, deps.store, user!.userId, params.roomId!, deps.notifier.positions().pdu).catch(() => null);
+    const deny = hidden === "forbidden" ? forbidden("You may not see this event") : notFound("Event not found or you may not see it");
+    if (!access) throw deny;
     const [event] = await deps.store.events.byIds(q, [params.eventId!]);
-    if (!access || !event || event.roomId !== params.roomId || !access.view.maySee(event)) {
-      throw notFound("Event not found or you may not see it");
-    }
+    if (!event || event.roomId !== params.roomId) throw notFound("Event not found");
+    if (!access.view.maySee(event)) throw deny;
     return { user: user!, event, access };
   };
 
   router.get("/_matrix/client/v3/rooms/{roomId}/event/{eventId}", async (ctx: Koa.Context) => {
-    const { user, event } = await visibleEvent(ctx);
+    const { user, event } = await visibleEvent(ctx, "notFound");
     const [formatted] = await deps.formatter.format(deps.store.db, [event], { device: { userId: user.userId, deviceId: user.deviceId } });
     ctx.body = formatted;
   });
 
   router.get("/_matrix/client/v3/rooms/{roomId}/context/{eventId}", async (ctx: Koa.Context) => {
-    const { user, event, access } = await visibleEvent(ctx);
+    const { user, event, access } = await visibleEvent(ctx, "forbidden");
     const q = deps.store.db;
     const limit = intParam(query(ctx, "limit"), "limit", 10, 100);
     const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.accountData.ignoredUsers(q, user.userId));

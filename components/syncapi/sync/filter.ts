@@ -1,4 +1,4 @@
-import { badJson } from "../../internal/http/matrix-error.js";
+import { badJson, invalidParam } from "../../internal/http/matrix-error.js";
 import { jsonLimitProblem } from "../../protocol/json/limits.js";
 import { filterProblem } from "../../userapi/api/filter.js";
 
@@ -40,21 +40,23 @@ export interface SyncFilter {
 }
 
 /**
- * Parses a filter given as JSON text (inline in a query string); 400 M_BAD_JSON. It is held
- * to the limits of request bodies: its types, senders and rooms are compared in SQL.
+ * Parses a filter given as JSON text (inline in a query string); 400 M_INVALID_PARAM, as for
+ * any bad query parameter, which clients and conformance suites expect (an uploaded filter, a body, is
+ * M_BAD_JSON). It is held to the limits of request bodies (past them, M_BAD_JSON as for a
+ * body): its types, senders and rooms are compared in SQL.
  */
 export function parseFilterJson(text: string, check: (f: Record<string, unknown>) => string | null = filterProblem): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
-    throw badJson("filter is not valid JSON");
+    throw invalidParam("filter is not valid JSON");
   }
-  if (value === null || typeof value !== "object" || Array.isArray(value)) throw badJson("filter must be a JSON object");
+  if (value === null || typeof value !== "object" || Array.isArray(value)) throw invalidParam("filter must be a JSON object");
   const limitProblem = jsonLimitProblem(value, { nul: "refused" });
   if (limitProblem) throw badJson(`filter: ${limitProblem}`);
   const problem = check(value as Record<string, unknown>);
-  if (problem) throw badJson(`Invalid filter: ${problem}`);
+  if (problem) throw invalidParam(`Invalid filter: ${problem}`);
   return value as Record<string, unknown>;
 }
 

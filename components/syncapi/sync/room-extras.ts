@@ -4,15 +4,34 @@ import type { RoomHistoryView } from "./visibility.js";
 
 type Json = Record<string, unknown>;
 
-/** m.heroes and the member counts (spec: RoomSummary), from the room's current members. */
+/**
+ * The member counts and, for a room without a name or canonical alias, m.heroes (spec:
+ * RoomSummary): a client names such a room after its heroes, and one with a name or alias
+ * after that, so heroes would only be bytes (Synapse leaves them out too).
+ */
 export async function roomSummary(q: Queryable, store: SyncStore, roomId: string, userId: string): Promise<Json> {
   const members = await store.state.members(q, roomId, ["join", "invite"]);
   const joined = members.filter((m) => m.membership === "join").length;
-  return {
-    "m.heroes": members.filter((m) => m.userId !== userId).slice(0, 5).map((m) => m.userId),
-    "m.joined_member_count": joined,
-    "m.invited_member_count": members.length - joined,
-  };
+  const summary: Json = { "m.joined_member_count": joined, "m.invited_member_count": members.length - joined };
+  if (!(await hasNameOrAlias(q, store, roomId))) {
+    summary["m.heroes"] = members.filter((m) => m.userId !== userId).slice(0, 5).map((m) => m.userId);
+  }
+  return summary;
+}
+
+/** Whether the room's current m.room.name or m.room.canonical_alias names it (an empty one does not). */
+async function hasNameOrAlias(q: Queryable, store: SyncStore, roomId: string): Promise<boolean> {
+  const ids = await store.state.currentEventIds(q, roomId, [
+    { type: "m.room.name", stateKey: "" },
+    { type: "m.room.canonical_alias", stateKey: "" },
+  ]);
+  if (ids.size === 0) return false;
+  const events = await store.events.byIds(q, [...ids.values()]);
+  return events.some((e) => {
+    const content = (e.json.content ?? {}) as Json;
+    const value = e.type === "m.room.name" ? content.name : content.alias;
+    return typeof value === "string" && value !== "";
+  });
 }
 
 /** Event types that notify under the default push rules (messages, not state or reactions). */

@@ -36,7 +36,13 @@ export async function userExtras(
   const everyone = sharing.includes(user.userId) ? sharing : [...sharing, user.userId];
   const now = Date.now();
 
-  const presence = (await store.presence.changed(q, everyone, full || !since ? 0 : since.presence, to.presence))
+  // Users newly met in a room are owed their presence as it stands, not only its changes
+  // since `since`: the client has never been told it.
+  const met = full || !since ? [] : await newlySharedUsers(q, store, user.userId, newlyJoined, timelines);
+  const changedPresence = await store.presence.changed(q, everyone, full || !since ? 0 : since.presence, to.presence);
+  const metPresence = met.length === 0 ? [] : await store.presence.changed(q, met, 0, to.presence);
+  const alreadyChanged = new Set(changedPresence.map((p) => p.userId));
+  const presence = [...metPresence.filter((p) => !alreadyChanged.has(p.userId)), ...changedPresence]
     .filter((p) => passesFilter(filter.presence, { type: "m.presence", sender: p.userId }))
     .slice(-limitOf(filter.presence, 1000))
     .map((p) => ({
@@ -73,6 +79,27 @@ export async function userExtras(
     toDevice,
     deviceListsEmpty: deviceLists.changed.length === 0 && deviceLists.left.length === 0,
   };
+}
+
+/** The others in the rooms the user newly joined, and those who joined the user's rooms in this sync's range. */
+async function newlySharedUsers(
+  q: Queryable,
+  store: SyncStore,
+  userId: string,
+  newlyJoined: readonly string[],
+  timelines: ReadonlyMap<string, RoomTimeline>,
+): Promise<string[]> {
+  const met = new Set<string>();
+  for (const roomId of newlyJoined) {
+    for (const m of await store.state.members(q, roomId, ["join"])) met.add(m.userId);
+  }
+  for (const t of timelines.values()) {
+    for (const e of [...t.state, ...t.events]) {
+      if (e.type === "m.room.member" && e.stateKey && ((e.json.content ?? {}) as Json).membership === "join") met.add(e.stateKey);
+    }
+  }
+  met.delete(userId);
+  return [...met];
 }
 
 /**

@@ -25,7 +25,8 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
     this.timeout(60_000);
     let server: Deployment | undefined;
     let inspector: RoomInspector | undefined;
-    before(async () => {
+    before(async function () {
+      this.timeout(180_000); // starting the servers on a loaded machine
       recordVariant(`clientapi:${variant}`);
       server = await start();
       inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);

@@ -3,10 +3,12 @@ import { startMonolith, startPolylith, type Deployment } from "../../helpers/dep
 import { ephemeralCases } from "./cases/ephemeral.js";
 import { filterCases } from "./cases/filters.js";
 import { historyCases } from "./cases/history.js";
+import { historyEdgeCases } from "./cases/history-edges.js";
 import { ignoredUserCases } from "./cases/ignored-users.js";
 import { presenceAndToDeviceCases } from "./cases/presence-to-device.js";
 import { restartCases } from "./cases/restart.js";
 import { syncBasicCases } from "./cases/sync-basics.js";
+import { syncGapCases } from "./cases/sync-gaps.js";
 import { visibilityCases } from "./cases/visibility.js";
 
 /**
@@ -22,7 +24,8 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
   describe(`client API readers over HTTP: ${variant}`, function () {
     this.timeout(60_000);
     let server: Deployment | undefined;
-    before(async () => {
+    before(async function () {
+      this.timeout(180_000); // starting the servers on a loaded machine
       recordVariant(`syncapi:${variant}`);
       server = await start();
     });
@@ -30,8 +33,10 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
     const current = () => server!;
 
     describe("/sync", () => syncBasicCases(current));
+    describe("/sync at the edges", () => syncGapCases(current));
     describe("filters", () => filterCases(current));
     describe("history and state", () => historyCases(current));
+    describe("history at the edges", () => historyEdgeCases(current));
     describe("history visibility", () => visibilityCases(current));
     describe("typing, receipts, account data", () => ephemeralCases(current));
     describe("presence and send-to-device", () => presenceAndToDeviceCases(current));

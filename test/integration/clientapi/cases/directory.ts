@@ -91,6 +91,32 @@ export function directoryCases(server: () => Deployment): void {
     expect(open.next_batch).to.be.a("string");
   });
 
+  it("pages /publicRooms backwards with prev_batch as it pages forwards, GET and POST", async () => {
+    const tag = `zb${Date.now()}`;
+    for (let i = 0; i < 5; i++) await owner.createRoom({ visibility: "public", name: `${tag} room ${i}` });
+    const ids = (page: Record<string, unknown>) => (page.chunk as { room_id: string }[]).map((r) => r.room_id);
+    const post = (since?: string) => other.expectOk("POST", "/publicRooms", { ...PUBLIC, body: { limit: 2, since, filter: { generic_search_term: tag } } });
+    const forward = [await post()];
+    while (forward.at(-1)!.next_batch) forward.push(await post(forward.at(-1)!.next_batch as string));
+    expect(forward.map((p) => ids(p).length)).to.deep.equal([2, 2, 1]);
+    expect(forward[0]).to.not.have.property("prev_batch");
+    expect(new Set(forward.flatMap(ids)).size).to.equal(5);
+    // Back from the last page: the same pages in reverse, each with the same tokens.
+    let page = forward[2]!;
+    for (const expected of [forward[1]!, forward[0]!]) {
+      expect(page.prev_batch).to.be.a("string");
+      page = await post(page.prev_batch as string);
+      expect(ids(page)).to.deep.equal(ids(expected));
+      expect(page.next_batch).to.equal(expected.next_batch);
+    }
+    expect(page).to.not.have.property("prev_batch");
+    // GET over the whole directory: back from the second page is the first.
+    const first = await other.expectOk("GET", "/publicRooms", { ...PUBLIC, query: { limit: "1" } });
+    const second = await other.expectOk("GET", "/publicRooms", { ...PUBLIC, query: { limit: "1", since: first.next_batch as string } });
+    const back = await other.expectOk("GET", "/publicRooms", { ...PUBLIC, query: { limit: "1", since: second.prev_batch as string } });
+    expect(ids(back)).to.deep.equal(ids(first));
+  });
+
   it("refuses bad directory requests", async () => {
     await other.expectError("GET", "/publicRooms", 400, "M_INVALID_PARAM", { ...PUBLIC, query: { limit: "-1" } });
     await other.expectError("GET", "/publicRooms", 400, "M_INVALID_PARAM", { ...PUBLIC, query: { since: "bogus" } });

@@ -113,7 +113,7 @@ export function filterCases(server: () => Deployment): void {
     expect(theirs.every((e) => e.type === "m.room.member")).to.equal(true);
     expect(bodies(joined(await b.sync({ filter: filter_id as string }), roomId).timeline.events)).to.deep.equal(["by id"]);
     await b.expectError("GET", "/sync", 400, "M_INVALID_PARAM", { query: { filter: "99999" } });
-    await b.expectError("GET", "/sync", 400, "M_BAD_JSON", { query: { filter: "{not json" } });
-    await b.expectError("GET", "/sync", 400, "M_BAD_JSON", { query: { filter: JSON.stringify({ room: { timeline: { limit: "x" } } }) } });
+    await b.expectError("GET", "/sync", 400, "M_INVALID_PARAM", { query: { filter: "{not json" } });
+    await b.expectError("GET", "/sync", 400, "M_INVALID_PARAM", { query: { filter: JSON.stringify({ room: { timeline: { limit: "x" } } }) } });
   });
 }

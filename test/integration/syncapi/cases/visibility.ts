@@ -18,7 +18,7 @@ export function visibilityCases(server: () => Deployment): void {
     const history = await late.messages(roomId, { limit: "50" });
     expect(bodies(history.chunk)).to.deep.equal(["after you came"]);
     await late.expectError("GET", roomPath(roomId, `/event/${encodeURIComponent(secret)}`), 404, "M_NOT_FOUND");
-    await late.expectError("GET", roomPath(roomId, `/context/${encodeURIComponent(secret)}`), 404, "M_NOT_FOUND");
+    await late.expectError("GET", roomPath(roomId, `/context/${encodeURIComponent(secret)}`), 403, "M_FORBIDDEN");
     // The sender still sees it all.
     expect(bodies((await a.messages(roomId, { limit: "50" })).chunk)).to.deep.equal(["after you came", "before you came"]);
   });

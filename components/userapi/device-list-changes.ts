@@ -1,0 +1,23 @@
+import type { EventLog } from "../internal/eventlog/eventlog.js";
+import { STREAMS } from "../internal/eventlog/streams.js";
+import { subjectToken } from "../internal/eventlog/subjects.js";
+import { KeyChangeEvent } from "../../proto/gen/dendrite/edu/v1/edu.js";
+
+/**
+ * Tells the readers that a user's device list changed (a device was made or deleted), on
+ * OutputKeyChangeEvent, which the syncapi turns into `device_lists.changed` for everyone
+ * sharing a room with the user: their clients then fetch the user's devices again (a new
+ * device must be encrypted for). Device keys are not held yet; when they are, key uploads
+ * publish here too. Called after the change committed: a failed publish fails the request,
+ * which the client retries (a repeated notice only names the user once more).
+ */
+export class DeviceListChanges {
+  /** `log` null: the CLI, where no server follows; the syncapi learns of those devices at their first key change. */
+  constructor(private readonly log: EventLog | null) {}
+
+  async changed(userId: string, deviceId: string, deleted = false): Promise<void> {
+    if (!this.log) return;
+    const data = KeyChangeEvent.encode({ userId, deviceId, deleted }).finish();
+    await this.log.publish(`${STREAMS.outputKeyChangeEvent}.${subjectToken(userId)}`, data);
+  }
+}
