@@ -58,6 +58,11 @@ export class Accounts implements AccountsApi {
     }
   }
 
+  async guestsAmong(userIds: readonly string[]): Promise<string[]> {
+    const localparts = userIds.flatMap((id) => this.users.tryLocalpart(id) ?? []);
+    return (await this.storage.accounts.guestsAmong(localparts)).map((l) => this.users.userId(l));
+  }
+
   async isLocalpartAvailable(localpart: string): Promise<boolean> {
     return !(await this.storage.accounts.exists(localpart));
   }

@@ -67,6 +67,8 @@ export interface AccountsApi {
   setPassword(userId: string, password: string, options: { logoutDevices: boolean; keepDeviceId?: string }): Promise<void>;
   /** Logs out every device and removes password and profile; the user ID stays taken. */
   deactivateAccount(userId: string): Promise<void>;
+  /** Those of the users that are guest accounts of this server (other servers' users never are). */
+  guestsAmong(userIds: readonly string[]): Promise<string[]>;
 }
 
 export interface Device {

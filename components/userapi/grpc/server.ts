@@ -52,6 +52,7 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
 
   const accounts: AccountsServer = {
     createAccount: handle(async (r) => ({ account: await api.accounts.createAccount({ ...r, accountType: accountType(r.accountType) }) })),
+    guestsAmong: handle(async ({ userIds }) => ({ userIds: await api.accounts.guestsAmong(userIds) })),
     isLocalpartAvailable: handle(async ({ localpart }) => ({ available: await api.accounts.isLocalpartAvailable(localpart) })),
     checkPassword: handle(async ({ localpart, password }) => ({ account: await api.accounts.checkPassword(localpart, password) })),
     setPassword: handle(async ({ userId, password, ...options }) => {

@@ -31,6 +31,16 @@ export class AccountsTable {
     return rows[0] ?? null;
   }
 
+  /** Those of the localparts that are guest accounts. */
+  async guestsAmong(localparts: readonly string[]): Promise<string[]> {
+    if (localparts.length === 0) return [];
+    const rows = await this.db.query<{ localpart: string }>(
+      "SELECT localpart FROM userapi_accounts WHERE localpart = ANY($1) AND account_type = 'guest'",
+      [localparts],
+    );
+    return rows.map((r) => r.localpart);
+  }
+
   async exists(localpart: string): Promise<boolean> {
     return (await this.db.query("SELECT 1 FROM userapi_accounts WHERE localpart = $1", [localpart])).length > 0;
   }
