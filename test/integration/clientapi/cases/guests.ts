@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import type { Deployment } from "../../../helpers/deployment.js";
+import { eventually } from "../../../helpers/eventually.js";
 import { TestClient } from "../../../helpers/test-client.js";
 import { RoomClient, type RoomInspector } from "../room-client.js";
 
@@ -14,6 +15,12 @@ async function registerGuest(server: Deployment): Promise<TestClient> {
   guest.deviceId = body.device_id as string;
   guest.accessToken = body.access_token as string;
   return guest;
+}
+
+/** Whether the client's /messages of the room (backwards from now) holds the event; checked against the spec. */
+async function chunkHas(client: TestClient, roomId: string, eventId: string): Promise<boolean> {
+  const messages = await client.expectOk("GET", room(roomId, "messages"), { spec: "/rooms/{roomId}/messages", query: { dir: "b" } });
+  return (messages.chunk as Array<{ event_id: string }>).some((e) => e.event_id === eventId);
 }
 
 /**
@@ -82,8 +89,7 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
     await guest.expectError("POST", room(roomId, "invite"), 403, GUEST_FORBIDDEN, { spec: "/rooms/{roomId}/invite", body: { user_id: bob.userId } });
 
     // The readers: the room, its history and the guest's own message.
-    const messages = await guest.expectOk("GET", room(roomId, "messages"), { spec: "/rooms/{roomId}/messages", query: { dir: "b" } });
-    expect((messages.chunk as Array<{ event_id: string }>).map((e) => e.event_id)).to.include(sent.event_id);
+    await eventually(() => chunkHas(guest, roomId, sent.event_id as string), 30_000, "the guest's message in /messages");
     await guest.expectOk("GET", room(roomId, `event/${encodeURIComponent(sent.event_id as string)}`), { spec: "/rooms/{roomId}/event/{eventId}" });
     await guest.expectOk("GET", room(roomId, `context/${encodeURIComponent(sent.event_id as string)}`), { spec: "/rooms/{roomId}/context/{eventId}" });
     const members = await guest.expectOk("GET", room(roomId, "members"), { spec: "/rooms/{roomId}/members" });
@@ -100,8 +106,7 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
     const open = await mod.createRoom({ preset: "public_chat", initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "world_readable" } }] });
     const closed = await mod.createRoom({ preset: "public_chat" });
     const said = await mod.send(open, "for everyone");
-    const messages = await guest.expectOk("GET", room(open, "messages"), { spec: "/rooms/{roomId}/messages", query: { dir: "b" } });
-    expect((messages.chunk as Array<{ event_id: string }>).map((e) => e.event_id)).to.include(said);
+    await eventually(() => chunkHas(guest, open, said), 30_000, "the world-readable message in /messages");
     const state = await guest.expectOk("GET", room(open, "state/m.room.history_visibility/"), { spec: "/rooms/{roomId}/state/{eventType}/{stateKey}" });
     expect(state).to.deep.equal({ history_visibility: "world_readable" });
     await guest.expectOk("GET", room(open, `event/${encodeURIComponent(said)}`), { spec: "/rooms/{roomId}/event/{eventId}" });
