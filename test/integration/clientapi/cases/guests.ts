@@ -145,4 +145,52 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
     await mod.invite(roomId, guest.userId);
     await guest.expectError("POST", room(roomId, "join"), 403, "M_FORBIDDEN", { spec: "/rooms/{roomId}/join", body: {} });
   });
+
+  it("serves the legacy /initialSync, /rooms/{roomId}/initialSync and /events (also peeking at a world-readable room) to a guest", async () => {
+    const roomId = await mod.createRoom({ preset: "private_chat" }); // guest_access can_join
+    await mod.invite(roomId, guest.userId);
+    await guest.expectOk("POST", room(roomId, "join"), { spec: "/rooms/{roomId}/join", body: {} });
+    const first = await guest.expectOk("PUT", room(roomId, "send/m.room.message/l1"), {
+      spec: "/rooms/{roomId}/send/{eventType}/{txnId}",
+      body: { msgtype: "m.text", body: "before the initial sync" },
+    });
+    await eventually(() => chunkHas(guest, roomId, first.event_id as string), 30_000, "the message in /messages");
+
+    const initial = await guest.expectOk("GET", "/initialSync", { spec: "/initialSync", query: { limit: "5" } });
+    const info = (initial.rooms as Array<{ room_id: string; membership: string; messages: { chunk: Array<{ event_id: string }> }; state: Array<{ type: string }> }>).find(
+      (r) => r.room_id === roomId,
+    );
+    expect(info?.membership).to.equal("join");
+    expect(info!.messages.chunk.at(-1)?.event_id).to.equal(first.event_id);
+    expect(info!.messages.chunk.length).to.be.at.most(5);
+    expect(info!.state.map((e) => e.type)).to.include.members(["m.room.create", "m.room.guest_access", "m.room.member"]);
+    const one = await guest.expectOk("GET", room(roomId, "initialSync"), { spec: "/rooms/{roomId}/initialSync" });
+    expect(one).to.include({ room_id: roomId, membership: "join" });
+    expect((one.messages as { chunk: Array<{ event_id: string }> }).chunk.map((e) => e.event_id)).to.include(first.event_id);
+
+    // Nothing new: an immediate, empty answer whose end is where the next call starts.
+    const idle = await guest.expectOk("GET", "/events", { spec: "/events", query: { from: initial.end as string, timeout: "0" } });
+    expect(idle.chunk).to.deep.equal([]);
+    // A long poll that a new message in a joined room ends.
+    const polled = guest.expectOk("GET", "/events", { spec: "/events", query: { from: idle.end as string, timeout: "30000" } });
+    const second = await mod.send(roomId, "during the long poll");
+    const woke = await polled;
+    expect((woke.chunk as Array<{ event_id: string }>).map((e) => e.event_id)).to.deep.equal([second]);
+
+    // Peeking: a world-readable room the guest never joined, by room_id; others are 403.
+    const open = await mod.createRoom({ preset: "public_chat", initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "world_readable" } }] });
+    const opening = await mod.send(open, "the room is open");
+    await eventually(() => chunkHas(guest, open, opening), 30_000, "the world-readable message in /messages");
+    const peek = await guest.expectOk("GET", room(open, "initialSync"), { spec: "/rooms/{roomId}/initialSync" });
+    expect(peek).to.include({ room_id: open, membership: "leave" });
+    expect((peek.messages as { chunk: Array<{ event_id: string }> }).chunk.at(-1)?.event_id).to.equal(opening);
+    const from = (peek.messages as { end: string }).end;
+    const peekPoll = guest.expectOk("GET", "/events", { spec: "/events", query: { room_id: open, from, timeout: "30000" } });
+    const shown = await mod.send(open, "to the world");
+    expect(((await peekPoll).chunk as Array<{ event_id: string }>).map((e) => e.event_id)).to.deep.equal([shown]);
+    const closed = await mod.createRoom({ preset: "public_chat" });
+    await guest.expectError("GET", "/events", 403, "M_FORBIDDEN", { spec: "/events", query: { room_id: closed, timeout: "0" } });
+    await guest.expectError("GET", room(closed, "initialSync"), 403, "M_FORBIDDEN", { spec: "/rooms/{roomId}/initialSync" });
+    await guest.expectError("GET", "/events", 400, "M_INVALID_PARAM", { spec: "/events", query: { from: "nonsense" } });
+  });
 }
