@@ -23,7 +23,7 @@ const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false" };
 
 function clientSuite(variant: string, start: () => Promise<Deployment>): void {
   describe(`client API writers over HTTP: ${variant}`, function () {
-    this.timeout(400_000);
+    this.timeout(60_000);
     let server: Deployment | undefined;
     let inspector: RoomInspector | undefined;
     before(async function () {
