@@ -193,4 +193,27 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
     await guest.expectError("GET", room(closed, "initialSync"), 403, "M_FORBIDDEN", { spec: "/rooms/{roomId}/initialSync" });
     await guest.expectError("GET", "/events", 400, "M_INVALID_PARAM", { spec: "/events", query: { from: "nonsense" } });
   });
+
+  it("upgrades a guest to a full account with their token and localpart (guest_access_token), keeping the user ID", async () => {
+    const visitor = await registerGuest(server());
+    const localpart = visitor.userId.slice(1).split(":")[0]!;
+    const upgrade = (body: Record<string, unknown>) => new TestClient(server().baseUrl).request("POST", "/register", { spec: "/register", token: null, body });
+    const base = { username: localpart, password: "a new password", guest_access_token: visitor.accessToken };
+    const wrong = await upgrade({ ...base, username: `${localpart}0` });
+    expect(wrong.status, JSON.stringify(wrong.body)).to.equal(400);
+    expect(wrong.body.errcode).to.equal("M_INVALID_USERNAME");
+    const notGuest = await upgrade({ ...base, username: bob.userId.slice(1).split(":")[0], guest_access_token: bob.accessToken });
+    expect(notGuest.status).to.equal(403);
+    const first = await upgrade(base);
+    expect(first.status, JSON.stringify(first.body)).to.equal(401);
+    const done = await upgrade({ ...base, auth: { type: "m.login.dummy", session: first.body.session } });
+    expect(done.status, JSON.stringify(done.body)).to.equal(200);
+    expect(done.body.user_id).to.equal(visitor.userId);
+    const full = new TestClient(server().baseUrl);
+    full.accessToken = done.body.access_token as string;
+    expect(await full.expectOk("GET", "/account/whoami", { spec: "/account/whoami" })).to.include({ user_id: visitor.userId, is_guest: false });
+    await full.expectOk("POST", "/createRoom", { spec: "/createRoom", body: {} });
+    const session = await full.login(localpart, "a new password");
+    expect(session.accessToken).to.be.a("string");
+  });
 }
