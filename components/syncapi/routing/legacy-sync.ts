@@ -13,7 +13,8 @@ import { roomAccess, stateAt, type RoomAccess } from "./room-access.js";
 /** Events per room and /events answer: the legacy endpoints have no filters to ask for more. */
 const DEFAULT_MESSAGES = 10;
 const MAX_EVENTS = 100;
-const DEFAULT_TIMEOUT_MS = 30_000;
+// As /sync here: a client that wants to wait says how long (every client of /events does).
+const DEFAULT_TIMEOUT_MS = 0;
 const MAX_TIMEOUT_MS = 60_000;
 
 /**
