@@ -88,6 +88,9 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     // syncapi
     ["GET", "/_matrix/client/v3/sync", "syncapi"],
     ["GET", "/_matrix/client/v3/rooms/{roomId}/messages", "syncapi"],
+    ["GET", "/_matrix/client/v3/events", "syncapi"],
+    ["GET", "/_matrix/client/v3/initialSync", "syncapi"],
+    ["GET", "/_matrix/client/v3/rooms/{roomId}/initialSync", "syncapi"],
     ["GET", "/_matrix/client/v3/rooms/{roomId}/event/{eventId}", "syncapi"],
     ["GET", "/_matrix/client/v3/rooms/{roomId}/context/{eventId}", "syncapi"],
     ["GET", "/_matrix/client/v3/rooms/{roomId}/members", "syncapi"],

@@ -18,6 +18,7 @@ export const GENERATE_CONFIG_USAGE = `dendrite-ts generate-config --server-name 
   --public-base-url URL           base URL clients use (default: the HTTP listener's URL)
   --signing-key FILE              ed25519 key in Synapse's format (default DATA_DIR/signing.key; created if missing)
   --open-registration             anyone may register with m.login.dummy, without verification
+  --guests                        allow guest accounts (POST /register?kind=guest; registration.guests)
   --registration-shared-secret S  secret for shared-secret registration (/_synapse/admin/v1/register)
   --no-rate-limit                 turn off rate limiting
   --grpc-listen HOST:PORT         gRPC listener of the monolith (default 127.0.0.1:7770)
@@ -41,6 +42,7 @@ export function configValuesFromFlags(argv: string[]): { values: Record<string, 
       "public-base-url": { type: "string" },
       "signing-key": { type: "string" },
       "open-registration": { type: "boolean" },
+      guests: { type: "boolean" },
       "registration-shared-secret": { type: "string" },
       "no-rate-limit": { type: "boolean" },
       "grpc-listen": { type: "string" },
@@ -65,6 +67,7 @@ export function configValuesFromFlags(argv: string[]): { values: Record<string, 
     ["http.tls_key", flags["tls-key"]],
     ["public_base_url", flags["public-base-url"]],
     ["registration.open", flags["open-registration"]],
+    ["registration.guests", flags.guests],
     ["registration.shared_secret", flags["registration-shared-secret"]],
     ["rate_limit.enabled", flags["no-rate-limit"] ? false : undefined],
     ["grpc.listen", flags["grpc-listen"]],

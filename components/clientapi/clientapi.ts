@@ -57,7 +57,7 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
     roomserver: peers.roomserver,
     lookupToken: (token) => peers.userapi().auth.queryAccessToken(token),
     interactiveAuth: new InteractiveAuth(peers.userapi, config.server_name, logins),
-    rooms: roomHooks(peers.roomserver, () => peers.userapi().profiles, builder, logger),
+    rooms: roomHooks(peers.roomserver, () => peers.userapi().profiles, builder, logger, () => peers.userapi().accounts),
     writer: new RoomWriter(builder),
     storage,
     edus: new EduPublisher(deps.log),

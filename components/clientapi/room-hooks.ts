@@ -2,7 +2,7 @@ import type { Logger } from "../internal/logging/logger.js";
 import { stateKeyOf } from "../protocol/events/event.js";
 import type { RoomEventBuilder } from "../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../roomserver/api/roomserver-api.js";
-import type { ProfilesApi } from "../userapi/api/userapi.js";
+import type { AccountsApi, ProfilesApi } from "../userapi/api/userapi.js";
 import { performed } from "./roomserver-errors.js";
 import { profileContent } from "./rooms/member-content.js";
 
@@ -12,6 +12,12 @@ export interface RoomHooks {
   profileChanged(userId: string): Promise<void>;
   /** After deactivation: leave every joined room (and reject pending invites). */
   leaveAllRooms(userId: string): Promise<void>;
+  /**
+   * After the room's m.room.guest_access changed to anything but can_join: the spec's guest
+   * access module says the server MUST set its guests' membership to leave. Each guest
+   * leaves by their own event (no power needed), as Synapse does; returns who left.
+   */
+  guestAccessClosed(roomId: string): Promise<string[]>;
 }
 
 const MEMBER = "m.room.member";
@@ -28,6 +34,7 @@ export function roomHooks(
   profiles: () => ProfilesApi,
   builder: RoomEventBuilder,
   logger: Logger,
+  accounts: () => Pick<AccountsApi, "guestsAmong">,
 ): RoomHooks {
   const eachRoom = async (userId: string, membership: string, work: (roomId: string) => Promise<void>) => {
     const { roomIds } = await roomserver().queryRoomsForUser({ userId, membership });
@@ -58,6 +65,28 @@ export function roomHooks(
       };
       await eachRoom(userId, "join", leave);
       await eachRoom(userId, "invite", leave);
+    },
+    async guestAccessClosed(roomId) {
+      const { memberEvents } = await roomserver().queryMembers({ roomId, memberships: ["join"], localOnly: true });
+      const members = memberEvents.flatMap((e) => {
+        const stateKey = (JSON.parse(Buffer.from(e.eventJson).toString("utf8")) as { state_key?: unknown }).state_key;
+        return typeof stateKey === "string" ? [stateKey] : [];
+      });
+      const guests = await accounts().guestsAmong(members);
+      const left: string[] = [];
+      for (let i = 0; i < guests.length; i += PARALLEL_ROOMS) {
+        await Promise.all(
+          guests.slice(i, i + PARALLEL_ROOMS).map(async (guest) => {
+            try {
+              performed(await roomserver().performMembership({ roomId, sender: guest, target: guest, membership: "leave", reason: "", isDirect: false }));
+              left.push(guest);
+            } catch (err) {
+              logger.warn({ room: roomId, user: guest, err: (err as Error).message }, "guest not removed after guest access closed");
+            }
+          }),
+        );
+      }
+      return left;
     },
   };
 }

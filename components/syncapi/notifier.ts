@@ -17,6 +17,9 @@ export class Notifier {
   /** Bumped on every wake of a user, so a request can tell whether it missed one. */
   private readonly versions = new Map<string, number>();
   private readonly waiters = new Map<string, Set<() => void>>();
+  /** The same per room, for readers that are not members (legacy /events peeking at a room). */
+  private readonly roomVersions = new Map<string, number>();
+  private readonly roomWaiters = new Map<string, Set<() => void>>();
 
   load(positions: StreamPositions, joined: readonly { roomId: string; userId: string }[]): void {
     this.current = { ...positions };
@@ -71,6 +74,20 @@ export class Notifier {
 
   wakeRoom(roomId: string, alsoUsers: Iterable<string> = []): void {
     this.wakeUsers([...this.joinedMembers(roomId), ...alsoUsers]);
+    this.roomVersions.set(roomId, this.roomVersion(roomId) + 1);
+    const waiting = this.roomWaiters.get(roomId);
+    this.roomWaiters.delete(roomId);
+    for (const wake of waiting ?? []) wake();
+  }
+
+  roomVersion(roomId: string): number {
+    return this.roomVersions.get(roomId) ?? 0;
+  }
+
+  /** Resolves when the room is woken after `version`, or after `timeoutMs`, or on abort. */
+  waitForRoom(roomId: string, version: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+    if (this.roomVersion(roomId) !== version || timeoutMs <= 0 || signal?.aborted) return Promise.resolve();
+    return this.wait(this.roomWaiters, roomId, timeoutMs, signal);
   }
 
   wakeUsers(userIds: Iterable<string>): void {
@@ -92,23 +109,29 @@ export class Notifier {
   /** Resolves when the user is woken after `version`, or after `timeoutMs`, or on abort. */
   waitFor(userId: string, version: number, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     if (this.version(userId) !== version || timeoutMs <= 0 || signal?.aborted) return Promise.resolve();
+    return this.wait(this.waiters, userId, timeoutMs, signal);
+  }
+
+  private wait(waiters: Map<string, Set<() => void>>, key: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
         signal?.removeEventListener("abort", done);
-        this.waiters.get(userId)?.delete(done);
+        waiters.get(key)?.delete(done);
         resolve();
       };
       const timer = setTimeout(done, timeoutMs);
       signal?.addEventListener("abort", done);
-      const set = this.waiters.get(userId) ?? new Set();
+      const set = waiters.get(key) ?? new Set();
       set.add(done);
-      this.waiters.set(userId, set);
+      waiters.set(key, set);
     });
   }
 
   /** Wakes every waiter (shutdown), so long-polls answer before the listener closes. */
   wakeAll(): void {
     this.wakeUsers([...this.waiters.keys()]);
+    for (const [, waiting] of this.roomWaiters) for (const wake of waiting) wake();
+    this.roomWaiters.clear();
   }
 }

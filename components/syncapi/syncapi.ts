@@ -19,6 +19,7 @@ import { sendingActivity } from "./sending-activity.js";
 import { addEventRoutes } from "./routing/context.js";
 import type { SyncRouteDeps } from "./routing/deps.js";
 import { addMemberRoutes } from "./routing/members.js";
+import { addLegacySyncRoutes } from "./routing/legacy-sync.js";
 import { addMessagesRoutes } from "./routing/messages.js";
 import { addPresenceRoutes } from "./routing/presence.js";
 import { addRelationRoutes } from "./routing/relations.js";
@@ -68,6 +69,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   const router = new Router();
   addSyncRoutes(router, routeDeps);
   addMessagesRoutes(router, routeDeps);
+  addLegacySyncRoutes(router, routeDeps);
   addEventRoutes(router, routeDeps);
   addMemberRoutes(router, routeDeps);
   addStateRoutes(router, routeDeps);

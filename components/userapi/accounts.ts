@@ -43,7 +43,7 @@ export class Accounts implements AccountsApi {
   }
 
   /** The hash of the password a UIA session kept for the request; null when it names none. */
-  private async sessionPassword(request: CreateAccountRequest): Promise<string | null> {
+  private async sessionPassword(request: { passwordOfSession?: string }): Promise<string | null> {
     if (request.passwordOfSession === undefined) return null;
     const hash = await this.storage.sessions.passwordHash(request.passwordOfSession, notBefore());
     if (hash === null) throw new UserApiError("NOT_FOUND", "The auth session holds no password");
@@ -56,6 +56,20 @@ export class Accounts implements AccountsApi {
       const candidate = await tables.accounts.nextGeneratedLocalpart();
       if (!(await tables.accounts.exists(candidate))) return candidate;
     }
+  }
+
+  async guestsAmong(userIds: readonly string[]): Promise<string[]> {
+    const localparts = userIds.flatMap((id) => this.users.tryLocalpart(id) ?? []);
+    return (await this.storage.accounts.guestsAmong(localparts)).map((l) => this.users.userId(l));
+  }
+
+  async upgradeGuest(request: { userId: string; password?: string; passwordOfSession?: string }): Promise<Account> {
+    const localpart = this.users.localpart(request.userId);
+    const hash = request.password !== undefined ? await hashPassword(request.password) : await this.sessionPassword(request);
+    if (hash === null) throw new UserApiError("NOT_FOUND", "No password to give the account");
+    if (!(await this.storage.accounts.upgradeGuest(localpart, hash))) throw new UserApiError("NOT_FOUND", `${request.userId} is not a guest account`);
+    const row = await this.storage.accounts.get(localpart);
+    return this.toAccount(row!);
   }
 
   async isLocalpartAvailable(localpart: string): Promise<boolean> {

@@ -21,18 +21,20 @@ function deviceJson(device: Device) {
 /** GET /devices, GET/PUT/DELETE /devices/{deviceId}, POST /delete_devices. Deleting needs the password. */
 export function addDeviceRoutes(router: Router, deps: RouteDeps): void {
   const signedIn = authenticate(deps.lookupToken);
+  // The spec's guest access module lets guests list, read and rename their devices, not delete them.
+  const guestsToo = authenticate(deps.lookupToken, { allowGuests: true });
   const devices = () => deps.userApi().devices;
 
   router.get(
     "/_matrix/client/v3/devices",
-    route([signedIn], async (ctx: Koa.Context) => {
+    route([guestsToo], async (ctx: Koa.Context) => {
       ctx.body = { devices: (await devices().listDevices((ctx.state as RequestState).user!.userId)).map(deviceJson) };
     }),
   );
 
   router.get(
     "/_matrix/client/v3/devices/{deviceId}",
-    route([signedIn], async (ctx: Koa.Context) => {
+    route([guestsToo], async (ctx: Koa.Context) => {
       const { user, params } = ctx.state as RequestState;
       const device = await devices().getDevice(user!.userId, params.deviceId!);
       if (!device) throw notFound("Unknown device");
@@ -42,7 +44,7 @@ export function addDeviceRoutes(router: Router, deps: RouteDeps): void {
 
   router.put(
     "/_matrix/client/v3/devices/{deviceId}",
-    route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
+    route([guestsToo, deps.limits.write], async (ctx: Koa.Context) => {
       const { user, params, body } = ctx.state as RequestState;
       const displayName = optionalBoundedString(body, "display_name", MAX_DEVICE_NAME_LENGTH);
       const device = await devices().getDevice(user!.userId, params.deviceId!);

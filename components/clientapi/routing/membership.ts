@@ -20,6 +20,8 @@ const reasonOf = (body: Body) => optionalBoundedString(body, "reason", MAX_REASO
 export function addMembershipRoutes(router: Router, deps: RouteDeps): void {
   const signedIn = authenticate(deps.lookupToken);
   const writes = [signedIn, deps.limits.write];
+  // The spec's guest access module lets guests join (rooms whose guest_access is can_join) and leave.
+  const guestWrites = [authenticate(deps.lookupToken, { allowGuests: true }), deps.limits.write];
   const rs = () => deps.roomserver();
 
   const join = async (ctx: Koa.Context, roomIdOrAlias: string) => {
@@ -27,7 +29,7 @@ export function addMembershipRoutes(router: Router, deps: RouteDeps): void {
     // A repeated join with the same content is answered with the current event (sendMemberEvent).
     const content = { ...(await profileContent(deps.userApi().profiles, user!.userId)), ...joinContent(body) };
     const answer = performed(
-      await rs().performJoin({ roomIdOrAlias, userId: user!.userId, contentJson: Buffer.from(JSON.stringify(content)) }),
+      await rs().performJoin({ roomIdOrAlias, userId: user!.userId, contentJson: Buffer.from(JSON.stringify(content)), isGuest: user!.isGuest }),
     );
     await deps.storage.forgottenRooms.remember(user!.userId, answer.roomId);
     ctx.body = { room_id: answer.roomId };
@@ -35,19 +37,19 @@ export function addMembershipRoutes(router: Router, deps: RouteDeps): void {
 
   router.post(
     "/_matrix/client/v3/join/{roomIdOrAlias}",
-    route(writes, (ctx) => {
+    route(guestWrites, (ctx) => {
       const target = (ctx.state as RequestState).params.roomIdOrAlias!;
       return join(ctx, target.startsWith("#") ? checkRoomAlias(target) : checkRoomId(target));
     }),
   );
   router.post(
     "/_matrix/client/v3/rooms/{roomId}/join",
-    route(writes, (ctx) => join(ctx, checkRoomId((ctx.state as RequestState).params.roomId!))),
+    route(guestWrites, (ctx) => join(ctx, checkRoomId((ctx.state as RequestState).params.roomId!))),
   );
 
   /** A membership change of `target` by the requester; `target` "self" for leaving. */
   const change = (membership: string, targetKind: "self" | "body", allowed?: (current: string) => boolean, refusal?: string) =>
-    route(writes, async (ctx: Koa.Context) => {
+    route(targetKind === "self" ? guestWrites : writes, async (ctx: Koa.Context) => {
       const { user, params, body } = ctx.state as RequestState;
       const roomId = checkRoomId(params.roomId!);
       const target = targetKind === "self" ? user!.userId : checkUserId(required(body, "user_id", "string"), deps.config.server_name);

@@ -62,7 +62,7 @@ export function addProfileRoutes(router: Router, deps: RouteDeps): void {
     }),
   );
 
-  // The spec's guest access module lets guests set their display name.
+  // The spec's guest access module lets guests set and delete their display name, nothing else.
   const signedIn = authenticate(deps.lookupToken, { allowGuests: true });
 
   router.put(
@@ -83,9 +83,10 @@ export function addProfileRoutes(router: Router, deps: RouteDeps): void {
 
   router.delete(
     "/_matrix/client/v3/profile/{userId}/{keyName}",
-    route([authenticate(deps.lookupToken), deps.limits.write], async (ctx: Koa.Context) => {
+    route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
       const { user, params } = ctx.state as RequestState;
       requireSelf(user!, params.userId!, "change the profile");
+      if (user!.isGuest && params.keyName !== "displayname") throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only delete their display name");
       checkKey(params.keyName!);
       await profiles().deleteProfileField(user!.userId, params.keyName!);
       if (MEMBER_EVENT_FIELDS.has(params.keyName!)) await deps.rooms.profileChanged(user!.userId);

@@ -43,6 +43,20 @@ export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
     return localpart;
   }
 
+  /**
+   * The guest a registration upgrades (`guest_access_token`), or null. The token must be a
+   * guest's and `username` their localpart (the spec makes it required then).
+   */
+  async function upgradingGuest(body: Record<string, unknown>, username: string | undefined): Promise<string | null> {
+    const token = optional(body, "guest_access_token", "string");
+    if (token === undefined) return null;
+    const owner = await deps.lookupToken(token);
+    if (!owner || !owner.isGuest) throw forbidden("guest_access_token is not a guest's access token");
+    if (username === undefined) throw missingParam("username is required to upgrade a guest");
+    if (`@${username.toLowerCase()}:${config.server_name}` !== owner.userId) throw invalidUsername("username must be the guest's own localpart");
+    return owner.userId;
+  }
+
   router.post(
     "/_matrix/client/v3/register",
     route([deps.limits.auth], async (ctx: Koa.Context) => {
@@ -83,7 +97,9 @@ export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
         return;
       }
 
-      const localpart = username === undefined ? undefined : await checkUsername(username);
+      // The spec's guest upgrade: the guest's token and their own localpart as the username.
+      const guest = await upgradingGuest(body, username);
+      const localpart = username === undefined || guest ? undefined : await checkUsername(username);
       if (password !== undefined) checkNewPassword(password);
       const requirement = {
         operation: "register",
@@ -92,6 +108,10 @@ export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
         remember: (account: Account) => ({ user_id: account.userId }),
       };
       const account = await deps.interactiveAuth.authorise(ctx, requirement, () => {
+        if (guest) {
+          if (password === undefined && !session?.hasPassword) throw missingParam("password is required");
+          return accounts().upgradeGuest({ userId: guest, password, passwordOfSession: password === undefined ? session?.sessionId : undefined });
+        }
         if (password !== undefined) return accounts().createAccount({ localpart, password, accountType: "user" });
         if (session?.hasPassword) return accounts().createAccount({ localpart, passwordOfSession: session.sessionId, accountType: "user" });
         throw missingParam("password is required");

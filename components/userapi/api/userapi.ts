@@ -67,6 +67,13 @@ export interface AccountsApi {
   setPassword(userId: string, password: string, options: { logoutDevices: boolean; keepDeviceId?: string }): Promise<void>;
   /** Logs out every device and removes password and profile; the user ID stays taken. */
   deactivateAccount(userId: string): Promise<void>;
+  /** Those of the users that are guest accounts of this server (other servers' users never are). */
+  guestsAmong(userIds: readonly string[]): Promise<string[]>;
+  /**
+   * Makes a guest account a full one with a password (`password`, or the one the UIA session
+   * `passwordOfSession` kept), keeping its user ID. Throws NOT_FOUND unless it is a guest.
+   */
+  upgradeGuest(request: { userId: string; password?: string; passwordOfSession?: string }): Promise<Account>;
 }
 
 export interface Device {

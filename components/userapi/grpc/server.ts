@@ -21,6 +21,7 @@ import type {
   DeactivateAccountRequest,
   DeleteAllDevicesRequest,
   SetPasswordRequest,
+  UpgradeGuestRequest,
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleActions } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
@@ -35,6 +36,7 @@ const PRIVILEGED_ACCOUNT_CALLS = {
   createAccount: (r: CreateAccountRequest) => ({ localpart: r.localpart ?? null, account_type: r.accountType }),
   setPassword: (r: SetPasswordRequest) => ({ user_id: r.userId, logout_devices: r.logoutDevices }),
   deactivateAccount: (r: DeactivateAccountRequest) => ({ user_id: r.userId }),
+  upgradeGuest: (r: UpgradeGuestRequest) => ({ user_id: r.userId }),
 };
 const PRIVILEGED_DEVICE_CALLS = {
   createDevice: (r: CreateDeviceRequest) => ({ user_id: r.userId, device_id: r.deviceId ?? null, ip: r.ip ?? null }),
@@ -52,6 +54,8 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
 
   const accounts: AccountsServer = {
     createAccount: handle(async (r) => ({ account: await api.accounts.createAccount({ ...r, accountType: accountType(r.accountType) }) })),
+    upgradeGuest: handle(async (r) => ({ account: await api.accounts.upgradeGuest(r) })),
+    guestsAmong: handle(async ({ userIds }) => ({ userIds: await api.accounts.guestsAmong(userIds) })),
     isLocalpartAvailable: handle(async ({ localpart }) => ({ available: await api.accounts.isLocalpartAvailable(localpart) })),
     checkPassword: handle(async ({ localpart, password }) => ({ account: await api.accounts.checkPassword(localpart, password) })),
     setPassword: handle(async ({ userId, password, ...options }) => {

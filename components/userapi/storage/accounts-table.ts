@@ -31,6 +31,25 @@ export class AccountsTable {
     return rows[0] ?? null;
   }
 
+  /** Those of the localparts that are guest accounts. */
+  async guestsAmong(localparts: readonly string[]): Promise<string[]> {
+    if (localparts.length === 0) return [];
+    const rows = await this.db.query<{ localpart: string }>(
+      "SELECT localpart FROM userapi_accounts WHERE localpart = ANY($1) AND account_type = 'guest'",
+      [localparts],
+    );
+    return rows.map((r) => r.localpart);
+  }
+
+  /** A guest becomes a user with the password; false when the localpart is no guest. */
+  async upgradeGuest(localpart: string, passwordHash: string): Promise<boolean> {
+    const changed = await this.db.execute(
+      "UPDATE userapi_accounts SET account_type = 'user', password_hash = $2 WHERE localpart = $1 AND account_type = 'guest' AND NOT deactivated",
+      [localpart, passwordHash],
+    );
+    return changed === 1;
+  }
+
   async exists(localpart: string): Promise<boolean> {
     return (await this.db.query("SELECT 1 FROM userapi_accounts WHERE localpart = $1", [localpart])).length > 0;
   }

@@ -3,6 +3,7 @@ import { startMonolith, startPolylith, type Deployment } from "../../helpers/dep
 import { createRoomCases } from "./cases/create-room.js";
 import { directoryCases } from "./cases/directory.js";
 import { ephemeralCases } from "./cases/ephemeral.js";
+import { guestCases } from "./cases/guests.js";
 import { membershipCases } from "./cases/membership.js";
 import { profileHookCases } from "./cases/profile-hooks.js";
 import { roomEventCases } from "./cases/room-events.js";
@@ -43,6 +44,7 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
     describe("typing, receipts, read markers", () => ephemeralCases(current));
     describe("room upgrades", () => upgradeCases(current, rooms));
     describe("profile changes and deactivation reach rooms", () => profileHookCases(current, rooms));
+    describe("guests", () => guestCases(current, rooms));
   });
 }
 

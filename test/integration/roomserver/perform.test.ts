@@ -88,7 +88,7 @@ for (const setup of SETUPS) {
       return performer.performMembership({ roomId, sender, target, membership: change, reason: extra.reason ?? "", isDirect: extra.isDirect ?? false });
     }
     const join = (roomIdOrAlias: string, userId: string, content: JsonObject = {}) =>
-      performer.performJoin({ roomIdOrAlias, userId, contentJson: Buffer.from(JSON.stringify(content)) });
+      performer.performJoin({ roomIdOrAlias, userId, contentJson: Buffer.from(JSON.stringify(content)), isGuest: false });
 
     describe("createRoom", () => {
       const presets = {

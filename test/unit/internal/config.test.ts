@@ -132,6 +132,7 @@ describe("generate-config", () => {
       "--tls-cert", "/c.pem",
       "--tls-key", "/k.pem",
       "--open-registration",
+      "--guests",
       "--registration-shared-secret", "s3cret",
       "--no-rate-limit",
       "--grpc-listen", "127.0.0.1:7000",
@@ -146,7 +147,8 @@ describe("generate-config", () => {
     expect(config.data_dir).to.equal("/var/lib/d");
     expect(config.signing_key_path).to.equal("/var/lib/d/signing.key");
     expect(config.http).to.include({ listen: "0.0.0.0:8480", https_listen: "0.0.0.0:8448", tls_cert: "/c.pem", tls_key: "/k.pem" });
-    expect(config.registration).to.deep.equal({ open: true, shared_secret: "s3cret", guests: false });
+    expect(config.registration).to.deep.equal({ open: true, shared_secret: "s3cret", guests: true });
+    expect(validateConfig(parseYaml(generateConfig(configValuesFromFlags(["--server-name", "a.b"]).values))).registration.guests).to.equal(false);
     expect(config.rate_limit.enabled).to.equal(false);
     expect(config.grpc).to.deep.equal({ listen: "127.0.0.1:7000", secret_path: "/etc/d/grpc.secret" });
     expect(validateConfig(parseYaml(generateConfig(configValuesFromFlags(["--server-name", "a.b", "--data-dir", "/d"]).values))).grpc.secret_path).to.equal(

@@ -52,4 +52,24 @@ describe("syncapi: Notifier", () => {
     await waiting;
     expect(woken).to.equal(true);
   });
+
+  it("wakes a room's peekers (not members) when the room is woken, and never loses a wake that came before the wait", async () => {
+    const n = started();
+    const other = "!other:example.org";
+    const before = n.roomVersion(room);
+    let woken = false;
+    const waiting = n.waitForRoom(room, before, 60_000).then(() => (woken = true));
+    n.wakeRoom(other);
+    await Promise.resolve();
+    expect(woken).to.equal(false);
+    n.wakeRoom(room);
+    await waiting;
+    expect(woken).to.equal(true);
+    // A wake between reading the version and waiting: the wait returns at once.
+    const seen = n.roomVersion(room);
+    n.wakeRoom(room);
+    let late = false;
+    await n.waitForRoom(room, seen, 60_000).then(() => (late = true));
+    expect(late).to.equal(true);
+  });
 });

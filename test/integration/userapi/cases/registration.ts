@@ -183,7 +183,7 @@ export function registrationCases(server: () => Deployment): void {
     expect(body.user_id).to.match(/^@[0-9]+:/);
     c.accessToken = body.access_token as string;
     expect(await c.expectOk("GET", "/account/whoami", { spec: "/account/whoami" })).to.include({ is_guest: true });
-    await c.expectError("GET", "/devices", 403, "M_GUEST_ACCESS_FORBIDDEN", { spec: "/devices" });
+    await c.expectError("POST", "/createRoom", 403, "M_GUEST_ACCESS_FORBIDDEN", { spec: "/createRoom", body: {} });
     await client().expectError("POST", "/register", 400, "M_INVALID_PARAM", { spec: "/register", query: { kind: "robot" }, body: {} });
   });
 

@@ -1,0 +1,127 @@
+import type Koa from "koa";
+import type { RequestState } from "../../internal/http/app.js";
+import { requireUser, type AuthenticatedUser } from "../../internal/http/auth.js";
+import { MatrixError } from "../../internal/http/matrix-error.js";
+import type { Router } from "../../internal/http/router.js";
+import { encodeHistoryToken } from "../api/positions.js";
+import type { StoredEvent } from "../storage/events.js";
+import { ignoringUsers } from "../sync/filter.js";
+import type { SyncRouteDeps } from "./deps.js";
+import { boolParam, historyTokenParam, intParam, query } from "./params.js";
+import { roomAccess, stateAt, type RoomAccess } from "./room-access.js";
+
+/** Events per room and /events answer: the legacy endpoints have no filters to ask for more. */
+const DEFAULT_MESSAGES = 10;
+const MAX_EVENTS = 100;
+// As /sync here: a client that wants to wait says how long (every client of /events does).
+const DEFAULT_TIMEOUT_MS = 0;
+const MAX_TIMEOUT_MS = 60_000;
+
+/**
+ * The pre-r0 endpoints the spec still describes (deprecated) and Synapse still serves, which
+ * guests and old clients use: GET /initialSync, GET /rooms/{roomId}/initialSync and GET
+ * /events (long-polling room events after a token; with `room_id`, peeking at a room the user
+ * may read, world-readable ones included). Tokens are the history tokens of /messages (`t<n>`,
+ * a room-event position), so `end` of one call is `from` of the next. Only room events travel
+ * on /events (no typing, receipts or presence, which /sync carries); presence is [] in
+ * /initialSync.
+ */
+export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
+  const q = () => deps.store.db;
+
+  /** A room as /initialSync describes it: its latest messages and state, as the user may see them. */
+  const roomInfo = async (user: AuthenticatedUser, roomId: string, access: RoomAccess, membership: string, limit: number) => {
+    const filter = ignoringUsers(undefined, await deps.store.accountData.ignoredUsers(q(), user.userId));
+    const page = limit > 0 ? await deps.store.events.page(q(), roomId, { after: 0, upTo: access.upTo }, true, limit, filter) : [];
+    const visible = access.view.filter(page).reverse();
+    const device = { device: { userId: user.userId, deviceId: user.deviceId } };
+    const messages: Record<string, unknown> = { chunk: await deps.formatter.format(q(), visible, device), end: encodeHistoryToken(access.upTo) };
+    const oldest = page.at(-1);
+    if (oldest) messages.start = encodeHistoryToken(oldest.position - 1);
+    const state = await deps.formatter.format(q(), await stateAt(q(), deps.store, roomId, access.upTo));
+    const roomData = await roomAccountData(user.userId, roomId);
+    return { room_id: roomId, membership, messages, state, visibility: "private", account_data: roomData };
+  };
+
+  const accountData = async (userId: string) => deps.store.accountData.changed(q(), userId, 0, deps.notifier.positions().accountData);
+  const roomAccountData = async (userId: string, roomId: string) =>
+    (await accountData(userId)).filter((r) => r.roomId === roomId).map((r) => ({ type: r.type, content: r.content }));
+
+  router.get("/_matrix/client/v3/rooms/{roomId}/initialSync", async (ctx: Koa.Context) => {
+    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+    const roomId = (ctx.state as RequestState).params.roomId!;
+    const access = await roomAccess(q(), deps.store, user.userId, roomId, deps.notifier.positions().pdu);
+    const membership = access.view.membershipAt(access.upTo);
+    ctx.body = await roomInfo(user, roomId, access, membership, intParam(query(ctx, "limit"), "limit", DEFAULT_MESSAGES, MAX_EVENTS));
+  });
+
+  router.get("/_matrix/client/v3/initialSync", async (ctx: Koa.Context) => {
+    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+    const limit = intParam(query(ctx, "limit"), "limit", DEFAULT_MESSAGES, MAX_EVENTS);
+    const archived = boolParam(query(ctx, "archived"), "archived");
+    const now = deps.notifier.positions().pdu;
+    const wanted = new Set(archived ? ["join", "invite", "leave", "ban"] : ["join", "invite"]);
+    const rooms = [];
+    for (const m of await deps.store.state.membershipsOf(q(), user.userId)) {
+      if (!wanted.has(m.membership)) continue;
+      if (m.membership === "invite") {
+        const [invite] = await deps.store.events.byIds(q(), m.eventId ? [m.eventId] : []);
+        rooms.push({ room_id: m.roomId, membership: "invite", ...(invite && { invite: (await deps.formatter.format(q(), [invite]))[0] }) });
+        continue;
+      }
+      // A room the user left before any join (a rejected invite) has nothing they may read.
+      const access = await roomAccess(q(), deps.store, user.userId, m.roomId, now).catch((err: unknown) => {
+        if (err instanceof MatrixError && err.status === 403) return null;
+        throw err;
+      });
+      if (access) rooms.push(await roomInfo(user, m.roomId, access, m.membership, limit));
+    }
+    const global = (await accountData(user.userId)).filter((r) => r.roomId === "").map((r) => ({ type: r.type, content: r.content }));
+    ctx.body = { end: encodeHistoryToken(now), rooms, presence: [], account_data: global };
+  });
+
+  router.get("/_matrix/client/v3/events", async (ctx: Koa.Context) => {
+    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+    const fromParam = query(ctx, "from") || undefined;
+    const from = historyTokenParam(fromParam, "from") ?? deps.notifier.positions().pdu;
+    const timeout = Math.min(intParam(query(ctx, "timeout"), "timeout", DEFAULT_TIMEOUT_MS, Number.MAX_SAFE_INTEGER), MAX_TIMEOUT_MS);
+    const peeked = query(ctx, "room_id");
+    const deadline = Date.now() + timeout;
+    const closed = new AbortController();
+    ctx.req.once("close", () => closed.abort());
+    for (;;) {
+      const version = deps.notifier.version(user.userId);
+      const roomVersion = peeked === undefined ? 0 : deps.notifier.roomVersion(peeked);
+      const now = deps.notifier.positions().pdu;
+      const events = await eventsAfter(user, peeked, from, now);
+      const wait = deadline - Date.now();
+      if (events.length > 0 || wait <= 0 || closed.signal.aborted) {
+        const last = events.at(-1);
+        const device = { device: { userId: user.userId, deviceId: user.deviceId } };
+        const end = events.length === MAX_EVENTS && last ? last.position : Math.max(now, from);
+        ctx.body = { start: fromParam ?? encodeHistoryToken(from), end: encodeHistoryToken(end), chunk: await deps.formatter.format(q(), events, device) };
+        return;
+      }
+      if (peeked === undefined) await deps.notifier.waitFor(user.userId, version, wait, closed.signal);
+      else await deps.notifier.waitForRoom(peeked, roomVersion, wait, closed.signal);
+    }
+  });
+
+  /** The room events after `from` the user may see: in their joined rooms, or in the one they peek at. */
+  const eventsAfter = async (user: AuthenticatedUser, peeked: string | undefined, from: number, now: number): Promise<StoredEvent[]> => {
+    if (from >= now) {
+      // Nothing new, but a peek at a room the user may not read is refused at once.
+      if (peeked !== undefined) await roomAccess(q(), deps.store, user.userId, peeked, now);
+      return [];
+    }
+    const roomIds = peeked !== undefined ? [peeked] : (await deps.store.state.membershipsOf(q(), user.userId)).filter((m) => m.membership === "join").map((m) => m.roomId);
+    const filter = ignoringUsers(undefined, await deps.store.accountData.ignoredUsers(q(), user.userId));
+    const out: StoredEvent[] = [];
+    for (const roomId of roomIds) {
+      const access = await roomAccess(q(), deps.store, user.userId, roomId, now);
+      const page = await deps.store.events.page(q(), roomId, { after: from, upTo: Math.min(now, access.upTo) }, false, MAX_EVENTS, filter);
+      out.push(...access.view.filter(page));
+    }
+    return out.sort((a, b) => a.position - b.position).slice(0, MAX_EVENTS);
+  };
+}
