@@ -31,7 +31,7 @@ async function exercise(server: Deployment): Promise<Exercised> {
   await alice.send(roomId, "two");
   await alice.expectError("PUT", `/rooms/${encodeURIComponent(roomId)}/send/m.room.message/t-refused`, 401, "M_UNKNOWN_TOKEN", {
     body: { msgtype: "m.text", body: "no" },
-    token: "not a token",
+    token: "syt_not_a_token",
   });
   await alice.expectError("GET", `/_matrix/client/v3/no/such/${encodeURIComponent(roomId)}`, 404, "M_UNRECOGNIZED");
   const inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);
