@@ -158,8 +158,8 @@ describe("metrics", function () {
 
         const roomserver = await checkConsumer(urls.roomserver!);
         checkGrpcServed(roomserver, ROOMSERVER_READER, "QueryCurrentState");
-        // The clientapi's sends reach the roomserver through its writer query service.
-        checkGrpcServed(roomserver, "dendrite.roomserver.v1.RoomserverWriterQuery");
+        // The clientapi's createRoom is a call to the roomserver's perform service.
+        checkGrpcServed(roomserver, "dendrite.roomserver.v1.RoomserverPerform", "PerformCreateRoom");
         checkDatabase(roomserver, "postgres");
         checkProcess(roomserver);
 
