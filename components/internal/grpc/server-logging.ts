@@ -4,9 +4,10 @@ import { observeGrpcCall } from "../metrics/grpc-metrics.js";
 
 /**
  * Wraps every unary handler of a service so each call is logged once with its method,
- * status and duration, and counted in the metrics (grpc-metrics.ts): the cross-cutting concern lives here, not in each handler. A
- * privileged method's calls are logged at info, with the caller's address and what the
- * method's describer picks from the request, whatever their outcome.
+ * status and duration, and counted in the metrics (grpc-metrics.ts): the cross-cutting
+ * concern lives here, not in each handler. A privileged method's calls are logged at info,
+ * with the caller's address and what the method's describer picks from the request,
+ * whatever their outcome.
  */
 export function withServerLogging(
   definition: grpc.ServiceDefinition,
