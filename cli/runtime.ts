@@ -10,8 +10,10 @@ import { TrustedProxies } from "../components/internal/http/client-address.js";
 import type { ConnectionLimits } from "../components/internal/http/connection-guard.js";
 import { healthRouter } from "../components/internal/http/health-route.js";
 import { HttpListener } from "../components/internal/http/listen.js";
+import { metricsRouter } from "../components/internal/http/metrics-route.js";
 import { Router } from "../components/internal/http/router.js";
 import type { Logger } from "../components/internal/logging/logger.js";
+import { collectProcessMetrics } from "../components/internal/metrics/registry.js";
 import { COMPONENTS, makePeers } from "./components.js";
 import { loadGrpcSecret } from "./grpc-secret.js";
 import { loadOrCreateSigningKey } from "./signing-key.js";
@@ -19,6 +21,8 @@ import { loadOrCreateSigningKey } from "./signing-key.js";
 export interface Listeners {
   http: HttpListener[];
   grpc: GrpcServer;
+  /** The listener serving only metrics, when one is configured. */
+  metrics: HttpListener | null;
 }
 
 /**
@@ -43,9 +47,11 @@ export class ProcessRuntime {
     const processName = monolith ? "monolith" : names[0]!;
     // Read first: a polylith process without the components' secret cannot work at all.
     const grpcSecret = loadGrpcSecret(config.grpc.secret_path, monolith);
+    if (config.metrics.enabled) collectProcessMetrics();
     const db = await openDatabase(config);
     let log: EventLog | null = null;
     const started: Component[] = [];
+    let metrics: HttpListener | null = null;
     try {
       log = await openEventLog(config, db, logger, `dendrite-ts-${processName}`);
       const { key } = loadOrCreateSigningKey(config.signing_key_path);
@@ -68,6 +74,17 @@ export class ProcessRuntime {
 
       const http: HttpListener[] = [];
       const httpAddress = monolith ? config.http.listen : config.components[names[0]!].http_listen;
+      const metricsAddress = monolith ? config.metrics.listen : config.components[names[0]!].metrics_listen;
+      const httpLogger = logger.child({ component: "http" });
+      const trustedProxies = new TrustedProxies(config.http.trusted_proxies);
+      const listen = { limits: connectionLimits(config), trustedProxies, logger: httpLogger };
+      const newApp = (router: Router) =>
+        createHttpApp({ logger: httpLogger, router, maxJsonBodyBytes: config.http.max_json_body_bytes, trustedProxies });
+      if (config.metrics.enabled && metricsAddress) {
+        metrics = await HttpListener.start(newApp(metricsRouter(config.metrics.path)), metricsAddress, listen);
+      } else if (config.metrics.enabled && !httpAddress) {
+        logger.warn({ process: processName }, "metrics are not served: this process has no HTTP listener and no metrics listener");
+      }
       if (httpAddress) {
         const currentLog = log;
         const router = new Router().mount(
@@ -76,11 +93,9 @@ export class ProcessRuntime {
             "event log": () => currentLog.check(),
           }),
         );
+        if (config.metrics.enabled && !metricsAddress) router.mount(metricsRouter(config.metrics.path));
         components.forEach((c) => c.router && router.mount(c.router));
-        const httpLogger = logger.child({ component: "http" });
-        const trustedProxies = new TrustedProxies(config.http.trusted_proxies);
-        const app = createHttpApp({ logger: httpLogger, router, maxJsonBodyBytes: config.http.max_json_body_bytes, trustedProxies });
-        const listen = { limits: connectionLimits(config), trustedProxies, logger: httpLogger };
+        const app = newApp(router);
         http.push(await HttpListener.start(app, httpAddress, listen));
         if (monolith && config.http.https_listen) {
           const tls = { certFile: config.http.tls_cert!, keyFile: config.http.tls_key! };
@@ -93,13 +108,15 @@ export class ProcessRuntime {
           components: names,
           http_ports: http.map((l) => l.port),
           grpc_port: grpc.port,
+          metrics_port: metrics?.port ?? null,
           database: db.kind,
           event_log: log.kind,
         },
         "listening",
       );
-      return new ProcessRuntime(logger, db, log, components, { http, grpc });
+      return new ProcessRuntime(logger, db, log, components, { http, grpc, metrics });
     } catch (err) {
+      await metrics?.stop(0).catch(() => {});
       for (const component of started.reverse()) await component.stop?.().catch(() => {});
       await log?.close().catch(() => {});
       await db.close().catch(() => {});
@@ -109,7 +126,7 @@ export class ProcessRuntime {
 
   /** Stops accepting, finishes in-flight requests and log messages, then closes log and database. */
   async stop(): Promise<void> {
-    await Promise.all([...this.listeners.http.map((l) => l.stop()), this.listeners.grpc.stop()]);
+    await Promise.all([...this.listeners.http.map((l) => l.stop()), this.listeners.grpc.stop(), this.listeners.metrics?.stop()]);
     for (const component of [...this.components].reverse()) await component.stop?.();
     await this.log.close();
     await this.db.close();

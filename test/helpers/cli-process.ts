@@ -9,6 +9,8 @@ export interface RunningProcess {
   child: ChildProcess;
   httpPorts: number[];
   grpcPort: number;
+  /** The port of the process's metrics-only listener, when it has one. */
+  metricsPort: number | null;
   output: () => string;
   /** Sends the signal and resolves with the exit code and how long the exit took. */
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
@@ -69,12 +71,13 @@ export function startCli(
       for (const line of d.toString().split("\n")) {
         if (!line.includes('"msg":"listening"')) continue;
         listening = true;
-        const info = JSON.parse(line) as { http_ports: number[]; grpc_port: number };
+        const info = JSON.parse(line) as { http_ports: number[]; grpc_port: number; metrics_port?: number | null };
         clearTimeout(timer);
         resolve({
           child,
           httpPorts: info.http_ports,
           grpcPort: info.grpc_port,
+          metricsPort: info.metrics_port ?? null,
           output,
           async stop(signal = "SIGTERM") {
             const started = Date.now();

@@ -29,6 +29,8 @@ export interface Deployment {
   readonly grpcSecret: string;
   /** What the server's processes have logged so far. */
   output(): string;
+  /** Where each of the server's processes serves its metrics: process name → URL. */
+  readonly metricsUrls: Readonly<Record<string, string>>;
   /**
    * Where the writers' and readers' HTTP is served; the same as baseUrl unless components
    * run apart behind the path-routing proxy. Benches send straight there, as an Ingress
@@ -63,7 +65,9 @@ const ENV: NodeJS.ProcessEnv = {
   DENDRITE_HTTP_LISTEN: "127.0.0.1:0",
   DENDRITE_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_ROOMSERVER_METRICS_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_USERAPI_METRICS_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_CLIENTAPI_HTTP_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_CLIENTAPI_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_SYNCAPI_HTTP_LISTEN: "127.0.0.1:0",
@@ -111,8 +115,21 @@ interface Ports {
   reader?: number;
 }
 
-function deployment(dir: string, ports: Ports, processes: () => RunningProcess[], stop: () => Promise<void>): Deployment {
+/** The URL of a process's metrics: its metrics-only listener, or else its (first) HTTP listener. */
+function metricsUrl(proc: RunningProcess): string {
+  return `http://127.0.0.1:${proc.metricsPort ?? proc.httpPorts[0]}/metrics`;
+}
+
+function deployment(
+  dir: string,
+  ports: Ports,
+  processes: () => RunningProcess[],
+  stop: () => Promise<void>,
+  metricsUrls: Record<string, string>,
+): Deployment {
   return {
+    // A restarted monolith keeps its ports, so these stay right.
+    metricsUrls,
     baseUrl: `http://127.0.0.1:${ports.http}`,
     writerUrl: `http://127.0.0.1:${ports.writer ?? ports.http}`,
     readerUrl: `http://127.0.0.1:${ports.reader ?? ports.http}`,
@@ -147,10 +164,16 @@ export async function startMonolith(env: NodeJS.ProcessEnv = {}): Promise<Deploy
   const [port, grpcPort] = [proc.httpPorts[0]!, proc.grpcPort];
   const ports = { http: port, roomserverGrpc: grpcPort, userapiGrpc: grpcPort };
   return {
-    ...deployment(dir, ports, () => [proc], async () => {
-      await stopAll([proc]);
-      rmSync(dir, { recursive: true, force: true });
-    }),
+    ...deployment(
+      dir,
+      ports,
+      () => [proc],
+      async () => {
+        await stopAll([proc]);
+        rmSync(dir, { recursive: true, force: true });
+      },
+      { monolith: metricsUrl(proc) },
+    ),
     async restart() {
       await stopAll([proc]);
       const samePorts = { DENDRITE_HTTP_LISTEN: `127.0.0.1:${port}`, DENDRITE_GRPC_LISTEN: `127.0.0.1:${grpcPort}` };
@@ -197,12 +220,14 @@ export async function startPolylith(extraEnv: NodeJS.ProcessEnv = {}, options: P
     started.push(clientapi);
     let proxy: ComponentProxy | null = null;
     let syncapiPort: number | undefined;
+    const metricsUrls: Record<string, string> = { roomserver: metricsUrl(roomserver), userapi: metricsUrl(userapi), clientapi: metricsUrl(clientapi) };
     if (options.syncapi) {
       const syncapi = await startCli(["syncapi", "--config", config], {
         env: { ...env, DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: `127.0.0.1:${userapi.grpcPort}` },
       });
       started.push(syncapi);
       syncapiPort = syncapi.httpPorts[0]!;
+      metricsUrls.syncapi = metricsUrl(syncapi);
       proxy = await ComponentProxy.start({ syncapi: `http://127.0.0.1:${syncapiPort}`, clientapi: `http://127.0.0.1:${clientapi.httpPorts[0]}` });
     }
     const stop = async () => {
@@ -217,7 +242,7 @@ export async function startPolylith(extraEnv: NodeJS.ProcessEnv = {}, options: P
       writer: clientapi.httpPorts[0]!,
       reader: syncapiPort,
     };
-    return deployment(dir, ports, () => started, stop);
+    return deployment(dir, ports, () => started, stop, metricsUrls);
   } catch (err) {
     await stopAll(started).catch(() => {});
     await cleanUp();

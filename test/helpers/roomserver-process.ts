@@ -42,7 +42,12 @@ export class RoomserverProcessSetup {
   /** Starts `dendrite-ts roomserver` (gRPC on a free port; `env` overrides config); may be called again after a stop. */
   start(env: NodeJS.ProcessEnv = {}): Promise<RunningProcess> {
     return startCli(["roomserver", "--config", this.config], {
-      env: { DENDRITE_EVENT_LOG_STREAM_PREFIX: this.prefix, DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0", ...env },
+      env: {
+        DENDRITE_EVENT_LOG_STREAM_PREFIX: this.prefix,
+        DENDRITE_COMPONENTS_ROOMSERVER_GRPC_LISTEN: "127.0.0.1:0",
+        DENDRITE_COMPONENTS_ROOMSERVER_METRICS_LISTEN: "127.0.0.1:0",
+        ...env,
+      },
     });
   }
 

@@ -59,7 +59,9 @@ describe("the Kubernetes manifests", () => {
       expect(deployment.spec.template.metadata.labels["app.kubernetes.io/name"]).to.equal("dendrite-ts");
       const ports = deployment.spec.template.spec.containers[0].ports as Array<{ name: string; containerPort: number }>;
       expect(ports.filter((p) => p.name === "grpc").map((p) => p.containerPort)).to.have.length(1);
-      expect(ports.every((p) => p.name === "grpc" || p.name === "http")).to.equal(true);
+      expect(ports.every((p) => p.name === "grpc" || p.name === "http" || p.name === "metrics")).to.equal(true);
+      // A component without an HTTP port serves its metrics on a port of their own.
+      if (!ports.some((p) => p.name === "http")) expect(ports.filter((p) => p.name === "metrics")).to.have.length(1);
     }
   });
 });

@@ -41,13 +41,22 @@ const leaf = (kind: LeafKind, def: Leaf["default"], doc: string, nullable = fals
 });
 
 /** Addresses each component listens on when run as its own process (the polylith). */
-function componentAddresses(grpcPort: number, httpPort: number | null): Section {
+function componentAddresses(grpcPort: number, httpPort: number | null, metricsPort: number | null): Section {
   const section: Record<string, Leaf> = {
     grpc_listen: leaf("address", `127.0.0.1:${grpcPort}`, "gRPC listener of this component; the others dial it here"),
   };
   if (httpPort !== null) {
     section.http_listen = leaf("address", `127.0.0.1:${httpPort}`, "HTTP listener of this component's Matrix APIs");
   }
+  // A component without an HTTP listener still serves its metrics, on a listener of their own.
+  section.metrics_listen = leaf(
+    "address",
+    metricsPort === null ? null : `127.0.0.1:${metricsPort}`,
+    httpPort === null
+      ? "HTTP listener serving only this component's metrics (metrics.path) when run as its own process"
+      : "HTTP listener serving only this component's metrics when run as its own process; unset: on http_listen",
+    true,
+  );
   return section;
 }
 
@@ -121,15 +130,25 @@ export const CONFIG_SCHEMA: Section = {
   rate_limit: {
     enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),
   },
+  metrics: {
+    enabled: leaf("bool", true, "serve Prometheus metrics (metrics.path) on every process"),
+    path: leaf("string", "/metrics", "the path metrics are served at"),
+    listen: leaf(
+      "address",
+      null,
+      "the monolith's own HTTP listener for metrics only (e.g. one Prometheus reaches and clients do not); unset: on http.listen",
+      true,
+    ),
+  },
   logging: {
     level: leaf("level", "info", "one of fatal, error, warn, info, debug, trace, silent"),
   },
   components: {
-    roomserver: componentAddresses(7771, null),
-    userapi: componentAddresses(7772, null),
-    clientapi: componentAddresses(7773, 8071),
-    syncapi: componentAddresses(7774, 8072),
-    federationapi: componentAddresses(7775, 8073),
-    mediaapi: componentAddresses(7776, 8074),
+    roomserver: componentAddresses(7771, null, 9771),
+    userapi: componentAddresses(7772, null, 9772),
+    clientapi: componentAddresses(7773, 8071, null),
+    syncapi: componentAddresses(7774, 8072, null),
+    federationapi: componentAddresses(7775, 8073, null),
+    mediaapi: componentAddresses(7776, 8074, null),
   },
 };

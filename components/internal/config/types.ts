@@ -13,6 +13,7 @@ export const COMPONENT_NAMES: readonly ComponentName[] = [
 export interface ComponentAddresses {
   grpc_listen: string;
   http_listen?: string;
+  metrics_listen: string | null;
 }
 
 /** The validated configuration, as CONFIG_SCHEMA describes it. */
@@ -37,6 +38,7 @@ export interface Config {
   registration: { open: boolean; shared_secret: string | null; guests: boolean };
   rooms: { default_version: string };
   rate_limit: { enabled: boolean };
+  metrics: { enabled: boolean; path: string; listen: string | null };
   logging: { level: LevelWithSilent };
   components: Record<ComponentName, ComponentAddresses>;
 }

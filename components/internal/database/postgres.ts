@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import pg from "pg";
+import { watchPool } from "../metrics/database-metrics.js";
 import { advisoryLockCall, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
 
 const INT8_OID = 20;
@@ -68,6 +69,7 @@ export class PostgresDatabase implements Database {
   readonly kind = "postgres";
   private readonly pool: pg.Pool;
   private readonly direct: Queryable;
+  private readonly unwatchPool: () => void;
 
   constructor(url: string, maxConnections: number) {
     // Prepared statements keep their parse but are planned for their parameters each time:
@@ -76,6 +78,8 @@ export class PostgresDatabase implements Database {
     // An idle client that loses its connection must not crash the process.
     this.pool.on("error", () => {});
     this.direct = wrap(this.pool);
+    const pool = this.pool;
+    this.unwatchPool = watchPool(() => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }));
   }
 
   query<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]> {
@@ -132,6 +136,7 @@ export class PostgresDatabase implements Database {
   }
 
   async close(): Promise<void> {
+    this.unwatchPool();
     await this.pool.end();
   }
 }

@@ -2,6 +2,7 @@ import type { Database } from "../database/database.js";
 import type { Migration } from "../database/migrations.js";
 import { storableText } from "../database/storable-text.js";
 import type { LogMessage } from "./eventlog.js";
+import { countDeadLetter } from "../metrics/eventlog-metrics.js";
 
 /**
  * Dead letters: messages a durable consumer gave up on. A message whose handler fails alone
@@ -127,6 +128,7 @@ export function deadLetterCount(): number {
 
 export function announceDeadLetter(notice: DeadLetterNotice): void {
   deadLettered++;
+  countDeadLetter(notice.stream, notice.consumer);
   for (const listener of listeners) {
     try {
       listener(notice);

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto";
 import Koa from "koa";
 import type { Logger } from "../logging/logger.js";
+import { observeHttpRequest } from "../metrics/http-metrics.js";
 import { accessTokenOf } from "./access-token.js";
 import type { AuthenticatedUser } from "./auth.js";
 import type { TrustedProxies } from "./client-address.js";
@@ -23,6 +24,8 @@ export interface RequestState {
   accessToken: string | null;
   /** The requester, once a route has authenticated the request (auth.ts). */
   user?: AuthenticatedUser;
+  /** The matched route's path template (unset when no route matched), the metrics' route label. */
+  route?: string;
 }
 
 export interface HttpAppOptions {
@@ -71,7 +74,9 @@ export function createHttpApp({ logger, router, maxJsonBodyBytes, trustedProxies
       aborted = err;
       ctx.status = 408;
     } finally {
-      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round((performance.now() - started) * 10) / 10 };
+      const elapsed = performance.now() - started;
+      observeHttpRequest(ctx.method, state.route, ctx.status, elapsed / 1000);
+      const line = { method: ctx.method, path: ctx.path, status: ctx.status, ms: Math.round(elapsed * 10) / 10 };
       // The one line an aborted request leaves: no stack, since nothing went wrong here.
       if (aborted) state.log.warn({ ...line, client: ctx.ip, reason: aborted.message }, "request aborted");
       else state.log.info(line, "request");
@@ -97,6 +102,7 @@ export function createHttpApp({ logger, router, maxJsonBodyBytes, trustedProxies
     const state = ctx.state as RequestState;
     const route = router.match(ctx.method, ctx.path);
     state.params = route.params;
+    state.route = route.template;
     checkQueryText(ctx.query);
     state.accessToken = accessTokenOf(ctx);
     state.body = {};

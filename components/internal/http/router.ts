@@ -32,6 +32,8 @@ interface Route {
 
 export interface RouteMatch {
   handler: Handler;
+  /** The matched route's path template, for metrics and logs that must not hold raw paths. */
+  template: string;
   params: Record<string, string>;
   options: RouteOptions;
 }
@@ -83,7 +85,9 @@ export class Router {
       const params = matchSegments(route.segments, segments);
       if (!params) continue;
       pathKnown = true;
-      if (route.method === wanted) return { handler: route.handler, params: decodeParams(params), options: route.options };
+      if (route.method === wanted) {
+        return { handler: route.handler, template: route.segments.join("/"), params: decodeParams(params), options: route.options };
+      }
     }
     throw pathKnown ? methodNotAllowed(method) : unrecognized();
   }

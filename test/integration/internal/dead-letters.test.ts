@@ -14,6 +14,7 @@ import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/lo
 import { silentLogger } from "../../../components/internal/logging/logger.js";
 import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, recordVariant, uniquePrefix } from "../../helpers/backends.js";
 import { eventually } from "../../helpers/eventually.js";
+import { metricsRegistry } from "../../../components/internal/metrics/registry.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -147,6 +148,9 @@ for (const dbBackend of DATABASE_BACKENDS) {
           expect(row!.first_failed_at.getTime()).to.be.at.most(row!.last_failed_at.getTime());
           expect(deadLetterCount()).to.equal(countBefore + 1);
           expect(notices.map((n) => [n.consumer, n.stream, n.seq, n.attempts])).to.deep.equal([[durable, STREAM, row!.seq, MAX_ATTEMPTS]]);
+          // ... and the dead-letter counter /metrics serves names the consumer.
+          const counter = await metricsRegistry.getSingleMetric("dendrite_eventlog_dead_letters_total")!.get();
+          expect(counter.values.find((v) => v.labels.durable === durable)?.value).to.equal(1);
         } finally {
           stopHearing();
           await consumer.stop();

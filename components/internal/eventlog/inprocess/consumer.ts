@@ -1,5 +1,6 @@
 import type { Database } from "../../database/database.js";
 import type { Logger } from "../../logging/logger.js";
+import { countDelivery, watchConsumerLag } from "../../metrics/eventlog-metrics.js";
 import { SubjectDispatcher } from "../dispatcher.js";
 import { dispatchOf, type Consumer, type ConsumerOptions, type DeadLetterSettings, type LogMessage, type Reply } from "../eventlog.js";
 import { subjectMatches } from "../subjects.js";
@@ -23,6 +24,7 @@ export class InProcessConsumer implements Consumer {
   private wake: (() => void) | null = null;
   private loop: Promise<void> = Promise.resolve();
   private unsubscribe: () => void = () => {};
+  private unwatchLag: () => void = () => {};
   private ackTimer: NodeJS.Timeout | null = null;
   private ackWrite: Promise<void> = Promise.resolve();
   private readonly dispatcher: SubjectDispatcher;
@@ -56,12 +58,15 @@ export class InProcessConsumer implements Consumer {
     this.previousDeliveredMax = this.deliveredMax = row!.delivered_max;
     await this.dispatcher.start();
     this.unsubscribe = this.store.onPublish(() => this.wake?.());
+    // Past the ack floor, all but the sequences acknowledged out of order are unacknowledged.
+    this.unwatchLag = watchConsumerLag(this.options.stream, this.options.durable, () => this.store.lastSeq - this.floor - this.acked.size);
     this.loop = this.run();
   }
 
   async stop(): Promise<void> {
     this.running = false;
     this.unsubscribe();
+    this.unwatchLag();
     this.wake?.();
     await this.loop;
     await this.dispatcher.stop();
@@ -101,6 +106,7 @@ export class InProcessConsumer implements Consumer {
           redelivered: stored.seq <= this.previousDeliveredMax,
         };
         this.deliveredMax = Math.max(this.deliveredMax, stored.seq);
+        countDelivery(msg.stream, this.options.durable, msg.redelivered);
         this.dispatcher.push({ msg, ack: () => this.ack(stored.seq) });
       }
     }

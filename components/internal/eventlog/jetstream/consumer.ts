@@ -7,6 +7,7 @@ import {
   type JetStreamManager,
 } from "nats";
 import type { Logger } from "../../logging/logger.js";
+import { countDelivery, watchConsumerLag } from "../../metrics/eventlog-metrics.js";
 import { SubjectDispatcher } from "../dispatcher.js";
 import { dispatchOf, type Consumer, type ConsumerOptions, type DeadLetterSettings, type LogMessage, type Reply } from "../eventlog.js";
 import { fromNatsHeaders, isNotFound } from "./log.js";
@@ -24,6 +25,7 @@ const MAX_ACK_PENDING = 4096;
 export class JetStreamConsumer implements Consumer {
   private messages: ConsumerMessages | null = null;
   private loop: Promise<void> = Promise.resolve();
+  private unwatchLag: () => void = () => {};
   private readonly dispatcher: SubjectDispatcher;
 
   constructor(
@@ -68,9 +70,16 @@ export class JetStreamConsumer implements Consumer {
     const consumer = await this.js.consumers.get(stream, durable);
     this.messages = await consumer.consume({ max_messages: 512 });
     this.loop = this.run(delivered);
+    // Asked of the server at scrape time: matching messages not yet delivered plus those
+    // delivered and not acknowledged.
+    this.unwatchLag = watchConsumerLag(this.options.stream, this.options.durable, async () => {
+      const info = await this.jsm.consumers.info(stream, durable);
+      return info.num_pending + info.num_ack_pending;
+    });
   }
 
   async stop(): Promise<void> {
+    this.unwatchLag();
     this.messages?.stop();
     await this.loop;
     await this.dispatcher.stop();
@@ -90,6 +99,7 @@ export class JetStreamConsumer implements Consumer {
         // delivered position says what it had already sent.
         redelivered: m.redelivered || m.info.streamSequence <= previouslyDelivered,
       };
+      countDelivery(msg.stream, this.options.durable, msg.redelivered);
       this.dispatcher.push({ msg, ack: () => m.ack() });
     }
   }
