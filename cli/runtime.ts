@@ -37,17 +37,22 @@ export class ProcessRuntime {
   /**
    * Starts the named components in one process: the monolith passes all of them and
    * listens on `http` / `grpc`; a polylith process passes one and listens on that
-   * component's own addresses.
+   * component's own addresses. When `abort` fires (a signal during start-up) the next step
+   * is not taken: what was started is stopped again and the call rejects with the reason.
    */
-  static async start(config: Config, names: readonly ComponentName[], logger: Logger, monolith: boolean) {
+  static async start(config: Config, names: readonly ComponentName[], logger: Logger, monolith: boolean, abort?: AbortSignal) {
     const processName = monolith ? "monolith" : names[0]!;
     // Read first: a polylith process without the components' secret cannot work at all.
     const grpcSecret = loadGrpcSecret(config.grpc.secret_path, monolith);
     const db = await openDatabase(config);
     let log: EventLog | null = null;
     const started: Component[] = [];
+    const http: HttpListener[] = [];
+    let grpc: GrpcServer | null = null;
     try {
+      abort?.throwIfAborted();
       log = await openEventLog(config, db, logger, `dendrite-ts-${processName}`);
+      abort?.throwIfAborted();
       const { key } = loadOrCreateSigningKey(config.signing_key_path);
       const deps: ComponentDeps = { config, logger, db, log, signingKey: key };
       const local = new Map<ComponentName, Component>();
@@ -59,14 +64,16 @@ export class ProcessRuntime {
       for (const component of components) {
         await component.start?.();
         started.push(component);
+        abort?.throwIfAborted();
       }
 
-      const grpc = new GrpcServer(logger.child({ component: "grpc" }), grpcSecret);
-      components.forEach((c) => c.grpcServices?.forEach((s) => grpc.add(s)));
+      const grpcServer = new GrpcServer(logger.child({ component: "grpc" }), grpcSecret);
+      grpc = grpcServer;
+      components.forEach((c) => c.grpcServices?.forEach((s) => grpcServer.add(s)));
       const grpcAddress = monolith ? config.grpc.listen : config.components[names[0]!].grpc_listen;
-      await grpc.listen(grpcAddress);
+      await grpcServer.listen(grpcAddress);
+      abort?.throwIfAborted();
 
-      const http: HttpListener[] = [];
       const httpAddress = monolith ? config.http.listen : config.components[names[0]!].http_listen;
       if (httpAddress) {
         const currentLog = log;
@@ -87,19 +94,21 @@ export class ProcessRuntime {
           http.push(await HttpListener.start(app, config.http.https_listen, { ...listen, tls }));
         }
       }
+      abort?.throwIfAborted();
       logger.info(
         {
           process: processName,
           components: names,
           http_ports: http.map((l) => l.port),
-          grpc_port: grpc.port,
+          grpc_port: grpcServer.port,
           database: db.kind,
           event_log: log.kind,
         },
         "listening",
       );
-      return new ProcessRuntime(logger, db, log, components, { http, grpc });
+      return new ProcessRuntime(logger, db, log, components, { http, grpc: grpcServer });
     } catch (err) {
+      await Promise.all([...http.map((l) => l.stop()), grpc?.stop()]).catch(() => {});
       for (const component of started.reverse()) await component.stop?.().catch(() => {});
       await log?.close().catch(() => {});
       await db.close().catch(() => {});

@@ -1,4 +1,4 @@
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
 import { createRoomCases } from "./cases/create-room.js";
 import { directoryCases } from "./cases/directory.js";
@@ -25,8 +25,8 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
     this.timeout(60_000);
     let server: Deployment | undefined;
     let inspector: RoomInspector | undefined;
+    suiteVariant(`clientapi:${variant}`);
     before(async () => {
-      recordVariant(`clientapi:${variant}`);
       server = await start();
       inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);
     });
@@ -46,4 +46,4 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
 }
 
 clientSuite("monolith", () => startMonolith(ENV));
-if (TEST_POSTGRES_URL && TEST_NATS_URL) clientSuite("polylith", () => startPolylith(ENV, { syncapi: true }));
+withPostgresAndNats("clientapi:polylith", () => clientSuite("polylith", () => startPolylith(ENV, { syncapi: true })));

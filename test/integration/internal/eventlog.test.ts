@@ -13,7 +13,7 @@ import {
 import { InProcessLog } from "../../../components/internal/eventlog/inprocess/log.js";
 import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/log.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { TEST_NATS_URL, deleteNatsStreams, recordVariant, uniquePrefix } from "../../helpers/backends.js";
+import { TEST_NATS_URL, deleteNatsStreams, suiteVariant, uniquePrefix, pendingVariant } from "../../helpers/backends.js";
 import { eventually } from "../../helpers/eventually.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -51,9 +51,9 @@ for (const backend of LOG_BACKENDS) {
     let log: EventLog;
     let prefix: string;
 
+    suiteVariant(`eventlog:${backend.name}`);
     before(async function () {
       this.timeout(60_000);
-      recordVariant(`eventlog:${backend.name}`);
       db = await PgliteDatabase.open(null);
       await migrate(db, "eventlog-applied", APPLIED_SEQUENCES_MIGRATIONS);
     });
@@ -373,6 +373,8 @@ for (const backend of LOG_BACKENDS) {
     });
   });
 }
+
+if (!TEST_NATS_URL) pendingVariant("eventlog:nats", "needs DENDRITE_TEST_NATS (.ci/run sets it)");
 
 describe("in-process event log persistence", () => {
   it("keeps messages, sequences and consumer positions across a reopen", async () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Preset, type MatrixClient, type Room } from "matrix-js-sdk";
-import { recordVariant } from "../../helpers/backends.js";
+import { suiteVariant } from "../../helpers/backends.js";
 import { startMonolith, type Deployment } from "../../helpers/deployment.js";
 import { recentSdkLog, registerSdkClient, startSyncing, syncedUntil } from "./sdk-client.js";
 
@@ -30,8 +30,8 @@ describe("matrix-js-sdk clients end to end: monolith", function () {
   let server: Deployment | undefined;
   const clients: MatrixClient[] = [];
 
+  suiteVariant("syncapi:js-sdk");
   before(async () => {
-    recordVariant("syncapi:js-sdk");
     server = await startMonolith({ DENDRITE_RATE_LIMIT_ENABLED: "false" });
   });
   afterEach(function () {

@@ -1,4 +1,4 @@
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
 import { ephemeralCases } from "./cases/ephemeral.js";
 import { filterCases } from "./cases/filters.js";
@@ -22,8 +22,8 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
   describe(`client API readers over HTTP: ${variant}`, function () {
     this.timeout(60_000);
     let server: Deployment | undefined;
+    suiteVariant(`syncapi:${variant}`);
     before(async () => {
-      recordVariant(`syncapi:${variant}`);
       server = await start();
     });
     after(async () => server?.stop());
@@ -41,4 +41,4 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
 }
 
 syncSuite("monolith", () => startMonolith(ENV), true);
-if (TEST_POSTGRES_URL && TEST_NATS_URL) syncSuite("polylith", () => startPolylith(ENV, { syncapi: true }));
+withPostgresAndNats("syncapi:polylith", () => syncSuite("polylith", () => startPolylith(ENV, { syncapi: true })));

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
 import { runCli } from "../../helpers/cli-process.js";
 import { trustedProxyCases, untrustedForwardingCases } from "./cases/client-addresses.js";
 import { deviceCases } from "./cases/devices.js";
@@ -28,8 +28,8 @@ function accountSuite(variant: string, start: () => Promise<Deployment>): void {
   describe(`accounts over HTTP: ${variant}`, function () {
     this.timeout(60_000);
     let server: Deployment | undefined;
+    suiteVariant(`userapi:${variant}`);
     before(async () => {
-      recordVariant(`userapi:${variant}`);
       server = await start();
     });
     after(async () => server?.stop());
@@ -50,7 +50,7 @@ function accountSuite(variant: string, start: () => Promise<Deployment>): void {
 }
 
 accountSuite("monolith", () => startMonolith());
-if (TEST_POSTGRES_URL && TEST_NATS_URL) accountSuite("polylith", () => startPolylith({}, { syncapi: true }));
+withPostgresAndNats("userapi:polylith", () => accountSuite("polylith", () => startPolylith({}, { syncapi: true })));
 
 /** The default config: no proxy is trusted, so X-Forwarded-For is anyone's to forge. */
 const NO_TRUSTED_PROXY = { DENDRITE_HTTP_TRUSTED_PROXIES: "" };
@@ -58,6 +58,7 @@ function untrustedForwardingSuite(variant: string, start: () => Promise<Deployme
   describe(`X-Forwarded-For without a trusted proxy: ${variant}`, function () {
     this.timeout(60_000);
     let server: Deployment | undefined;
+    suiteVariant(`untrusted-forwarding:${variant}`);
     before(async () => {
       server = await start();
     });
@@ -66,7 +67,7 @@ function untrustedForwardingSuite(variant: string, start: () => Promise<Deployme
   });
 }
 untrustedForwardingSuite("monolith", () => startMonolith(NO_TRUSTED_PROXY));
-if (TEST_POSTGRES_URL && TEST_NATS_URL) untrustedForwardingSuite("polylith", () => startPolylith(NO_TRUSTED_PROXY));
+withPostgresAndNats("untrusted-forwarding:polylith", () => untrustedForwardingSuite("polylith", () => startPolylith(NO_TRUSTED_PROXY)));
 
 describe("accounts over HTTP: registration closed (monolith)", function () {
   this.timeout(60_000);
