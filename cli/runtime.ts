@@ -44,14 +44,14 @@ export class ProcessRuntime {
     const processName = monolith ? "monolith" : names[0]!;
     // Read first: a polylith process without the components' secret cannot work at all.
     const grpcSecret = loadGrpcSecret(config.grpc.secret_path, monolith);
-    const db = await openDatabase(config);
+    const db = await untilAborted(openDatabase(config), abort, (late) => late.close());
     let log: EventLog | null = null;
     const started: Component[] = [];
     const http: HttpListener[] = [];
     let grpc: GrpcServer | null = null;
     try {
       abort?.throwIfAborted();
-      log = await openEventLog(config, db, logger, `dendrite-ts-${processName}`);
+      log = await untilAborted(openEventLog(config, db, logger, `dendrite-ts-${processName}`), abort, (late) => late.close());
       abort?.throwIfAborted();
       const { key } = loadOrCreateSigningKey(config.signing_key_path);
       const deps: ComponentDeps = { config, logger, db, log, signingKey: key };
@@ -62,7 +62,7 @@ export class ProcessRuntime {
       }
       const components = [...local.values()];
       for (const component of components) {
-        await component.start?.();
+        await untilAborted(Promise.resolve(component.start?.()), abort, () => component.stop?.());
         started.push(component);
         abort?.throwIfAborted();
       }
@@ -123,6 +123,37 @@ export class ProcessRuntime {
     await this.log.close();
     await this.db.close();
   }
+}
+
+/**
+ * `step`, or the abort's reason as soon as `abort` fires: a step stuck on a peer that never
+ * answers (a database or NATS address that accepts and stays silent) must not hold a stopping
+ * process. What the abandoned step opens if it finishes later is handed to `undo`.
+ */
+function untilAborted<T>(step: Promise<T>, abort: AbortSignal | undefined, undo: (late: T) => unknown): Promise<T> {
+  if (!abort) return step;
+  if (abort.aborted) {
+    void step.then(undo, () => {});
+    return Promise.reject(abort.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      void step.then(undo, () => {});
+      reject(abort.reason);
+    };
+    abort.addEventListener("abort", onAbort, { once: true });
+    step.then(
+      (value) => {
+        abort.removeEventListener("abort", onAbort);
+        if (abort.aborted) return;
+        resolve(value);
+      },
+      (err: unknown) => {
+        abort.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 function connectionLimits(config: Config): ConnectionLimits {

@@ -25,6 +25,11 @@ process.on("exit", () => {
   for (const child of running) child.kill("SIGKILL");
 });
 
+/** The process IDs of the helpers' server processes still running. */
+export function runningPids(): number[] {
+  return [...running].map((child) => child.pid!).filter((pid) => pid !== undefined);
+}
+
 export function track<T extends ChildProcess>(child: T): T {
   running.add(child);
   child.on("exit", () => running.delete(child));

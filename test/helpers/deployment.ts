@@ -10,7 +10,7 @@ import {
   TEST_POSTGRES_URL,
   uniquePrefix,
 } from "./backends.js";
-import { CLI, runCli, startCli, type RunningProcess } from "./cli-process.js";
+import { CLI, runCli, startCli, track, type RunningProcess } from "./cli-process.js";
 import { ComponentProxy } from "./component-proxy.js";
 
 /** A server under test, reached over HTTP like any client reaches it. */
@@ -78,7 +78,7 @@ const ENV: NodeJS.ProcessEnv = {
 export function createAccountWithCli(args: string[], env: NodeJS.ProcessEnv, stdin?: string) {
   if (stdin === undefined) return runCli(["create-account", ...args], { env });
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, "create-account", ...args, "--password-stdin"], { env: { ...process.env, ...env } });
+    const child = track(spawn(process.execPath, [CLI, "create-account", ...args, "--password-stdin"], { env: { ...process.env, ...env } }));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
