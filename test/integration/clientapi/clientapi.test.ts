@@ -1,5 +1,5 @@
 import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { createRoomCases } from "./cases/create-room.js";
 import { directoryCases } from "./cases/directory.js";
 import { ephemeralCases } from "./cases/ephemeral.js";
@@ -26,7 +26,8 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
     let server: Deployment | undefined;
     let inspector: RoomInspector | undefined;
     suiteVariant(`clientapi:${variant}`);
-    before(async () => {
+    before(async function () {
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
       inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);
     });

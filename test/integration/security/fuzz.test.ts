@@ -3,7 +3,7 @@ import { request } from "node:http";
 import { listServedRoutes } from "../../../cli/route-list.js";
 import type { RouteInfo } from "../../../components/internal/http/router.js";
 import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { deepJson, HostileJson, Random } from "../../helpers/hostile-json.js";
 import { SyncClient } from "../syncapi/sync-client.js";
 
@@ -88,7 +88,8 @@ function fuzzSuite(variant: string, start: () => Promise<Deployment>): void {
     this.timeout(300_000);
     let server: Deployment | undefined;
     suiteVariant(`fuzz:${variant}`);
-    before(async () => {
+    before(async function () {
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
     });
     after(async () => server?.stop());

@@ -1,5 +1,5 @@
 import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { RoomInspector } from "../clientapi/room-client.js";
 import { jsonDepthCases } from "./cases/json-depth.js";
 import { unstorableTextCases } from "./cases/unstorable-text.js";
@@ -20,9 +20,7 @@ function hostileInputSuite(variant: string, start: () => Promise<Deployment>): v
     let inspector: RoomInspector | undefined;
     suiteVariant(`hostile-input:${variant}`);
     before(async function () {
-      // Three embedded databases start one after another (two create-account runs, then the
-      // server): on a shared, loaded machine that alone can take a minute.
-      this.timeout(300_000);
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
       inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);
     });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Preset, type MatrixClient, type Room } from "matrix-js-sdk";
 import { suiteVariant } from "../../helpers/backends.js";
-import { startMonolith, type Deployment } from "../../helpers/deployment.js";
+import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { recentSdkLog, registerSdkClient, startSyncing, syncedUntil } from "./sdk-client.js";
 
 /**
@@ -31,7 +31,8 @@ describe("matrix-js-sdk clients end to end: monolith", function () {
   const clients: MatrixClient[] = [];
 
   suiteVariant("syncapi:js-sdk");
-  before(async () => {
+  before(async function () {
+    this.timeout(DEPLOYMENT_START_BUDGET_MS);
     server = await startMonolith({ DENDRITE_RATE_LIMIT_ENABLED: "false" });
   });
   afterEach(function () {

@@ -1,5 +1,5 @@
 import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { ephemeralCases } from "./cases/ephemeral.js";
 import { filterCases } from "./cases/filters.js";
 import { historyCases } from "./cases/history.js";
@@ -23,7 +23,8 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
     this.timeout(60_000);
     let server: Deployment | undefined;
     suiteVariant(`syncapi:${variant}`);
-    before(async () => {
+    before(async function () {
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
     });
     after(async () => server?.stop());

@@ -15,7 +15,7 @@ import { rateLimitCases } from "./cases/rate-limit.js";
 import { closedRegistrationCases, registrationCases } from "./cases/registration.js";
 import { sharedSecretCases } from "./cases/shared-secret.js";
 import { tokenRevocationCases } from "./cases/token-revocation.js";
-import { createAccountWithCli, startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { createAccountWithCli, startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 
 /**
  * The account endpoints over HTTP against real servers started from the built CLI (run
@@ -29,7 +29,8 @@ function accountSuite(variant: string, start: () => Promise<Deployment>): void {
     this.timeout(60_000);
     let server: Deployment | undefined;
     suiteVariant(`userapi:${variant}`);
-    before(async () => {
+    before(async function () {
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
     });
     after(async () => server?.stop());
@@ -59,7 +60,8 @@ function untrustedForwardingSuite(variant: string, start: () => Promise<Deployme
     this.timeout(60_000);
     let server: Deployment | undefined;
     suiteVariant(`untrusted-forwarding:${variant}`);
-    before(async () => {
+    before(async function () {
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
     });
     after(async () => server?.stop());
@@ -72,7 +74,8 @@ withPostgresAndNats("untrusted-forwarding:polylith", () => untrustedForwardingSu
 describe("accounts over HTTP: registration closed (monolith)", function () {
   this.timeout(60_000);
   let server: Deployment | undefined;
-  before(async () => {
+  before(async function () {
+    this.timeout(DEPLOYMENT_START_BUDGET_MS);
     server = await startMonolith({
       DENDRITE_REGISTRATION_OPEN: "false",
       DENDRITE_REGISTRATION_GUESTS: "false",
