@@ -133,12 +133,12 @@ export class ProcessRuntime {
 function untilAborted<T>(step: Promise<T>, abort: AbortSignal | undefined, undo: (late: T) => unknown): Promise<T> {
   if (!abort) return step;
   if (abort.aborted) {
-    void step.then(undo, () => {});
+    void step.then(undo).catch(() => {});
     return Promise.reject(abort.reason);
   }
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => {
-      void step.then(undo, () => {});
+      void step.then(undo).catch(() => {});
       reject(abort.reason);
     };
     abort.addEventListener("abort", onAbort, { once: true });

@@ -58,9 +58,9 @@ async function serve(path: string, names: ComponentName[], monolith: boolean): P
   const config = loadConfigFile(path);
   const logger = createLogger(config.logging.level);
   // Signals are caught before anything starts, so one that arrives at any moment stops the
-  // process: during start-up it aborts the start (a step that never finishes, such as a
-  // database that never answers, is abandoned at the deadline), afterwards it stops the
-  // running process. A second signal gets the default action: exit at once.
+  // process: during start-up it aborts the start (a step still waiting, such as a database
+  // that never answers, is abandoned at once), afterwards it stops the running process.
+  // A second signal gets the default action: exit at once.
   const abort = new AbortController();
   const signal = new Promise<string>((resolve) => {
     const onSignal = (name: string) => {
@@ -90,8 +90,8 @@ async function serve(path: string, names: ComponentName[], monolith: boolean): P
 }
 
 /**
- * A signal arrived before start-up finished: the start undoes what it started at its next
- * step (0, stopped cleanly); one stuck in a step past the deadline is left behind (1).
+ * A signal arrived before start-up finished: the start abandons its current step and stops
+ * what it had started (0); undoing that took past the deadline, or failed (1).
  */
 async function stopStarting(starting: Promise<ProcessRuntime>, signal: string, abortReason: unknown, logger: Logger): Promise<number> {
   logger.info({ signal }, "stopping during start-up");
