@@ -379,7 +379,10 @@ for (const backend of LOG_BACKENDS) {
 
 if (!TEST_NATS_URL) pendingVariant("eventlog:nats", "needs DENDRITE_TEST_NATS (.ci/run sets it)");
 
-describe("in-process event log persistence", () => {
+describe("in-process event log persistence", function () {
+  // Creating an embedded database (initdb in WASM) is seconds of CPU, and more than mocha's
+  // default 30 s on a machine loaded 10 times over (the suite's other embedded suites allow 60 s).
+  this.timeout(120_000);
   it("keeps messages, sequences and consumer positions across a reopen", async () => {
     const db = await PgliteDatabase.open(null);
     try {
