@@ -41,19 +41,24 @@ export class ProcessRuntime {
   /**
    * Starts the named components in one process: the monolith passes all of them and
    * listens on `http` / `grpc`; a polylith process passes one and listens on that
-   * component's own addresses.
+   * component's own addresses. When `abort` fires (a signal during start-up) the next step
+   * is not taken: what was started is stopped again and the call rejects with the reason.
    */
-  static async start(config: Config, names: readonly ComponentName[], logger: Logger, monolith: boolean) {
+  static async start(config: Config, names: readonly ComponentName[], logger: Logger, monolith: boolean, abort?: AbortSignal) {
     const processName = monolith ? "monolith" : names[0]!;
     // Read first: a polylith process without the components' secret cannot work at all.
     const grpcSecret = loadGrpcSecret(config.grpc.secret_path, monolith);
     if (config.metrics.enabled) collectProcessMetrics();
-    const db = await openDatabase(config);
+    const db = await untilAborted(openDatabase(config), abort, (late) => late.close());
     let log: EventLog | null = null;
     const started: Component[] = [];
+    const http: HttpListener[] = [];
+    let grpc: GrpcServer | null = null;
     let metrics: HttpListener | null = null;
     try {
-      log = await openEventLog(config, db, logger, `dendrite-ts-${processName}`);
+      abort?.throwIfAborted();
+      log = await untilAborted(openEventLog(config, db, logger, `dendrite-ts-${processName}`), abort, (late) => late.close());
+      abort?.throwIfAborted();
       const { key } = loadOrCreateSigningKey(config.signing_key_path);
       const deps: ComponentDeps = { config, logger, db, log, signingKey: key };
       const local = new Map<ComponentName, Component>();
@@ -63,16 +68,18 @@ export class ProcessRuntime {
       }
       const components = [...local.values()];
       for (const component of components) {
-        await component.start?.();
+        await untilAborted(Promise.resolve(component.start?.()), abort, () => component.stop?.());
         started.push(component);
+        abort?.throwIfAborted();
       }
 
-      const grpc = new GrpcServer(logger.child({ component: "grpc" }), grpcSecret);
-      components.forEach((c) => c.grpcServices?.forEach((s) => grpc.add(s)));
+      const grpcServer = new GrpcServer(logger.child({ component: "grpc" }), grpcSecret);
+      grpc = grpcServer;
+      components.forEach((c) => c.grpcServices?.forEach((s) => grpcServer.add(s)));
       const grpcAddress = monolith ? config.grpc.listen : config.components[names[0]!].grpc_listen;
-      await grpc.listen(grpcAddress);
+      await grpcServer.listen(grpcAddress);
+      abort?.throwIfAborted();
 
-      const http: HttpListener[] = [];
       const httpAddress = monolith ? config.http.listen : config.components[names[0]!].http_listen;
       const metricsAddress = monolith ? config.metrics.listen : config.components[names[0]!].metrics_listen;
       const httpLogger = logger.child({ component: "http" });
@@ -102,21 +109,22 @@ export class ProcessRuntime {
           http.push(await HttpListener.start(app, config.http.https_listen, { ...listen, tls }));
         }
       }
+      abort?.throwIfAborted();
       logger.info(
         {
           process: processName,
           components: names,
           http_ports: http.map((l) => l.port),
-          grpc_port: grpc.port,
+          grpc_port: grpcServer.port,
           metrics_port: metrics?.port ?? null,
           database: db.kind,
           event_log: log.kind,
         },
         "listening",
       );
-      return new ProcessRuntime(logger, db, log, components, { http, grpc, metrics });
+      return new ProcessRuntime(logger, db, log, components, { http, grpc: grpcServer, metrics });
     } catch (err) {
-      await metrics?.stop(0).catch(() => {});
+      await Promise.all([...http.map((l) => l.stop()), grpc?.stop(), metrics?.stop(0)]).catch(() => {});
       for (const component of started.reverse()) await component.stop?.().catch(() => {});
       await log?.close().catch(() => {});
       await db.close().catch(() => {});
@@ -131,6 +139,37 @@ export class ProcessRuntime {
     await this.log.close();
     await this.db.close();
   }
+}
+
+/**
+ * `step`, or the abort's reason as soon as `abort` fires: a step stuck on a peer that never
+ * answers (a database or NATS address that accepts and stays silent) must not hold a stopping
+ * process. What the abandoned step opens if it finishes later is handed to `undo`.
+ */
+function untilAborted<T>(step: Promise<T>, abort: AbortSignal | undefined, undo: (late: T) => unknown): Promise<T> {
+  if (!abort) return step;
+  if (abort.aborted) {
+    void step.then(undo).catch(() => {});
+    return Promise.reject(abort.reason);
+  }
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => {
+      void step.then(undo).catch(() => {});
+      reject(abort.reason);
+    };
+    abort.addEventListener("abort", onAbort, { once: true });
+    step.then(
+      (value) => {
+        abort.removeEventListener("abort", onAbort);
+        if (abort.aborted) return;
+        resolve(value);
+      },
+      (err: unknown) => {
+        abort.removeEventListener("abort", onAbort);
+        reject(err);
+      },
+    );
+  });
 }
 
 function connectionLimits(config: Config): ConnectionLimits {

@@ -2,7 +2,7 @@ import { existsSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { loadConfigFile } from "../../components/internal/config/load.js";
 import { COMPONENT_NAMES, type ComponentName } from "../../components/internal/config/types.js";
-import { createLogger } from "../../components/internal/logging/logger.js";
+import { createLogger, type Logger } from "../../components/internal/logging/logger.js";
 import { COMPONENTS } from "../components.js";
 import { ProcessRuntime } from "../runtime.js";
 import { generateConfig } from "./generate-config.js";
@@ -57,22 +57,26 @@ export async function runComponent(name: ComponentName, argv: string[]): Promise
 async function serve(path: string, names: ComponentName[], monolith: boolean): Promise<number> {
   const config = loadConfigFile(path);
   const logger = createLogger(config.logging.level);
-  // Signals are caught from the start: one that arrives while starting stops right after.
-  let signalled: ((signal: string) => void) | null = null;
-  const signal = new Promise<string>((resolve) => (signalled = resolve));
-  process.once("SIGINT", () => signalled!("SIGINT"));
-  process.once("SIGTERM", () => signalled!("SIGTERM"));
+  // Signals are caught before anything starts, so one that arrives at any moment stops the
+  // process: during start-up it aborts the start (a step still waiting, such as a database
+  // that never answers, is abandoned at once), afterwards it stops the running process.
+  // A second signal gets the default action: exit at once.
+  const abort = new AbortController();
+  const signal = new Promise<string>((resolve) => {
+    const onSignal = (name: string) => {
+      abort.abort(new Error(`${name} during start-up`));
+      resolve(name);
+    };
+    process.once("SIGINT", onSignal);
+    process.once("SIGTERM", onSignal);
+  });
 
   const available = names.filter((n) => COMPONENTS[n]);
-  const runtime = await ProcessRuntime.start(config, available, logger, monolith);
+  const starting = ProcessRuntime.start(config, available, logger, monolith, abort.signal);
+  const first = await Promise.race([starting.then((runtime) => ({ runtime })), signal.then((name) => ({ signal: name }))]);
+  if ("signal" in first) return stopStarting(starting, first.signal, abort.signal.reason, logger);
   logger.info({ signal: await signal }, "stopping");
-  const deadline = new Promise<number>((resolve) =>
-    setTimeout(() => {
-      logger.error("graceful stop took too long; exiting");
-      resolve(1);
-    }, STOP_DEADLINE_MS).unref(),
-  );
-  const stopped = runtime.stop().then(
+  const stopped = first.runtime.stop().then(
     () => {
       logger.info("stopped");
       return 0;
@@ -82,7 +86,36 @@ async function serve(path: string, names: ComponentName[], monolith: boolean): P
       return 1;
     },
   );
-  return Promise.race([stopped, deadline]);
+  return Promise.race([stopped, stopDeadline(logger, "graceful stop took too long; exiting")]);
+}
+
+/**
+ * A signal arrived before start-up finished: the start abandons its current step and stops
+ * what it had started (0); undoing that took past the deadline, or failed (1).
+ */
+async function stopStarting(starting: Promise<ProcessRuntime>, signal: string, abortReason: unknown, logger: Logger): Promise<number> {
+  logger.info({ signal }, "stopping during start-up");
+  const undone = starting.then(
+    // Start finished just as the signal came: stop what it started.
+    (runtime) => runtime.stop().then(() => 0, () => 1),
+    (err: unknown) => {
+      if (err === abortReason) return 0;
+      logger.error({ err }, "start-up failed while stopping");
+      return 1;
+    },
+  );
+  const code = await Promise.race([undone, stopDeadline(logger, "start-up did not stop in time; exiting")]);
+  if (code === 0) logger.info("stopped before start-up finished");
+  return code;
+}
+
+function stopDeadline(logger: Logger, message: string): Promise<number> {
+  return new Promise<number>((resolve) =>
+    setTimeout(() => {
+      logger.error(message);
+      resolve(1);
+    }, STOP_DEADLINE_MS),
+  );
 }
 
 export function isComponentName(name: string): name is ComponentName {

@@ -87,10 +87,42 @@ export function uniquePrefix(): string {
   return `t${randomBytes(5).toString("hex")}_`;
 }
 
-/** Notes that a suite variant ran, for `.ci/run` to check that none was silently left out. */
-export function recordVariant(name: string): void {
+/**
+ * The variant log (DENDRITE_TEST_VARIANT_LOG) that `.ci/run` reads: `declared NAME` when a
+ * variant's suite is registered, `ran NAME` when its first hook runs, `pending NAME` when this
+ * run could not run it. CI fails unless every declared variant ran, so a variant added to
+ * any suite is checked without a list to keep up to date.
+ */
+function logVariant(what: "declared" | "ran" | "pending", name: string): void {
   const file = process.env.DENDRITE_TEST_VARIANT_LOG;
-  if (file) appendFileSync(file, `${name}\n`);
+  if (file) appendFileSync(file, `${what} ${name}\n`);
+}
+
+/** Declares the variant this suite is (call in its describe, before its own hooks); logs it ran when the suite starts. */
+export function suiteVariant(name: string): void {
+  logVariant("declared", name);
+  before(() => logVariant("ran", name));
+}
+
+/** Why the PostgreSQL/NATS variants are pending when their URLs are not set. */
+export const NEEDS_POSTGRES_AND_NATS = "needs DENDRITE_TEST_POSTGRES and DENDRITE_TEST_NATS (.ci/run sets both)";
+
+/** A variant this run cannot run: mocha lists it as pending, with the reason, and the variant log says so. */
+export function pendingVariant(name: string, reason: string): void {
+  logVariant("declared", name);
+  logVariant("pending", name);
+  it(`${name} (${reason})`);
+}
+
+/** Registers a suite that needs PostgreSQL and NATS, or its pending entry when they are not set. */
+export function withPostgresAndNats(name: string, register: () => void): void {
+  if (TEST_POSTGRES_URL && TEST_NATS_URL) register();
+  else pendingVariant(name, NEEDS_POSTGRES_AND_NATS);
+}
+
+/** The pending entries for the database backends this run lacks, named `${prefix}:${backend}` like the ones that run. */
+export function pendingDatabaseBackends(prefix: string): void {
+  if (!TEST_POSTGRES_URL) pendingVariant(`${prefix}:postgres`, "needs DENDRITE_TEST_POSTGRES (.ci/run sets it)");
 }
 
 /** Deletes the JetStream streams a test run created under its prefix. */

@@ -16,10 +16,46 @@ export interface RunningProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; ms: number }>;
 }
 
+/**
+ * Every server process the helpers started that has not exited yet. A start that overran
+ * its budget is killed on the spot; whatever is still running when this (mocha's) process
+ * exits, for example because a hook's own timeout gave up on a start first, is killed then,
+ * so no server outlives the test run.
+ */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) child.kill("SIGKILL");
+});
+
+/** The process IDs of the helpers' server processes still running. */
+export function runningPids(): number[] {
+  return [...running].map((child) => child.pid!).filter((pid) => pid !== undefined);
+}
+
+export function track<T extends ChildProcess>(child: T): T {
+  running.add(child);
+  child.on("exit", () => running.delete(child));
+  return child;
+}
+
+/** How long one server process may take to start; the suites' hooks allow more (see START_BUDGET_MS users). */
+export const START_BUDGET_MS = 60_000;
+
+/** A start that overran its budget; the process (`pid`) was killed. */
+export class StartTimeout extends Error {
+  constructor(
+    readonly pid: number | undefined,
+    budgetMs: number,
+    output: string,
+  ) {
+    super(`process did not start within ${budgetMs} ms (killed):\n${output}`);
+  }
+}
+
 /** Runs a CLI command to completion; resolves with its exit code and output. */
 export function runCli(args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}) {
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } });
+    const child = track(spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, env: { ...process.env, ...options.env } }));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -42,10 +78,12 @@ export function startCli(
   args: string[],
   options: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<RunningProcess> {
-  const child = spawn(process.execPath, [...PROFILER_ARGS, CLI, ...args], {
-    cwd: options.cwd,
-    env: { ...process.env, DENDRITE_LOGGING_LEVEL: "info", ...options.env },
-  });
+  const child = track(
+    spawn(process.execPath, [...PROFILER_ARGS, CLI, ...args], {
+      cwd: options.cwd,
+      env: { ...process.env, DENDRITE_LOGGING_LEVEL: "info", ...options.env },
+    }),
+  );
   // The output kept for error messages and tests: its start (how the server started) and
   // its newest part, since a server under a bench logs every request and this process (the
   // bench's clients) shares the machine.
@@ -60,10 +98,11 @@ export function startCli(
   let listening = false;
   const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
   return new Promise((resolve, reject) => {
+    const budget = options.timeoutMs ?? START_BUDGET_MS;
     const timer = setTimeout(() => {
       child.kill("SIGKILL");
-      reject(new Error(`process did not start within ${options.timeoutMs ?? 60_000} ms:\n${output()}`));
-    }, options.timeoutMs ?? 60_000);
+      reject(new StartTimeout(child.pid, budget, output()));
+    }, budget);
     child.stderr.on("data", keep);
     child.stdout.on("data", (d: Buffer) => {
       keep(d);

@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -10,7 +10,7 @@ import {
   TEST_POSTGRES_URL,
   uniquePrefix,
 } from "./backends.js";
-import { CLI, runCli, startCli, type RunningProcess } from "./cli-process.js";
+import { CLI, runCli, START_BUDGET_MS, startCli, track, type RunningProcess } from "./cli-process.js";
 import { ComponentProxy } from "./component-proxy.js";
 
 /** A server under test, reached over HTTP like any client reaches it. */
@@ -47,6 +47,14 @@ export interface Deployment {
   stop(): Promise<void>;
 }
 
+/**
+ * What a suite's `before` allows for starting a deployment: the polylith starts up to four
+ * processes one after another, after CLI runs. It is well above the sum of their budgets, so
+ * on a slow machine a start that overruns is reported (and killed) by the helper that knows
+ * which process it was, not cut short by mocha's hook timeout.
+ */
+export const DEPLOYMENT_START_BUDGET_MS = 5 * START_BUDGET_MS;
+
 /** The userapi suite's cases name this server in IDs; every suite shares it. */
 export const SERVER_NAME = "userapi.test";
 const PUBLIC_BASE_URL = "https://matrix.userapi.test";
@@ -82,7 +90,7 @@ const ENV: NodeJS.ProcessEnv = {
 export function createAccountWithCli(args: string[], env: NodeJS.ProcessEnv, stdin?: string) {
   if (stdin === undefined) return runCli(["create-account", ...args], { env });
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [CLI, "create-account", ...args, "--password-stdin"], { env: { ...process.env, ...env } });
+    const child = track(spawn(process.execPath, [CLI, "create-account", ...args, "--password-stdin"], { env: { ...process.env, ...env } }));
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
@@ -105,6 +113,27 @@ async function createCliAccounts(config: string, env: NodeJS.ProcessEnv): Promis
   for (const result of [first, second]) {
     if (result.code !== 0) throw new Error(`create-account failed (${result.code}): ${result.stderr}`);
   }
+}
+
+/**
+ * The embedded database with the CLI accounts in it, made once per test run by the real CLI
+ * (`generate-config`, then `create-account` twice) and copied into each monolith's data
+ * folder. Creating an embedded database runs PostgreSQL's initdb in WASM, several seconds of
+ * CPU (15 s on a loaded 2-core machine) that every monolith used to pay before it started;
+ * the accounts depend only on the server name, which every deployment shares. What
+ * create-account does on a fresh folder is still tested, here once a run and in the userapi
+ * suite's create-account cases.
+ */
+let embeddedTemplate: Promise<string> | null = null;
+
+function embeddedDatabaseWithCliAccounts(): Promise<string> {
+  embeddedTemplate ??= (async () => {
+    const dir = mkdtempSync(join(tmpdir(), "dendrite-template-"));
+    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
+    await createCliAccounts(await writeConfig(dir, []), ENV);
+    return join(dir, "pglite");
+  })();
+  return embeddedTemplate;
 }
 
 interface Ports {
@@ -158,8 +187,8 @@ export async function startMonolith(env: NodeJS.ProcessEnv = {}): Promise<Deploy
   const dir = mkdtempSync(join(tmpdir(), "dendrite-monolith-"));
   const config = await writeConfig(dir, []);
   const allEnv = { ...ENV, ...env };
-  // The CLI works on the database directly, so it runs before the server opens PGlite's folder.
-  await createCliAccounts(config, allEnv);
+  // The accounts `create-account` made (once a run) are copied in before the server opens the folder.
+  cpSync(await embeddedDatabaseWithCliAccounts(), join(dir, "pglite"), { recursive: true });
   let proc = await startCli(["monolith", "--config", config], { env: allEnv });
   const [port, grpcPort] = [proc.httpPorts[0]!, proc.grpcPort];
   const ports = { http: port, roomserverGrpc: grpcPort, userapiGrpc: grpcPort };

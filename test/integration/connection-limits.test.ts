@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
-import { startMonolith, type Deployment } from "../helpers/deployment.js";
+import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../helpers/deployment.js";
 import { eventually } from "../helpers/eventually.js";
 
 /**
@@ -84,7 +84,8 @@ describe("connection limits of the HTTP listener", function () {
   let server: Deployment;
   let port: number;
 
-  before(async () => {
+  before(async function () {
+    this.timeout(DEPLOYMENT_START_BUDGET_MS);
     server = await startMonolith({
       // No trusted proxy, so the test's own address is capped like any client's.
       DENDRITE_HTTP_TRUSTED_PROXIES: "",

@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PgliteDatabase } from "../../components/internal/database/pglite.js";
-import { recordVariant } from "./../helpers/backends.js";
+import { suiteVariant } from "../helpers/backends.js";
 import { runCli, startCli, type RunningProcess } from "../helpers/cli-process.js";
 import { eventually } from "../helpers/eventually.js";
 import { POISON_MARKER, poisonEventsTable } from "../helpers/poisoned-events.js";
@@ -31,9 +31,9 @@ describe("monolith crash: kill -9 while a poisoned send is being retried [embedd
   this.timeout(240_000);
   let dir: string;
   let proc: RunningProcess | null = null;
+  suiteVariant("dead-letter-monolith:embedded");
 
   before(() => {
-    recordVariant("dead-letter-monolith:embedded");
     dir = mkdtempSync(join(tmpdir(), "dendrite-deadletter-"));
   });
   after(async () => {

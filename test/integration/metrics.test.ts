@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../helpers/backends.js";
+import { suiteVariant, withPostgresAndNats } from "../helpers/backends.js";
 import { startCli } from "../helpers/cli-process.js";
 import { startMonolith, startPolylith, type Deployment } from "../helpers/deployment.js";
 import { eventually } from "../helpers/eventually.js";
@@ -115,9 +115,9 @@ describe("metrics", function () {
   this.timeout(180_000);
 
   describe("monolith on the embedded database and log", () => {
+    suiteVariant("metrics:monolith");
     let server: Deployment | undefined;
     before(async () => {
-      recordVariant("metrics:monolith");
       server = await startMonolith({ DENDRITE_RATE_LIMIT_ENABLED: "false" });
     });
     after(async () => server?.stop());
@@ -135,11 +135,11 @@ describe("metrics", function () {
     });
   });
 
-  if (TEST_POSTGRES_URL && TEST_NATS_URL) {
+  withPostgresAndNats("metrics:polylith-postgres-nats", () => {
     describe("polylith on PostgreSQL and NATS", () => {
+      suiteVariant("metrics:polylith-postgres-nats");
       let server: Deployment | undefined;
       before(async () => {
-        recordVariant("metrics:polylith-postgres-nats");
         server = await startPolylith({ DENDRITE_RATE_LIMIT_ENABLED: "false" });
       });
       after(async () => server?.stop());
@@ -171,7 +171,7 @@ describe("metrics", function () {
         checkProcess(userapi);
       });
     });
-  }
+  });
 
   describe("configuration", () => {
     let dir = "";

@@ -10,7 +10,8 @@ import {
   createPostgresDatabase,
   deleteNatsStreams,
   dropPostgresDatabase,
-  recordVariant,
+  suiteVariant,
+  withPostgresAndNats,
   uniquePrefix,
 } from "../helpers/backends.js";
 import { runCli, startCli, type RunningProcess } from "../helpers/cli-process.js";
@@ -77,8 +78,8 @@ describe("the dendrite-ts CLI as processes", function () {
     rmSync(dir, { recursive: true, force: true });
   });
 
+  suiteVariant("process:monolith-embedded");
   it("start: first run writes the config, signing key and gRPC secret, serves, and stops on SIGTERM with 0", async () => {
-    recordVariant("process:monolith-embedded");
     const proc = await startCli(["start"], { cwd: dir, env: EPHEMERAL_PORTS });
     try {
       expect(existsSync(join(dir, "data", "dendrite.yaml"))).to.equal(true);
@@ -94,9 +95,9 @@ describe("the dendrite-ts CLI as processes", function () {
       expect(await (await fetch(`http://127.0.0.1:${port}/health`)).json()).to.deep.equal({ status: "ok" });
       await checkHealthAndReflection(proc, Object.keys(COMPONENTS) as ComponentName[]);
     } finally {
-      const { code, ms } = await proc.stop("SIGTERM");
+      // 0 only when the graceful stop finished before the CLI's own deadline (9 s, under the 10 s allowed).
+      const { code } = await proc.stop("SIGTERM");
       expect(code).to.equal(0);
-      expect(ms).to.be.lessThan(10_000);
     }
     // A second start reuses the same config, key and secret.
     const key = readFileSync(join(dir, "data", "signing.key"), "utf8");
@@ -149,9 +150,9 @@ describe("the dendrite-ts CLI as processes", function () {
     expect(result.stderr).to.contain("not implemented yet");
   });
 
-  if (TEST_POSTGRES_URL && TEST_NATS_URL) describe("polylith on PostgreSQL and NATS", () => {
+  withPostgresAndNats("process:polylith-postgres-nats", () => describe("polylith on PostgreSQL and NATS", () => {
+    suiteVariant("process:polylith-postgres-nats");
     it("runs roomserver, clientapi and federationapi as their own processes, each healthy and reflecting", async () => {
-      recordVariant("process:polylith-postgres-nats");
       const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
       const prefix = uniquePrefix();
       const config = join(dir, "poly.yaml");
@@ -188,5 +189,5 @@ describe("the dendrite-ts CLI as processes", function () {
         await dropPostgresDatabase(TEST_POSTGRES_URL!, dbUrl);
       }
     });
-  });
+  }));
 });

@@ -1,5 +1,5 @@
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { createRoomCases } from "./cases/create-room.js";
 import { directoryCases } from "./cases/directory.js";
 import { ephemeralCases } from "./cases/ephemeral.js";
@@ -26,9 +26,9 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
     this.timeout(60_000);
     let server: Deployment | undefined;
     let inspector: RoomInspector | undefined;
+    suiteVariant(`clientapi:${variant}`);
     before(async function () {
-      this.timeout(180_000); // starting the servers on a loaded machine
-      recordVariant(`clientapi:${variant}`);
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
       inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);
     });
@@ -49,4 +49,4 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
 }
 
 clientSuite("monolith", () => startMonolith(ENV));
-if (TEST_POSTGRES_URL && TEST_NATS_URL) clientSuite("polylith", () => startPolylith(ENV, { syncapi: true }));
+withPostgresAndNats("clientapi:polylith", () => clientSuite("polylith", () => startPolylith(ENV, { syncapi: true })));

@@ -9,7 +9,7 @@ import {
   raiseAppliedStatement,
 } from "../../../components/internal/eventlog/applied-sequences.js";
 import type { LogMessage } from "../../../components/internal/eventlog/eventlog.js";
-import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
 import { someoneWaitsForALock } from "../../helpers/lock-waits.js";
 
 const msg = (subject: string, seq: number): LogMessage => ({
@@ -39,8 +39,8 @@ for (const backend of DATABASE_BACKENDS) {
     this.timeout(60_000);
     let db: Database;
     let drop: () => Promise<void>;
+    suiteVariant(`applied-sequences:${backend.name}`);
     before(async () => {
-      recordVariant(`applied-sequences:${backend.name}`);
       ({ db, drop } = await backend.create());
       await migrate(db, "eventlog-applied", APPLIED_SEQUENCES_MIGRATIONS);
     });
@@ -330,3 +330,4 @@ for (const backend of DATABASE_BACKENDS) {
     });
   });
 }
+pendingDatabaseBackends("applied-sequences");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Database, Queryable } from "../../../components/internal/database/database.js";
 import { migrate, type Migration } from "../../../components/internal/database/migrations.js";
-import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
 
 for (const backend of DATABASE_BACKENDS) {
   describe(`database [${backend.name}]`, function () {
@@ -9,8 +9,8 @@ for (const backend of DATABASE_BACKENDS) {
     let db: Database;
     let drop: () => Promise<void>;
 
+    suiteVariant(`database:${backend.name}`);
     before(async () => {
-      recordVariant(`database:${backend.name}`);
       ({ db, drop } = await backend.create());
     });
     after(async () => {
@@ -149,3 +149,4 @@ for (const backend of DATABASE_BACKENDS) {
     });
   });
 }
+pendingDatabaseBackends("database");

@@ -4,7 +4,7 @@ import { openEventLog } from "../../../components/internal/eventlog/open.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
 import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
 import type { RoomserverCore } from "../../../components/roomserver/core.js";
-import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, recordVariant, uniquePrefix } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, suiteVariant, uniquePrefix, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
 import { OutputCollector, startRoomserverCore } from "../../helpers/roomserver-harness.js";
 
 /** The setups the roomserver suites run on: embedded (PGlite + in-process log) and PostgreSQL + NATS. */
@@ -48,6 +48,11 @@ export const SETUPS: Setup[] = [
     : []),
 ];
 
+/** The pending entry for the PostgreSQL + NATS setup when this run lacks it (call beside the loop over SETUPS). */
+export function pendingSetups(variant: string): void {
+  if (!SETUPS.some((s) => s.name === "postgres+nats")) pendingVariant(`${variant}:postgres+nats`, NEEDS_POSTGRES_AND_NATS);
+}
+
 /** A running roomserver core (input consumer started) on one setup, for a suite's tests. */
 export interface RoomserverFixture {
   db: Database;
@@ -65,9 +70,9 @@ export interface RoomserverFixture {
 export function useRoomserver(setup: Setup, variant: string, options: { serverName?: string; collectOutputs?: boolean } = {}): RoomserverFixture {
   const fixture = {} as RoomserverFixture;
   let stop: () => Promise<void> = async () => {};
+  suiteVariant(`${variant}:${setup.name}`);
   before(async function () {
     this.timeout(60_000);
-    recordVariant(`${variant}:${setup.name}`);
     const { db, log, close } = await setup.open();
     const { core, key, stop: stopInput } = await startRoomserverCore(db, log, options.serverName);
     const outputs = new OutputCollector();

@@ -6,7 +6,7 @@ import type { ProtocolEvent } from "../../../components/protocol/events/protocol
 import { submitEvent, submitTemplate } from "../../../components/roomserver/api/input.js";
 import { InputOutcome, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { OutputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
-import { TEST_NATS_URL, TEST_POSTGRES_URL, recordVariant } from "../../helpers/backends.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL, suiteVariant, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
 import type { RunningProcess } from "../../helpers/cli-process.js";
 import { RoomserverProcessSetup } from "../../helpers/roomserver-process.js";
 import { TestRoom } from "../../helpers/test-room.js";
@@ -28,8 +28,8 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
     let setup: RoomserverProcessSetup;
     let roomserver: RunningProcess | null = null;
 
+    suiteVariant("roomserver-crash:postgres+nats");
     before(async () => {
-      recordVariant("roomserver-crash:postgres+nats");
       setup = await RoomserverProcessSetup.create(SERVER);
     });
     after(async () => {
@@ -122,4 +122,6 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
       }
     });
   });
+} else {
+  pendingVariant("roomserver-crash:postgres+nats", NEEDS_POSTGRES_AND_NATS);
 }

@@ -5,7 +5,7 @@ import type { ProtocolEvent } from "../../../components/protocol/events/protocol
 import { submitEvent } from "../../../components/roomserver/api/input.js";
 import { INPUT_CONSUMER } from "../../../components/roomserver/consumers/input-consumer.js";
 import { InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { TEST_NATS_URL, TEST_POSTGRES_URL, recordVariant } from "../../helpers/backends.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
 import type { RunningProcess } from "../../helpers/cli-process.js";
 import { eventually } from "../../helpers/eventually.js";
 import { POISON_MARKER, poisonEventsTable } from "../../helpers/poisoned-events.js";
@@ -22,15 +22,15 @@ const MAX_ATTEMPTS = 8;
  * letter once, answers the writer, and every other input flows. PostgreSQL + NATS, where
  * the roomserver is a process of its own.
  */
-if (TEST_POSTGRES_URL && TEST_NATS_URL) {
+withPostgresAndNats("roomserver-dead-letter-crash:postgres+nats", () => {
   describe("roomserver crash: kill -9 while a poisoned input is being retried", function () {
+    suiteVariant("roomserver-dead-letter-crash:postgres+nats");
     this.timeout(120_000);
     let setup: RoomserverProcessSetup;
     let roomserver: RunningProcess | null = null;
     const env = { DENDRITE_EVENT_LOG_MAX_DELIVERY_ATTEMPTS: String(MAX_ATTEMPTS) };
 
     before(async () => {
-      recordVariant("roomserver-dead-letter-crash:postgres+nats");
       setup = await RoomserverProcessSetup.create(SERVER);
     });
     after(async () => {
@@ -88,4 +88,4 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
       }
     });
   });
-}
+});

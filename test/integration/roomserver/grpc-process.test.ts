@@ -4,7 +4,7 @@ import type { EventLog } from "../../../components/internal/eventlog/eventlog.js
 import type { RoomserverApi } from "../../../components/roomserver/api/roomserver-api.js";
 import { roomserverGrpcClient } from "../../../components/roomserver/grpc/client.js";
 import { Direction } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import { TEST_NATS_URL, TEST_POSTGRES_URL, recordVariant } from "../../helpers/backends.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL, suiteVariant, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
 import type { RunningProcess } from "../../helpers/cli-process.js";
 import { RoomserverProcessSetup } from "../../helpers/roomserver-process.js";
 import { listServices } from "../../helpers/grpc-reflection.js";
@@ -27,8 +27,8 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
     let address: string;
     let fixture: QueryFixture;
 
+    suiteVariant("roomserver-grpc:process");
     before(async () => {
-      recordVariant("roomserver-grpc:process");
       setup = await RoomserverProcessSetup.create(TEST_SERVER);
       proc = await setup.start();
       address = `127.0.0.1:${proc.grpcPort}`;
@@ -65,4 +65,6 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
       expect(err?.details).to.match(/^not a history token/);
     });
   });
+} else {
+  pendingVariant("roomserver-grpc:process", NEEDS_POSTGRES_AND_NATS);
 }

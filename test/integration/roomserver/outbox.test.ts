@@ -6,7 +6,7 @@ import { silentLogger } from "../../../components/internal/logging/logger.js";
 import { OutboxPublisher } from "../../../components/roomserver/output/outbox-publisher.js";
 import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { inTransaction } from "../../../components/roomserver/storage/unit-of-work.js";
-import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
 import { eventually } from "../../helpers/eventually.js";
 
 /** The part of the event log the outbox uses: publishes are noted, and fail while `failing`. */
@@ -30,8 +30,8 @@ for (const backend of DATABASE_BACKENDS) {
     this.timeout(60_000);
     let db: Database;
     let drop: () => Promise<void>;
+    suiteVariant(`roomserver-outbox:${backend.name}`);
     before(async () => {
-      recordVariant(`roomserver-outbox:${backend.name}`);
       ({ db, drop } = await backend.create());
       await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
     });
@@ -104,3 +104,4 @@ for (const backend of DATABASE_BACKENDS) {
     });
   });
 }
+pendingDatabaseBackends("roomserver-outbox");

@@ -7,7 +7,7 @@ import { RoomserverQueries } from "../../../components/roomserver/query/queries.
 import { selectRoom } from "../../../components/roomserver/storage/rooms.js";
 import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { TEST_SERVER } from "../../helpers/roomserver-harness.js";
-import { SETUPS, useRoomserver } from "./backends.js";
+import { SETUPS, useRoomserver, pendingSetups } from "./backends.js";
 
 const user = (localpart: string) => `@${localpart}:${TEST_SERVER}`;
 const alice = user("alice");
@@ -368,3 +368,4 @@ for (const setup of SETUPS) {
     });
   });
 }
+pendingSetups("roomserver-perform");

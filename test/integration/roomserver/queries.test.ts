@@ -1,6 +1,6 @@
 import { RoomserverQueries } from "../../../components/roomserver/query/queries.js";
 import { inputEvent } from "../../helpers/roomserver-harness.js";
-import { SETUPS, useRoomserver } from "./backends.js";
+import { SETUPS, useRoomserver, pendingSetups } from "./backends.js";
 import { QUERY_CHECKS } from "./query-checks.js";
 import { QueryFixture } from "./query-fixture.js";
 
@@ -21,3 +21,4 @@ for (const setup of SETUPS) {
     }
   });
 }
+pendingSetups("roomserver-queries");

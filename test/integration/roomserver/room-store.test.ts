@@ -5,7 +5,7 @@ import { RoomStore } from "../../../components/roomserver/state/room-store.js";
 import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { selectRoom, updateRoomsLatestStatement, type RoomLatest } from "../../../components/roomserver/storage/rooms.js";
 import { inTransaction } from "../../../components/roomserver/storage/unit-of-work.js";
-import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
 
 /** The database, with every statement its transactions run noted. */
 function counting(db: Database): { db: Database; statements: string[] } {
@@ -35,8 +35,8 @@ for (const backend of DATABASE_BACKENDS) {
     this.timeout(60_000);
     let db: Database;
     let drop: () => Promise<void>;
+    suiteVariant(`roomserver-room-store:${backend.name}`);
     before(async () => {
-      recordVariant(`roomserver-room-store:${backend.name}`);
       ({ db, drop } = await backend.create());
       await migrate(db, "roomserver", ROOMSERVER_MIGRATIONS);
     });
@@ -138,3 +138,4 @@ for (const backend of DATABASE_BACKENDS) {
     });
   });
 }
+pendingDatabaseBackends("roomserver-room-store");

@@ -8,11 +8,11 @@ import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
 import { exportRoom } from "../../../components/roomserver/transfer/export-room.js";
 import { importRoom } from "../../../components/roomserver/transfer/import-room.js";
 import { InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { recordVariant } from "../../helpers/backends.js";
+import { suiteVariant } from "../../helpers/backends.js";
 import { runCli } from "../../helpers/cli-process.js";
 import { TEST_SERVER, inputEvent, startRoomserverCore } from "../../helpers/roomserver-harness.js";
 import { TestRoom } from "../../helpers/test-room.js";
-import { SETUPS } from "./backends.js";
+import { SETUPS, pendingSetups } from "./backends.js";
 
 interface Server {
   db: Database;
@@ -46,9 +46,9 @@ async function roomSummary(db: Database, roomId: string) {
 for (const setup of SETUPS) {
   describe(`roomserver export-room and import-room [${setup.name}]`, function () {
     this.timeout(120_000);
+    suiteVariant(`roomserver-transfer:${setup.name}`);
 
     it("rebuilds a room with forks, bans and redactions on another server with identical state", async () => {
-      recordVariant(`roomserver-transfer:${setup.name}`);
       const a = await startServer(setup, TEST_SERVER);
       const b = await startServer(setup, "other.test");
       try {
@@ -87,11 +87,13 @@ for (const setup of SETUPS) {
   });
 }
 
+pendingSetups("roomserver-transfer");
+
 describe("export-room and import-room from the command line", function () {
   this.timeout(120_000);
+  suiteVariant("roomserver-transfer:cli");
 
   it("imports an export into a stopped embedded server and exports the same DAG back", async () => {
-    recordVariant("roomserver-transfer:cli");
     const dir = mkdtempSync(join(tmpdir(), "dendrite-transfer-"));
     const server = await startServer(SETUPS[0]!, TEST_SERVER);
     try {

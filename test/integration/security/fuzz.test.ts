@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { request } from "node:http";
 import { listServedRoutes } from "../../../cli/route-list.js";
 import type { RouteInfo } from "../../../components/internal/http/router.js";
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { deepJson, HostileJson, Random } from "../../helpers/hostile-json.js";
 import { SyncClient } from "../syncapi/sync-client.js";
 
@@ -87,8 +87,9 @@ function fuzzSuite(variant: string, start: () => Promise<Deployment>): void {
     // Generous, for a shared and loaded machine: the run is start-up and a fixed number of requests.
     this.timeout(300_000);
     let server: Deployment | undefined;
-    before(async () => {
-      recordVariant(`fuzz:${variant}`);
+    suiteVariant(`fuzz:${variant}`);
+    before(async function () {
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
     });
     after(async () => server?.stop());
@@ -248,4 +249,4 @@ function send(baseUrl: string, c: Case, token: string): Promise<Answer> {
 }
 
 fuzzSuite("monolith", () => startMonolith(ENV));
-if (TEST_POSTGRES_URL && TEST_NATS_URL) fuzzSuite("polylith", () => startPolylith(ENV, { syncapi: true }));
+withPostgresAndNats("fuzz:polylith", () => fuzzSuite("polylith", () => startPolylith(ENV, { syncapi: true })));

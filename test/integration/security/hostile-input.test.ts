@@ -1,5 +1,5 @@
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { RoomInspector } from "../clientapi/room-client.js";
 import { jsonDepthCases } from "./cases/json-depth.js";
 import { unstorableTextCases } from "./cases/unstorable-text.js";
@@ -18,11 +18,9 @@ function hostileInputSuite(variant: string, start: () => Promise<Deployment>): v
     this.timeout(60_000);
     let server: Deployment | undefined;
     let inspector: RoomInspector | undefined;
+    suiteVariant(`hostile-input:${variant}`);
     before(async function () {
-      // Three embedded databases start one after another (two create-account runs, then the
-      // server): on a shared, loaded machine that alone can take a minute.
-      this.timeout(300_000);
-      recordVariant(`hostile-input:${variant}`);
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
       inspector = new RoomInspector(server.roomserverGrpc, server.grpcSecret);
     });
@@ -37,4 +35,4 @@ function hostileInputSuite(variant: string, start: () => Promise<Deployment>): v
 }
 
 hostileInputSuite("monolith", () => startMonolith(ENV));
-if (TEST_POSTGRES_URL && TEST_NATS_URL) hostileInputSuite("polylith", () => startPolylith(ENV, { syncapi: true }));
+withPostgresAndNats("hostile-input:polylith", () => hostileInputSuite("polylith", () => startPolylith(ENV, { syncapi: true })));

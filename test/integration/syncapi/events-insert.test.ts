@@ -6,7 +6,7 @@ import { APPLIED_SEQUENCES_MIGRATIONS, raiseAppliedStatement } from "../../../co
 import { EventsTable, insertedPositions, type NewEventRow } from "../../../components/syncapi/storage/events.js";
 import { SYNCAPI_MIGRATIONS } from "../../../components/syncapi/storage/migrations.js";
 import { streamLock } from "../../../components/syncapi/storage/positions.js";
-import { DATABASE_BACKENDS, recordVariant } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
 import { someoneWaitsForALock } from "../../helpers/lock-waits.js";
 
 const message = (eventId: string): NewEventRow => ({
@@ -41,8 +41,8 @@ for (const backend of DATABASE_BACKENDS) {
       ]);
       return insertedPositions(await db.query(sql, params));
     };
+    suiteVariant(`syncapi-events-insert:${backend.name}`);
     before(async () => {
-      recordVariant(`syncapi-events-insert:${backend.name}`);
       ({ db, drop } = await backend.create());
       await migrate(db, "eventlog-applied", APPLIED_SEQUENCES_MIGRATIONS);
       await migrate(db, "syncapi", SYNCAPI_MIGRATIONS);
@@ -86,3 +86,4 @@ for (const backend of DATABASE_BACKENDS) {
     }
   });
 }
+pendingDatabaseBackends("syncapi-events-insert");

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Preset, type MatrixClient, type Room } from "matrix-js-sdk";
-import { recordVariant } from "../../helpers/backends.js";
-import { startMonolith, type Deployment } from "../../helpers/deployment.js";
+import { suiteVariant } from "../../helpers/backends.js";
+import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { recentSdkLog, registerSdkClient, startSyncing, syncedUntil } from "./sdk-client.js";
 
 /**
@@ -30,8 +30,9 @@ describe("matrix-js-sdk clients end to end: monolith", function () {
   let server: Deployment | undefined;
   const clients: MatrixClient[] = [];
 
-  before(async () => {
-    recordVariant("syncapi:js-sdk");
+  suiteVariant("syncapi:js-sdk");
+  before(async function () {
+    this.timeout(DEPLOYMENT_START_BUDGET_MS);
     server = await startMonolith({ DENDRITE_RATE_LIMIT_ENABLED: "false" });
   });
   afterEach(function () {

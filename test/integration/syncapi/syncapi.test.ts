@@ -1,5 +1,5 @@
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { ephemeralCases } from "./cases/ephemeral.js";
 import { filterCases } from "./cases/filters.js";
 import { historyCases } from "./cases/history.js";
@@ -24,9 +24,9 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
   describe(`client API readers over HTTP: ${variant}`, function () {
     this.timeout(60_000);
     let server: Deployment | undefined;
+    suiteVariant(`syncapi:${variant}`);
     before(async function () {
-      this.timeout(180_000); // starting the servers on a loaded machine
-      recordVariant(`syncapi:${variant}`);
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
     });
     after(async () => server?.stop());
@@ -46,4 +46,4 @@ function syncSuite(variant: string, start: () => Promise<Deployment>, restarts =
 }
 
 syncSuite("monolith", () => startMonolith(ENV), true);
-if (TEST_POSTGRES_URL && TEST_NATS_URL) syncSuite("polylith", () => startPolylith(ENV, { syncapi: true }));
+withPostgresAndNats("syncapi:polylith", () => syncSuite("polylith", () => startPolylith(ENV, { syncapi: true })));

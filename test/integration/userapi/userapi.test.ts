@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { recordVariant, TEST_NATS_URL, TEST_POSTGRES_URL } from "../../helpers/backends.js";
+import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
 import { runCli } from "../../helpers/cli-process.js";
 import { trustedProxyCases, untrustedForwardingCases } from "./cases/client-addresses.js";
 import { deviceCases } from "./cases/devices.js";
@@ -15,7 +15,7 @@ import { rateLimitCases } from "./cases/rate-limit.js";
 import { closedRegistrationCases, registrationCases } from "./cases/registration.js";
 import { sharedSecretCases } from "./cases/shared-secret.js";
 import { tokenRevocationCases } from "./cases/token-revocation.js";
-import { createAccountWithCli, startMonolith, startPolylith, type Deployment } from "../../helpers/deployment.js";
+import { createAccountWithCli, startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 
 /**
  * The account endpoints over HTTP against real servers started from the built CLI (run
@@ -28,8 +28,9 @@ function accountSuite(variant: string, start: () => Promise<Deployment>): void {
   describe(`accounts over HTTP: ${variant}`, function () {
     this.timeout(60_000);
     let server: Deployment | undefined;
-    before(async () => {
-      recordVariant(`userapi:${variant}`);
+    suiteVariant(`userapi:${variant}`);
+    before(async function () {
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
     });
     after(async () => server?.stop());
@@ -50,7 +51,7 @@ function accountSuite(variant: string, start: () => Promise<Deployment>): void {
 }
 
 accountSuite("monolith", () => startMonolith());
-if (TEST_POSTGRES_URL && TEST_NATS_URL) accountSuite("polylith", () => startPolylith({}, { syncapi: true }));
+withPostgresAndNats("userapi:polylith", () => accountSuite("polylith", () => startPolylith({}, { syncapi: true })));
 
 /** The default config: no proxy is trusted, so X-Forwarded-For is anyone's to forge. */
 const NO_TRUSTED_PROXY = { DENDRITE_HTTP_TRUSTED_PROXIES: "" };
@@ -58,7 +59,9 @@ function untrustedForwardingSuite(variant: string, start: () => Promise<Deployme
   describe(`X-Forwarded-For without a trusted proxy: ${variant}`, function () {
     this.timeout(60_000);
     let server: Deployment | undefined;
-    before(async () => {
+    suiteVariant(`untrusted-forwarding:${variant}`);
+    before(async function () {
+      this.timeout(DEPLOYMENT_START_BUDGET_MS);
       server = await start();
     });
     after(async () => server?.stop());
@@ -66,12 +69,13 @@ function untrustedForwardingSuite(variant: string, start: () => Promise<Deployme
   });
 }
 untrustedForwardingSuite("monolith", () => startMonolith(NO_TRUSTED_PROXY));
-if (TEST_POSTGRES_URL && TEST_NATS_URL) untrustedForwardingSuite("polylith", () => startPolylith(NO_TRUSTED_PROXY));
+withPostgresAndNats("untrusted-forwarding:polylith", () => untrustedForwardingSuite("polylith", () => startPolylith(NO_TRUSTED_PROXY)));
 
 describe("accounts over HTTP: registration closed (monolith)", function () {
   this.timeout(60_000);
   let server: Deployment | undefined;
-  before(async () => {
+  before(async function () {
+    this.timeout(DEPLOYMENT_START_BUDGET_MS);
     server = await startMonolith({
       DENDRITE_REGISTRATION_OPEN: "false",
       DENDRITE_REGISTRATION_GUESTS: "false",
