@@ -41,10 +41,13 @@ export function routesByComponent(): Map<ComponentName, RouteInfo[]> {
 /**
  * Every HTTP route the monolith serves, read from the components' routers, with the health
  * route every process adds. What the fuzz test sends its requests to, so a new route is
- * covered the day it is added.
+ * covered the day it is added. `only`: the routes of those components alone (a deployment
+ * that runs only some of them).
  */
-export function listServedRoutes(): RouteInfo[] {
+export function listServedRoutes(only?: readonly ComponentName[]): RouteInfo[] {
   const router = new Router().mount(healthRouter({}));
-  for (const component of buildComponentsForListing().values()) if (component.router) router.mount(component.router);
+  for (const [name, component] of buildComponentsForListing()) {
+    if (component.router && (!only || only.includes(name))) router.mount(component.router);
+  }
   return router.routes();
 }
