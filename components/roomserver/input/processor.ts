@@ -71,8 +71,7 @@ export class InputProcessor {
     const version = event.roomVersion;
     const q = uow.q;
 
-    const absent = uow.pending.get(ABSENT_KEY) as Set<string> | undefined;
-    if (!built && !absent?.delete(event.eventId)) {
+    if (!built && !uow.batch.absentEvents?.delete(event.eventId)) {
       const known = (await this.d.events.byIds(q, [event.eventId])).get(event.eventId);
       if (known) return verdictOf(known.record, true);
     }
@@ -130,7 +129,9 @@ export class InputProcessor {
   async prefetch(q: Queryable, events: readonly ProtocolEvent[]): Promise<(uow: UnitOfWork) => void> {
     const found = await this.d.events.byIds(q, events.map((e) => e.eventId));
     const absent = new Set(events.map((e) => e.eventId).filter((id) => !found.has(id)));
-    return (uow) => void uow.pending.set(ABSENT_KEY, absent);
+    return (uow) => {
+      uow.batch.absentEvents = absent;
+    };
   }
 
   /** The verdict an input got when it was applied: what is stored for its event now. */
@@ -205,8 +206,6 @@ export class InputProcessor {
     return this.d.snapshots.save(uow, room.roomNid, stateBefore);
   }
 }
-
-const ABSENT_KEY = "events known absent";
 
 function versionOf(id: string): RoomVersion {
   try {

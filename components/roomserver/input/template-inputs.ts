@@ -6,7 +6,7 @@ import type { UnitOfWork } from "../storage/unit-of-work.js";
 import type { InputProcessor } from "./processor.js";
 import type { TemplateCompleter } from "./template-completer.js";
 
-const COMPLETED_KEY = "completed templates";
+/** The beforeCommit write of the templates completed in the transaction. */
 const NEW_COMPLETED_KEY = "templates completed now";
 
 /**
@@ -31,7 +31,9 @@ export class TemplateInputs {
   async prefetch(q: Queryable, inputs: readonly InputRoomEvent[]): Promise<(uow: UnitOfWork) => void> {
     const ids = inputs.flatMap((i) => (i.template ? [i.template.templateId] : []));
     const completed = await selectCompletedTemplates(q, ids);
-    return (uow) => void uow.pending.set(COMPLETED_KEY, completed);
+    return (uow) => {
+      uow.batch.completedTemplates = completed;
+    };
   }
 
   async apply(uow: UnitOfWork, input: InputRoomEvent): Promise<InputVerdict> {
@@ -65,18 +67,17 @@ export class TemplateInputs {
   }
 
   private async completedEvent(uow: UnitOfWork, templateId: string): Promise<string | undefined> {
-    const completed = uow.pending.get(COMPLETED_KEY) as Map<string, string> | undefined;
+    const completed = uow.batch.completedTemplates;
     if (completed) return completed.get(templateId);
     return (await selectCompletedTemplates(uow.q, [templateId])).get(templateId);
   }
 
   /** Remembered for the rest of the transaction, written once with the others at commit. */
   private recordCompleted(uow: UnitOfWork, templateId: string, eventId: string): void {
-    const completed = (uow.pending.get(COMPLETED_KEY) as Map<string, string> | undefined) ?? new Map<string, string>();
-    uow.pending.set(COMPLETED_KEY, completed.set(templateId, eventId));
-    const now = (uow.pending.get(NEW_COMPLETED_KEY) as Map<string, string> | undefined) ?? new Map<string, string>();
-    uow.pending.set(NEW_COMPLETED_KEY, now.set(templateId, eventId));
-    uow.beforeCommit(NEW_COMPLETED_KEY, () => insertCompletedTemplatesStatement(uow.pending.get(NEW_COMPLETED_KEY) as Map<string, string>));
+    const batch = uow.batch;
+    batch.completedTemplates = (batch.completedTemplates ?? new Map<string, string>()).set(templateId, eventId);
+    batch.newCompletedTemplates.set(templateId, eventId);
+    uow.beforeCommit(NEW_COMPLETED_KEY, () => insertCompletedTemplatesStatement(batch.newCompletedTemplates));
   }
 }
 

@@ -29,15 +29,11 @@ export class OutboxPublisher {
 
   /** Queues an output in the transaction; all of a transaction's outputs are inserted at once. */
   async add(uow: UnitOfWork, subject: string, msgId: string, payload: Uint8Array): Promise<void> {
-    let queued = uow.pending.get(OUTBOX_KEY) as Omit<OutboxEntry, "id">[] | undefined;
-    if (!queued) {
-      const batch: Omit<OutboxEntry, "id">[] = (queued = []);
-      uow.pending.set(OUTBOX_KEY, batch);
-      uow.beforeCommit(OUTBOX_KEY, () =>
-        insertOutboxStatement(batch, (ids) => uow.afterCommit(() => this.ready.push(...batch.map((e, i) => ({ ...e, id: ids[i]! }))))),
-      );
-    }
+    const queued = uow.batch.outboxEntries;
     queued.push({ subject, msgId, payload });
+    uow.beforeCommit(OUTBOX_KEY, () =>
+      insertOutboxStatement(queued, (ids) => uow.afterCommit(() => this.ready.push(...queued.map((e, i) => ({ ...e, id: ids[i]! }))))),
+    );
   }
 
   /** Publishes everything committed so far, in commit order. */

@@ -24,13 +24,13 @@ export class RoomStore {
 
   /** The room as the transaction sees it, with its own changes so far (input). */
   async inTransaction(uow: UnitOfWork, roomId: string): Promise<RoomRecord | null> {
-    return (uow.pending.get(pendingKey(roomId)) as RoomRecord | undefined) ?? this.get(uow.q, roomId);
+    return uow.batch.rooms.get(roomId) ?? this.get(uow.q, roomId);
   }
 
   async create(uow: UnitOfWork, roomId: string, version: string): Promise<RoomRecord> {
     const record = await insertRoom(uow.q, roomId, version);
     this.uncommitted.add(roomId);
-    uow.pending.set(pendingKey(roomId), record);
+    uow.batch.rooms.set(roomId, record);
     uow.afterCommit(() => this.rooms.set(roomId, record));
     uow.finally(() => this.uncommitted.delete(roomId));
     return record;
@@ -44,22 +44,17 @@ export class RoomStore {
     lastSentEventId: string,
   ): Promise<void> {
     const updated = { ...room, latestEventNids, currentSnapshotNid, lastSentEventId };
-    uow.pending.set(pendingKey(room.roomId), updated);
+    uow.batch.rooms.set(room.roomId, updated);
+    uow.batch.changedRooms.set(room.roomId, updated);
     // The rows are written once per transaction, all in one statement built after the
     // transaction's work, so with each room's last values.
-    let changed = uow.pending.get(CHANGED_KEY) as Set<string> | undefined;
-    if (!changed) {
-      const roomIds = (changed = new Set<string>());
-      uow.pending.set(CHANGED_KEY, roomIds);
-      uow.beforeCommit(CHANGED_KEY, () => {
-        const last = [...roomIds].map((roomId) => uow.pending.get(pendingKey(roomId)) as RoomRecord);
-        uow.afterCommit(() => {
-          for (const record of last) this.rooms.set(record.roomId, record);
-        });
-        return updateRoomsLatestStatement(last);
+    uow.beforeCommit(ROOMS_CHANGED, () => {
+      const last = [...uow.batch.changedRooms.values()];
+      uow.afterCommit(() => {
+        for (const record of last) this.rooms.set(record.roomId, record);
       });
-    }
-    changed.add(room.roomId);
+      return updateRoomsLatestStatement(last);
+    });
   }
 
   /** Drops a cached row changed elsewhere (publishing a room). */
@@ -68,6 +63,5 @@ export class RoomStore {
   }
 }
 
-const pendingKey = (roomId: string) => `room:${roomId}`;
-/** The rooms whose row the transaction changed. */
-const CHANGED_KEY = "rooms:changed";
+/** The beforeCommit write of the rooms whose row the transaction changed. */
+const ROOMS_CHANGED = "rooms:changed";

@@ -1,5 +1,6 @@
 import { combineStatements } from "../../internal/database/combined-statement.js";
 import type { Database, LazyTransaction, Queryable, Row, Statement } from "../../internal/database/database.js";
+import { BatchContext } from "./batch-context.js";
 
 /**
  * A transaction plus what to do once it has committed. Caches of database rows (numeric
@@ -12,11 +13,8 @@ export interface UnitOfWork {
   afterCommit(fn: () => void): void;
   /** Runs once the transaction is over, committed or not. */
   finally(fn: () => void): void;
-  /**
-   * What the transaction changed so far, for later work in the same transaction (several
-   * inputs of a room applied in one transaction see each other's effects).
-   */
-  readonly pending: Map<string, unknown>;
+  /** What the transaction learned and changed so far, for its later work (BatchContext). */
+  readonly batch: BatchContext;
   /**
    * A write made once, just before the commit, however often it is registered under `key`:
    * writes that several inputs of a batch would each repeat (the events, the rooms' rows,
@@ -41,7 +39,7 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
         q,
         afterCommit: (fn) => committed.push(fn),
         finally: (fn) => ended.push(fn),
-        pending: new Map(),
+        batch: new BatchContext(),
         beforeCommit: (key, build) => void (writes.has(key) || writes.set(key, build)),
       };
       const value = await work(uow);

@@ -1,7 +1,7 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { AccountDataEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../storage/store.js";
-import type { StoreConsumerSpec } from "./store-consumer.js";
+import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 
 export const ACCOUNT_DATA_CONSUMER = "syncapi-accountdata";
 
@@ -12,7 +12,7 @@ export function accountDataConsumer(store: SyncStore): StoreConsumerSpec<Account
     durable: ACCOUNT_DATA_CONSUMER,
     syncStream: "accountData",
     decode: (data) => AccountDataEvent.decode(data),
-    async apply(tx, a) {
+    apply: eachInOrder(async (tx, a) => {
       const content = Buffer.from(a.contentJson).toString("utf8") || "{}";
       const position = await store.accountData.upsert(tx, a.userId, a.roomId, a.type, content);
       return [
@@ -22,6 +22,6 @@ export function accountDataConsumer(store: SyncStore): StoreConsumerSpec<Account
           n.wakeUsers([a.userId]);
         },
       ];
-    },
+    }),
   };
 }

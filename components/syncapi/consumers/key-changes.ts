@@ -1,7 +1,7 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { KeyChangeEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../storage/store.js";
-import type { StoreConsumerSpec } from "./store-consumer.js";
+import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 
 export const KEY_CHANGES_CONSUMER = "syncapi-keychanges";
 
@@ -12,9 +12,9 @@ export function keyChangesConsumer(store: SyncStore): StoreConsumerSpec<KeyChang
     durable: KEY_CHANGES_CONSUMER,
     syncStream: "deviceList",
     decode: (data) => KeyChangeEvent.decode(data),
-    async apply(tx, k) {
+    apply: eachInOrder(async (tx, k) => {
       const position = await store.keyChanges.insert(tx, k.userId, k.deviceId);
       return [(n) => (n.advance("deviceList", position), n.wakeUsers(n.usersSharingRooms(k.userId)))];
-    },
+    }),
   };
 }

@@ -1,7 +1,7 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { PresenceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../storage/store.js";
-import type { StoreConsumerSpec } from "./store-consumer.js";
+import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 
 export const PRESENCE_CONSUMER = "syncapi-presence";
 
@@ -12,7 +12,7 @@ export function presenceConsumer(store: SyncStore): StoreConsumerSpec<PresenceEv
     durable: PRESENCE_CONSUMER,
     syncStream: "presence",
     decode: (data) => PresenceEvent.decode(data),
-    async apply(tx, p) {
+    apply: eachInOrder(async (tx, p) => {
       const position = await store.presence.upsert(tx, {
         userId: p.userId,
         presence: p.presence,
@@ -21,6 +21,6 @@ export function presenceConsumer(store: SyncStore): StoreConsumerSpec<PresenceEv
         currentlyActive: p.currentlyActive,
       });
       return [(n) => (n.advance("presence", position), n.wakeUsers(n.usersSharingRooms(p.userId)))];
-    },
+    }),
   };
 }

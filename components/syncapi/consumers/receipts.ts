@@ -1,7 +1,7 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { ReceiptEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../storage/store.js";
-import type { StoreConsumerSpec } from "./store-consumer.js";
+import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 
 export const RECEIPTS_CONSUMER = "syncapi-receipts";
 
@@ -15,7 +15,7 @@ export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEve
     durable: RECEIPTS_CONSUMER,
     syncStream: "receipt",
     decode: (data) => ReceiptEvent.decode(data),
-    async apply(tx, r) {
+    apply: eachInOrder(async (tx, r) => {
       const position = await store.receipts.upsert(tx, {
         roomId: r.roomId,
         receiptType: r.receiptType,
@@ -32,6 +32,6 @@ export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEve
           else n.wakeRoom(r.roomId);
         },
       ];
-    },
+    }),
   };
 }

@@ -74,7 +74,7 @@ export type NewEventListener = (event: StoredRoomEvent) => void;
  * members and whoever's membership changed, and tells `onNewEvent` (presence: a sender is active).
  */
 export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListener = () => {}): StoreConsumerSpec<OutputRoomEvent> {
-  async function apply(tx: Queryable, output: OutputRoomEvent): Promise<AfterCommit[]> {
+  async function applyOne(tx: Queryable, output: OutputRoomEvent): Promise<AfterCommit[]> {
     const payload = output.payload;
     switch (payload?.$case) {
       case "newRoomEvent":
@@ -100,7 +100,6 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
     durable: ROOM_EVENTS_CONSUMER,
     syncStream: "pdu",
     decode: (data) => OutputRoomEvent.decode(data),
-    apply,
     /** A batch of new events that change no state (messages, mostly): inserts keyed by event ID. */
     asOneStatement(outputs) {
       const plain: PlainEvent[] = [];
@@ -115,7 +114,7 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
      * Runs of new events that change no state (messages, mostly) are inserted together, one
      * statement for the run; anything else is applied on its own, in order.
      */
-    async applyAll(tx, outputs) {
+    async apply(tx, outputs) {
       const effects: AfterCommit[] = [];
       let run: PlainEvent[] = [];
       const flush = async () => {
@@ -129,7 +128,7 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
           continue;
         }
         await flush();
-        effects.push(...(await apply(tx, output)));
+        effects.push(...(await applyOne(tx, output)));
       }
       await flush();
       return effects;

@@ -3,7 +3,7 @@ import { serverNameOf } from "../../protocol/index.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
 import { SendToDeviceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../storage/store.js";
-import type { StoreConsumerSpec } from "./store-consumer.js";
+import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 
 export const SEND_TO_DEVICE_CONSUMER = "syncapi-sendtodevice";
 
@@ -30,7 +30,7 @@ export function sendToDeviceConsumer(
       const devices = m.deviceId === "*" ? (await userApi().devices.listDevices(m.userId)).map((d) => d.deviceId) : [m.deviceId];
       return { ...m, devices };
     },
-    async apply(tx, m) {
+    apply: eachInOrder(async (tx, m) => {
       const devices = m.devices;
       const content = Buffer.from(m.contentJson).toString("utf8") || "{}";
       let last = 0;
@@ -40,6 +40,6 @@ export function sendToDeviceConsumer(
       }
       if (last === 0) return [];
       return [(n) => (n.advance("toDevice", last), n.wakeUsers([m.userId]))];
-    },
+    }),
   };
 }

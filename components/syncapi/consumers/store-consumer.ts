@@ -25,10 +25,11 @@ export interface StoreConsumerSpec<T> {
    * transaction. A failure is retried, as the handler's are.
    */
   prepare?(message: T): Promise<T>;
-  /** Applies one message in the batch's transaction. */
-  apply(tx: Queryable, message: T): Promise<AfterCommit[]>;
-  /** Applies the batch's new messages in order, where that takes fewer statements than one by one. */
-  applyAll?(tx: Queryable, messages: readonly T[]): Promise<AfterCommit[]>;
+  /**
+   * Applies the batch's new messages, in order, in the batch's transaction: the one way a
+   * consumer writes the store (a consumer whose messages each stand alone uses eachInOrder).
+   */
+  apply(tx: Queryable, messages: readonly T[]): Promise<AfterCommit[]>;
   /**
    * The whole batch as one statement that takes the stream's lock itself, where it can be
    * (else null): for effects that a redelivery repeats harmlessly, so the batch need not ask
@@ -83,11 +84,17 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
       }
       await deps.writer.write(spec.syncStream, async (tx) => {
         const fresh = (await claimSequences(tx, spec.durable, msgs)).flatMap((msg) => (decoded.has(msg) ? [decoded.get(msg)!] : []));
-        if (spec.applyAll) return spec.applyAll(tx, fresh);
-        const effects: AfterCommit[] = [];
-        for (const message of fresh) effects.push(...(await spec.apply(tx, message)));
-        return effects;
+        return spec.apply(tx, fresh);
       });
     },
   });
+}
+
+/** The `apply` of a consumer whose messages each stand alone: one after another, in order. */
+export function eachInOrder<T>(applyOne: (tx: Queryable, message: T) => Promise<AfterCommit[]>): StoreConsumerSpec<T>["apply"] {
+  return async (tx, messages) => {
+    const effects: AfterCommit[] = [];
+    for (const message of messages) effects.push(...(await applyOne(tx, message)));
+    return effects;
+  };
 }

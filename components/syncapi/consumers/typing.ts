@@ -1,7 +1,7 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { TypingEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../storage/store.js";
-import type { StoreConsumerSpec } from "./store-consumer.js";
+import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import type { StreamWriter } from "./stream-writer.js";
 
 export const TYPING_CONSUMER = "syncapi-typing";
@@ -66,7 +66,7 @@ export function typingConsumer(store: SyncStore, expiry: TypingExpiry): StoreCon
     durable: TYPING_CONSUMER,
     syncStream: "typing",
     decode: (data) => TypingEvent.decode(data),
-    async apply(tx, t) {
+    apply: eachInOrder(async (tx, t) => {
       const position = await store.typing.set(tx, t.roomId, t.userId, t.typing, t.typing ? t.expiresAtMs : 0);
       return [
         (n) => {
@@ -76,6 +76,6 @@ export function typingConsumer(store: SyncStore, expiry: TypingExpiry): StoreCon
           n.wakeRoom(t.roomId);
         },
       ];
-    },
+    }),
   };
 }

@@ -127,6 +127,14 @@ for (const backend of DATABASE_BACKENDS) {
         expect(await selectRoom(db, room.roomId)).to.include({ currentSnapshotNid: 0, lastSentEventId: "" });
         expect(await store.get(db, room.roomId)).to.include({ currentSnapshotNid: 0, lastSentEventId: "" });
       }
+      // The rolled-back changes lived in that transaction's batch context only: the next
+      // transaction starts from the committed rows, and writes none it did not change.
+      const { db: counted, statements } = counting(db);
+      await inTransaction(counted, async (uow) => {
+        expect(await store.inTransaction(uow, a!.roomId)).to.include({ currentSnapshotNid: 0, lastSentEventId: "" });
+        expect(await store.inTransaction(uow, b!.roomId)).to.include({ currentSnapshotNid: 0, lastSentEventId: "" });
+      });
+      expect(statements.filter((s) => /UPDATE roomserver_rooms/.test(s))).to.deep.equal([]);
     });
 
     it("writes nothing when no room changed", async () => {
