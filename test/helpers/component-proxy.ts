@@ -8,7 +8,8 @@ import { httpRequest } from "./http-json.js";
  * What an Ingress does in front of the polylith, for tests: each request goes to the
  * component the route table (cli/route-table.ts) names for its method and path, so suites
  * keep one base URL while each component serves only its own routes. Unlike an Ingress it
- * routes by method too. A request for a component it has no address for is 502.
+ * routes by method too. A request for a component it has no address for is 502; one the
+ * table has no component for goes to the clientapi.
  */
 export class ComponentProxy {
   private constructor(
@@ -40,6 +41,8 @@ export class ComponentProxy {
   }
 }
 
+const DEFAULT_BACKEND: ComponentName = "clientapi";
+
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -49,9 +52,11 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 async function forward(req: IncomingMessage, targets: Partial<Record<ComponentName, string>>) {
   const method = req.method ?? "GET";
   const url = req.url ?? "/";
-  const component = componentFor(method, url.split("?")[0]!);
-  const target = component && targets[component];
-  if (!target) throw new Error(`no running component serves ${method} ${url} (route table: ${component ?? "none"})`);
+  // A path the table gives no component (/health, which every process serves, or an unknown
+  // one) goes to the clientapi, which answers /health and 404 M_UNRECOGNIZED.
+  const component = componentFor(method, url.split("?")[0]!) ?? DEFAULT_BACKEND;
+  const target = targets[component];
+  if (!target) throw new Error(`no running component serves ${method} ${url} (route table: ${component})`);
   const body = await readBody(req);
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && !HOP_HEADERS.has(k)) headers[k] = v;
