@@ -3,7 +3,7 @@ import type { RoomserverReaderApi } from "../../roomserver/api/roomserver-api.js
 import { parseStored } from "../../roomserver/api/stored-events.js";
 import type { StateTuple, StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 
-type StateQueries = Pick<RoomserverReaderApi, "queryMembership" | "queryCurrentState" | "queryStateAfterEvents">;
+type StateQueries = Pick<RoomserverReaderApi, "queryMembership" | "queryCurrentState" | "queryStateAfterEvents" | "queryEventsById">;
 
 /**
  * The room state a user may read, limited to `tuples` (all state when empty), as the
@@ -18,14 +18,11 @@ export async function readableState(roomserver: StateQueries, roomId: string, us
   const current = async () => (await roomserver.queryCurrentState({ roomId, stateTuples: tuples })).stateEvents;
   if (member.membership === "join" || (await worldReadable(roomserver, roomId))) return current();
   if ((member.membership === "leave" || member.membership === "ban") && member.memberEvent) {
-    // The state just before their leave (or ban) tells whether they had joined.
-    const before = await roomserver.queryStateAfterEvents({
-      roomId,
-      eventIds: [...parseStored(member.memberEvent).prevEventIds],
-      stateTuples: [{ type: "m.room.member", stateKey: userId }],
-    });
-    const [prior] = before.stateEvents;
-    if (prior && parseStored(prior).content.membership === "join") {
+    // Whether they had joined: a membership event's auth events hold the target's membership
+    // before it (the spec's auth event selection), so no state needs resolving.
+    const { events } = await roomserver.queryEventsById({ eventIds: [...parseStored(member.memberEvent).authEventIds] });
+    const prior = events.map(parseStored).find((e) => e.type === "m.room.member" && e.stateKey === userId);
+    if (prior?.content.membership === "join") {
       return (await roomserver.queryStateAfterEvents({ roomId, eventIds: [member.eventId], stateTuples: tuples })).stateEvents;
     }
   }
