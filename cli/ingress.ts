@@ -51,7 +51,16 @@ export function servicePort(component: ComponentName): number {
 
 /** docker/kubernetes/ingress.yaml, as `npm run generate-ingress` writes it. */
 export function ingressYaml(): string {
-  const split = methodSplitPaths().map((s) => `#   ${s.template}: ${s.components}\n`).join("");
+  const splitPaths = methodSplitPaths();
+  // Empty while every path's methods are served by one component (the unit test holds it so).
+  const split =
+    splitPaths.length === 0
+      ? ""
+      : "# An Ingress routes by path, not by method. These paths' methods are served by different\n" +
+        "# components, and the Ingress sends them to the component serving their writes; their\n" +
+        "# other methods answer 405 through it (a Gateway API HTTPRoute can match methods):\n" +
+        splitPaths.map((s) => `#   ${s.template}: ${s.components}\n`).join("") +
+        "#\n";
   const rules = ingressPaths()
     .map(
       ({ path, component }) =>
@@ -70,12 +79,7 @@ export function ingressYaml(): string {
 # first, so the prefixes come last. With another ingress controller, translate the same
 # rules into its syntax.
 #
-# An Ingress routes by path, not by method. These paths' methods are served by different
-# components, and the Ingress sends them to the component serving their writes; until one
-# component serves every method of them, their other methods answer 405 through it (a
-# Gateway API HTTPRoute can match methods):
-${split}#
-# Not routed: /_matrix/media (mediaapi is not deployed until it is implemented), and
+${split}# Not routed: /_matrix/media (mediaapi is not deployed until it is implemented), and
 # /.well-known/matrix/server on the server_name's host, which you serve if server_name
 # differs from this host or federation should reach port 443 (delegation).
 # Fill in: host, TLS secret, ingressClassName.

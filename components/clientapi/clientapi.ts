@@ -24,6 +24,7 @@ import { addPushRulesRoutes } from "./routing/push-rules.js";
 import { addReceiptRoutes } from "./routing/receipts.js";
 import { addRegisterRoutes } from "./routing/register.js";
 import { addRoomEventRoutes } from "./routing/room-events.js";
+import { addRoomStateRoutes } from "./routing/room-state.js";
 import { addSharedSecretRegisterRoutes } from "./routing/shared-secret-register.js";
 import { addTypingRoutes } from "./routing/typing.js";
 import { addUpgradeRoutes } from "./routing/upgrade.js";
@@ -82,6 +83,7 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
   addCreateRoomRoutes(router, routeDeps);
   addMembershipRoutes(router, routeDeps);
   addRoomEventRoutes(router, routeDeps);
+  addRoomStateRoutes(router, routeDeps);
   addDirectoryRoutes(router, routeDeps);
   addTypingRoutes(router, routeDeps);
   addReceiptRoutes(router, routeDeps);

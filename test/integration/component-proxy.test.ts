@@ -32,7 +32,8 @@ describe("the tests' path-routing proxy", () => {
   };
 
   it("sends each request to the component the route table names for its method and path, once", async () => {
-    expect(await via("GET", "/_matrix/client/v3/rooms/!r%3Ax/state/m.room.name/")).to.include({ name: "syncapi" });
+    expect(await via("GET", "/_matrix/client/v3/rooms/!r%3Ax/state")).to.include({ name: "syncapi" });
+    expect(await via("GET", "/_matrix/client/v3/rooms/!r%3Ax/state/m.room.name/")).to.include({ name: "clientapi" });
     expect(await via("PUT", "/_matrix/client/v3/rooms/!r%3Ax/state/m.room.name/")).to.include({ name: "clientapi" });
     expect(await via("POST", "/_matrix/client/v3/user/@u%3Ax/filter")).to.include({ name: "clientapi" });
     expect(await via("PUT", "/_matrix/client/v3/sendToDevice/m.test/t1")).to.include({ name: "syncapi" });

@@ -7,6 +7,7 @@ import { guestCases } from "./cases/guests.js";
 import { membershipCases } from "./cases/membership.js";
 import { profileHookCases } from "./cases/profile-hooks.js";
 import { roomEventCases } from "./cases/room-events.js";
+import { roomStateCases } from "./cases/room-state.js";
 import { roomVersionCases } from "./cases/room-versions.js";
 import { upgradeCases } from "./cases/upgrade.js";
 import { RoomInspector } from "./room-client.js";
@@ -17,9 +18,9 @@ import { RoomInspector } from "./room-client.js";
  * with separate roomserver, userapi, clientapi and syncapi processes (cases read back over
  * HTTP what they wrote). One server per variant; each case makes its own users and rooms.
  * Rate limits are off here (the account suite tests them), so cases may send as fast as they
- * like.
+ * like; guests may register (the state reads admit them).
  */
-const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false" };
+const ENV = { DENDRITE_RATE_LIMIT_ENABLED: "false", DENDRITE_REGISTRATION_GUESTS: "true" };
 
 function clientSuite(variant: string, start: () => Promise<Deployment>): void {
   describe(`client API writers over HTTP: ${variant}`, function () {
@@ -39,6 +40,7 @@ function clientSuite(variant: string, start: () => Promise<Deployment>): void {
     describe("createRoom and joined_rooms", () => createRoomCases(current, rooms));
     describe("membership", () => membershipCases(current, rooms));
     describe("send, state, redact", () => roomEventCases(current, rooms));
+    describe("reading one state event", () => roomStateCases(current));
     describe("room versions 1-12", () => roomVersionCases(current));
     describe("aliases and the room directory", () => directoryCases(current));
     describe("typing, receipts, read markers", () => ephemeralCases(current));

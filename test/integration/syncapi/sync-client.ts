@@ -40,12 +40,17 @@ export class SyncClient extends RoomClient {
     await this.membershipSeen(roomId, this.userId, "leave");
   }
 
-  /** Waits until the syncapi shows `userId` with `membership` (read as this client). */
+  /**
+   * Waits until the syncapi shows `userId` with `membership` (read as this client), in the
+   * room's full state: GET of one state event is the clientapi's, which reads the roomserver.
+   */
   async membershipSeen(roomId: string, userId: string, membership: string, ms = 10_000): Promise<void> {
     const end = Date.now() + ms;
     while (Date.now() < end) {
-      const res = await this.request("GET", roomPath(roomId, `/state/m.room.member/${enc(userId)}`));
-      if (res.status === 200 && res.body.membership === membership) return;
+      const res = await this.request("GET", roomPath(roomId, "/state"));
+      const state = res.status === 200 ? (res.body as unknown as Json[]) : [];
+      const member = state.find((e) => e.type === "m.room.member" && e.state_key === userId);
+      if (member?.content.membership === membership) return;
       await new Promise((r) => setTimeout(r, 20));
     }
     throw new Error(`the syncapi did not show ${userId} as ${membership} in ${roomId} within ${ms} ms`);
