@@ -1,20 +1,22 @@
 import type { Component, ComponentDeps } from "../internal/component.js";
 import type { EventLog, Subscription } from "../internal/eventlog/eventlog.js";
-import { AccountData } from "./account-data.js";
-import { Accounts } from "./accounts.js";
+import { AccountData } from "./user-data/account-data.js";
+import { Accounts } from "./accounts/accounts.js";
 import type { UserApi } from "./api/userapi.js";
-import { AuthSessions } from "./auth-sessions.js";
-import { Devices } from "./devices.js";
+import { AuthSessions } from "./accounts/auth-sessions.js";
+import { Devices } from "./devices/devices.js";
 import { userApiServices } from "./grpc/server.js";
-import { LocalUsers } from "./local-users.js";
-import { PasswordAttempts } from "./password-attempts.js";
-import { Profiles } from "./profiles.js";
+import { LocalUsers } from "./accounts/local-users.js";
+import { PasswordAttempts } from "./accounts/password-attempts.js";
+import { Profiles } from "./user-data/profiles.js";
 import { PushRules } from "./push-rules/push-rules.js";
 import { UserStorage } from "./storage/storage.js";
-import { TokenCache } from "./token-cache.js";
-import { followRevocations, TokenRevocations } from "./token-revocations.js";
-import { DeviceListChanges } from "./device-list-changes.js";
-import { UserAuth } from "./user-auth.js";
+import { TokenCache } from "./devices/token-cache.js";
+import { TokenRevocations } from "./devices/token-revocations.js";
+import { followRevocations } from "./consumers/token-revocations.js";
+import { TokenRevocationProducer } from "./producers/token-revocations.js";
+import { DeviceListChanges } from "./producers/device-list-changes.js";
+import { UserAuth } from "./devices/user-auth.js";
 
 /**
  * The userapi's logic over its own storage: what runs in the process that owns the tables.
@@ -31,7 +33,7 @@ export function createLocalUserApi(
   attempts: PasswordAttempts | null = null,
 ): UserApi {
   const users = new LocalUsers(serverName);
-  const revocations = new TokenRevocations(cache, log);
+  const revocations = new TokenRevocations(cache, log && new TokenRevocationProducer(log));
   return {
     auth: new UserAuth(storage, users, cache),
     accounts: new Accounts(storage, users, revocations, attempts),

@@ -1,6 +1,6 @@
 import type { PushRuleActions, PushRuleKind, PushRuleset, PushRuleUpdate } from "../api/push-rules.js";
 import type { PushRulesApi } from "../api/userapi.js";
-import type { LocalUsers } from "../local-users.js";
+import type { LocalUsers } from "../accounts/local-users.js";
 import type { UserStorage } from "../storage/storage.js";
 import { assembleRuleset, changeRule, deleteRule, putRule, type StoredPushRules } from "./ruleset.js";
 

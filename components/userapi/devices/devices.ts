@@ -1,9 +1,9 @@
-import { UserApiError } from "./api/errors.js";
-import type { CreateDeviceRequest, Device, DevicesApi } from "./api/userapi.js";
-import type { DeviceListChanges } from "./device-list-changes.js";
-import type { LocalUsers } from "./local-users.js";
-import type { DeviceRow } from "./storage/devices-table.js";
-import type { UserStorage } from "./storage/storage.js";
+import { UserApiError } from "../api/errors.js";
+import type { CreateDeviceRequest, Device, DevicesApi } from "../api/userapi.js";
+import type { DeviceListChanges } from "../producers/device-list-changes.js";
+import type { LocalUsers } from "../accounts/local-users.js";
+import type { DeviceRow } from "../storage/devices-table.js";
+import type { UserStorage } from "../storage/storage.js";
 import type { TokenRevocations } from "./token-revocations.js";
 import { hashAccessToken, newAccessToken, newDeviceId } from "./tokens.js";
 

@@ -1,12 +1,12 @@
-import { UserApiError } from "./api/errors.js";
+import { UserApiError } from "../api/errors.js";
 import { notBefore } from "./auth-sessions.js";
-import type { Account, AccountsApi, CreateAccountRequest } from "./api/userapi.js";
+import type { Account, AccountsApi, CreateAccountRequest } from "../api/userapi.js";
 import type { LocalUsers } from "./local-users.js";
 import type { PasswordAttempts } from "./password-attempts.js";
 import { hashPassword, verifyAgainstNothing, verifyPassword } from "./passwords.js";
-import type { AccountRow } from "./storage/accounts-table.js";
-import type { Tables, UserStorage } from "./storage/storage.js";
-import type { TokenRevocations } from "./token-revocations.js";
+import type { AccountRow } from "../storage/accounts-table.js";
+import type { Tables, UserStorage } from "../storage/storage.js";
+import type { TokenRevocations } from "../devices/token-revocations.js";
 
 /** Accounts and their passwords. */
 export class Accounts implements AccountsApi {

@@ -1,8 +1,8 @@
-import { UserApiError } from "./api/errors.js";
-import type { AuthSession, AuthSessionsApi, SessionParams } from "./api/userapi.js";
+import { UserApiError } from "../api/errors.js";
+import type { AuthSession, AuthSessionsApi, SessionParams } from "../api/userapi.js";
 import { hashPassword } from "./passwords.js";
-import type { UserStorage } from "./storage/storage.js";
-import { newSessionId } from "./tokens.js";
+import type { UserStorage } from "../storage/storage.js";
+import { newSessionId } from "../devices/tokens.js";
 
 /** How long a user-interactive auth session (or a registration nonce) stays usable. */
 export const SESSION_LIFETIME_MS = 30 * 60_000;

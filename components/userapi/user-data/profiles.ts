@@ -1,7 +1,7 @@
-import { UserApiError } from "./api/errors.js";
-import type { Profile, ProfilesApi } from "./api/userapi.js";
-import type { LocalUsers } from "./local-users.js";
-import type { UserStorage } from "./storage/storage.js";
+import { UserApiError } from "../api/errors.js";
+import type { Profile, ProfilesApi } from "../api/userapi.js";
+import type { LocalUsers } from "../accounts/local-users.js";
+import type { UserStorage } from "../storage/storage.js";
 
 /** The spec's limit on a whole profile ("the total profile MUST be under 64 KiB"). */
 export const MAX_PROFILE_BYTES = 64 * 1024;

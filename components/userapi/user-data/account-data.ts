@@ -1,6 +1,6 @@
-import type { AccountDataApi } from "./api/userapi.js";
-import type { LocalUsers } from "./local-users.js";
-import type { UserStorage } from "./storage/storage.js";
+import type { AccountDataApi } from "../api/userapi.js";
+import type { LocalUsers } from "../accounts/local-users.js";
+import type { UserStorage } from "../storage/storage.js";
 
 type Content = Record<string, unknown>;
 

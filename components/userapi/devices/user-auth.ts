@@ -1,6 +1,6 @@
-import type { TokenOwner, UserAuthApi } from "./api/userapi.js";
-import type { LocalUsers } from "./local-users.js";
-import type { UserStorage } from "./storage/storage.js";
+import type { TokenOwner, UserAuthApi } from "../api/userapi.js";
+import type { LocalUsers } from "../accounts/local-users.js";
+import type { UserStorage } from "../storage/storage.js";
 import type { TokenCache } from "./token-cache.js";
 
 /** Access-token lookups, the one userapi call on every authenticated request. */
