@@ -17,7 +17,10 @@ export async function selectPushRules(q: Queryable, localpart: string): Promise<
  * in a transaction.
  */
 export async function selectPushRulesForUpdate(q: Queryable, localpart: string, initial: StoredPushRules): Promise<StoredPushRules> {
-  await q.execute("INSERT INTO userapi_push_rules (localpart, rules) VALUES ($1, $2::jsonb) ON CONFLICT DO NOTHING", [localpart, JSON.stringify(initial)]);
+  await q.execute("INSERT INTO userapi_push_rules (localpart, rules) VALUES ($1, $2::jsonb) ON CONFLICT DO NOTHING", [
+    localpart,
+    JSON.stringify(initial),
+  ]);
   const rows = await q.query<{ rules: StoredPushRules }>("SELECT rules FROM userapi_push_rules WHERE localpart = $1 FOR UPDATE", [localpart]);
   return rows[0]!.rules;
 }
