@@ -1,7 +1,6 @@
+import type { Database } from "../../internal/database/database.js";
 import { UserApiError } from "../api/errors.js";
 import type { AuthSession, AuthSessionsApi, SessionParams } from "../api/userapi.js";
-import { hashPassword } from "./passwords.js";
-import type { Database } from "../../internal/database/database.js";
 import { newSessionId } from "../devices/tokens.js";
 import {
   addSessionStage,
@@ -11,6 +10,7 @@ import {
   insertAuthSession,
   selectAuthSession,
 } from "../storage/auth-sessions.js";
+import { hashPassword } from "./passwords.js";
 
 /** How long a user-interactive auth session (or a registration nonce) stays usable. */
 export const SESSION_LIFETIME_MS = 30 * 60_000;

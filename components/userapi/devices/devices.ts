@@ -1,8 +1,8 @@
+import type { Database } from "../../internal/database/database.js";
+import type { LocalUsers } from "../accounts/local-users.js";
 import { UserApiError } from "../api/errors.js";
 import type { CreateDeviceRequest, Device, DevicesApi } from "../api/userapi.js";
 import type { DeviceListChanges } from "../producers/device-list-changes.js";
-import type { LocalUsers } from "../accounts/local-users.js";
-import type { Database } from "../../internal/database/database.js";
 import { selectAccount } from "../storage/accounts.js";
 import { deleteDevices, selectDevice, selectDevices, updateDeviceName, upsertDevice, type DeviceRow } from "../storage/devices.js";
 import type { TokenRevocations } from "./token-revocations.js";

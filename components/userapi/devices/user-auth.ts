@@ -1,6 +1,6 @@
-import type { TokenOwner, UserAuthApi } from "../api/userapi.js";
-import type { LocalUsers } from "../accounts/local-users.js";
 import type { Database } from "../../internal/database/database.js";
+import type { LocalUsers } from "../accounts/local-users.js";
+import type { TokenOwner, UserAuthApi } from "../api/userapi.js";
 import { selectTokenOwner } from "../storage/devices.js";
 import type { TokenCache } from "./token-cache.js";
 

@@ -1,7 +1,7 @@
+import type { Database } from "../../internal/database/database.js";
+import type { LocalUsers } from "../accounts/local-users.js";
 import type { PushRuleActions, PushRuleKind, PushRuleset, PushRuleUpdate } from "../api/push-rules.js";
 import type { PushRulesApi } from "../api/userapi.js";
-import type { LocalUsers } from "../accounts/local-users.js";
-import type { Database } from "../../internal/database/database.js";
 import { selectPushRules, selectPushRulesForUpdate, updatePushRules } from "../storage/push-rules.js";
 import { assembleRuleset, changeRule, deleteRule, EMPTY_PUSH_RULES, putRule, type StoredPushRules } from "./ruleset.js";
 

@@ -1,6 +1,6 @@
-import type { AccountDataApi } from "../api/userapi.js";
-import type { LocalUsers } from "../accounts/local-users.js";
 import type { Database } from "../../internal/database/database.js";
+import type { LocalUsers } from "../accounts/local-users.js";
+import type { AccountDataApi } from "../api/userapi.js";
 import { selectAccountData, upsertAccountData } from "../storage/account-data.js";
 import { insertFilter, selectFilter } from "../storage/filters.js";
 

@@ -1,7 +1,7 @@
+import type { Database } from "../../internal/database/database.js";
+import type { LocalUsers } from "../accounts/local-users.js";
 import { UserApiError } from "../api/errors.js";
 import type { Profile, ProfilesApi } from "../api/userapi.js";
-import type { LocalUsers } from "../accounts/local-users.js";
-import type { Database } from "../../internal/database/database.js";
 import { accountExists, selectAccount } from "../storage/accounts.js";
 import { selectProfile, selectProfileForUpdate, upsertProfile } from "../storage/profiles.js";
 

@@ -1,13 +1,13 @@
-import { expect } from "chai";
 import type { EventLog, SubscribeOptions } from "../../../components/internal/eventlog/eventlog.js";
 import { subjectToken } from "../../../components/internal/eventlog/subjects.js";
 import type { TokenOwner } from "../../../components/userapi/api/userapi.js";
-import { TokenCache } from "../../../components/userapi/devices/token-cache.js";
-import { followRevocations } from "../../../components/userapi/consumers/token-revocations.js";
-import { TokenRevocations } from "../../../components/userapi/devices/token-revocations.js";
-import { TokenRevocationProducer } from "../../../components/userapi/producers/token-revocations.js";
-import { hashAccessToken, newAccessToken } from "../../../components/userapi/devices/tokens.js";
 import { decodeTokenRevocation } from "../../../components/userapi/codecs/token-revocation.js";
+import { followRevocations } from "../../../components/userapi/consumers/token-revocations.js";
+import { TokenCache } from "../../../components/userapi/devices/token-cache.js";
+import { TokenRevocations } from "../../../components/userapi/devices/token-revocations.js";
+import { hashAccessToken, newAccessToken } from "../../../components/userapi/devices/tokens.js";
+import { TokenRevocationProducer } from "../../../components/userapi/producers/token-revocations.js";
+import { expect } from "chai";
 
 const owner: TokenOwner = { userId: "@a:b", deviceId: "D", isGuest: false };
 
