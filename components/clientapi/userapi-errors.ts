@@ -13,6 +13,7 @@ const MATRIX_ERRORS: Record<UserApiErrorCode, [status: number, errcode: string]>
   INVALID_PARAM: [400, "M_INVALID_PARAM"],
   PROFILE_TOO_LARGE: [400, "M_PROFILE_TOO_LARGE"],
   LIMIT_EXCEEDED: [429, "M_LIMIT_EXCEEDED"],
+  BAD_JSON: [400, "M_BAD_JSON"],
 };
 
 export function toMatrixError(err: UserApiError): MatrixError {

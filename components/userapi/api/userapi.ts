@@ -1,3 +1,4 @@
+import type { KeysApi } from "./keys.js";
 import type { PushRuleActions, PushRuleKind, PushRuleset, PushRuleUpdate } from "./push-rules.js";
 
 /**
@@ -14,6 +15,7 @@ export interface UserApi {
   readonly profiles: ProfilesApi;
   readonly accountData: AccountDataApi;
   readonly pushRules: PushRulesApi;
+  readonly keys: KeysApi;
 }
 
 /** Who holds an access token. */

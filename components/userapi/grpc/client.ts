@@ -5,6 +5,7 @@ import {
   AccountsClient,
   AuthSessionsClient,
   DevicesClient,
+  KeysClient,
   ProfilesClient,
   PushRulesClient,
   UserAuthClient,
@@ -12,13 +13,14 @@ import {
   type AccountsServer,
   type AuthSessionsServer,
   type DevicesServer,
+  type KeysServer,
   type ProfilesServer,
   type PushRulesServer,
   type UserAuthServer,
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleset } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
-import { accountFromMessage, parseJsonObject, sessionFromMessage } from "./convert.js";
+import { accountFromMessage, keyCountsFromMessage, keysUploadToMessage, parseJsonObject, sessionFromMessage } from "./convert.js";
 import { fromGrpcError } from "./errors.js";
 
 type RequestOf<M> = M extends grpc.handleUnaryCall<infer Req, unknown> ? Req : never;
@@ -48,6 +50,7 @@ export function createUserApiClient(address: string, secret: string): UserApi {
   const profiles = caller<ProfilesServer>(createGrpcClient(ProfilesClient, address, { secret }));
   const accountData = caller<AccountDataServer>(createGrpcClient(AccountDataClient, address, { secret }));
   const pushRules = caller<PushRulesServer>(createGrpcClient(PushRulesClient, address, { secret }));
+  const keys = caller<KeysServer>(createGrpcClient(KeysClient, address, { secret }));
 
   return {
     auth: {
@@ -135,6 +138,20 @@ export function createUserApiClient(address: string, secret: string): UserApi {
       async setPushRuleActions(userId, kind, ruleId, actions) {
         await pushRules("setPushRuleActions", { userId, kind, ruleId, actionsJson: JSON.stringify(actions) });
       },
+    },
+    keys: {
+      uploadKeys: async (userId, deviceId, upload) =>
+        keyCountsFromMessage(await keys("uploadKeys", { userId, deviceId, ...keysUploadToMessage(upload) })),
+      queryKeys: async (users) =>
+        (await keys("queryKeys", { users: users.map((u) => ({ userId: u.userId, deviceIds: [...u.deviceIds] })) })).deviceKeys.map(
+          ({ keysJson, ...device }) => ({ ...device, keys: parseJsonObject(keysJson) }),
+        ),
+      claimKeys: async (claims) =>
+        (await keys("claimKeys", { claims: [...claims] })).keys.map(({ keyJson, ...claimed }) => ({
+          ...claimed,
+          key: JSON.parse(keyJson) as unknown,
+        })),
+      keyCounts: async (userId, deviceId) => keyCountsFromMessage(await keys("queryKeyCounts", { userId, deviceId })),
     },
   };
 }

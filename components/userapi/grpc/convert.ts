@@ -1,5 +1,11 @@
 import { ACCOUNT_TYPES, type Account, type AccountType, type AuthSession } from "../api/userapi.js";
-import type { Account as AccountMessage, AuthSession as AuthSessionMessage } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
+import type {
+  Account as AccountMessage,
+  AuthSession as AuthSessionMessage,
+  KeyCountsResponse,
+  UploadKeysRequest,
+} from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
+import type { KeyCounts, KeysUpload } from "../api/keys.js";
 import { isPushRuleKind, type PushRuleKind } from "../api/push-rules.js";
 
 /** Conversions between the UserApi's types and their proto messages, used by both adapters. */
@@ -37,4 +43,28 @@ export function sessionFromMessage({ paramsJson, resultJson, userId, ...rest }: 
     params: parseJsonObject(paramsJson || "{}"),
     ...(resultJson !== undefined && { result: parseJsonObject(resultJson) }),
   };
+}
+
+export function keyCountsToMessage({ oneTimeKeyCounts, unusedFallbackKeyTypes }: KeyCounts): KeyCountsResponse {
+  return { oneTimeKeyCounts, unusedFallbackKeyTypes };
+}
+
+export function keyCountsFromMessage({ oneTimeKeyCounts, unusedFallbackKeyTypes }: KeyCountsResponse): KeyCounts {
+  return { oneTimeKeyCounts, unusedFallbackKeyTypes };
+}
+
+type UploadParts = Omit<UploadKeysRequest, "userId" | "deviceId">;
+
+export function keysUploadToMessage({ deviceKeys, oneTimeKeys, fallbackKeys }: KeysUpload): UploadParts {
+  return {
+    deviceKeysJson: deviceKeys && JSON.stringify(deviceKeys),
+    oneTimeKeysJson: oneTimeKeys && JSON.stringify(oneTimeKeys),
+    fallbackKeysJson: fallbackKeys && JSON.stringify(fallbackKeys),
+  };
+}
+
+/** The parts stay unparsed-as-objects: the userapi's checks say what is wrong with them. */
+export function keysUploadFromMessage({ deviceKeysJson, oneTimeKeysJson, fallbackKeysJson }: UploadParts): KeysUpload {
+  const parse = (json: string | undefined) => (json === undefined ? undefined : (JSON.parse(json) as Record<string, unknown>));
+  return { deviceKeys: parse(deviceKeysJson), oneTimeKeys: parse(oneTimeKeysJson), fallbackKeys: parse(fallbackKeysJson) };
 }

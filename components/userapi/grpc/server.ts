@@ -4,6 +4,7 @@ import {
   AccountsService,
   AuthSessionsService,
   DevicesService,
+  KeysService,
   ProfilesService,
   PushRulesService,
   UserAuthService,
@@ -11,6 +12,7 @@ import {
   type AccountsServer,
   type AuthSessionsServer,
   type DevicesServer,
+  type KeysServer,
   type ProfilesServer,
   type PushRulesServer,
   type UserAuthServer,
@@ -25,7 +27,7 @@ import type {
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleActions } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
-import { accountType, parseJsonObject, pushRuleKind, sessionToMessage } from "./convert.js";
+import { accountType, keyCountsToMessage, keysUploadFromMessage, parseJsonObject, pushRuleKind, sessionToMessage } from "./convert.js";
 import { unaryHandler as handle } from "./errors.js";
 
 /**
@@ -155,6 +157,19 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     }),
   };
 
+  const keys: KeysServer = {
+    uploadKeys: handle(async ({ userId, deviceId, ...upload }) =>
+      keyCountsToMessage(await api.keys.uploadKeys(userId, deviceId, keysUploadFromMessage(upload))),
+    ),
+    queryKeys: handle(async ({ users }) => ({
+      deviceKeys: (await api.keys.queryKeys(users)).map(({ keys, ...device }) => ({ ...device, keysJson: JSON.stringify(keys) })),
+    })),
+    claimKeys: handle(async ({ claims }) => ({
+      keys: (await api.keys.claimKeys(claims)).map(({ key, ...claimed }) => ({ ...claimed, keyJson: JSON.stringify(key) })),
+    })),
+    queryKeyCounts: handle(async ({ userId, deviceId }) => keyCountsToMessage(await api.keys.keyCounts(userId, deviceId))),
+  };
+
   return [
     { definition: UserAuthService, implementation: auth },
     { definition: AccountsService, implementation: accounts, privileged: PRIVILEGED_ACCOUNT_CALLS },
@@ -163,5 +178,6 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     { definition: ProfilesService, implementation: profiles },
     { definition: AccountDataService, implementation: accountData },
     { definition: PushRulesService, implementation: pushRules },
+    { definition: KeysService, implementation: keys },
   ];
 }

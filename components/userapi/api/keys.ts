@@ -1,0 +1,74 @@
+/**
+ * End-to-end encryption keys as the userapi's callers see them. Key objects are JSON the
+ * clients sign and read; the server checks and stores them but never looks inside beyond
+ * what the checks need, so they travel as plain JSON values.
+ */
+
+export type JsonObject = Record<string, unknown>;
+
+/** What one device uploads in one POST /keys/upload; every part may be absent. */
+export interface KeysUpload {
+  /** The signed device keys object (`user_id`, `device_id`, `algorithms`, `keys`, `signatures`). */
+  readonly deviceKeys?: JsonObject;
+  /** `<algorithm>:<key_id>` to the key: a string, or a signed key object. */
+  readonly oneTimeKeys?: JsonObject;
+  /** As `oneTimeKeys`, at most one per algorithm. */
+  readonly fallbackKeys?: JsonObject;
+}
+
+/** What a device holds on the server: its unclaimed one-time keys and unused fallback keys. */
+export interface KeyCounts {
+  /** Algorithm to the number of unclaimed one-time keys; algorithms with none are absent. */
+  readonly oneTimeKeyCounts: Record<string, number>;
+  readonly unusedFallbackKeyTypes: string[];
+}
+
+/** The devices of one user to query: `deviceIds` empty means all of them. */
+export interface UserDevicesQuery {
+  readonly userId: string;
+  readonly deviceIds: readonly string[];
+}
+
+/** One device's keys as /keys/query serves them, `unsigned.device_display_name` added. */
+export interface DeviceKeys {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly keys: JsonObject;
+}
+
+export interface KeyClaim {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly algorithm: string;
+}
+
+/** A claimed key: a one-time key, or the device's fallback key when none was left. */
+export interface ClaimedKey {
+  readonly userId: string;
+  readonly deviceId: string;
+  /** `<algorithm>:<key_id>`. */
+  readonly keyId: string;
+  readonly key: unknown;
+}
+
+/**
+ * Device, one-time and fallback keys of this server's users. Remote users are not its
+ * business: callers send their requests to the federation API and merge the answers, and
+ * the federation API serves other servers' /user/keys/query and /user/keys/claim from here.
+ */
+export interface KeysApi {
+  /**
+   * Stores what a device uploads, after checking it belongs to the device and carries the
+   * device's own signatures. Throws BAD_JSON (malformed), INVALID_PARAM (wrong user or
+   * device, bad signature, device keys or a one-time key ID already stored with other content).
+   */
+  uploadKeys(userId: string, deviceId: string, upload: KeysUpload): Promise<KeyCounts>;
+  /** Device keys of local users; users and devices without keys are absent. */
+  queryKeys(users: readonly UserDevicesQuery[]): Promise<DeviceKeys[]>;
+  /**
+   * One key per claim, each handed out once: a one-time key if any is left, else the
+   * fallback key (marked used, still given out). Claims that find nothing are absent.
+   */
+  claimKeys(claims: readonly KeyClaim[]): Promise<ClaimedKey[]>;
+  keyCounts(userId: string, deviceId: string): Promise<KeyCounts>;
+}
