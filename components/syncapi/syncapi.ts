@@ -18,6 +18,7 @@ import { PresencePublisher } from "./presence-publisher.js";
 import { sendingActivity } from "./sending-activity.js";
 import { addEventRoutes } from "./routing/context.js";
 import type { SyncRouteDeps } from "./routing/deps.js";
+import { addKeysChangesRoutes } from "./routing/keys-changes.js";
 import { addMemberRoutes } from "./routing/members.js";
 import { addLegacySyncRoutes } from "./routing/legacy-sync.js";
 import { addMessagesRoutes } from "./routing/messages.js";
@@ -36,7 +37,7 @@ import { SyncHandler } from "./sync/sync-handler.js";
 
 /** The peers the syncapi calls (cli/components.ts hands them over). */
 export interface SyncApiPeers {
-  /** Access tokens, stored filters, and the devices a to-device message for "*" reaches. */
+  /** Access tokens, stored filters, the devices a to-device message for "*" reaches, and key counts. */
   readonly userapi: () => UserApi;
 }
 
@@ -52,7 +53,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   const notifier = new Notifier();
   const formatter = new EventFormatter(store.events);
   const presence = new PresencePublisher(deps.log, store);
-  const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache()), presence);
+  const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache(), (userId, deviceId) => peers.userapi().keys.keyCounts(userId, deviceId)), presence);
   const writer = new StreamWriter(deps.db, notifier);
   const typingExpiry = new TypingExpiry(store, writer);
   const routeDeps: SyncRouteDeps = {
@@ -76,6 +77,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   addRelationRoutes(router, routeDeps);
   addPresenceRoutes(router, routeDeps);
   addSendToDeviceRoutes(router, routeDeps);
+  addKeysChangesRoutes(router, routeDeps);
 
   const specs: StoreConsumerSpec<any>[] = [
     roomEventsConsumer(store, sendingActivity(deps.config.server_name, presence, deps.logger)),
