@@ -91,6 +91,8 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     ["POST", "/_matrix/client/v3/keys/upload", "clientapi"],
     ["POST", "/_matrix/client/v3/keys/query", "clientapi"],
     ["POST", "/_matrix/client/v3/keys/claim", "clientapi"],
+    ["POST", "/_matrix/client/v3/keys/device_signing/upload", "clientapi"],
+    ["POST", "/_matrix/client/v3/keys/signatures/upload", "clientapi"],
     // syncapi
     ["GET", "/_matrix/client/v3/sync", "syncapi"],
     ["GET", "/_matrix/client/v3/rooms/{roomId}/messages", "syncapi"],

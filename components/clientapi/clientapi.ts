@@ -14,6 +14,7 @@ import { addAccountRoutes } from "./routing/account.js";
 import { addAccountDataRoutes } from "./routing/account-data.js";
 import { addCapabilitiesRoutes } from "./routing/capabilities.js";
 import { addCreateRoomRoutes } from "./routing/create-room.js";
+import { addCrossSigningRoutes } from "./routing/cross-signing.js";
 import type { RouteDeps } from "./routing/deps.js";
 import { addDeviceRoutes } from "./routing/devices.js";
 import { addDirectoryRoutes } from "./routing/directory.js";
@@ -90,6 +91,7 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
   addReceiptRoutes(router, routeDeps);
   addUpgradeRoutes(router, routeDeps);
   addKeysRoutes(router, routeDeps);
+  addCrossSigningRoutes(router, routeDeps);
   return {
     name: "clientapi",
     router,

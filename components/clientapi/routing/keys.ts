@@ -1,7 +1,7 @@
 import { badJson } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
 import { TypedRoutes } from "../../internal/http/typed-routes.js";
-import type { ClaimedKey, KeyClaim, UserDevicesQuery } from "../../userapi/api/keys.js";
+import type { ClaimedKey, CrossSigningKeyType, KeyClaim, UserDevicesQuery } from "../../userapi/api/keys.js";
 import { translateUserApiErrors } from "../userapi-errors.js";
 import { optional, required } from "../validate.js";
 import type { RouteDeps } from "./deps.js";
@@ -39,7 +39,7 @@ export function addKeysRoutes(router: Router, deps: RouteDeps): void {
     ctx.body = { one_time_key_counts: counts.oneTimeKeyCounts };
   });
 
-  routes.post("/_matrix/client/v3/keys/query", { access: "guest" }, async ({ ctx, body }) => {
+  routes.post("/_matrix/client/v3/keys/query", { access: "guest" }, async ({ ctx, user, body }) => {
     const wanted = required(body, "device_keys", "object");
     const queries: UserDevicesQuery[] = [];
     const remote = new Set<string>();
@@ -52,8 +52,19 @@ export function addKeysRoutes(router: Router, deps: RouteDeps): void {
     }
     // Every local user asked about is answered, with no devices if none has keys.
     const deviceKeys: Record<string, Json> = Object.fromEntries(queries.map((q) => [q.userId, {}]));
-    for (const d of queries.length === 0 ? [] : await keys().queryKeys(queries)) deviceKeys[d.userId]![d.deviceId] = d.keys;
-    ctx.body = { device_keys: deviceKeys, failures: unreachable(remote) };
+    const crossSigning: Record<CrossSigningKeyType, Json> = { master: {}, self_signing: {}, user_signing: {} };
+    if (queries.length > 0) {
+      const found = await keys().queryKeys(queries, user.userId);
+      for (const d of found.deviceKeys) deviceKeys[d.userId]![d.deviceId] = d.keys;
+      for (const k of found.crossSigningKeys) crossSigning[k.type][k.userId] = k.key;
+    }
+    ctx.body = {
+      device_keys: deviceKeys,
+      master_keys: crossSigning.master,
+      self_signing_keys: crossSigning.self_signing,
+      user_signing_keys: crossSigning.user_signing,
+      failures: unreachable(remote),
+    };
   });
 
   routes.post("/_matrix/client/v3/keys/claim", { access: "guest" }, async ({ ctx, body }) => {

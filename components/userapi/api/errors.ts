@@ -12,7 +12,9 @@ export type UserApiErrorCode =
   | "INVALID_PARAM"
   | "PROFILE_TOO_LARGE"
   | "LIMIT_EXCEEDED"
-  | "BAD_JSON";
+  | "BAD_JSON"
+  | "MISSING_PARAM"
+  | "INVALID_SIGNATURE";
 
 export const USER_API_ERROR_CODES: readonly UserApiErrorCode[] = [
   "USER_IN_USE",
@@ -24,6 +26,8 @@ export const USER_API_ERROR_CODES: readonly UserApiErrorCode[] = [
   "PROFILE_TOO_LARGE",
   "LIMIT_EXCEEDED",
   "BAD_JSON",
+  "MISSING_PARAM",
+  "INVALID_SIGNATURE",
 ];
 
 export class UserApiError extends Error {

@@ -20,7 +20,16 @@ import {
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleset } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
-import { accountFromMessage, keyCountsFromMessage, keysUploadToMessage, parseJsonObject, sessionFromMessage } from "./convert.js";
+import {
+  accountFromMessage,
+  crossSigningUploadToMessage,
+  keyCountsFromMessage,
+  keysUploadToMessage,
+  parseJsonObject,
+  queryResultFromMessage,
+  sessionFromMessage,
+  signatureFailureFromMessage,
+} from "./convert.js";
 import { fromGrpcError } from "./errors.js";
 
 type RequestOf<M> = M extends grpc.handleUnaryCall<infer Req, unknown> ? Req : never;
@@ -142,9 +151,12 @@ export function createUserApiClient(address: string, secret: string): UserApi {
     keys: {
       uploadKeys: async (userId, deviceId, upload) =>
         keyCountsFromMessage(await keys("uploadKeys", { userId, deviceId, ...keysUploadToMessage(upload) })),
-      queryKeys: async (users) =>
-        (await keys("queryKeys", { users: users.map((u) => ({ userId: u.userId, deviceIds: [...u.deviceIds] })) })).deviceKeys.map(
-          ({ keysJson, ...device }) => ({ ...device, keys: parseJsonObject(keysJson) }),
+      queryKeys: async (users, requestingUserId) =>
+        queryResultFromMessage(
+          await keys("queryKeys", {
+            users: users.map((u) => ({ userId: u.userId, deviceIds: [...u.deviceIds] })),
+            requestingUserId: requestingUserId ?? undefined,
+          }),
         ),
       claimKeys: async (claims) =>
         (await keys("claimKeys", { claims: [...claims] })).keys.map(({ keyJson, ...claimed }) => ({
@@ -152,6 +164,10 @@ export function createUserApiClient(address: string, secret: string): UserApi {
           key: JSON.parse(keyJson) as unknown,
         })),
       keyCounts: async (userId, deviceId) => keyCountsFromMessage(await keys("queryKeyCounts", { userId, deviceId })),
+      uploadCrossSigningKeys: (userId, upload, authenticated) =>
+        keys("uploadCrossSigningKeys", { userId, authenticated, ...crossSigningUploadToMessage(upload) }),
+      uploadSignatures: async (userId, signed) =>
+        (await keys("uploadSignatures", { userId, signedJson: JSON.stringify(signed) })).failures.map(signatureFailureFromMessage),
     },
   };
 }

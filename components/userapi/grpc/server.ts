@@ -27,7 +27,16 @@ import type {
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleActions } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
-import { accountType, keyCountsToMessage, keysUploadFromMessage, parseJsonObject, pushRuleKind, sessionToMessage } from "./convert.js";
+import {
+  accountType,
+  crossSigningUploadFromMessage,
+  keyCountsToMessage,
+  keysUploadFromMessage,
+  parseJsonObject,
+  pushRuleKind,
+  queryResultToMessage,
+  sessionToMessage,
+} from "./convert.js";
 import { unaryHandler as handle } from "./errors.js";
 
 /**
@@ -161,13 +170,17 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     uploadKeys: handle(async ({ userId, deviceId, ...upload }) =>
       keyCountsToMessage(await api.keys.uploadKeys(userId, deviceId, keysUploadFromMessage(upload))),
     ),
-    queryKeys: handle(async ({ users }) => ({
-      deviceKeys: (await api.keys.queryKeys(users)).map(({ keys, ...device }) => ({ ...device, keysJson: JSON.stringify(keys) })),
-    })),
+    queryKeys: handle(async ({ users, requestingUserId }) => queryResultToMessage(await api.keys.queryKeys(users, requestingUserId ?? null))),
     claimKeys: handle(async ({ claims }) => ({
       keys: (await api.keys.claimKeys(claims)).map(({ key, ...claimed }) => ({ ...claimed, keyJson: JSON.stringify(key) })),
     })),
     queryKeyCounts: handle(async ({ userId, deviceId }) => keyCountsToMessage(await api.keys.keyCounts(userId, deviceId))),
+    uploadCrossSigningKeys: handle(async ({ userId, authenticated, ...keys }) =>
+      api.keys.uploadCrossSigningKeys(userId, crossSigningUploadFromMessage(keys), authenticated),
+    ),
+    uploadSignatures: handle(async ({ userId, signedJson }) => ({
+      failures: await api.keys.uploadSignatures(userId, parseJsonObject(signedJson) as Record<string, Record<string, unknown>>),
+    })),
   };
 
   return [

@@ -1,11 +1,28 @@
 import type { Database, Queryable } from "../../internal/database/database.js";
 import type { LocalUsers } from "../accounts/local-users.js";
 import { UserApiError } from "../api/errors.js";
-import type { ClaimedKey, DeviceKeys, KeyClaim, KeyCounts, KeysApi, KeysUpload, UserDevicesQuery } from "../api/keys.js";
+import type {
+  ClaimedKey,
+  CrossSigningKey,
+  CrossSigningUpload,
+  DeviceKeys,
+  JsonObject,
+  KeyClaim,
+  KeyCounts,
+  KeysApi,
+  KeysQueryResult,
+  KeysUpload,
+  SignatureFailure,
+  UserDevicesQuery,
+} from "../api/keys.js";
 import type { DeviceListChanges } from "../producers/device-list-changes.js";
+import { selectCrossSigningKeys } from "../storage/cross-signing-keys.js";
 import { selectDeviceKeyJson, selectDeviceKeysOfUsers, upsertDeviceKeys } from "../storage/device-keys.js";
 import { claimFallbackKeys, selectUnusedFallbackAlgorithms, upsertFallbackKey } from "../storage/fallback-keys.js";
+import { deleteSignaturesOfTarget, selectKeySignatures, type KeySignatureRow } from "../storage/key-signatures.js";
 import { claimOneTimeKeys, countOneTimeKeys, insertOneTimeKeys, selectOneTimeKeys } from "../storage/one-time-keys.js";
+import { CrossSigning } from "./cross-signing.js";
+import { publicKeyOf } from "./cross-signing-checks.js";
 import { canonicalText, checkDeviceKeys, checkKeyMap, deviceSigningKeyId, type CheckedKey } from "./key-checks.js";
 
 /** The ed25519 key in stored device keys (checked at upload, so present). */
@@ -14,13 +31,26 @@ function storedSigningKey(keyJson: string, deviceId: string): string {
   return keys[deviceSigningKeyId(deviceId)]!;
 }
 
-/** Device, one-time and fallback keys of local users (api/keys.ts). */
+/** Merges stored signatures into a key object's own. */
+function withSignatures(key: JsonObject, signatures: readonly KeySignatureRow[]): JsonObject {
+  if (signatures.length === 0) return key;
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const [signer, sigs] of Object.entries((key.signatures ?? {}) as Record<string, Record<string, unknown>>)) merged[signer] = { ...sigs };
+  for (const s of signatures) merged[s.origin_user_id] = { ...merged[s.origin_user_id], [s.origin_key_id]: s.signature };
+  return { ...key, signatures: merged };
+}
+
+/** Device, one-time, fallback and cross-signing keys of local users (api/keys.ts). */
 export class Keys implements KeysApi {
+  private readonly crossSigning: CrossSigning;
+
   constructor(
     private readonly db: Database,
     private readonly users: LocalUsers,
     private readonly deviceLists: DeviceListChanges,
-  ) {}
+  ) {
+    this.crossSigning = new CrossSigning(db, users, deviceLists);
+  }
 
   async uploadKeys(userId: string, deviceId: string, upload: KeysUpload): Promise<KeyCounts> {
     const localpart = this.users.localpart(userId);
@@ -38,6 +68,8 @@ export class Keys implements KeysApi {
           }
         }
         if (storedJson !== json) {
+          // Signatures on keys an earlier device of this ID had are not for these.
+          if (storedJson === null) await deleteSignaturesOfTarget(tx, userId, deviceId);
           await upsertDeviceKeys(tx, localpart, deviceId, json);
           deviceKeysChanged = true;
         }
@@ -71,22 +103,37 @@ export class Keys implements KeysApi {
     await insertOneTimeKeys(tx, localpart, deviceId, keys.map((k) => ({ algorithm: k.algorithm, key_id: k.keyId, key_json: k.json })));
   }
 
-  async queryKeys(users: readonly UserDevicesQuery[]): Promise<DeviceKeys[]> {
+  async queryKeys(users: readonly UserDevicesQuery[], requestingUserId: string | null): Promise<KeysQueryResult> {
     const wanted = new Map<string, { userId: string; deviceIds: ReadonlySet<string> | null }>();
     for (const { userId, deviceIds } of users) {
       const localpart = this.users.tryLocalpart(userId);
       if (localpart !== null) wanted.set(localpart, { userId, deviceIds: deviceIds.length === 0 ? null : new Set(deviceIds) });
     }
-    const rows = await selectDeviceKeysOfUsers(this.db, [...wanted.keys()]);
-    const out: DeviceKeys[] = [];
+    const localparts = [...wanted.keys()];
+    const [rows, crossRows, signatureRows] = await Promise.all([
+      selectDeviceKeysOfUsers(this.db, localparts),
+      selectCrossSigningKeys(this.db, localparts),
+      selectKeySignatures(this.db, [...wanted.values()].map((w) => w.userId), requestingUserId),
+    ]);
+    const signaturesOf = (userId: string, keyId: string) => signatureRows.filter((r) => r.target_user_id === userId && r.target_key_id === keyId);
+
+    const deviceKeys: DeviceKeys[] = [];
     for (const row of rows) {
       const { userId, deviceIds } = wanted.get(row.localpart)!;
       if (deviceIds && !deviceIds.has(row.device_id)) continue;
-      const keys = JSON.parse(row.key_json) as Record<string, unknown>;
+      const keys = withSignatures(JSON.parse(row.key_json) as JsonObject, signaturesOf(userId, row.device_id));
       if (row.display_name !== null) keys.unsigned = { device_display_name: row.display_name };
-      out.push({ userId, deviceId: row.device_id, keys });
+      deviceKeys.push({ userId, deviceId: row.device_id, keys });
     }
-    return out;
+    const crossSigningKeys: CrossSigningKey[] = [];
+    for (const row of crossRows) {
+      const { userId } = wanted.get(row.localpart)!;
+      // A user-signing key is for its owner's devices alone (spec: /keys/query).
+      if (row.key_type === "user_signing" && userId !== requestingUserId) continue;
+      const key = withSignatures(JSON.parse(row.key_json) as JsonObject, signaturesOf(userId, publicKeyOf(row.key_json)));
+      crossSigningKeys.push({ userId, type: row.key_type, key });
+    }
+    return { deviceKeys, crossSigningKeys };
   }
 
   async claimKeys(claims: readonly KeyClaim[]): Promise<ClaimedKey[]> {
@@ -115,6 +162,14 @@ export class Keys implements KeysApi {
     const localpart = this.users.tryLocalpart(userId);
     if (localpart === null) return { oneTimeKeyCounts: {}, unusedFallbackKeyTypes: [] };
     return this.countsIn(this.db, localpart, deviceId);
+  }
+
+  uploadCrossSigningKeys(userId: string, upload: CrossSigningUpload, authenticated: boolean): Promise<{ stored: boolean }> {
+    return this.crossSigning.uploadKeys(userId, upload, authenticated);
+  }
+
+  uploadSignatures(userId: string, signed: Readonly<Record<string, Readonly<Record<string, unknown>>>>): Promise<SignatureFailure[]> {
+    return this.crossSigning.uploadSignatures(userId, signed);
   }
 
   private async countsIn(q: Queryable, localpart: string, deviceId: string): Promise<KeyCounts> {

@@ -120,4 +120,28 @@ export const USERAPI_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "cross-signing keys and the signatures uploaded for keys",
+    up: `
+      -- A user's master, self-signing and user-signing keys, as canonical JSON text.
+      CREATE TABLE userapi_cross_signing_keys (
+        localpart TEXT NOT NULL REFERENCES userapi_accounts (localpart),
+        key_type TEXT NOT NULL CHECK (key_type IN ('master', 'self_signing', 'user_signing')),
+        key_json TEXT NOT NULL,
+        PRIMARY KEY (localpart, key_type)
+      );
+
+      -- Signatures from POST /keys/signatures/upload, merged into the keys they sign when
+      -- served: target_key_id is a device ID or a cross-signing public key.
+      CREATE TABLE userapi_key_signatures (
+        origin_user_id TEXT NOT NULL,
+        origin_key_id TEXT NOT NULL,
+        target_user_id TEXT NOT NULL,
+        target_key_id TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        PRIMARY KEY (target_user_id, target_key_id, origin_user_id, origin_key_id)
+      );
+    `,
+  },
 ];
