@@ -31,9 +31,7 @@ export class DeviceCrypto {
   }
 
   sign<T extends Json>(obj: T): T {
-    const signature = b64(nacl.sign.detached(signedBytes(obj), this.signing.secretKey));
-    const signatures = { ...obj.signatures, [this.userId]: { ...obj.signatures?.[this.userId], [`ed25519:${this.deviceId}`]: signature } };
-    return { ...obj, signatures };
+    return signWith(obj, this.userId, this.deviceId, this.signing.secretKey);
   }
 
   deviceKeys(extra: Json = {}): Json {
@@ -63,9 +61,61 @@ export class DeviceCrypto {
   }
 }
 
-/** Whether `obj` carries a valid signature by the device with ed25519 key `ed25519` (base64). */
-export function verifiedBy(obj: Json, userId: string, deviceId: string, ed25519: string): boolean {
-  const sig = obj.signatures?.[userId]?.[`ed25519:${deviceId}`];
+/** `obj` with one more signature, by `signer` with `ed25519:<keyName>`. */
+export function signWith<T extends Json>(obj: T, signer: string, keyName: string, secretKey: Uint8Array): T {
+  const signature = b64(nacl.sign.detached(signedBytes(obj), secretKey));
+  const signatures = { ...obj.signatures, [signer]: { ...obj.signatures?.[signer], [`ed25519:${keyName}`]: signature } };
+  return { ...obj, signatures };
+}
+
+/** A user's cross-signing key pair; its key ID is its own public key. */
+export class CrossSigningPair {
+  readonly pair = nacl.sign.keyPair();
+
+  constructor(
+    readonly userId: string,
+    readonly usage: "master" | "self_signing" | "user_signing",
+  ) {}
+
+  get publicKey(): string {
+    return b64(this.pair.publicKey);
+  }
+
+  /** The key object as uploaded, signed by `signer` (the master key, for the other two). */
+  key(signer?: CrossSigningPair): Json {
+    const key = { user_id: this.userId, usage: [this.usage], keys: { [`ed25519:${this.publicKey}`]: this.publicKey } };
+    return signer ? signer.sign(key) : key;
+  }
+
+  sign<T extends Json>(obj: T): T {
+    return signWith(obj, this.userId, this.publicKey, this.pair.secretKey);
+  }
+}
+
+/** A user's three cross-signing keys, as a client bootstraps them. */
+export class CrossSigningKeys {
+  readonly master: CrossSigningPair;
+  readonly selfSigning: CrossSigningPair;
+  readonly userSigning: CrossSigningPair;
+
+  constructor(readonly userId: string) {
+    this.master = new CrossSigningPair(userId, "master");
+    this.selfSigning = new CrossSigningPair(userId, "self_signing");
+    this.userSigning = new CrossSigningPair(userId, "user_signing");
+  }
+
+  upload(): Json {
+    return {
+      master_key: this.master.key(),
+      self_signing_key: this.selfSigning.key(this.master),
+      user_signing_key: this.userSigning.key(this.master),
+    };
+  }
+}
+
+/** Whether `obj` carries a valid signature by `userId` with `ed25519:<keyName>`, whose public key is `ed25519` (base64). */
+export function verifiedBy(obj: Json, userId: string, keyName: string, ed25519: string): boolean {
+  const sig = obj.signatures?.[userId]?.[`ed25519:${keyName}`];
   if (typeof sig !== "string") return false;
   return nacl.sign.detached.verify(signedBytes(obj), Buffer.from(sig, "base64"), Buffer.from(ed25519, "base64"));
 }

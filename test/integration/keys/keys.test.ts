@@ -1,5 +1,6 @@
 import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { crossSigningCases } from "./cases/cross-signing.js";
 import { deviceListCases } from "./cases/device-lists.js";
 import { queryAndClaimCases } from "./cases/query-claim.js";
 import { uploadCases } from "./cases/upload.js";
@@ -27,6 +28,7 @@ function keysSuite(variant: string, start: () => Promise<Deployment>): void {
     describe("POST /keys/upload", () => uploadCases(current));
     describe("POST /keys/query and /keys/claim", () => queryAndClaimCases(current));
     describe("key counts and device lists in /sync, /keys/changes, device deletion", () => deviceListCases(current));
+    describe("cross-signing", () => crossSigningCases(current));
   });
 }
 
