@@ -2,8 +2,8 @@ import type Koa from "koa";
 import type { Config } from "../../internal/config/types.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import type { TokenLookup } from "../../internal/http/auth.js";
-import { chain } from "../../internal/http/chain.js";
-import type { Handler } from "../../internal/http/router.js";
+import type { Router } from "../../internal/http/router.js";
+import { TypedRoutes } from "../../internal/http/typed-routes.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
 import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
 import type { InteractiveAuth } from "../auth/interactive-auth.js";
@@ -31,11 +31,11 @@ export interface RouteDeps {
   readonly storage: ClientStorage;
   /** Where typing, receipts and account data changes are announced to readers. */
   readonly edus: EduPublisher;
-  /** Rate-limit middleware per class of route (see rate-limits.ts). */
+  /** Rate-limit middleware per class of route (see rate-limits.ts), run after authentication. */
   readonly limits: { readonly auth: Koa.Middleware; readonly write: Koa.Middleware };
 }
 
-/** A clientapi route handler behind its middleware, with userapi and roomserver failures rendered as Matrix errors. */
-export function route(middleware: readonly Koa.Middleware[], handler: Handler): Handler {
-  return chain([translateUserApiErrors, translateRoomserverErrors, ...middleware], handler);
+/** The clientapi's routes: every one renders userapi and roomserver failures as Matrix errors. */
+export function clientRoutes(router: Router, lookupToken: TokenLookup): TypedRoutes {
+  return new TypedRoutes(router, { lookupToken, around: [translateUserApiErrors, translateRoomserverErrors] });
 }
