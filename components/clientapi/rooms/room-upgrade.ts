@@ -8,7 +8,7 @@ import { ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js"
 import type { EventSketch, RoomEventBuilder } from "../../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
 import { stateMapOf } from "../../roomserver/api/stored-events.js";
-import { performed } from "../roomserver-errors.js";
+import { performed } from "../errors/roomserver-errors.js";
 import { profileFields } from "./member-content.js";
 import { requireJoined } from "./room-access.js";
 import { carryUserSettings, type UserSettingsDeps } from "./upgrade-user-settings.js";

@@ -1,7 +1,7 @@
 import { requireSelf, type AuthenticatedUser } from "../../internal/http/auth.js";
 import { MatrixError, notFound } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
-import { checkRoomId } from "../validate.js";
+import { checkRoomId } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** Account data the server maintains itself; clients change it through other endpoints. */

@@ -1,7 +1,7 @@
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { PASSWORD_FLOWS } from "../auth/interactive-auth.js";
-import { checkNewPassword } from "../password-rules.js";
-import { optional, required } from "../validate.js";
+import { checkNewPassword } from "../auth/password-rules.js";
+import { optional, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** GET /account/whoami, POST /account/password, POST /account/deactivate. */

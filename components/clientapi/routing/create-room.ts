@@ -1,5 +1,5 @@
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
-import { performed } from "../roomserver-errors.js";
+import { performed } from "../errors/roomserver-errors.js";
 import { profileContent } from "../rooms/member-content.js";
 import type { RouteDeps } from "./deps.js";
 

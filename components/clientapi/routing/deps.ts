@@ -7,12 +7,12 @@ import { TypedRoutes } from "../../internal/http/typed-routes.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
 import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
 import type { InteractiveAuth } from "../auth/interactive-auth.js";
-import type { EduPublisher } from "../edu-publisher.js";
-import type { RoomHooks } from "../room-hooks.js";
-import { translateRoomserverErrors } from "../roomserver-errors.js";
+import type { EduPublisher } from "../producers/edu-publisher.js";
+import type { RoomHooks } from "../rooms/room-hooks.js";
+import { translateRoomserverErrors } from "../errors/roomserver-errors.js";
 import type { RoomWriter } from "../rooms/room-writer.js";
 import type { ClientStorage } from "../storage/storage.js";
-import { translateUserApiErrors } from "../userapi-errors.js";
+import { translateUserApiErrors } from "../errors/userapi-errors.js";
 
 /** What the clientapi's route modules are built from. */
 export interface RouteDeps {

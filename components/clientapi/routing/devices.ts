@@ -2,7 +2,7 @@ import { notFound } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import type { Device } from "../../userapi/api/userapi.js";
 import { PASSWORD_FLOWS } from "../auth/interactive-auth.js";
-import { optionalBoundedString, requiredStringArray } from "../validate.js";
+import { optionalBoundedString, requiredStringArray } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 import { MAX_DEVICE_NAME_LENGTH } from "./login.js";
 

@@ -1,9 +1,9 @@
 import type Koa from "koa";
 import { badJson, forbidden, invalidParam, notFound } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
-import { performed } from "../roomserver-errors.js";
+import { performed } from "../errors/roomserver-errors.js";
 import { publicRoomsPage, type DirectoryQuery } from "../rooms/public-rooms.js";
-import { checkRoomAlias, checkRoomId, optional, required } from "../validate.js";
+import { checkRoomAlias, checkRoomId, optional, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** A page of the directory holds at most this many rooms, whatever the client asks. */

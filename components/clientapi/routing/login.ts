@@ -2,7 +2,7 @@ import type { Config } from "../../internal/config/types.js";
 import { MatrixError } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { localpartOfLogin } from "../auth/identifier.js";
-import { optionalBoundedString, required } from "../validate.js";
+import { optionalBoundedString, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 import { wellKnownClient } from "./well-known.js";
 

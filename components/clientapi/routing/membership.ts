@@ -1,9 +1,9 @@
 import { forbidden, MatrixError, notFound } from "../../internal/http/matrix-error.js";
 import type { RouteRequest, TypedRoutes } from "../../internal/http/typed-routes.js";
-import { performed } from "../roomserver-errors.js";
+import { performed } from "../errors/roomserver-errors.js";
 import { joinContent, MAX_REASON_LENGTH, profileContent } from "../rooms/member-content.js";
 import { membershipIn } from "../rooms/room-access.js";
-import { checkRoomAlias, checkRoomId, checkUserId, optionalBoundedString, required } from "../validate.js";
+import { checkRoomAlias, checkRoomId, checkUserId, optionalBoundedString, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 type Body = Record<string, unknown>;

@@ -1,7 +1,7 @@
 import { requireSelf } from "../../internal/http/auth.js";
 import { badJson, invalidParam, MatrixError, notFound } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
-import { checkUserId, missingParam } from "../validate.js";
+import { checkUserId, missingParam } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** The spec's pattern for profile keys: the two classic ones, m.tz, or a namespaced custom key. */

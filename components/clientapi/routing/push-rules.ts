@@ -10,7 +10,7 @@ import {
   type PushRuleKind,
   type PushRuleUpdate,
 } from "../../userapi/api/push-rules.js";
-import { required } from "../validate.js";
+import { required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 const RULE = "/_matrix/client/v3/pushrules/global/{kind}/{ruleId}";

@@ -2,7 +2,7 @@ import { invalidParam, notFound } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { parseStored } from "../../roomserver/api/stored-events.js";
 import { requireJoined } from "../rooms/room-access.js";
-import { checkEventId, checkRoomId, optional } from "../validate.js";
+import { checkEventId, checkRoomId, optional } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** Receipt types that are receipts; m.fully_read is the read marker, kept as room account data. */

@@ -3,10 +3,10 @@ import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { isValidUserId, MAX_ID_BYTES } from "../../protocol/index.js";
 import type { Account } from "../../userapi/api/userapi.js";
 import { DUMMY_FLOWS } from "../auth/interactive-auth.js";
-import { missingParam, optional, optionalBoundedString } from "../validate.js";
+import { missingParam, optional, optionalBoundedString } from "../validation/checks.js";
 import { loginResponse, MAX_DEVICE_ID_LENGTH, MAX_DEVICE_NAME_LENGTH } from "./login.js";
 import type { RouteDeps } from "./deps.js";
-import { checkNewPassword } from "../password-rules.js";
+import { checkNewPassword } from "../auth/password-rules.js";
 
 const invalidUsername = (message: string) => new MatrixError(400, "M_INVALID_USERNAME", message);
 const userInUse = () => new MatrixError(400, "M_USER_IN_USE", "Desired user ID is already taken.");

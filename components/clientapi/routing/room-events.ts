@@ -3,7 +3,7 @@ import type { RouteRequest, TypedRoutes } from "../../internal/http/typed-routes
 import type { JsonObject } from "../../protocol/events/event.js";
 import { checkCanonicalAlias } from "../rooms/canonical-alias.js";
 import { checkRedactionAllowed } from "../rooms/redaction-check.js";
-import { checkEventId, checkRoomId, optionalBoundedString } from "../validate.js";
+import { checkEventId, checkRoomId, optionalBoundedString } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** Transaction IDs are opaque to the server; this bounds what it stores per request. */

@@ -3,7 +3,7 @@ import type { RouteRequest, TypedRoutes } from "../../internal/http/typed-routes
 import type { RoomEvent } from "../../protocol/events/event.js";
 import { parseStored } from "../../roomserver/api/stored-events.js";
 import { readableState } from "../rooms/readable-state.js";
-import { checkRoomId } from "../validate.js";
+import { checkRoomId } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** The spec's ClientEvent for a state event, with unsigned.age. */

@@ -1,8 +1,8 @@
 import { forbidden, MatrixError } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { macMatches } from "../auth/shared-secret-mac.js";
-import { checkNewPassword } from "../password-rules.js";
-import { optional, optionalBoundedString, required } from "../validate.js";
+import { checkNewPassword } from "../auth/password-rules.js";
+import { optional, optionalBoundedString, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 import { loginResponse, MAX_DEVICE_NAME_LENGTH } from "./login.js";
 

@@ -2,7 +2,7 @@ import { requireSelf } from "../../internal/http/auth.js";
 import { invalidParam } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { requireJoined } from "../rooms/room-access.js";
-import { checkRoomId, optional, required } from "../validate.js";
+import { checkRoomId, optional, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** Typing ends by itself after at most this long, whatever the client asks: a client that dies stops "typing". */

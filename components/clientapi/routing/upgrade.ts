@@ -1,7 +1,7 @@
 import { badJson } from "../../internal/http/matrix-error.js";
 import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { upgradeRoom } from "../rooms/room-upgrade.js";
-import { checkRoomId, checkUserId, optional, required } from "../validate.js";
+import { checkRoomId, checkUserId, optional, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 /** POST /rooms/{roomId}/upgrade → {replacement_room}. */

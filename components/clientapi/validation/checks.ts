@@ -1,5 +1,5 @@
-import { badJson, invalidParam, MatrixError } from "../internal/http/matrix-error.js";
-import { isValidEventId, isValidRoomAlias, isValidRoomId, isValidUserIdAt } from "../protocol/index.js";
+import { badJson, invalidParam, MatrixError } from "../../internal/http/matrix-error.js";
+import { isValidEventId, isValidRoomAlias, isValidRoomId, isValidUserIdAt } from "../../protocol/index.js";
 
 /**
  * Checks of request bodies, each throwing the Matrix error the client should get: a missing
