@@ -66,6 +66,23 @@ export function roomStateCases(server: () => Deployment): void {
     expect(await owner.expectOk("GET", statePath(roomId, "m.room.name/"), STATE)).to.deep.equal({ name: "After ban" });
   });
 
+  it("gives a former member invited again, or who rejected a later invite, the state as it was when they left", async () => {
+    const { owner, roomId } = await roomWith({});
+    const returning = await RoomClient.register(server(), "returning");
+    await returning.join(roomId);
+    const leave = () => returning.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/leave`, { spec: "/rooms/{roomId}/leave", body: {} });
+    await leave();
+    await owner.putState(roomId, "m.room.name", "", { name: "While away" });
+    await owner.invite(roomId, returning.userId);
+    await owner.putState(roomId, "m.room.name", "", { name: "After the invite" });
+    // The spec: 403 only for who "weren't previously a member"; the state is that "when they left".
+    expect(await returning.expectOk("GET", statePath(roomId, "m.room.name/"), STATE)).to.deep.equal({ name: "Before" });
+    await leave();
+    expect(await returning.expectOk("GET", statePath(roomId, "m.room.name/"), STATE)).to.deep.equal({ name: "Before" });
+    const ownLeave = await returning.expectOk("GET", statePath(roomId, `m.room.member/${encodeURIComponent(returning.userId)}`), STATE);
+    expect(ownLeave.membership).to.equal("leave");
+  });
+
   it("lets anyone, guests too, read the current state of a world_readable room", async () => {
     const { owner, roomId } = await roomWith({
       initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "world_readable" } }],
