@@ -31,7 +31,10 @@ export interface StateAccessFacts<At> {
    * stop collecting at it.
    */
   readonly history: readonly MembershipChange<At>[];
-  /** Whether the room's current history visibility is world_readable. */
+  /**
+   * Whether the room's current history visibility is world_readable. Not consulted when the
+   * history ends in a join, so a caller may skip looking it up for a member.
+   */
   readonly worldReadable: boolean;
 }
 
