@@ -3,6 +3,7 @@ import type { RouteRequest, TypedRoutes } from "../../internal/http/typed-routes
 import { performed } from "../errors/roomserver-errors.js";
 import { joinContent, MAX_REASON_LENGTH, profileContent } from "../rooms/member-content.js";
 import { membershipIn } from "../rooms/room-access.js";
+import { deleteForgottenRoom, insertForgottenRoom } from "../storage/forgotten-rooms.js";
 import { checkRoomAlias, checkRoomId, checkUserId, optionalBoundedString, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
@@ -29,7 +30,7 @@ export function addMembershipRoutes(routes: TypedRoutes, deps: RouteDeps): void 
     const answer = performed(
       await rs().performJoin({ roomIdOrAlias, userId: user.userId, contentJson: Buffer.from(JSON.stringify(content)), isGuest: user.isGuest }),
     );
-    await deps.storage.forgottenRooms.remember(user.userId, answer.roomId);
+    await deleteForgottenRoom(deps.db, user.userId, answer.roomId);
     ctx.body = { room_id: answer.roomId };
   };
 
@@ -71,7 +72,7 @@ export function addMembershipRoutes(routes: TypedRoutes, deps: RouteDeps): void 
     const membership = await membershipIn(rs(), roomId, user.userId);
     if (membership === "") throw notFound(`${user.userId} was never in ${roomId}`);
     if (membership === "join") throw new MatrixError(400, "M_UNKNOWN", "Leave the room before forgetting it");
-    await deps.storage.forgottenRooms.forget(user.userId, roomId);
+    await insertForgottenRoom(deps.db, user.userId, roomId, Date.now());
     ctx.body = {};
   });
 
