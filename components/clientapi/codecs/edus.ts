@@ -33,5 +33,6 @@ export function encodeAccountData(change: AccountDataChange): Uint8Array {
 export function decodeAccountData(bytes: Uint8Array): AccountDataChange {
   const { userId, roomId, type, contentJson } = AccountDataEvent.decode(bytes);
   const text = Buffer.from(contentJson).toString("utf8");
-  return { userId, roomId: roomId === "" ? undefined : roomId, type, content: text === "" ? null : (JSON.parse(text) as Record<string, unknown>) };
+  const content = text === "" ? null : (JSON.parse(text) as Record<string, unknown>);
+  return { userId, roomId: roomId === "" ? undefined : roomId, type, content };
 }
