@@ -1,5 +1,5 @@
 import { badJson, MatrixError } from "../../internal/http/matrix-error.js";
-import type { JsonObject } from "../../protocol/events/event.js";
+import type { JsonObject } from "../../protocol/index.js";
 import type { RoomserverPerformApi } from "../../roomserver/api/roomserver-api.js";
 import { checkRoomAlias } from "../validation/checks.js";
 

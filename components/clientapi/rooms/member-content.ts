@@ -1,5 +1,5 @@
 import { badJson } from "../../internal/http/matrix-error.js";
-import type { JsonObject } from "../../protocol/events/event.js";
+import type { JsonObject } from "../../protocol/index.js";
 import type { ProfilesApi } from "../../userapi/api/userapi.js";
 import { optionalBoundedString } from "../validation/checks.js";
 

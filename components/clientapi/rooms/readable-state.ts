@@ -1,6 +1,5 @@
 import { forbidden } from "../../internal/http/matrix-error.js";
-import { readableRoomState, type MembershipChange } from "../../protocol/index.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import { type MembershipChange, type ProtocolEvent, readableRoomState } from "../../protocol/index.js";
 import type { RoomserverReaderApi } from "../../roomserver/api/roomserver-api.js";
 import { parseStored } from "../../roomserver/api/stored-events.js";
 import type { StateTuple, StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";

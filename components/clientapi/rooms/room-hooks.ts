@@ -1,5 +1,5 @@
 import type { Logger } from "../../internal/logging/logger.js";
-import { stateKeyOf } from "../../protocol/events/event.js";
+import { stateKeyOf } from "../../protocol/index.js";
 import type { RoomEventBuilder } from "../../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
 import type { AccountsApi, ProfilesApi } from "../../userapi/api/userapi.js";

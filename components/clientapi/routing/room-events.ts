@@ -1,6 +1,6 @@
 import { invalidParam } from "../../internal/http/matrix-error.js";
 import type { RouteRequest, TypedRoutes } from "../../internal/http/typed-routes.js";
-import type { JsonObject } from "../../protocol/events/event.js";
+import type { JsonObject } from "../../protocol/index.js";
 import { checkCanonicalAlias } from "../rooms/canonical-alias.js";
 import { checkRedactionAllowed } from "../rooms/redaction-check.js";
 import { checkEventId, checkRoomId, optionalBoundedString } from "../validation/checks.js";

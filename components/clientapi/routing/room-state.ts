@@ -1,6 +1,6 @@
 import { notFound } from "../../internal/http/matrix-error.js";
 import type { RouteRequest, TypedRoutes } from "../../internal/http/typed-routes.js";
-import type { RoomEvent } from "../../protocol/events/event.js";
+import type { RoomEvent } from "../../protocol/index.js";
 import { parseStored } from "../../roomserver/api/stored-events.js";
 import { readableState } from "../rooms/readable-state.js";
 import { checkRoomId } from "../validation/checks.js";
