@@ -29,9 +29,10 @@ export interface ParsedFile {
 }
 
 /**
- * Entry modules of components/protocol that code outside it may import. The index re-exports the
- * everyday API; these subfolder modules are imported directly today because they are large or
- * specialised and re-exporting them from the index would blur what each caller depends on.
+ * Entry modules of components/protocol that code outside it may import. Only the index: it
+ * re-exports every module meant for outside use (and keeps internal helpers such as
+ * auth/state-view unexported), so importing a deeper module is either a shortcut past the public
+ * API or a use of an internal. A module that should be public is added to the index, not here.
  */
 export const PROTOCOL_ENTRY_MODULES = ["components/protocol/index.ts"];
 
@@ -232,4 +233,21 @@ export function checkArchitecture(files: ReadonlyMap<string, string>): Violation
     violations.push({ rule: "import-cycle", file: group[0]!, detail: `runtime import cycle: ${cyclePath(group, runtime).join(" -> ")}` });
   }
   return violations;
+}
+
+export interface Allowed {
+  readonly rule: Rule;
+  readonly file: string;
+  readonly reason: string;
+}
+
+/** Violations the allow-list does not cover, then allow-list entries nothing violates any more (stale). */
+export function againstAllowList(violations: readonly Violation[], allowed: readonly Allowed[]): string[] {
+  const key = (v: { rule: Rule; file: string }) => `${v.rule} ${v.file}`;
+  const allowedKeys = new Set(allowed.map(key));
+  const found = new Set(violations.map(key));
+  return [
+    ...violations.filter((v) => !allowedKeys.has(key(v))).map((v) => `${key(v)}: ${v.detail}`),
+    ...allowed.filter((a) => !found.has(key(a))).map((a) => `${key(a)}: no longer violates, delete its ALLOWED entry`),
+  ];
 }
