@@ -111,11 +111,7 @@ export class InteractiveAuth {
   }
 
   /** Null when the stage passes, else the errcode and message to report. */
-  private async attemptStage(
-    type: string,
-    auth: Record<string, unknown>,
-    requirement: Stages,
-  ): Promise<[string, string] | null> {
+  private async attemptStage(type: string, auth: Record<string, unknown>, requirement: Stages): Promise<[string, string] | null> {
     switch (type) {
       case "m.login.dummy":
         return null;

@@ -21,14 +21,22 @@ const MAX_MEMBERSHIP_STEPS = 64;
  * while the room is world_readable, the state when they left for former members, 403 for
  * everyone else and for an unknown room (whose existence is not revealed).
  */
-export async function readableState(roomserver: StateQueries, roomId: string, userId: string, tuples: StateTuple[]): Promise<StoredEvent[]> {
+export async function readableState(
+  roomserver: StateQueries,
+  roomId: string,
+  userId: string,
+  tuples: StateTuple[],
+): Promise<StoredEvent[]> {
   const member = await roomserver.queryMembership({ roomId, userId });
   if (!member.roomExists) throw notAllowed();
   // The requested state and the history visibility in one query: a member, and anyone in a
   // world_readable room, needs nothing more.
   const asked = (tuple: StateTuple) => tuples.some((t) => t.type === tuple.type && t.stateKey === tuple.stateKey);
   const stateTuples = tuples.length === 0 || asked(HISTORY_VISIBILITY) ? tuples : [...tuples, HISTORY_VISIBILITY];
-  const current = (await roomserver.queryCurrentState({ roomId, stateTuples })).stateEvents.map((stored) => ({ stored, event: parseStored(stored) }));
+  const current = (await roomserver.queryCurrentState({ roomId, stateTuples })).stateEvents.map((stored) => ({
+    stored,
+    event: parseStored(stored),
+  }));
   const visibility = current.find(({ event }) => event.type === HISTORY_VISIBILITY.type && event.stateKey === HISTORY_VISIBILITY.stateKey);
   const worldReadable = visibility?.event.content.history_visibility === "world_readable";
 
@@ -36,7 +44,9 @@ export async function readableState(roomserver: StateQueries, roomId: string, us
   const access = readableRoomState({ history, worldReadable });
   switch (access.state) {
     case "current":
-      return current.filter(({ event }) => tuples.length === 0 || asked({ type: event.type, stateKey: event.stateKey ?? "" })).map((e) => e.stored);
+      return current
+        .filter(({ event }) => tuples.length === 0 || asked({ type: event.type, stateKey: event.stateKey ?? "" }))
+        .map((e) => e.stored);
     case "at":
       return (await roomserver.queryStateAfterEvents({ roomId, eventIds: [access.at], stateTuples: tuples })).stateEvents;
     case "forbidden":

@@ -54,7 +54,9 @@ export function addDeviceRoutes(routes: TypedRoutes, deps: RouteDeps): void {
     const deviceIds = requiredStringArray(body, "devices");
     // The session is bound to the exact set of devices it was started for.
     const operation = `delete_devices ${JSON.stringify([...deviceIds].sort())}`;
-    await deps.interactiveAuth.authorise(request, { operation, flows: PASSWORD_FLOWS, user }, () => devices().deleteDevices(user.userId, deviceIds));
+    await deps.interactiveAuth.authorise(request, { operation, flows: PASSWORD_FLOWS, user }, () =>
+      devices().deleteDevices(user.userId, deviceIds),
+    );
     ctx.body = {};
   });
 }

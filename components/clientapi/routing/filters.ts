@@ -8,12 +8,16 @@ import type { RouteDeps } from "./deps.js";
 export function addFilterRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   const accountData = () => deps.userApi().accountData;
 
-  routes.post("/_matrix/client/v3/user/{userId}/filter", { access: "guest", middleware: [deps.limits.write] }, async ({ ctx, user, params, body }) => {
-    requireSelf(user, params.userId, "upload a filter");
-    const problem = filterProblem(body);
-    if (problem) throw badJson(`Invalid filter: ${problem}`);
-    ctx.body = { filter_id: await accountData().createFilter(user.userId, body) };
-  });
+  routes.post(
+    "/_matrix/client/v3/user/{userId}/filter",
+    { access: "guest", middleware: [deps.limits.write] },
+    async ({ ctx, user, params, body }) => {
+      requireSelf(user, params.userId, "upload a filter");
+      const problem = filterProblem(body);
+      if (problem) throw badJson(`Invalid filter: ${problem}`);
+      ctx.body = { filter_id: await accountData().createFilter(user.userId, body) };
+    },
+  );
 
   routes.get("/_matrix/client/v3/user/{userId}/filter/{filterId}", { access: "guest" }, async ({ ctx, user, params }) => {
     requireSelf(user, params.userId, "read filters");

@@ -28,7 +28,12 @@ export function addMembershipRoutes(routes: TypedRoutes, deps: RouteDeps): void 
     // A repeated join with the same content is answered with the current event (sendMemberEvent).
     const content = { ...(await profileContent(deps.userApi().profiles, user.userId)), ...joinContent(body) };
     const answer = performed(
-      await rs().performJoin({ roomIdOrAlias, userId: user.userId, contentJson: Buffer.from(JSON.stringify(content)), isGuest: user.isGuest }),
+      await rs().performJoin({
+        roomIdOrAlias,
+        userId: user.userId,
+        contentJson: Buffer.from(JSON.stringify(content)),
+        isGuest: user.isGuest,
+      }),
     );
     await deleteForgottenRoom(deps.db, user.userId, answer.roomId);
     ctx.body = { room_id: answer.roomId };

@@ -13,7 +13,8 @@ const MAX_DISPLAYNAME_LENGTH = 256;
 const MEMBER_EVENT_FIELDS = new Set(["displayname", "avatar_url"]);
 
 function checkKey(key: string): void {
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new MatrixError(400, "M_KEY_TOO_LARGE", `profile keys are at most ${MAX_KEY_BYTES} bytes`);
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+    throw new MatrixError(400, "M_KEY_TOO_LARGE", `profile keys are at most ${MAX_KEY_BYTES} bytes`);
   if (!PROFILE_KEY.test(key)) throw invalidParam(`invalid profile key ${JSON.stringify(key)}`);
 }
 
@@ -25,7 +26,8 @@ function checkValue(key: string, value: unknown): void {
   if (key === "displayname" && (value as string).length > MAX_DISPLAYNAME_LENGTH) {
     throw invalidParam(`displayname must be at most ${MAX_DISPLAYNAME_LENGTH} characters`);
   }
-  if (key === "avatar_url" && value !== "" && !(value as string).startsWith("mxc://")) throw invalidParam("avatar_url must be an mxc:// URI");
+  if (key === "avatar_url" && value !== "" && !(value as string).startsWith("mxc://"))
+    throw invalidParam("avatar_url must be an mxc:// URI");
 }
 
 /**
@@ -59,7 +61,8 @@ export function addProfileRoutes(routes: TypedRoutes, deps: RouteDeps): void {
 
   routes.put(field, writes, async ({ ctx, user, params: { userId, keyName }, body }) => {
     requireSelf(user, userId, "change the profile");
-    if (user.isGuest && keyName !== "displayname") throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only set a display name");
+    if (user.isGuest && keyName !== "displayname")
+      throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only set a display name");
     checkKey(keyName);
     if (!(keyName in body)) throw missingParam(`the body must hold ${keyName}`);
     checkValue(keyName, body[keyName]);
@@ -70,7 +73,8 @@ export function addProfileRoutes(routes: TypedRoutes, deps: RouteDeps): void {
 
   routes.delete(field, writes, async ({ ctx, user, params: { userId, keyName } }) => {
     requireSelf(user, userId, "change the profile");
-    if (user.isGuest && keyName !== "displayname") throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only delete their display name");
+    if (user.isGuest && keyName !== "displayname")
+      throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only delete their display name");
     checkKey(keyName);
     await profiles().deleteProfileField(user.userId, keyName);
     if (MEMBER_EVENT_FIELDS.has(keyName)) await deps.rooms.profileChanged(user.userId);

@@ -25,7 +25,12 @@ export function addReceiptRoutes(routes: TypedRoutes, deps: RouteDeps): void {
     await requireJoined(deps.roomserver(), roomId, userId);
     const eventIds = [...new Set(Object.values(marks))];
     const { events } = await deps.roomserver().queryEventsById({ eventIds });
-    const inRoom = new Set(events.map(parseStored).filter((e) => e.roomId === roomId).map((e) => e.eventId));
+    const inRoom = new Set(
+      events
+        .map(parseStored)
+        .filter((e) => e.roomId === roomId)
+        .map((e) => e.eventId),
+    );
     const stray = eventIds.find((id) => !inRoom.has(id));
     if (stray !== undefined) throw notFound(`event ${stray} is not in ${roomId}`);
 

@@ -51,7 +51,8 @@ export function addRegisterRoutes(routes: TypedRoutes, deps: RouteDeps): void {
     const owner = await deps.lookupToken(token);
     if (!owner || !owner.isGuest) throw forbidden("guest_access_token is not a guest's access token");
     if (username === undefined) throw missingParam("username is required to upgrade a guest");
-    if (`@${username.toLowerCase()}:${config.server_name}` !== owner.userId) throw invalidUsername("username must be the guest's own localpart");
+    if (`@${username.toLowerCase()}:${config.server_name}` !== owner.userId)
+      throw invalidUsername("username must be the guest's own localpart");
     return owner.userId;
   }
 
@@ -108,7 +109,11 @@ export function addRegisterRoutes(routes: TypedRoutes, deps: RouteDeps): void {
     const account = await deps.interactiveAuth.authorise(request, requirement, () => {
       if (guest) {
         if (password === undefined && !session?.hasPassword) throw missingParam("password is required");
-        return accounts().upgradeGuest({ userId: guest, password, passwordOfSession: password === undefined ? session?.sessionId : undefined });
+        return accounts().upgradeGuest({
+          userId: guest,
+          password,
+          passwordOfSession: password === undefined ? session?.sessionId : undefined,
+        });
       }
       if (password !== undefined) return accounts().createAccount({ localpart, password, accountType: "user" });
       if (session?.hasPassword) return accounts().createAccount({ localpart, passwordOfSession: session.sessionId, accountType: "user" });

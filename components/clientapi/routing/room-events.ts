@@ -55,7 +55,8 @@ export function addRoomEventRoutes(routes: TypedRoutes, deps: RouteDeps): void {
     const content = body as JsonObject;
     if (type === "m.room.canonical_alias") await checkCanonicalAlias(deps.roomserver(), roomId, content);
     const eventId = await deps.writer.sendState(roomId, { type, sender: user.userId, state_key: stateKey, content });
-    if (type === "m.room.guest_access" && stateKey === "" && content["guest_access"] !== "can_join") await deps.rooms.guestAccessClosed(roomId);
+    if (type === "m.room.guest_access" && stateKey === "" && content["guest_access"] !== "can_join")
+      await deps.rooms.guestAccessClosed(roomId);
     ctx.body = { event_id: eventId };
   };
   routes.put("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", guestContentWrites, (request) =>

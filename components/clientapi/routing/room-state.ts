@@ -34,7 +34,9 @@ export function addRoomStateRoutes(routes: TypedRoutes, deps: RouteDeps): void {
     ctx.body = ctx.query.format === "event" ? clientEvent(event) : event.content;
   };
   const reads = { access: "guest" } as const;
-  routes.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", reads, (request) => getState(request, request.params.stateKey));
+  routes.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", reads, (request) =>
+    getState(request, request.params.stateKey),
+  );
   routes.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}", reads, (request) => getState(request, ""));
   routes.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/", reads, (request) => getState(request, ""));
 }

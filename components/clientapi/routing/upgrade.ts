@@ -14,7 +14,13 @@ export function addUpgradeRoutes(routes: TypedRoutes, deps: RouteDeps): void {
     if (extra.some((u) => typeof u !== "string")) throw badJson("additional_creators must be an array of user IDs");
     const creators = (extra as string[]).map((u) => checkUserId(u, deps.config.server_name));
     const additionalCreators = [...new Set(creators)].filter((u) => u !== user.userId);
-    const upgradeDeps = { roomserver: deps.roomserver, builder: deps.writer.builder, logger: deps.logger, userApi: deps.userApi, edus: deps.edus };
+    const upgradeDeps = {
+      roomserver: deps.roomserver,
+      builder: deps.writer.builder,
+      logger: deps.logger,
+      userApi: deps.userApi,
+      edus: deps.edus,
+    };
     const replacement = await upgradeRoom(upgradeDeps, user.userId, roomId, newVersion, additionalCreators);
     ctx.body = { replacement_room: replacement };
   });

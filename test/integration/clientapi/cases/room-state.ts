@@ -48,9 +48,15 @@ export function roomStateCases(server: () => Deployment): void {
     for (const c of [leaver!, kicked!, banned!]) await c.join(roomId);
     await leaver!.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/leave`, { spec: "/rooms/{roomId}/leave", body: {} });
     await owner.putState(roomId, "m.room.name", "", { name: "After leave" });
-    await owner.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/kick`, { spec: "/rooms/{roomId}/kick", body: { user_id: kicked!.userId } });
+    await owner.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/kick`, {
+      spec: "/rooms/{roomId}/kick",
+      body: { user_id: kicked!.userId },
+    });
     await owner.putState(roomId, "m.room.name", "", { name: "After kick" });
-    await owner.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/ban`, { spec: "/rooms/{roomId}/ban", body: { user_id: banned!.userId } });
+    await owner.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/ban`, {
+      spec: "/rooms/{roomId}/ban",
+      body: { user_id: banned!.userId },
+    });
     await owner.putState(roomId, "m.room.name", "", { name: "After ban" });
     await owner.putState(roomId, "m.room.topic", "", { topic: "set after everyone left" });
 
@@ -70,7 +76,8 @@ export function roomStateCases(server: () => Deployment): void {
     const { owner, roomId } = await roomWith({});
     const returning = await RoomClient.register(server(), "returning");
     await returning.join(roomId);
-    const leave = () => returning.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/leave`, { spec: "/rooms/{roomId}/leave", body: {} });
+    const leave = () =>
+      returning.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/leave`, { spec: "/rooms/{roomId}/leave", body: {} });
     await leave();
     await owner.putState(roomId, "m.room.name", "", { name: "While away" });
     await owner.invite(roomId, returning.userId);
