@@ -1,12 +1,10 @@
 import { createHash } from "node:crypto";
 import { badJson } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import { TypedRoutes } from "../../internal/http/typed-routes.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { encodeCanonicalJson } from "../../protocol/index.js";
 import type { CrossSigningUpload } from "../../userapi/api/keys.js";
 import { PASSWORD_FLOWS } from "../auth/interactive-auth.js";
-import { translateUserApiErrors } from "../userapi-errors.js";
-import { optional } from "../validate.js";
+import { optional } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 type Json = Record<string, unknown>;
@@ -17,13 +15,13 @@ const FAILURE_ERRCODES = { INVALID_SIGNATURE: "M_INVALID_SIGNATURE", NOT_FOUND: 
  * POST /keys/device_signing/upload and /keys/signatures/upload: cross-signing keys and the
  * signatures made with them, checked and kept by the userapi.
  */
-export function addCrossSigningRoutes(router: Router, deps: RouteDeps): void {
-  const routes = new TypedRoutes(router, { lookupToken: deps.lookupToken, around: [translateUserApiErrors] });
+export function addCrossSigningRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   const keys = () => deps.userApi().keys;
 
   // The first keys go up without a password, and so does the same set again (a retry whose
   // answer was lost); replacing keys needs the password (spec: device_signing/upload).
-  routes.post("/_matrix/client/v3/keys/device_signing/upload", { access: "user", middleware: [deps.limits.write] }, async ({ ctx, user, body }) => {
+  routes.post("/_matrix/client/v3/keys/device_signing/upload", { access: "user", middleware: [deps.limits.write] }, async (request) => {
+    const { ctx, user, body } = request;
     const upload: CrossSigningUpload = {
       master: optional(body, "master_key", "object"),
       self_signing: optional(body, "self_signing_key", "object"),
@@ -32,7 +30,7 @@ export function addCrossSigningRoutes(router: Router, deps: RouteDeps): void {
     if (!(await keys().uploadCrossSigningKeys(user.userId, upload, false)).stored) {
       // The session is good for exactly these keys.
       const digest = createHash("sha256").update(encodeCanonicalJson(upload)).digest("base64");
-      await deps.interactiveAuth.authorise(ctx, { operation: `device_signing_upload ${digest}`, flows: PASSWORD_FLOWS, user }, () =>
+      await deps.interactiveAuth.authorise(request, { operation: `device_signing_upload ${digest}`, flows: PASSWORD_FLOWS, user }, () =>
         keys().uploadCrossSigningKeys(user.userId, upload, true),
       );
     }

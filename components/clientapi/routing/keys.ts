@@ -1,9 +1,7 @@
 import { badJson } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import { TypedRoutes } from "../../internal/http/typed-routes.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import type { ClaimedKey, CrossSigningKeyType, KeyClaim, UserDevicesQuery } from "../../userapi/api/keys.js";
-import { translateUserApiErrors } from "../userapi-errors.js";
-import { optional, required } from "../validate.js";
+import { optional, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 type Json = Record<string, unknown>;
@@ -26,8 +24,7 @@ function unreachable(servers: Iterable<string>): Json {
  * POST /keys/upload, /keys/query and /keys/claim: end-to-end encryption keys, kept by the
  * userapi. Guests may use them (guests in encrypted rooms need keys like anyone).
  */
-export function addKeysRoutes(router: Router, deps: RouteDeps): void {
-  const routes = new TypedRoutes(router, { lookupToken: deps.lookupToken, around: [translateUserApiErrors] });
+export function addKeysRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   const keys = () => deps.userApi().keys;
   const local = (userId: string) => serverOf(userId) === deps.config.server_name;
 
