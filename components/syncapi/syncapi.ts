@@ -53,7 +53,12 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   const notifier = new Notifier();
   const formatter = new EventFormatter(store.events);
   const presence = new PresencePublisher(deps.log, store);
-  const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache(), (userId, deviceId) => peers.userapi().keys.keyCounts(userId, deviceId)), presence);
+  const sync = new SyncHandler(
+    store,
+    notifier,
+    new SyncBuilder(store, formatter, new LazyMemberCache(), (userId, deviceId) => peers.userapi().keys.keyCounts(userId, deviceId)),
+    presence,
+  );
   const writer = new StreamWriter(deps.db, notifier);
   const typingExpiry = new TypingExpiry(store, writer);
   const routeDeps: SyncRouteDeps = {

@@ -37,15 +37,20 @@ export function addCrossSigningRoutes(routes: TypedRoutes, deps: RouteDeps): voi
     ctx.body = {};
   });
 
-  routes.post("/_matrix/client/v3/keys/signatures/upload", { access: "user", middleware: [deps.limits.write] }, async ({ ctx, user, body }) => {
-    for (const [userId, byKey] of Object.entries(body)) {
-      if (byKey === null || typeof byKey !== "object" || Array.isArray(byKey)) throw badJson(`${userId} must map key IDs to signed objects`);
-    }
-    const signed = body as Record<string, Json>;
-    const failures: Record<string, Record<string, Json>> = {};
-    for (const f of await keys().uploadSignatures(user.userId, signed)) {
-      (failures[f.userId] ??= {})[f.keyId] = { errcode: FAILURE_ERRCODES[f.code], error: f.message };
-    }
-    ctx.body = { failures };
-  });
+  routes.post(
+    "/_matrix/client/v3/keys/signatures/upload",
+    { access: "user", middleware: [deps.limits.write] },
+    async ({ ctx, user, body }) => {
+      for (const [userId, byKey] of Object.entries(body)) {
+        if (byKey === null || typeof byKey !== "object" || Array.isArray(byKey))
+          throw badJson(`${userId} must map key IDs to signed objects`);
+      }
+      const signed = body as Record<string, Json>;
+      const failures: Record<string, Record<string, Json>> = {};
+      for (const f of await keys().uploadSignatures(user.userId, signed)) {
+        (failures[f.userId] ??= {})[f.keyId] = { errcode: FAILURE_ERRCODES[f.code], error: f.message };
+      }
+      ctx.body = { failures };
+    },
+  );
 }

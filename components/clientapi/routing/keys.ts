@@ -41,7 +41,8 @@ export function addKeysRoutes(routes: TypedRoutes, deps: RouteDeps): void {
     const queries: UserDevicesQuery[] = [];
     const remote = new Set<string>();
     for (const [userId, deviceIds] of Object.entries(wanted)) {
-      if (!Array.isArray(deviceIds) || deviceIds.some((d) => typeof d !== "string")) throw badJson(`device_keys.${userId} must be a list of device IDs`);
+      if (!Array.isArray(deviceIds) || deviceIds.some((d) => typeof d !== "string"))
+        throw badJson(`device_keys.${userId} must be a list of device IDs`);
       const server = serverOf(userId);
       if (server === null) throw badJson(`device_keys: ${JSON.stringify(userId)} is not a user ID`);
       if (local(userId)) queries.push({ userId, deviceIds: deviceIds as string[] });

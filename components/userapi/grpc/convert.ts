@@ -90,12 +90,17 @@ export function queryResultToMessage({ deviceKeys, crossSigningKeys }: KeysQuery
 export function queryResultFromMessage({ deviceKeys, crossSigningKeys }: QueryKeysResponse): KeysQueryResult {
   return {
     deviceKeys: deviceKeys.map(({ keysJson, ...device }) => ({ ...device, keys: parseJsonObject(keysJson) })),
-    crossSigningKeys: crossSigningKeys.map(({ keyJson, type, userId }) => ({ userId, type: crossSigningKeyType(type), key: parseJsonObject(keyJson) })),
+    crossSigningKeys: crossSigningKeys.map(({ keyJson, type, userId }) => ({
+      userId,
+      type: crossSigningKeyType(type),
+      key: parseJsonObject(keyJson),
+    })),
   };
 }
 
 function crossSigningKeyType(value: string): CrossSigningKeyType {
-  if (!(CROSS_SIGNING_KEY_TYPES as readonly string[]).includes(value)) throw new Error(`unknown cross-signing key type ${JSON.stringify(value)}`);
+  if (!(CROSS_SIGNING_KEY_TYPES as readonly string[]).includes(value))
+    throw new Error(`unknown cross-signing key type ${JSON.stringify(value)}`);
   return value as CrossSigningKeyType;
 }
 
@@ -109,10 +114,18 @@ export function crossSigningUploadToMessage(upload: CrossSigningUpload): CrossSi
   };
 }
 
-export function crossSigningUploadFromMessage({ masterKeyJson, selfSigningKeyJson, userSigningKeyJson }: CrossSigningParts): CrossSigningUpload {
+export function crossSigningUploadFromMessage({
+  masterKeyJson,
+  selfSigningKeyJson,
+  userSigningKeyJson,
+}: CrossSigningParts): CrossSigningUpload {
   const parse = (json: string | undefined) => (json === undefined ? undefined : (JSON.parse(json) as Record<string, unknown>));
   const upload: Record<string, Record<string, unknown>> = {};
-  for (const [type, json] of [["master", masterKeyJson], ["self_signing", selfSigningKeyJson], ["user_signing", userSigningKeyJson]] as const) {
+  for (const [type, json] of [
+    ["master", masterKeyJson],
+    ["self_signing", selfSigningKeyJson],
+    ["user_signing", userSigningKeyJson],
+  ] as const) {
     const key = parse(json);
     if (key !== undefined) upload[type] = key;
   }

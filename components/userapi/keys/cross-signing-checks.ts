@@ -1,4 +1,12 @@
-import { decodeBase64, ED25519, isBase64, isJsonObject, UNSIGNED_KEYS, verifyJsonSignature, encodeCanonicalJson } from "../../protocol/index.js";
+import {
+  decodeBase64,
+  ED25519,
+  isBase64,
+  isJsonObject,
+  UNSIGNED_KEYS,
+  verifyJsonSignature,
+  encodeCanonicalJson,
+} from "../../protocol/index.js";
 import { UserApiError } from "../api/errors.js";
 import type { CrossSigningKeyType, JsonObject } from "../api/keys.js";
 
@@ -24,10 +32,16 @@ export function checkCrossSigningKey(key: unknown, type: CrossSigningKeyType, us
   const entries = isJsonObject(key.keys) ? Object.entries(key.keys) : [];
   if (entries.length !== 1) throw invalid(`the ${type} key's keys must hold exactly one key`);
   const [keyId, publicKey] = entries[0]!;
-  if (typeof publicKey !== "string" || keyId !== `${ED25519}:${publicKey}` || !isBase64(publicKey) || decodeBase64(publicKey).length !== 32) {
+  if (
+    typeof publicKey !== "string" ||
+    keyId !== `${ED25519}:${publicKey}` ||
+    !isBase64(publicKey) ||
+    decodeBase64(publicKey).length !== 32
+  ) {
     throw invalid(`the ${type} key must be one ed25519 public key, named ed25519:<the key>`);
   }
-  if (key.signatures !== undefined && !isJsonObject(key.signatures)) throw new UserApiError("BAD_JSON", `the ${type} key's signatures must be an object`);
+  if (key.signatures !== undefined && !isJsonObject(key.signatures))
+    throw new UserApiError("BAD_JSON", `the ${type} key's signatures must be an object`);
   const { unsigned: _unsigned, ...stored } = key;
   return { type, publicKey, stored };
 }

@@ -34,19 +34,24 @@ export class CrossSigning {
 
   async uploadKeys(userId: string, upload: CrossSigningUpload, authenticated: boolean): Promise<{ stored: boolean }> {
     const localpart = this.users.localpart(userId);
-    const checked = CROSS_SIGNING_KEY_TYPES.flatMap((type) => (upload[type] === undefined ? [] : [checkCrossSigningKey(upload[type], type, userId)]));
+    const checked = CROSS_SIGNING_KEY_TYPES.flatMap((type) =>
+      upload[type] === undefined ? [] : [checkCrossSigningKey(upload[type], type, userId)],
+    );
     const outcome = await this.db.transaction(async (tx) => {
       const stored = await selectCrossSigningKeysForUpdate(tx, localpart);
       const deviceIds = new Set((await selectDevices(tx, localpart)).map((d) => d.device_id));
       for (const k of checked) {
         // A key named like a device would make signatures by the two indistinguishable.
-        if (deviceIds.has(k.publicKey)) throw new UserApiError("FORBIDDEN", `the ${k.type} key's public key is one of the user's device IDs`);
+        if (deviceIds.has(k.publicKey))
+          throw new UserApiError("FORBIDDEN", `the ${k.type} key's public key is one of the user's device IDs`);
       }
       const storedMaster = stored.get("master");
-      const masterKey = checked.find((k) => k.type === "master")?.publicKey ?? (storedMaster === undefined ? null : publicKeyOf(storedMaster));
+      const masterKey =
+        checked.find((k) => k.type === "master")?.publicKey ?? (storedMaster === undefined ? null : publicKeyOf(storedMaster));
       for (const k of checked) {
         if (k.type === "master") continue;
-        if (masterKey === null) throw new UserApiError("MISSING_PARAM", "no master key to check the other keys' signatures with: upload one");
+        if (masterKey === null)
+          throw new UserApiError("MISSING_PARAM", "no master key to check the other keys' signatures with: upload one");
         if (!signedWith(k.stored, userId, masterKey, masterKey)) {
           throw new UserApiError("INVALID_SIGNATURE", `the ${k.type} key carries no valid signature by the master key`);
         }
@@ -72,12 +77,20 @@ export class CrossSigning {
     const master = ownKey("master");
     const selfSigning = ownKey("self_signing");
     const userSigning = ownKey("user_signing");
-    const devices = new Map((await selectDeviceKeysOfUsers(this.db, [localpart])).map((r) => [r.device_id, JSON.parse(r.key_json) as JsonObject]));
+    const devices = new Map(
+      (await selectDeviceKeysOfUsers(this.db, [localpart])).map((r) => [r.device_id, JSON.parse(r.key_json) as JsonObject]),
+    );
 
     const failures: SignatureFailure[] = [];
     const accepted: KeySignatureRow[] = [];
     const accept = (originKey: string, targetUserId: string, targetKeyId: string, signature: string) =>
-      accepted.push({ origin_user_id: userId, origin_key_id: `${ED25519}:${originKey}`, target_user_id: targetUserId, target_key_id: targetKeyId, signature });
+      accepted.push({
+        origin_user_id: userId,
+        origin_key_id: `${ED25519}:${originKey}`,
+        target_user_id: targetUserId,
+        target_key_id: targetKeyId,
+        signature,
+      });
 
     for (const [targetUserId, keys] of Object.entries(signed)) {
       for (const [keyId, obj] of Object.entries(keys)) {
@@ -105,12 +118,17 @@ export class CrossSigning {
           continue;
         }
         const targetLocalpart = this.users.tryLocalpart(targetUserId);
-        const targetMaster = targetLocalpart === null ? [] : (await selectCrossSigningKeys(this.db, [targetLocalpart])).filter((r) => r.key_type === "master");
+        const targetMaster =
+          targetLocalpart === null ? [] : (await selectCrossSigningKeys(this.db, [targetLocalpart])).filter((r) => r.key_type === "master");
         if (targetMaster.length === 0 || publicKeyOf(targetMaster[0]!.key_json) !== keyId) {
           fail("NOT_FOUND", "only the master keys of this server's users can be signed here");
           continue;
         }
-        signOne(JSON.parse(targetMaster[0]!.key_json) as JsonObject, userSigning, "the user has no user-signing key to sign other users with");
+        signOne(
+          JSON.parse(targetMaster[0]!.key_json) as JsonObject,
+          userSigning,
+          "the user has no user-signing key to sign other users with",
+        );
       }
     }
     await upsertKeySignatures(this.db, accepted);
@@ -136,7 +154,8 @@ export class CrossSigning {
       const signature = signatureBy(obj, userId, deviceId);
       const deviceKey = (device.keys as Record<string, string>)[deviceSigningKeyId(deviceId)];
       if (signature === null || deviceKey === undefined) continue;
-      if (!signedWith(obj, userId, deviceId, deviceKey)) return fail("INVALID_SIGNATURE", `the signature by device ${deviceId} does not verify`);
+      if (!signedWith(obj, userId, deviceId, deviceKey))
+        return fail("INVALID_SIGNATURE", `the signature by device ${deviceId} does not verify`);
       accept(deviceId, userId, masterKeyId, signature);
       found++;
     }

@@ -39,8 +39,10 @@ export function checkDeviceKeys(deviceKeys: unknown, userId: string, deviceId: s
   const { user_id, device_id, algorithms, keys } = deviceKeys;
   if (user_id !== userId) throw invalid(`device_keys.user_id must be ${userId}`);
   if (device_id !== deviceId) throw invalid(`device_keys.device_id must be ${deviceId}`);
-  if (!Array.isArray(algorithms) || algorithms.some((a) => typeof a !== "string")) throw badJson("device_keys.algorithms must be a list of strings");
-  if (!isJsonObject(keys) || Object.values(keys).some((k) => typeof k !== "string")) throw badJson("device_keys.keys must map key IDs to strings");
+  if (!Array.isArray(algorithms) || algorithms.some((a) => typeof a !== "string"))
+    throw badJson("device_keys.algorithms must be a list of strings");
+  if (!isJsonObject(keys) || Object.values(keys).some((k) => typeof k !== "string"))
+    throw badJson("device_keys.keys must map key IDs to strings");
   const ed25519Key = keys[deviceSigningKeyId(deviceId)];
   if (typeof ed25519Key !== "string") throw invalid(`device_keys.keys must hold the device's ${deviceSigningKeyId(deviceId)} key`);
   if (!isJsonObject(deviceKeys.signatures)) throw badJson("device_keys.signatures must be an object");

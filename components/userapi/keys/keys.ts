@@ -35,7 +35,8 @@ function storedSigningKey(keyJson: string, deviceId: string): string {
 function withSignatures(key: JsonObject, signatures: readonly KeySignatureRow[]): JsonObject {
   if (signatures.length === 0) return key;
   const merged: Record<string, Record<string, unknown>> = {};
-  for (const [signer, sigs] of Object.entries((key.signatures ?? {}) as Record<string, Record<string, unknown>>)) merged[signer] = { ...sigs };
+  for (const [signer, sigs] of Object.entries((key.signatures ?? {}) as Record<string, Record<string, unknown>>))
+    merged[signer] = { ...sigs };
   for (const s of signatures) merged[s.origin_user_id] = { ...merged[s.origin_user_id], [s.origin_key_id]: s.signature };
   return { ...key, signatures: merged };
 }
@@ -76,12 +77,18 @@ export class Keys implements KeysApi {
       }
       const ed25519Key = newDeviceKeys?.ed25519Key ?? (storedJson === null ? null : storedSigningKey(storedJson, deviceId));
       if (upload.oneTimeKeys !== undefined) {
-        await this.storeOneTimeKeys(tx, localpart, deviceId, checkKeyMap(upload.oneTimeKeys, "one_time_keys", userId, deviceId, ed25519Key));
+        await this.storeOneTimeKeys(
+          tx,
+          localpart,
+          deviceId,
+          checkKeyMap(upload.oneTimeKeys, "one_time_keys", userId, deviceId, ed25519Key),
+        );
       }
       if (upload.fallbackKeys !== undefined) {
         const fallback = checkKeyMap(upload.fallbackKeys, "fallback_keys", userId, deviceId, ed25519Key);
         const algorithms = fallback.map((k) => k.algorithm);
-        if (new Set(algorithms).size !== algorithms.length) throw new UserApiError("INVALID_PARAM", "fallback_keys may hold one key per algorithm");
+        if (new Set(algorithms).size !== algorithms.length)
+          throw new UserApiError("INVALID_PARAM", "fallback_keys may hold one key per algorithm");
         for (const k of fallback) await upsertFallbackKey(tx, localpart, deviceId, k.algorithm, k.keyId, k.json);
       }
       return { counts: await this.countsIn(tx, localpart, deviceId), deviceKeysChanged };
@@ -92,7 +99,12 @@ export class Keys implements KeysApi {
 
   /** Adds new keys; a key ID already stored must hold the same key. */
   private async storeOneTimeKeys(tx: Queryable, localpart: string, deviceId: string, keys: readonly CheckedKey[]): Promise<void> {
-    const existing = await selectOneTimeKeys(tx, localpart, deviceId, keys.map((k) => `${k.algorithm}:${k.keyId}`));
+    const existing = await selectOneTimeKeys(
+      tx,
+      localpart,
+      deviceId,
+      keys.map((k) => `${k.algorithm}:${k.keyId}`),
+    );
     const stored = new Map(existing.map((r) => [`${r.algorithm}:${r.key_id}`, r.key_json]));
     for (const k of keys) {
       const before = stored.get(`${k.algorithm}:${k.keyId}`);
@@ -100,7 +112,12 @@ export class Keys implements KeysApi {
         throw new UserApiError("INVALID_PARAM", `one-time key ${k.algorithm}:${k.keyId} already exists with another key`);
       }
     }
-    await insertOneTimeKeys(tx, localpart, deviceId, keys.map((k) => ({ algorithm: k.algorithm, key_id: k.keyId, key_json: k.json })));
+    await insertOneTimeKeys(
+      tx,
+      localpart,
+      deviceId,
+      keys.map((k) => ({ algorithm: k.algorithm, key_id: k.keyId, key_json: k.json })),
+    );
   }
 
   async queryKeys(users: readonly UserDevicesQuery[], requestingUserId: string | null): Promise<KeysQueryResult> {
@@ -113,9 +130,14 @@ export class Keys implements KeysApi {
     const [rows, crossRows, signatureRows] = await Promise.all([
       selectDeviceKeysOfUsers(this.db, localparts),
       selectCrossSigningKeys(this.db, localparts),
-      selectKeySignatures(this.db, [...wanted.values()].map((w) => w.userId), requestingUserId),
+      selectKeySignatures(
+        this.db,
+        [...wanted.values()].map((w) => w.userId),
+        requestingUserId,
+      ),
     ]);
-    const signaturesOf = (userId: string, keyId: string) => signatureRows.filter((r) => r.target_user_id === userId && r.target_key_id === keyId);
+    const signaturesOf = (userId: string, keyId: string) =>
+      signatureRows.filter((r) => r.target_user_id === userId && r.target_key_id === keyId);
 
     const deviceKeys: DeviceKeys[] = [];
     for (const row of rows) {
@@ -144,7 +166,10 @@ export class Keys implements KeysApi {
     const claimed = await this.db.transaction(async (tx) => {
       const oneTime = await claimOneTimeKeys(tx, local);
       const got = new Set(oneTime.map((r) => `${r.localpart}\u0000${r.device_id}\u0000${r.algorithm}`));
-      const fallback = await claimFallbackKeys(tx, local.filter((c) => !got.has(`${c.localpart}\u0000${c.deviceId}\u0000${c.algorithm}`)));
+      const fallback = await claimFallbackKeys(
+        tx,
+        local.filter((c) => !got.has(`${c.localpart}\u0000${c.deviceId}\u0000${c.algorithm}`)),
+      );
       return [...oneTime, ...fallback];
     });
     const result = claimed.map((r) => ({

@@ -10,10 +10,10 @@ export interface DeviceKeysRow {
 }
 
 export async function selectDeviceKeyJson(q: Queryable, localpart: string, deviceId: string): Promise<string | null> {
-  const rows = await q.query<{ key_json: string }>(
-    "SELECT key_json FROM userapi_device_keys WHERE localpart = $1 AND device_id = $2",
-    [localpart, deviceId],
-  );
+  const rows = await q.query<{ key_json: string }>("SELECT key_json FROM userapi_device_keys WHERE localpart = $1 AND device_id = $2", [
+    localpart,
+    deviceId,
+  ]);
   return rows[0]?.key_json ?? null;
 }
 

@@ -30,7 +30,11 @@ export async function upsertKeySignatures(q: Queryable, rows: readonly KeySignat
  * Signatures on the targets' keys that `viewer` may see: those the targets made themselves,
  * and those `viewer` made (a user-signing key's signatures are for its owner's eyes).
  */
-export async function selectKeySignatures(q: Queryable, targetUserIds: readonly string[], viewer: string | null): Promise<KeySignatureRow[]> {
+export async function selectKeySignatures(
+  q: Queryable,
+  targetUserIds: readonly string[],
+  viewer: string | null,
+): Promise<KeySignatureRow[]> {
   if (targetUserIds.length === 0) return [];
   return q.query<KeySignatureRow & Record<string, unknown>>(
     `SELECT origin_user_id, origin_key_id, target_user_id, target_key_id, signature FROM userapi_key_signatures

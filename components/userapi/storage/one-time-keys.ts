@@ -14,7 +14,12 @@ export interface ClaimedKeyRow extends OneTimeKeyRow {
 }
 
 /** Those of the device's keys stored under the given `<algorithm>:<key_id>` names. */
-export async function selectOneTimeKeys(q: Queryable, localpart: string, deviceId: string, fullKeyIds: readonly string[]): Promise<OneTimeKeyRow[]> {
+export async function selectOneTimeKeys(
+  q: Queryable,
+  localpart: string,
+  deviceId: string,
+  fullKeyIds: readonly string[],
+): Promise<OneTimeKeyRow[]> {
   if (fullKeyIds.length === 0) return [];
   return q.query<OneTimeKeyRow & Record<string, unknown>>(
     `SELECT algorithm, key_id, key_json FROM userapi_one_time_keys

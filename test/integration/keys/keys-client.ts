@@ -28,7 +28,11 @@ export class KeysClient extends SyncClient {
 
   /** Device keys, `n` one-time keys and a fallback key, as a client's first upload. */
   async uploadAll(n: number): Promise<Record<string, number>> {
-    return this.upload({ device_keys: this.crypto.deviceKeys(), one_time_keys: this.crypto.oneTimeKeys(n), fallback_keys: this.crypto.fallbackKey() });
+    return this.upload({
+      device_keys: this.crypto.deviceKeys(),
+      one_time_keys: this.crypto.oneTimeKeys(n),
+      fallback_keys: this.crypto.fallbackKey(),
+    });
   }
 
   async query(deviceKeys: Json): Promise<Json> {
@@ -40,6 +44,9 @@ export class KeysClient extends SyncClient {
   }
 
   async changes(from: string, to: string): Promise<{ changed: string[]; left: string[] }> {
-    return (await this.expectOk("GET", "/keys/changes", { spec: "/keys/changes", query: { from, to } })) as { changed: string[]; left: string[] };
+    return (await this.expectOk("GET", "/keys/changes", { spec: "/keys/changes", query: { from, to } })) as {
+      changed: string[];
+      left: string[];
+    };
   }
 }

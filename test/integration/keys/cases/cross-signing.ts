@@ -39,8 +39,14 @@ export function crossSigningCases(server: () => Deployment): void {
     expect((await c.query({ [c.userId]: [] })).master_keys[c.userId]).to.deep.equal(cs.master.key());
     // A session opened for these keys cannot replace them with others.
     const third = new CrossSigningKeys(c.userId);
-    await c.expectError("POST", "/keys/device_signing/upload", 403, "M_FORBIDDEN", { ...UPLOAD, body: { ...third.upload(), auth: c.passwordAuth(first.body.session) } });
-    await c.expectOk("POST", "/keys/device_signing/upload", { ...UPLOAD, body: { ...replacement.upload(), auth: c.passwordAuth(first.body.session) } });
+    await c.expectError("POST", "/keys/device_signing/upload", 403, "M_FORBIDDEN", {
+      ...UPLOAD,
+      body: { ...third.upload(), auth: c.passwordAuth(first.body.session) },
+    });
+    await c.expectOk("POST", "/keys/device_signing/upload", {
+      ...UPLOAD,
+      body: { ...replacement.upload(), auth: c.passwordAuth(first.body.session) },
+    });
     expect((await other.query({ [c.userId]: [] })).master_keys[c.userId]).to.deep.equal(replacement.master.key());
   });
 
@@ -58,7 +64,10 @@ export function crossSigningCases(server: () => Deployment): void {
     const c = await KeysClient.make(server(), "cs");
     const cs = new CrossSigningKeys(c.userId);
     const stranger = new CrossSigningPair(c.userId, "master");
-    await c.expectError("POST", "/keys/device_signing/upload", 400, "M_MISSING_PARAM", { ...UPLOAD, body: { self_signing_key: cs.selfSigning.key(cs.master) } });
+    await c.expectError("POST", "/keys/device_signing/upload", 400, "M_MISSING_PARAM", {
+      ...UPLOAD,
+      body: { self_signing_key: cs.selfSigning.key(cs.master) },
+    });
     await c.expectError("POST", "/keys/device_signing/upload", 400, "M_INVALID_SIGNATURE", {
       ...UPLOAD,
       body: { master_key: cs.master.key(), self_signing_key: cs.selfSigning.key(stranger) },
@@ -68,7 +77,10 @@ export function crossSigningCases(server: () => Deployment): void {
       body: { master_key: cs.master.key(), user_signing_key: cs.userSigning.key() },
     });
     const foreign = new CrossSigningKeys("@other:elsewhere.example");
-    await c.expectError("POST", "/keys/device_signing/upload", 400, "M_INVALID_PARAM", { ...UPLOAD, body: { master_key: foreign.master.key() } });
+    await c.expectError("POST", "/keys/device_signing/upload", 400, "M_INVALID_PARAM", {
+      ...UPLOAD,
+      body: { master_key: foreign.master.key() },
+    });
     await c.expectError("POST", "/keys/device_signing/upload", 400, "M_INVALID_PARAM", {
       ...UPLOAD,
       body: { master_key: { ...cs.master.key(), usage: ["self_signing"] } },
@@ -78,7 +90,12 @@ export function crossSigningCases(server: () => Deployment): void {
     const named = new CrossSigningPair(c.userId, "master");
     await c.expectOk("POST", "/login", {
       token: null,
-      body: { type: "m.login.password", identifier: { type: "m.id.user", user: c.userId }, password: c.password, device_id: named.publicKey },
+      body: {
+        type: "m.login.password",
+        identifier: { type: "m.id.user", user: c.userId },
+        password: c.password,
+        device_id: named.publicKey,
+      },
     });
     await c.expectError("POST", "/keys/device_signing/upload", 403, "M_FORBIDDEN", { ...UPLOAD, body: { master_key: named.key() } });
     expect((await c.query({ [c.userId]: [] })).master_keys).to.deep.equal({});
@@ -100,9 +117,15 @@ export function crossSigningCases(server: () => Deployment): void {
 
     const seen = await viewer.query({ [c.userId]: [], [d.userId]: [] });
     const device = seen.device_keys[c.userId][c.deviceId] as Json;
-    expect(verifiedBy(device, c.userId, cs.selfSigning.publicKey, cs.selfSigning.publicKey), "self-signing signature on the device").to.equal(true);
+    expect(
+      verifiedBy(device, c.userId, cs.selfSigning.publicKey, cs.selfSigning.publicKey),
+      "self-signing signature on the device",
+    ).to.equal(true);
     expect(verifiedBy(device, c.userId, c.deviceId, c.crypto.ed25519), "the device's own signature stays").to.equal(true);
-    expect(verifiedBy(seen.master_keys[c.userId], c.userId, c.deviceId, c.crypto.ed25519), "the device's signature on the master key").to.equal(true);
+    expect(
+      verifiedBy(seen.master_keys[c.userId], c.userId, c.deviceId, c.crypto.ed25519),
+      "the device's signature on the master key",
+    ).to.equal(true);
     expect(seen.master_keys[d.userId], "c's user-signing signature is for c alone").to.deep.equal(ds.master.key());
     const bySigner = await c.query({ [d.userId]: [] });
     expect(verifiedBy(bySigner.master_keys[d.userId], c.userId, cs.userSigning.publicKey, cs.userSigning.publicKey)).to.equal(true);

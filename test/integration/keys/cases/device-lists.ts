@@ -68,9 +68,16 @@ export function deviceListCases(server: () => Deployment): void {
     const res = await a.syncUntil(start.next_batch, (r) => (r.device_lists.left ?? []).includes(b.userId));
     const changes = await a.changes(start.next_batch, res.next_batch);
     expect(changes).to.deep.equal({ changed: [], left: [b.userId] });
-    await a.expectError("GET", "/keys/changes", 400, "M_INVALID_PARAM", { spec: "/keys/changes", query: { from: "nonsense", to: res.next_batch } });
+    await a.expectError("GET", "/keys/changes", 400, "M_INVALID_PARAM", {
+      spec: "/keys/changes",
+      query: { from: "nonsense", to: res.next_batch },
+    });
     await a.expectError("GET", "/keys/changes", 400, "M_INVALID_PARAM", { spec: "/keys/changes", query: { to: res.next_batch } });
-    await a.expectError("GET", "/keys/changes", 401, "M_MISSING_TOKEN", { spec: "/keys/changes", query: { from: start.next_batch, to: res.next_batch }, token: null });
+    await a.expectError("GET", "/keys/changes", 401, "M_MISSING_TOKEN", {
+      spec: "/keys/changes",
+      query: { from: start.next_batch, to: res.next_batch },
+      token: null,
+    });
   });
 
   it("deleting a device drops its keys and tells its owner's roommates", async () => {
@@ -97,6 +104,8 @@ export function deviceListCases(server: () => Deployment): void {
     await b2.expectOk("POST", "/logout/all", { body: {} });
     await a.syncUntil(start.next_batch, (r) => (r.device_lists.changed ?? []).includes(b.userId));
     expect((await a.query({ [b.userId]: [] })).device_keys[b.userId]).to.deep.equal({});
-    expect((await a.claim({ [b.userId]: { [b.deviceId]: "signed_curve25519", [b2.deviceId]: "signed_curve25519" } })).one_time_keys).to.deep.equal({});
+    expect(
+      (await a.claim({ [b.userId]: { [b.deviceId]: "signed_curve25519", [b2.deviceId]: "signed_curve25519" } })).one_time_keys,
+    ).to.deep.equal({});
   });
 }

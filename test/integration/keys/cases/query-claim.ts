@@ -20,7 +20,10 @@ export function queryAndClaimCases(server: () => Deployment): void {
     const devices = all.device_keys[b.userId] as Record<string, Json>;
     expect(Object.keys(devices).sort()).to.deep.equal([b.deviceId, b2.deviceId].sort());
     expect(devices[b2.deviceId]!.unsigned).to.deep.equal({ device_display_name: "Phone" });
-    for (const [client, keys] of [[b, devices[b.deviceId]!], [b2, devices[b2.deviceId]!]] as const) {
+    for (const [client, keys] of [
+      [b, devices[b.deviceId]!],
+      [b2, devices[b2.deviceId]!],
+    ] as const) {
       expect(keys).to.include({ user_id: b.userId, device_id: client.deviceId });
       expect(keys.keys).to.deep.equal(client.crypto.deviceKeys().keys);
       expect(verifiedBy(keys, b.userId, client.deviceId, client.crypto.ed25519), "the device's own signature is served").to.equal(true);
@@ -45,7 +48,10 @@ export function queryAndClaimCases(server: () => Deployment): void {
     await a.expectError("POST", "/keys/query", 400, "M_BAD_JSON", { spec: "/keys/query", body: { device_keys: { [a.userId]: "all" } } });
     await a.expectError("POST", "/keys/query", 400, "M_BAD_JSON", { spec: "/keys/query", body: { device_keys: { "not a user": [] } } });
     await a.expectError("POST", "/keys/claim", 400, "M_MISSING_PARAM", { spec: "/keys/claim", body: {} });
-    await a.expectError("POST", "/keys/claim", 400, "M_BAD_JSON", { spec: "/keys/claim", body: { one_time_keys: { [a.userId]: { D: 5 } } } });
+    await a.expectError("POST", "/keys/claim", 400, "M_BAD_JSON", {
+      spec: "/keys/claim",
+      body: { one_time_keys: { [a.userId]: { D: 5 } } },
+    });
     await a.expectError("POST", "/keys/claim", 400, "M_BAD_JSON", { spec: "/keys/claim", body: { one_time_keys: { [a.userId]: ["D"] } } });
     await a.expectError("POST", "/keys/query", 401, "M_MISSING_TOKEN", { spec: "/keys/query", body: { device_keys: {} }, token: null });
   });
@@ -101,7 +107,10 @@ export function queryAndClaimCases(server: () => Deployment): void {
     const want = { [b.userId]: { [b.deviceId]: "signed_curve25519" } };
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => claimers[i % claimers.length]!.claim(want)));
     const ids = results.map((r) => Object.keys(r.one_time_keys[b.userId]?.[b.deviceId] ?? {})[0]);
-    expect(ids.every((id) => id !== undefined), "every claim got a key").to.equal(true);
+    expect(
+      ids.every((id) => id !== undefined),
+      "every claim got a key",
+    ).to.equal(true);
     expect(new Set(ids).size).to.equal(50);
     expect([...ids].sort()).to.deep.equal(Object.keys(otks).sort());
     expect(await b.upload({})).to.deep.equal({ signed_curve25519: 0 });

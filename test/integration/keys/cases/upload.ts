@@ -12,12 +12,17 @@ export function uploadCases(server: () => Deployment): void {
     expect(await c.upload({})).to.deep.equal({ signed_curve25519: 0 });
     const deviceKeys = c.crypto.deviceKeys();
     const otks = c.crypto.oneTimeKeys(5);
-    expect(await c.upload({ device_keys: deviceKeys, one_time_keys: otks, fallback_keys: c.crypto.fallbackKey() })).to.deep.equal({ signed_curve25519: 5 });
+    expect(await c.upload({ device_keys: deviceKeys, one_time_keys: otks, fallback_keys: c.crypto.fallbackKey() })).to.deep.equal({
+      signed_curve25519: 5,
+    });
     // The same device keys and the same one-time keys again change nothing.
     expect(await c.upload({ device_keys: deviceKeys, one_time_keys: otks })).to.deep.equal({ signed_curve25519: 5 });
     expect(await c.upload({ one_time_keys: c.crypto.oneTimeKeys(3) })).to.deep.equal({ signed_curve25519: 8 });
     // Keys of an algorithm that is not signed are taken as given, and counted apart.
-    expect(await c.upload({ one_time_keys: { "curve25519:PLAIN1": "c29tZSBrZXkgYnl0ZXM" } })).to.deep.equal({ signed_curve25519: 8, curve25519: 1 });
+    expect(await c.upload({ one_time_keys: { "curve25519:PLAIN1": "c29tZSBrZXkgYnl0ZXM" } })).to.deep.equal({
+      signed_curve25519: 8,
+      curve25519: 1,
+    });
   });
 
   it("refuses another key under a stored one-time key ID, storing nothing of that upload", async () => {
@@ -49,7 +54,10 @@ export function uploadCases(server: () => Deployment): void {
     const tampered = { ...fresh.crypto.deviceKeys(), algorithms: ["m.olm.v1.curve25519-aes-sha2"] };
     await fresh.expectError("POST", "/keys/upload", 400, "M_INVALID_PARAM", { ...SPEC, body: { device_keys: tampered } });
     // Signed one-time keys need the device's keys to be checked against.
-    await fresh.expectError("POST", "/keys/upload", 400, "M_INVALID_PARAM", { ...SPEC, body: { one_time_keys: fresh.crypto.oneTimeKeys(1) } });
+    await fresh.expectError("POST", "/keys/upload", 400, "M_INVALID_PARAM", {
+      ...SPEC,
+      body: { one_time_keys: fresh.crypto.oneTimeKeys(1) },
+    });
     // A badly signed one-time key sinks the whole upload, device keys included.
     const badKey = { "signed_curve25519:BAD": impostor.sign({ key: "a2V5" }) };
     await fresh.expectError("POST", "/keys/upload", 400, "M_INVALID_PARAM", {
@@ -68,7 +76,10 @@ export function uploadCases(server: () => Deployment): void {
     await c.expectError("POST", "/keys/upload", 400, "M_BAD_JSON", { ...SPEC, body: { one_time_keys: ["x"] } });
     await c.expectError("POST", "/keys/upload", 400, "M_BAD_JSON", { ...SPEC, body: { one_time_keys: { nocolon: "a2V5" } } });
     await c.expectError("POST", "/keys/upload", 400, "M_BAD_JSON", { ...SPEC, body: { one_time_keys: { "curve25519:X": 7 } } });
-    await c.expectError("POST", "/keys/upload", 400, "M_BAD_JSON", { ...SPEC, body: { device_keys: { ...c.crypto.deviceKeys(), keys: [] } } });
+    await c.expectError("POST", "/keys/upload", 400, "M_BAD_JSON", {
+      ...SPEC,
+      body: { device_keys: { ...c.crypto.deviceKeys(), keys: [] } },
+    });
     await c.expectError("POST", "/keys/upload", 401, "M_MISSING_TOKEN", { ...SPEC, body: {}, token: null });
     expect(await c.upload({})).to.deep.equal({ signed_curve25519: 0 });
   });
