@@ -1,14 +1,6 @@
 import { expect } from "chai";
-import {
-  createClient,
-  MatrixError,
-  MatrixEvent,
-  MatrixEventEvent,
-  MemoryStore,
-  Preset,
-  type AuthDict,
-  type MatrixClient,
-} from "matrix-js-sdk";
+import type { MatrixEvent } from "matrix-js-sdk";
+import { createClient, MatrixError, MatrixEventEvent, MemoryStore, Preset, type AuthDict, type MatrixClient } from "matrix-js-sdk";
 import { suiteVariant } from "../../helpers/backends.js";
 import { eventually } from "../../helpers/eventually.js";
 import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
