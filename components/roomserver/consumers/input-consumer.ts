@@ -13,7 +13,7 @@ import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import { InvalidInput } from "../input/invalid-input.js";
 import type { InputProcessor } from "../input/processor.js";
 import type { TemplateInputs } from "../input/template-inputs.js";
-import type { OutboxPublisher } from "../output/outbox-publisher.js";
+import type { OutboxPublisher } from "../producers/outbox-publisher.js";
 import { inTransaction, type UnitOfWork } from "../storage/unit-of-work.js";
 
 export const INPUT_CONSUMER = "roomserver-input";

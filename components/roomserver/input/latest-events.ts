@@ -9,7 +9,7 @@ import type { EventStore, LoadedEvent } from "../state/event-store.js";
 import type { RoomStore } from "../state/room-store.js";
 import type { SnapshotStore, StateNids } from "../state/snapshots.js";
 import { sameState, stateDelta, withEvent, type StateCalculator } from "../state/state-calculator.js";
-import type { OutputWriter } from "./output-writer.js";
+import type { OutputWriter } from "../producers/output-writer.js";
 
 const MEMBER = "m.room.member";
 const HISTORY_VISIBILITY_KEY = stateKeyOf("m.room.history_visibility", "");

@@ -27,7 +27,7 @@ import { unstorableFieldOf } from "./storable-event.js";
 import type { LatestEventsUpdater } from "./latest-events.js";
 import type { Redactions } from "./redactions.js";
 import { verifySignatures } from "./verify-signatures.js";
-import type { OutputWriter } from "./output-writer.js";
+import type { OutputWriter } from "../producers/output-writer.js";
 
 export interface InputProcessorDeps {
   rooms: RoomStore;

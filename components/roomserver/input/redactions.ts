@@ -10,7 +10,7 @@ import type { UnitOfWork } from "../storage/unit-of-work.js";
 import type { EventStore, LoadedEvent } from "../state/event-store.js";
 import type { StateCalculator } from "../state/state-calculator.js";
 import type { StateNids } from "../state/snapshots.js";
-import type { OutputWriter } from "./output-writer.js";
+import type { OutputWriter } from "../producers/output-writer.js";
 
 const POWER_LEVELS_KEY = stateKeyOf("m.room.power_levels", "");
 const CREATE_KEY = stateKeyOf("m.room.create", "");
