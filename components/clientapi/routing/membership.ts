@@ -29,7 +29,7 @@ export function addMembershipRoutes(router: Router, deps: RouteDeps): void {
     // A repeated join with the same content is answered with the current event (sendMemberEvent).
     const content = { ...(await profileContent(deps.userApi().profiles, user!.userId)), ...joinContent(body) };
     const answer = performed(
-      await rs().performJoin({ roomIdOrAlias, userId: user!.userId, contentJson: Buffer.from(JSON.stringify(content)), isGuest: user!.isGuest }),
+      await rs().performJoin({ roomIdOrAlias, userId: user!.userId, contentJson: JSON.stringify(content), isGuest: user!.isGuest }),
     );
     await deps.storage.forgottenRooms.remember(user!.userId, answer.roomId);
     ctx.body = { room_id: answer.roomId };

@@ -104,9 +104,7 @@ export class RoomEventBuilder {
     const state = stateMapOf(info.stateEvents);
     // Busy rooms (many writers at once) can have more forward extremities than an event may
     // cite. The oldest are cited, so every extremity is merged in turn instead of lingering.
-    const prevEvents = info.prevEventIds
-      .map((eventId, i) => ({ eventId, sha256: info.prevEventSha256[i] ?? "" }))
-      .slice(0, MAX_PREV_EVENTS);
+    const prevEvents = info.prevEvents.slice(0, MAX_PREV_EVENTS);
     return { version, roomId, prevEvents, depth: info.depth, state };
   }
 

@@ -2,7 +2,7 @@ import type {
   PerformPublishRequest,
   QueryPublishedRoomsRequest,
   QueryPublishedRoomsResponse,
-} from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+} from "../api/perform.js";
 import type { RoomserverReaderApi } from "../api/roomserver-api.js";
 import type { RoomserverCore } from "../core.js";
 import { selectPublishedRoomIds, updateRoomPublished } from "../storage/rooms.js";

@@ -1,4 +1,4 @@
-import type * as q from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type * as q from "../api/queries.js";
 import type { RoomserverCore } from "../core.js";
 import type { LoadedEvent } from "../state/event-store.js";
 import { byTopology, toStoredEvent } from "./convert.js";

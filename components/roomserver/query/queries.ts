@@ -1,4 +1,4 @@
-import type * as q from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type * as q from "../api/queries.js";
 import type { RoomserverReaderApi, RoomserverWriterApi } from "../api/roomserver-api.js";
 import type { RoomserverCore } from "../core.js";
 import { queryBuildInfo } from "./build-info.js";
