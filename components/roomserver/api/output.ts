@@ -1,4 +1,4 @@
-import type { TransactionId } from "./input-types.js";
+import type { TransactionId } from "./input.js";
 
 /**
  * What the roomserver announces on the OutputRoomEvent log after committing a change, as

@@ -1,4 +1,4 @@
-import type { TransactionId } from "./input-types.js";
+import type { TransactionId } from "./input.js";
 
 /**
  * Changes the roomserver makes itself, building events with the server's key, as the

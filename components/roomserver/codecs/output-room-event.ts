@@ -1,5 +1,5 @@
 import * as wire from "../../../proto/gen/dendrite/roomserver/v1/output.js";
-import type { TransactionId } from "../api/input-types.js";
+import type { TransactionId } from "../api/input.js";
 import type { AddedStateEvent, OutputRoomEvent } from "../api/output.js";
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");

@@ -1,7 +1,7 @@
 import { stateKeyOf } from "../../protocol/events/event.js";
 import { serverNameOf } from "../../protocol/ids/grammar.js";
 import { asHistoryVisibility } from "../../protocol/visibility/history.js";
-import type { TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { TransactionId } from "../api/input.js";
 import { upsertMembership } from "../storage/memberships.js";
 import type { RoomRecord } from "../storage/rooms.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";

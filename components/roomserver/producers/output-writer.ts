@@ -1,6 +1,6 @@
 import type { RoomEvent } from "../../protocol/events/event.js";
 import { serverNameOf } from "../../protocol/ids/grammar.js";
-import type { TransactionId } from "../api/input-types.js";
+import type { TransactionId } from "../api/input.js";
 import type { OutputRoomEvent } from "../api/output.js";
 import { outputMessage } from "./output-messages.js";
 import type { OutboxPublisher } from "./outbox-publisher.js";
