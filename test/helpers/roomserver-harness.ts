@@ -8,7 +8,7 @@ import { generateSigningKey, type SigningKey } from "../../components/protocol/c
 import type { ProtocolEvent } from "../../components/protocol/events/protocolevent.js";
 import { migrate } from "../../components/internal/database/migrations.js";
 import { submitEvent } from "../../components/roomserver/producers/input-producer.js";
-import { createRoomserverCore } from "../../components/roomserver/core.js";
+import { createRoomserverCore } from "../../components/roomserver/core/roomserver-core.js";
 import { ROOMSERVER_MIGRATIONS } from "../../components/roomserver/storage/migrations.js";
 import type { InputKind, InputVerdict } from "../../components/roomserver/api/input.js";
 import { OutputRoomEvent } from "../../proto/gen/dendrite/roomserver/v1/output.js";

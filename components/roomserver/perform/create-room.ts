@@ -4,7 +4,7 @@ import { ProtocolError } from "../../protocol/errors.js";
 import { newRoomId } from "../../protocol/events/ids.js";
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import type { PerformCreateRoomRequest, PerformCreateRoomResponse } from "../api/perform.js";
-import type { RoomserverCore } from "../core.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";
 import { updateRoomPublished } from "../storage/rooms.js";
 import { parseCreateRoomRequest, type CreateRoomRequest } from "./create-room-request.js";

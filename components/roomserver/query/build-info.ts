@@ -2,7 +2,7 @@ import { encodeBase64 } from "../../protocol/crypto/base64.js";
 import { referenceHashOf } from "../../protocol/events/protocolevent.js";
 import { roomVersion } from "../../protocol/roomversions.js";
 import type { QueryBuildInfoRequest, QueryBuildInfoResponse } from "../api/queries.js";
-import type { RoomserverCore } from "../core.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { roomWithState, stateEventsOf } from "./rooms.js";
 
 const NO_ROOM: QueryBuildInfoResponse = {

@@ -1,5 +1,5 @@
 import type { QueryMessageHistoryRequest, QueryMessageHistoryResponse } from "../api/queries.js";
-import type { RoomserverCore } from "../core.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { selectHistoryPage } from "../storage/events.js";
 import { toStoredEvent } from "./convert.js";
 import { decodeHistoryToken, encodeHistoryToken } from "./history-token.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Database } from "../../../components/internal/database/database.js";
 import type { JsonObject } from "../../../components/protocol/events/event.js";
-import type { RoomserverCore } from "../../../components/roomserver/core.js";
+import type { RoomserverCore } from "../../../components/roomserver/core/roomserver-core.js";
 import { RoomserverPerformer } from "../../../components/roomserver/perform/performer.js";
 import { RoomserverQueries } from "../../../components/roomserver/query/queries.js";
 import { selectRoom } from "../../../components/roomserver/storage/rooms.js";
