@@ -1,8 +1,7 @@
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { subjectToken } from "../../internal/eventlog/subjects.js";
-import type { RoomEvent } from "../../protocol/events/event.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
+import { encodeCanonicalJson, type RoomEvent } from "../../protocol/index.js";
 import type { EventTemplate, InputRoomEvent, InputVerdict, SubmitOptions, TransactionId } from "../api/input.js";
 import { decodeInputVerdict, encodeInputRoomEvent } from "../codecs/input-room-event.js";
 

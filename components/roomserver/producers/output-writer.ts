@@ -1,5 +1,4 @@
-import type { RoomEvent } from "../../protocol/events/event.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
+import { serverNameOf, type RoomEvent } from "../../protocol/index.js";
 import type { TransactionId } from "../api/input.js";
 import type { OutputRoomEvent } from "../api/output.js";
 import { outputMessage } from "./output-messages.js";

@@ -1,6 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { valuesList } from "../../internal/database/values-list.js";
-import { stateKeyOf } from "../../protocol/events/event.js";
+import { stateKeyOf } from "../../protocol/index.js";
 import type { CommitWrite } from "./unit-of-work.js";
 
 export type EventStatus = "accepted" | "rejected" | "soft_failed";
