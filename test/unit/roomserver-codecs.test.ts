@@ -1,7 +1,12 @@
 import { expect } from "chai";
 import type { InputRoomEvent, InputVerdict } from "../../components/roomserver/api/input.js";
 import type { OutputRoomEvent } from "../../components/roomserver/api/output.js";
-import { decodeInputRoomEvent, decodeInputVerdict, encodeInputRoomEvent, encodeInputVerdict } from "../../components/roomserver/codecs/input-room-event.js";
+import {
+  decodeInputRoomEvent,
+  decodeInputVerdict,
+  encodeInputRoomEvent,
+  encodeInputVerdict,
+} from "../../components/roomserver/codecs/input-room-event.js";
 import { decodeOutputRoomEvent, encodeOutputRoomEvent } from "../../components/roomserver/codecs/output-room-event.js";
 import * as input from "../../proto/gen/dendrite/roomserver/v1/input.js";
 import * as output from "../../proto/gen/dendrite/roomserver/v1/output.js";
@@ -67,15 +72,38 @@ describe("roomserver log codecs", () => {
       roomVersion: "",
       origin: "x",
       transactionId: { userId: "@a:x", deviceId: "D", transactionId: "t" },
-      template: { roomId: "!r:x", type: "m.room.message", sender: "@a:x", stateKey: undefined, contentJson: '{"body":"é"}', redacts: "", templateId: "T" },
+      template: {
+        roomId: "!r:x",
+        type: "m.room.message",
+        sender: "@a:x",
+        stateKey: undefined,
+        contentJson: '{"body":"é"}',
+        redacts: "",
+        templateId: "T",
+      },
     };
-    expect(decodeInputRoomEvent(encodeInputRoomEvent(template))).to.deep.include({ template: template.template, transactionId: template.transactionId });
-    const verdict: InputVerdict = { eventId: "$e", outcome: "rejected", softFailed: false, reason: "no", alreadyKnown: false, refusal: undefined };
+    expect(decodeInputRoomEvent(encodeInputRoomEvent(template))).to.deep.include({
+      template: template.template,
+      transactionId: template.transactionId,
+    });
+    const verdict: InputVerdict = {
+      eventId: "$e",
+      outcome: "rejected",
+      softFailed: false,
+      reason: "no",
+      alreadyKnown: false,
+      refusal: undefined,
+    };
     expect(decodeInputVerdict(encodeInputVerdict(verdict))).to.deep.equal(verdict);
   });
 
   it("reads an unset kind as new, and refuses a template of another kind or bytes that are no input", () => {
-    const unset = input.InputRoomEvent.encode({ kind: input.InputKind.INPUT_KIND_UNSPECIFIED, eventJson: Buffer.from("{}"), roomVersion: "11", origin: "x" }).finish();
+    const unset = input.InputRoomEvent.encode({
+      kind: input.InputKind.INPUT_KIND_UNSPECIFIED,
+      eventJson: Buffer.from("{}"),
+      roomVersion: "11",
+      origin: "x",
+    }).finish();
     expect(decodeInputRoomEvent(unset)?.kind).to.equal("new");
     const oldTemplate = input.InputRoomEvent.encode({
       kind: input.InputKind.INPUT_KIND_OLD,

@@ -113,7 +113,11 @@ export const conversions: { [K in keyof RoomserverApi]: MethodConversion<K> } = 
     responseFromWire: (r) => ({ ...r, events: storedListFromWire(r.events) }),
   },
   performCreateRoom: {
-    requestToWire: (r) => ({ ...r, requestJson: jsonBytes(r.requestJson), creatorMemberContentJson: jsonBytes(r.creatorMemberContentJson) }),
+    requestToWire: (r) => ({
+      ...r,
+      requestJson: jsonBytes(r.requestJson),
+      creatorMemberContentJson: jsonBytes(r.creatorMemberContentJson),
+    }),
     requestFromWire: (r) => ({ ...r, requestJson: text(r.requestJson), creatorMemberContentJson: text(r.creatorMemberContentJson) }),
     responseToWire: identity,
     responseFromWire: identity,

@@ -22,8 +22,14 @@ export async function selectBlockNidsByHash(q: Queryable, hashes: readonly Uint8
 }
 
 /** Inserts the blocks in one statement; returns block nid by hex hash. */
-export async function insertBlocks(q: Queryable, blocks: readonly { hash: Uint8Array; nids: readonly number[] }[]): Promise<Map<string, number>> {
-  const values = valuesList(blocks.map((b) => [b.hash, b.nids]), { 1: "::bigint[]" });
+export async function insertBlocks(
+  q: Queryable,
+  blocks: readonly { hash: Uint8Array; nids: readonly number[] }[],
+): Promise<Map<string, number>> {
+  const values = valuesList(
+    blocks.map((b) => [b.hash, b.nids]),
+    { 1: "::bigint[]" },
+  );
   const rows = await q.query<{ hash: Uint8Array; block_nid: number }>(
     `INSERT INTO roomserver_state_blocks (hash, event_nids) VALUES ${values.sql} RETURNING hash, block_nid`,
     values.params,

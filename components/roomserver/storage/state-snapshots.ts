@@ -10,10 +10,7 @@ export async function selectSnapshotBlockNids(q: Queryable, snapshotNid: number)
 }
 
 export async function selectSnapshotNidByHash(q: Queryable, hash: Uint8Array): Promise<number | null> {
-  const [row] = await q.query<{ snapshot_nid: number }>(
-    "SELECT snapshot_nid FROM roomserver_state_snapshots WHERE hash = $1",
-    [hash],
-  );
+  const [row] = await q.query<{ snapshot_nid: number }>("SELECT snapshot_nid FROM roomserver_state_snapshots WHERE hash = $1", [hash]);
   return row?.snapshot_nid ?? null;
 }
 
