@@ -32,7 +32,7 @@ export async function importRoom(lines: readonly string[], db: Queryable, log: E
     try {
       return parseEvent(line, version);
     } catch (err) {
-      throw new Error(`line ${i + 2}: ${(err as Error).message}`);
+      throw new Error(`line ${i + 2}: ${(err as Error).message}`, { cause: err });
     }
   });
   const result: ImportResult = { roomId: header.room_id, accepted: 0, rejected: 0, invalid: [] };
