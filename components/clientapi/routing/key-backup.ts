@@ -72,7 +72,13 @@ function roomsJson(keys: readonly BackedUpKey[]): Json {
   return Object.fromEntries(Object.entries(rooms).map(([roomId, ofRoom]) => [roomId, { sessions: sessionsJson(ofRoom) }]));
 }
 
-const versionJson = (v: BackupVersion) => ({ algorithm: v.algorithm, auth_data: v.authData, count: v.count, etag: v.etag, version: v.version });
+const versionJson = (v: BackupVersion) => ({
+  algorithm: v.algorithm,
+  auth_data: v.authData,
+  count: v.count,
+  etag: v.etag,
+  version: v.version,
+});
 
 /** The `version` query parameter every /room_keys/keys call names its backup with. */
 function versionQuery(ctx: Koa.Context): string {

@@ -11,7 +11,9 @@ type ResponseOf<M> = M extends grpc.handleUnaryCall<never, infer Res> ? Res : ne
  */
 export function caller<S>(client: grpc.Client) {
   return <K extends keyof S & string>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> => {
-    const fn = (client as unknown as Record<K, (req: RequestOf<S[K]>, cb: (err: grpc.ServiceError | null, res: ResponseOf<S[K]>) => void) => unknown>)[method];
+    const fn = (
+      client as unknown as Record<K, (req: RequestOf<S[K]>, cb: (err: grpc.ServiceError | null, res: ResponseOf<S[K]>) => void) => unknown>
+    )[method];
     return unary(fn.bind(client), request).catch((err: unknown) => {
       throw fromGrpcError(err);
     });

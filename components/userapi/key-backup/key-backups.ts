@@ -2,15 +2,14 @@ import { createHash } from "node:crypto";
 import type { Database, Queryable } from "../../internal/database/database.js";
 import type { LocalUsers } from "../accounts/local-users.js";
 import { UserApiError } from "../api/errors.js";
-import type {
-  BackedUpKey,
-  BackupKeyScope,
-  BackupKeysState,
-  BackupVersion,
-  KeyBackupApi,
-  PutBackupKeysResult,
-} from "../api/key-backup.js";
-import { countBackupKeys, deleteBackupKeys, selectBackupKeys, selectBackupKeysOfSessions, upsertBackupKeys } from "../storage/key-backup-keys.js";
+import type { BackedUpKey, BackupKeyScope, BackupKeysState, BackupVersion, KeyBackupApi, PutBackupKeysResult } from "../api/key-backup.js";
+import {
+  countBackupKeys,
+  deleteBackupKeys,
+  selectBackupKeys,
+  selectBackupKeysOfSessions,
+  upsertBackupKeys,
+} from "../storage/key-backup-keys.js";
 import {
   bumpBackupEtag,
   insertBackupVersion,
@@ -47,13 +46,16 @@ export class KeyBackups implements KeyBackupApi {
 
   async createVersion(userId: string, algorithm: string, authData: Record<string, unknown>): Promise<string> {
     const localpart = this.users.localpart(userId);
-    const version = await this.db.transaction((tx) => insertBackupVersion(tx, localpart, algorithm, authData), { advisoryLock: userLock(localpart) });
+    const version = await this.db.transaction((tx) => insertBackupVersion(tx, localpart, algorithm, authData), {
+      advisoryLock: userLock(localpart),
+    });
     return String(version);
   }
 
   async getVersion(userId: string, version?: string): Promise<BackupVersion | null> {
     const localpart = this.users.localpart(userId);
-    const row = version === undefined ? await selectCurrentBackupVersion(this.db, localpart) : await this.liveVersion(this.db, localpart, version);
+    const row =
+      version === undefined ? await selectCurrentBackupVersion(this.db, localpart) : await this.liveVersion(this.db, localpart, version);
     if (!row) return null;
     return {
       version: String(row.version),

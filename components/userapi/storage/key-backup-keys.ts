@@ -97,10 +97,10 @@ export async function deleteBackupKeys(
 }
 
 export async function countBackupKeys(q: Queryable, localpart: string, version: number): Promise<number> {
-  const [row] = await q.query<{ count: number }>("SELECT COUNT(*) AS count FROM userapi_key_backup_keys WHERE localpart = $1 AND version = $2", [
-    localpart,
-    version,
-  ]);
+  const [row] = await q.query<{ count: number }>(
+    "SELECT COUNT(*) AS count FROM userapi_key_backup_keys WHERE localpart = $1 AND version = $2",
+    [localpart, version],
+  );
   return Number(row!.count);
 }
 

@@ -31,7 +31,12 @@ const toRow = (r: Row): BackupVersionRow => ({
  * A new version numbered one above the user's highest, deleted ones counted; returns it.
  * Two concurrent inserts for one user would pick the same number: callers hold the user's lock.
  */
-export async function insertBackupVersion(q: Queryable, localpart: string, algorithm: string, authData: Record<string, unknown>): Promise<number> {
+export async function insertBackupVersion(
+  q: Queryable,
+  localpart: string,
+  algorithm: string,
+  authData: Record<string, unknown>,
+): Promise<number> {
   const [row] = await q.query<{ version: number }>(
     `INSERT INTO userapi_key_backup_versions (localpart, version, algorithm, auth_data)
      SELECT $1, COALESCE(MAX(version), 0) + 1, $2, $3::jsonb FROM userapi_key_backup_versions WHERE localpart = $1
@@ -43,7 +48,10 @@ export async function insertBackupVersion(q: Queryable, localpart: string, algor
 
 /** The version, deleted or not; null when it never existed. */
 export async function selectBackupVersion(q: Queryable, localpart: string, version: number): Promise<BackupVersionRow | null> {
-  const rows = await q.query<Row>(`SELECT ${COLUMNS} FROM userapi_key_backup_versions WHERE localpart = $1 AND version = $2`, [localpart, version]);
+  const rows = await q.query<Row>(`SELECT ${COLUMNS} FROM userapi_key_backup_versions WHERE localpart = $1 AND version = $2`, [
+    localpart,
+    version,
+  ]);
   return rows[0] ? toRow(rows[0]) : null;
 }
 
@@ -56,7 +64,12 @@ export async function selectCurrentBackupVersion(q: Queryable, localpart: string
   return rows[0] ? toRow(rows[0]) : null;
 }
 
-export async function updateBackupAuthData(q: Queryable, localpart: string, version: number, authData: Record<string, unknown>): Promise<void> {
+export async function updateBackupAuthData(
+  q: Queryable,
+  localpart: string,
+  version: number,
+  authData: Record<string, unknown>,
+): Promise<void> {
   await q.execute("UPDATE userapi_key_backup_versions SET auth_data = $3::jsonb WHERE localpart = $1 AND version = $2", [
     localpart,
     version,

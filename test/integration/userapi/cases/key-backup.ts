@@ -12,7 +12,12 @@ const ROOM_A = "!alpha:userapi.test";
 const ROOM_B = "!beta:userapi.test";
 
 const authData = (publicKey: string) => ({ public_key: publicKey, signatures: { "@x:userapi.test": { "ed25519:DEV": "sig" } } });
-const keyData = (isVerified: boolean, firstMessageIndex: number, forwardedCount: number, ciphertext = `c${firstMessageIndex}${forwardedCount}`) => ({
+const keyData = (
+  isVerified: boolean,
+  firstMessageIndex: number,
+  forwardedCount: number,
+  ciphertext = `c${firstMessageIndex}${forwardedCount}`,
+) => ({
   first_message_index: firstMessageIndex,
   forwarded_count: forwardedCount,
   is_verified: isVerified,
@@ -26,7 +31,8 @@ export function keyBackupCases(server: () => Deployment): void {
   const client = () => new TestClient(server().baseUrl);
   const newUser = (prefix: string) => client().register(uniqueName(prefix));
   const create = async (c: TestClient, publicKey = "pk") =>
-    (await c.expectOk("POST", VERSIONS, { spec: VERSIONS, body: { algorithm: ALGORITHM, auth_data: authData(publicKey) } })).version as string;
+    (await c.expectOk("POST", VERSIONS, { spec: VERSIONS, body: { algorithm: ALGORITHM, auth_data: authData(publicKey) } }))
+      .version as string;
   const current = (c: TestClient) => c.expectOk("GET", VERSIONS, { spec: VERSIONS });
 
   it("creates versions as increasing integers; the current one is the latest not deleted, and deleted ones stay deleted", async () => {
@@ -65,16 +71,27 @@ export function keyBackupCases(server: () => Deployment): void {
     const c = await newUser("update");
     const v = await create(c, "old");
     const url = `/room_keys/version/${v}`;
-    expect(await c.expectOk("PUT", url, { spec: VERSION, body: { algorithm: ALGORITHM, auth_data: authData("new"), version: v } })).to.deep.equal({});
+    expect(
+      await c.expectOk("PUT", url, { spec: VERSION, body: { algorithm: ALGORITHM, auth_data: authData("new"), version: v } }),
+    ).to.deep.equal({});
     expect((await current(c)).auth_data).to.deep.equal(authData("new"));
     await c.expectOk("PUT", url, { spec: VERSION, body: { algorithm: ALGORITHM, auth_data: authData("newer") } });
     expect((await current(c)).auth_data).to.deep.equal(authData("newer"));
 
-    await c.expectError("PUT", url, 400, "M_INVALID_PARAM", { spec: VERSION, body: { algorithm: "org.example.other", auth_data: authData("x") } });
-    await c.expectError("PUT", url, 400, "M_INVALID_PARAM", { spec: VERSION, body: { algorithm: ALGORITHM, auth_data: authData("x"), version: "7" } });
+    await c.expectError("PUT", url, 400, "M_INVALID_PARAM", {
+      spec: VERSION,
+      body: { algorithm: "org.example.other", auth_data: authData("x") },
+    });
+    await c.expectError("PUT", url, 400, "M_INVALID_PARAM", {
+      spec: VERSION,
+      body: { algorithm: ALGORITHM, auth_data: authData("x"), version: "7" },
+    });
     await c.expectError("PUT", url, 400, "M_MISSING_PARAM", { spec: VERSION, body: { algorithm: ALGORITHM } });
     await c.expectError("PUT", url, 400, "M_BAD_JSON", { spec: VERSION, body: { algorithm: ALGORITHM, auth_data: "text" } });
-    await c.expectError("PUT", "/room_keys/version/42", 404, "M_NOT_FOUND", { spec: VERSION, body: { algorithm: ALGORITHM, auth_data: authData("x") } });
+    await c.expectError("PUT", "/room_keys/version/42", 404, "M_NOT_FOUND", {
+      spec: VERSION,
+      body: { algorithm: ALGORITHM, auth_data: authData("x") },
+    });
     expect((await current(c)).auth_data).to.deep.equal(authData("newer"));
 
     await c.expectOk("DELETE", url, { spec: VERSION });
@@ -150,7 +167,11 @@ export function keyBackupCases(server: () => Deployment): void {
 
   it("stores only in the current version (403 M_WRONG_ROOM_KEYS_VERSION names it) and reads any live one", async () => {
     const c = await newUser("wrongversion");
-    await c.expectError("PUT", path(ROOM_A, "s"), 404, "M_NOT_FOUND", { spec: SESSION, query: { version: "1" }, body: keyData(false, 0, 0) });
+    await c.expectError("PUT", path(ROOM_A, "s"), 404, "M_NOT_FOUND", {
+      spec: SESSION,
+      query: { version: "1" },
+      body: keyData(false, 0, 0),
+    });
     const v1 = await create(c);
     await c.expectOk("PUT", path(ROOM_A, "s"), { spec: SESSION, query: { version: v1 }, body: keyData(false, 0, 0) });
     const v2 = await create(c);
@@ -197,7 +218,9 @@ export function keyBackupCases(server: () => Deployment): void {
     expect(await c.expectOk("DELETE", path(ROOM_A, "a1"), { spec: SESSION, query: version })).to.deep.equal(one);
     const room = await c.expectOk("DELETE", path(ROOM_B), { spec: ROOM, query: version });
     expect(room.count).to.equal(1);
-    expect(await c.expectOk("GET", KEYS, { spec: KEYS, query: version })).to.deep.equal({ rooms: { [ROOM_A]: { sessions: { a2: keyData(false, 0, 0) } } } });
+    expect(await c.expectOk("GET", KEYS, { spec: KEYS, query: version })).to.deep.equal({
+      rooms: { [ROOM_A]: { sessions: { a2: keyData(false, 0, 0) } } },
+    });
     const all = await c.expectOk("DELETE", KEYS, { spec: KEYS, query: version });
     expect(all.count).to.equal(0);
     expect(await c.expectOk("GET", KEYS, { spec: KEYS, query: version })).to.deep.equal({ rooms: {} });
@@ -237,7 +260,9 @@ export function keyBackupCases(server: () => Deployment): void {
       await c.expectError("PUT", url, 400, errcode, { spec, query: version, body });
     }
     expect(await current(c)).to.include({ count: 1, etag: before.etag });
-    expect(await c.expectOk("GET", KEYS, { spec: KEYS, query: version })).to.deep.equal({ rooms: { [ROOM_A]: { sessions: { kept: keyData(false, 0, 0) } } } });
+    expect(await c.expectOk("GET", KEYS, { spec: KEYS, query: version })).to.deep.equal({
+      rooms: { [ROOM_A]: { sessions: { kept: keyData(false, 0, 0) } } },
+    });
     await c.expectError("GET", path("no-room"), 400, "M_INVALID_PARAM", { spec: ROOM, query: version });
   });
 
@@ -249,9 +274,16 @@ export function keyBackupCases(server: () => Deployment): void {
     await bob.expectError("GET", VERSIONS, 404, "M_NOT_FOUND", { spec: VERSIONS });
     await bob.expectError("GET", `/room_keys/version/${v}`, 404, "M_NOT_FOUND", { spec: VERSION });
     await bob.expectError("GET", KEYS, 404, "M_NOT_FOUND", { spec: KEYS, query: { version: v } });
-    await bob.expectError("PUT", path(ROOM_A, "secret"), 404, "M_NOT_FOUND", { spec: SESSION, query: { version: v }, body: keyData(true, 0, 0) });
+    await bob.expectError("PUT", path(ROOM_A, "secret"), 404, "M_NOT_FOUND", {
+      spec: SESSION,
+      query: { version: v },
+      body: keyData(true, 0, 0),
+    });
     await bob.expectError("DELETE", `/room_keys/version/${v}`, 404, "M_NOT_FOUND", { spec: VERSION });
-    await bob.expectError("PUT", `/room_keys/version/${v}`, 404, "M_NOT_FOUND", { spec: VERSION, body: { algorithm: ALGORITHM, auth_data: {} } });
+    await bob.expectError("PUT", `/room_keys/version/${v}`, 404, "M_NOT_FOUND", {
+      spec: VERSION,
+      body: { algorithm: ALGORITHM, auth_data: {} },
+    });
     // Bob's own first backup is his version 1, empty.
     const bobs = await create(bob, "bob's");
     expect(await bob.expectOk("GET", KEYS, { spec: KEYS, query: { version: bobs } })).to.deep.equal({ rooms: {} });
