@@ -165,6 +165,22 @@ export function keyBackupCases(server: () => Deployment): void {
     expect(await stored()).to.deep.equal(keyData(true, 8, 9, "verified"));
   });
 
+  it("keeps the best of concurrent uploads for one session, and counts it once", async () => {
+    const c = await newUser("racing");
+    const version = { version: await create(c) };
+    const uploads = [
+      keyData(false, 9, 0),
+      keyData(false, 2, 3),
+      keyData(true, 7, 1),
+      keyData(true, 7, 0, "best"),
+      keyData(false, 0, 0),
+      keyData(true, 8, 0),
+    ];
+    const answers = await Promise.all(uploads.map((body) => c.expectOk("PUT", path(ROOM_A, "s"), { spec: SESSION, query: version, body })));
+    for (const answer of answers) expect(answer.count).to.equal(1);
+    expect(await c.expectOk("GET", path(ROOM_A, "s"), { spec: SESSION, query: version })).to.deep.equal(keyData(true, 7, 0, "best"));
+  });
+
   it("stores only in the current version (403 M_WRONG_ROOM_KEYS_VERSION names it) and reads any live one", async () => {
     const c = await newUser("wrongversion");
     await c.expectError("PUT", path(ROOM_A, "s"), 404, "M_NOT_FOUND", {
