@@ -1,10 +1,8 @@
 import type Koa from "koa";
 import { badJson, invalidParam, MatrixError, notFound } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import { TypedRoutes } from "../../internal/http/typed-routes.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import type { BackedUpKey, BackedUpKeyData, BackupKeyScope, BackupVersion } from "../../userapi/api/key-backup.js";
-import { translateUserApiErrors } from "../userapi-errors.js";
-import { checkRoomId, missingParam, required } from "../validate.js";
+import { checkRoomId, missingParam, required } from "../validation/checks.js";
 import type { RouteDeps } from "./deps.js";
 
 const VERSIONS = "/_matrix/client/v3/room_keys/version";
@@ -95,8 +93,7 @@ function versionQuery(ctx: Koa.Context): string {
  * names today, as the data is the client's and new algorithms are namespaced.
  * Guests have no backups: the spec's guest access module does not list these endpoints.
  */
-export function addKeyBackupRoutes(router: Router, deps: RouteDeps): void {
-  const routes = new TypedRoutes(router, { lookupToken: deps.lookupToken, around: [translateUserApiErrors] });
+export function addKeyBackupRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   const backups = () => deps.userApi().keyBackup;
   const write = { access: "user", middleware: [deps.limits.write] } as const;
   const read = { access: "user" } as const;
