@@ -1,13 +1,14 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { asHistoryVisibility } from "../../protocol/visibility/history.js";
-import {
+import type {
+  NewInviteOutput as NewInviteEvent,
+  NewRoomEventOutput as NewRoomEvent,
   OutputRoomEvent,
-  type NewInviteEvent,
-  type NewRoomEvent,
-  type RedactedEvent,
-  type RetireInviteEvent,
-} from "../../../proto/gen/dendrite/roomserver/v1/output.js";
+  RedactedEventOutput as RedactedEvent,
+  RetireInviteOutput as RetireInviteEvent,
+} from "../../roomserver/api/output.js";
+import { decodeOutputRoomEvent } from "../../roomserver/codecs/output-room-event.js";
 import { insertedPositions, storedAt, type StoredEvent } from "../storage/events.js";
 import type { StateChange } from "../storage/state.js";
 import type { SyncStore } from "../storage/store.js";
@@ -17,7 +18,6 @@ import type { AfterCommit } from "./stream-writer.js";
 export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
 
 type Json = Record<string, unknown>;
-const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
 
 interface ParsedEvent {
   json: Json;
@@ -29,8 +29,7 @@ interface ParsedEvent {
   membership: string | null;
 }
 
-function parse(eventId: string, bytes: Uint8Array): ParsedEvent {
-  const raw = text(bytes);
+function parse(eventId: string, raw: string): ParsedEvent {
   const json = JSON.parse(raw) as Json;
   const content = (json.content ?? {}) as Json;
   const stateKey = typeof json.state_key === "string" ? json.state_key : null;
@@ -47,13 +46,8 @@ function parse(eventId: string, bytes: Uint8Array): ParsedEvent {
 }
 
 /** Event IDs of state events added without their own output (after a resolution): their ID is in `adds`. */
-function addedEventIds(v: NewRoomEvent): Map<string, Uint8Array> {
-  const byId = new Map<string, Uint8Array>();
-  const others = v.addsStateEventIds.filter((id) => id !== v.eventId);
-  v.addedStateEventsJson.forEach((json, i) => {
-    if (others[i]) byId.set(others[i]!, json);
-  });
-  return byId;
+function addedEventIds(v: NewRoomEvent): Map<string, string> {
+  return new Map(v.addedState.filter((e) => e.eventId !== v.eventId).map((e) => [e.eventId, e.eventJson]));
 }
 
 /** A room event the syncapi stored for the first time. */
@@ -73,23 +67,22 @@ export type NewEventListener = (event: StoredRoomEvent) => void;
  * state they change, redactions in place, invites on the invite stream. Wakes the room's
  * members and whoever's membership changed, and tells `onNewEvent` (presence: a sender is active).
  */
-export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListener = () => {}): StoreConsumerSpec<OutputRoomEvent> {
-  async function applyOne(tx: Queryable, output: OutputRoomEvent): Promise<AfterCommit[]> {
-    const payload = output.payload;
-    switch (payload?.$case) {
-      case "newRoomEvent":
-        return newRoomEvent(tx, store, payload.value, onNewEvent);
-      case "oldRoomEvent": {
-        const e = parse(payload.value.eventId, payload.value.eventJson);
-        await store.events.insert(tx, row(payload.value.roomId, e, "shared", false, null, null));
+export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListener = () => {}): StoreConsumerSpec<OutputRoomEvent | null> {
+  async function applyOne(tx: Queryable, output: OutputRoomEvent | null): Promise<AfterCommit[]> {
+    switch (output?.kind) {
+      case "new":
+        return newRoomEvent(tx, store, output, onNewEvent);
+      case "old": {
+        const e = parse(output.eventId, output.eventJson);
+        await store.events.insert(tx, row(output.roomId, e, "shared", false, null, null));
         return [];
       }
-      case "redactedEvent":
-        return redacted(tx, store, payload.value);
-      case "newInviteEvent":
-        return invite(tx, store, payload.value);
-      case "retireInviteEvent":
-        return retireInvite(tx, store, payload.value);
+      case "redacted":
+        return redacted(tx, store, output);
+      case "invite":
+        return invite(tx, store, output);
+      case "retire-invite":
+        return retireInvite(tx, store, output);
       default:
         return [];
     }
@@ -99,7 +92,7 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
     stream: STREAMS.outputRoomEvent,
     durable: ROOM_EVENTS_CONSUMER,
     syncStream: "pdu",
-    decode: (data) => OutputRoomEvent.decode(data),
+    decode: (data) => decodeOutputRoomEvent(data),
     /** A batch of new events that change no state (messages, mostly): inserts keyed by event ID. */
     asOneStatement(outputs) {
       const plain: PlainEvent[] = [];
@@ -195,10 +188,10 @@ interface PlainEvent {
 }
 
 /** A new event that is not state and changes none (no resolution came with it), or null. */
-function plainEventOf(output: OutputRoomEvent): PlainEvent | null {
-  if (output.payload?.$case !== "newRoomEvent") return null;
-  const v = output.payload.value;
-  if (v.addsStateEventIds.length > 0 || v.removesStateEventIds.length > 0) return null;
+function plainEventOf(output: OutputRoomEvent | null): PlainEvent | null {
+  if (output?.kind !== "new") return null;
+  const v = output;
+  if (v.addedState.length > 0 || v.removedStateEventIds.length > 0) return null;
   const event = parse(v.eventId, v.eventJson);
   return event.stateKey === null ? { v, event } : null;
 }
@@ -227,7 +220,8 @@ function plainEventsWrite(store: SyncStore, events: readonly PlainEvent[], onNew
 
 /** The output's adds and removes as state-key changes: removes first, so an add of the same key wins. */
 async function stateChanges(tx: Queryable, store: SyncStore, v: NewRoomEvent, event: ParsedEvent): Promise<StateChange[]> {
-  const ids = [...new Set([...v.removesStateEventIds, ...v.addsStateEventIds])];
+  const addedIds = v.addedState.map((e) => e.eventId);
+  const ids = [...new Set([...v.removedStateEventIds, ...addedIds])];
   const known = new Map((await store.events.byIds(tx, ids)).map((e) => [e.eventId, e]));
   const byKey = new Map<string, StateChange>();
   const put = (id: string, present: boolean) => {
@@ -237,18 +231,18 @@ async function stateChanges(tx: Queryable, store: SyncStore, v: NewRoomEvent, ev
     const membership = e.type === "m.room.member" && present && typeof content.membership === "string" ? content.membership : null;
     byKey.set(`${e.type}\u0000${e.stateKey}`, { type: e.type, stateKey: e.stateKey, eventId: present ? id : null, membership });
   };
-  v.removesStateEventIds.forEach((id) => put(id, false));
-  v.addsStateEventIds.forEach((id) => put(id, true));
-  if (event.stateKey !== null && !byKey.has(`${event.type}\u0000${event.stateKey}`) && v.addsStateEventIds.includes(event.eventId)) {
+  v.removedStateEventIds.forEach((id) => put(id, false));
+  addedIds.forEach((id) => put(id, true));
+  if (event.stateKey !== null && !byKey.has(`${event.type}\u0000${event.stateKey}`) && addedIds.includes(event.eventId)) {
     byKey.set(`${event.type}\u0000${event.stateKey}`, { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
   }
   return [...byKey.values()];
 }
 
 async function redacted(tx: Queryable, store: SyncStore, v: RedactedEvent): Promise<AfterCommit[]> {
-  const redaction = JSON.parse(text(v.redactionEventJson)) as Json;
+  const redaction = JSON.parse(v.redactionEventJson) as Json;
   const redactionId = await redactionEventId(tx, store, v, redaction);
-  const redactedJson = text(v.redactedEventJson);
+  const redactedJson = v.redactedEventJson;
   await store.events.redact(tx, v.redactedEventId, redactedJson, redactionId);
   return [() => store.events.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
 }
@@ -258,13 +252,13 @@ async function redactionEventId(tx: Queryable, store: SyncStore, v: RedactedEven
   if (typeof redaction.event_id === "string") return redaction.event_id;
   const rows = await tx.query<{ event_id: string }>(
     "SELECT event_id FROM syncapi_events WHERE room_id = $1 AND type = 'm.room.redaction' AND event_json = $2 LIMIT 1",
-    [v.roomId, text(v.redactionEventJson)],
+    [v.roomId, v.redactionEventJson],
   );
   return rows[0]?.event_id ?? "";
 }
 
 async function invite(tx: Queryable, store: SyncStore, v: NewInviteEvent): Promise<AfterCommit[]> {
-  const position = await store.invites.add(tx, v.eventId, v.roomId, v.targetUserId, text(v.eventJson));
+  const position = await store.invites.add(tx, v.eventId, v.roomId, v.targetUserId, v.eventJson);
   return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
 }
 
