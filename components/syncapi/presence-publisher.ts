@@ -2,7 +2,8 @@ import type { EventLog } from "../internal/eventlog/eventlog.js";
 import { STREAMS } from "../internal/eventlog/streams.js";
 import { subjectToken } from "../internal/eventlog/subjects.js";
 import { PresenceEvent } from "../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "./storage/store.js";
+import type { Queryable } from "../internal/database/database.js";
+import { selectPresence } from "./storage/presence.js";
 
 export const PRESENCE_STATES = new Set(["online", "unavailable", "offline"]);
 
@@ -19,7 +20,8 @@ export class PresencePublisher {
 
   constructor(
     private readonly log: EventLog,
-    private readonly store: SyncStore,
+    /** Where the stored presence is read (the syncapi's database). */
+    private readonly db: Queryable,
   ) {}
 
   /** A /sync with set_presence (default online): publish when it changes something or is due. */
@@ -29,7 +31,7 @@ export class PresencePublisher {
     const now = Date.now();
     if (last && last.presence === setPresence && now - last.at < SYNC_REFRESH_MS) return;
     this.lastSync.set(userId, { presence: setPresence, at: now });
-    const current = await this.store.presence.get(this.store.db, userId);
+    const current = await selectPresence(this.db, userId);
     await this.publish({
       userId,
       presence: setPresence,
@@ -50,7 +52,7 @@ export class PresencePublisher {
   async sent(userId: string, at: number): Promise<void> {
     const last = this.lastSync.get(userId);
     if (last && last.presence === "online" && at - last.at < SYNC_REFRESH_MS) return;
-    const current = await this.store.presence.get(this.store.db, userId);
+    const current = await selectPresence(this.db, userId);
     if (current?.presence === "offline") return;
     this.lastSync.set(userId, { presence: "online", at });
     await this.publish({

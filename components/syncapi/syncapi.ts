@@ -28,11 +28,12 @@ import { addStateRoutes } from "./routing/state.js";
 import { addSyncRoutes } from "./routing/sync.js";
 import { SYNCAPI_MIGRATIONS } from "./storage/migrations.js";
 import { latestPositions } from "./storage/positions.js";
-import { SyncStore } from "./storage/store.js";
+import { SyncStore } from "./caches/sync-store.js";
 import { EventFormatter } from "./sync/client-event.js";
 import { LazyMemberCache } from "./sync/lazy-members.js";
 import { SyncBuilder } from "./sync/sync-builder.js";
 import { SyncHandler } from "./sync/sync-handler.js";
+import { selectAllJoined } from "./storage/state.js";
 
 /** The peers the syncapi calls (cli/components.ts hands them over). */
 export interface SyncApiPeers {
@@ -51,7 +52,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   const store = new SyncStore(deps.db);
   const notifier = new Notifier();
   const formatter = new EventFormatter(store.events);
-  const presence = new PresencePublisher(deps.log, store);
+  const presence = new PresencePublisher(deps.log, deps.db);
   const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache()), presence);
   const writer = new StreamWriter(deps.db, notifier);
   const typingExpiry = new TypingExpiry(store, writer);
@@ -93,8 +94,8 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
     async start() {
       await migrate(deps.db, "syncapi", SYNCAPI_MIGRATIONS);
       const positions = await latestPositions(deps.db);
-      notifier.load(positions, await store.state.allJoined(deps.db));
-      store.events.recent.start(positions.pdu);
+      notifier.load(positions, await selectAllJoined(deps.db));
+      store.recent.start(positions.pdu);
       await typingExpiry.restore();
       const consumerDeps = { log: deps.log, writer, logger: deps.logger };
       consumers = await Promise.all(specs.map((spec) => startStoreConsumer(consumerDeps, spec)));

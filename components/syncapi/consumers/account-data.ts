@@ -1,7 +1,8 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { AccountDataEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
+import { upsertAccountData } from "../storage/account-data.js";
 
 export const ACCOUNT_DATA_CONSUMER = "syncapi-accountdata";
 
@@ -14,10 +15,10 @@ export function accountDataConsumer(store: SyncStore): StoreConsumerSpec<Account
     decode: (data) => AccountDataEvent.decode(data),
     apply: eachInOrder(async (tx, a) => {
       const content = Buffer.from(a.contentJson).toString("utf8") || "{}";
-      const position = await store.accountData.upsert(tx, a.userId, a.roomId, a.type, content);
+      const position = await upsertAccountData(tx, a.userId, a.roomId, a.type, content);
       return [
         (n) => {
-          store.accountData.written(a.userId, a.roomId, a.type);
+          store.ignoredUsers.written(a.userId, a.roomId, a.type);
           n.advance("accountData", position);
           n.wakeUsers([a.userId]);
         },

@@ -1,7 +1,8 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { KeyChangeEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
+import { insertKeyChange } from "../storage/key-changes.js";
 
 export const KEY_CHANGES_CONSUMER = "syncapi-keychanges";
 
@@ -13,7 +14,7 @@ export function keyChangesConsumer(store: SyncStore): StoreConsumerSpec<KeyChang
     syncStream: "deviceList",
     decode: (data) => KeyChangeEvent.decode(data),
     apply: eachInOrder(async (tx, k) => {
-      const position = await store.keyChanges.insert(tx, k.userId, k.deviceId);
+      const position = await insertKeyChange(tx, k.userId, k.deviceId);
       return [(n) => (n.advance("deviceList", position), n.wakeUsers(n.usersSharingRooms(k.userId)))];
     }),
   };

@@ -1,7 +1,8 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { PresenceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
+import { upsertPresence } from "../storage/presence.js";
 
 export const PRESENCE_CONSUMER = "syncapi-presence";
 
@@ -13,7 +14,7 @@ export function presenceConsumer(store: SyncStore): StoreConsumerSpec<PresenceEv
     syncStream: "presence",
     decode: (data) => PresenceEvent.decode(data),
     apply: eachInOrder(async (tx, p) => {
-      const position = await store.presence.upsert(tx, {
+      const position = await upsertPresence(tx, {
         userId: p.userId,
         presence: p.presence,
         statusMsg: p.statusMsg || null,

@@ -1,7 +1,8 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { ReceiptEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
+import { upsertReceipt } from "../storage/receipts.js";
 
 export const RECEIPTS_CONSUMER = "syncapi-receipts";
 
@@ -16,7 +17,7 @@ export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEve
     syncStream: "receipt",
     decode: (data) => ReceiptEvent.decode(data),
     apply: eachInOrder(async (tx, r) => {
-      const position = await store.receipts.upsert(tx, {
+      const position = await upsertReceipt(tx, {
         roomId: r.roomId,
         receiptType: r.receiptType,
         userId: r.userId,
@@ -26,7 +27,7 @@ export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEve
       });
       return [
         (n) => {
-          if (READ_MARKERS.has(r.receiptType)) store.receipts.readMarkerMoved(r.userId, r.roomId);
+          if (READ_MARKERS.has(r.receiptType)) store.readMarkers.moved(r.userId, r.roomId);
           n.advance("receipt", position);
           if (r.receiptType === "m.read.private") n.wakeUsers([r.userId]);
           else n.wakeRoom(r.roomId);

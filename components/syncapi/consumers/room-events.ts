@@ -10,9 +10,12 @@ import {
 } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
 import { insertedPositions, storedAt, type StoredEvent } from "../storage/events.js";
 import type { StateChange } from "../storage/state.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import type { OneStatementWrite, StoreConsumerSpec } from "./store-consumer.js";
 import type { AfterCommit } from "./stream-writer.js";
+import { insertEvent, insertEventsStatement, redactEvent } from "../storage/events.js";
+import { insertInvite, retireInvite } from "../storage/invites.js";
+import { applyStateChanges, selectCurrentEventIds } from "../storage/state.js";
 
 export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
 
@@ -81,7 +84,7 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
         return newRoomEvent(tx, store, payload.value, onNewEvent);
       case "oldRoomEvent": {
         const e = parse(payload.value.eventId, payload.value.eventJson);
-        await store.events.insert(tx, row(payload.value.roomId, e, "shared", false, null, null));
+        await insertEvent(tx, row(payload.value.roomId, e, "shared", false, null, null));
         return [];
       }
       case "redactedEvent":
@@ -89,7 +92,7 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
       case "newInviteEvent":
         return invite(tx, store, payload.value);
       case "retireInviteEvent":
-        return retireInvite(tx, store, payload.value);
+        return applyRetiredInvite(tx, store, payload.value);
       default:
         return [];
     }
@@ -158,18 +161,18 @@ function row(roomId: string, e: ParsedEvent, historyVisibility: string, inTimeli
 async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, onNewEvent: NewEventListener): Promise<AfterCommit[]> {
   const event = parse(v.eventId, v.eventJson);
   for (const [id, json] of addedEventIds(v)) {
-    await store.events.insert(tx, row(v.roomId, parse(id, json), v.historyVisibility, false, null, null));
+    await insertEvent(tx, row(v.roomId, parse(id, json), v.historyVisibility, false, null, null));
   }
   let prevEventId: string | null = null;
   if (event.stateKey !== null) {
-    const current = await store.state.currentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
+    const current = await selectCurrentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
     prevEventId = current.get(`${event.type}\u0000${event.stateKey}`) ?? null;
   }
   const timelineRow = row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, prevEventId);
-  const position = await store.events.insert(tx, timelineRow);
+  const position = await insertEvent(tx, timelineRow);
   if (position === null) return []; // stored before: a republished output
   const changes = await stateChanges(tx, store, v, event);
-  await store.state.apply(tx, v.roomId, position, changes);
+  await applyStateChanges(tx, v.roomId, position, changes);
   return [stored(store, v, storedAt(timelineRow, position), changes.filter((c) => c.type === "m.room.member"), onNewEvent)];
 }
 
@@ -180,8 +183,8 @@ async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, on
 function stored(store: SyncStore, v: NewRoomEvent, event: StoredEvent, members: readonly StateChange[], onNewEvent: NewEventListener): AfterCommit {
   const position = event.position;
   return (n) => {
-    store.events.recent.added(event);
-    store.state.membershipsChanged(members.map((c) => c.stateKey));
+    store.recent.added(event);
+    store.memberships.changed(members.map((c) => c.stateKey));
     n.advance("pdu", position);
     for (const c of members) n.setJoined(v.roomId, c.stateKey, c.membership === "join");
     n.wakeRoom(v.roomId, members.map((c) => c.stateKey));
@@ -213,7 +216,7 @@ async function plainEvents(tx: Queryable, store: SyncStore, events: readonly Pla
 function plainEventsWrite(store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): OneStatementWrite {
   const rows = events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null));
   return {
-    statement: store.events.insertStatement(rows),
+    statement: insertEventsStatement(rows),
     after(returned) {
       const positions = insertedPositions(returned);
       return events.flatMap(({ v }, i) => {
@@ -249,8 +252,8 @@ async function redacted(tx: Queryable, store: SyncStore, v: RedactedEvent): Prom
   const redaction = JSON.parse(text(v.redactionEventJson)) as Json;
   const redactionId = await redactionEventId(tx, store, v, redaction);
   const redactedJson = text(v.redactedEventJson);
-  await store.events.redact(tx, v.redactedEventId, redactedJson, redactionId);
-  return [() => store.events.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
+  await redactEvent(tx, v.redactedEventId, redactedJson, redactionId);
+  return [() => store.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
 }
 
 /** The redaction's event ID: it was output (and stored) before the redaction took effect. */
@@ -264,12 +267,12 @@ async function redactionEventId(tx: Queryable, store: SyncStore, v: RedactedEven
 }
 
 async function invite(tx: Queryable, store: SyncStore, v: NewInviteEvent): Promise<AfterCommit[]> {
-  const position = await store.invites.add(tx, v.eventId, v.roomId, v.targetUserId, text(v.eventJson));
+  const position = await insertInvite(tx, v.eventId, v.roomId, v.targetUserId, text(v.eventJson));
   return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
 }
 
-async function retireInvite(tx: Queryable, store: SyncStore, v: RetireInviteEvent): Promise<AfterCommit[]> {
-  const position = await store.invites.retire(tx, v.eventId);
+async function applyRetiredInvite(tx: Queryable, store: SyncStore, v: RetireInviteEvent): Promise<AfterCommit[]> {
+  const position = await retireInvite(tx, v.eventId);
   if (position === null) return [];
   return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
 }

@@ -2,8 +2,9 @@ import { STREAMS } from "../../internal/eventlog/streams.js";
 import { serverNameOf } from "../../protocol/index.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
 import { SendToDeviceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
+import { insertToDevice } from "../storage/send-to-device.js";
 
 export const SEND_TO_DEVICE_CONSUMER = "syncapi-sendtodevice";
 
@@ -35,7 +36,7 @@ export function sendToDeviceConsumer(
       const content = Buffer.from(m.contentJson).toString("utf8") || "{}";
       let last = 0;
       for (const deviceId of devices) {
-        const position = await store.toDevice.insert(tx, { userId: m.userId, deviceId, sender: m.sender, type: m.type, content, messageId: m.messageId });
+        const position = await insertToDevice(tx, { userId: m.userId, deviceId, sender: m.sender, type: m.type, content, messageId: m.messageId });
         if (position !== null) last = position;
       }
       if (last === 0) return [];

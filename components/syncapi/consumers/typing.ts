@@ -1,8 +1,9 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { TypingEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import type { StreamWriter } from "./stream-writer.js";
+import { selectActiveTyping, upsertTyping } from "../storage/typing.js";
 
 export const TYPING_CONSUMER = "syncapi-typing";
 
@@ -44,14 +45,14 @@ export class TypingExpiry {
         [roomId, userId, expiresAt],
       );
       if (!row || Number(row.n) === 0) return [];
-      const position = await this.store.typing.set(tx, roomId, userId, false, 0);
+      const position = await upsertTyping(tx, roomId, userId, false, 0);
       return [(n) => (n.advance("typing", position), n.wakeRoom(roomId))];
     });
   }
 
   /** After a restart: expiries of everyone still marked typing. */
   async restore(): Promise<void> {
-    for (const t of await this.store.typing.active(this.store.db)) this.schedule(t.roomId, t.userId, t.expiresAt);
+    for (const t of await selectActiveTyping(this.store.db)) this.schedule(t.roomId, t.userId, t.expiresAt);
   }
 
   stop(): void {
@@ -67,7 +68,7 @@ export function typingConsumer(store: SyncStore, expiry: TypingExpiry): StoreCon
     syncStream: "typing",
     decode: (data) => TypingEvent.decode(data),
     apply: eachInOrder(async (tx, t) => {
-      const position = await store.typing.set(tx, t.roomId, t.userId, t.typing, t.typing ? t.expiresAtMs : 0);
+      const position = await upsertTyping(tx, t.roomId, t.userId, t.typing, t.typing ? t.expiresAtMs : 0);
       return [
         (n) => {
           n.advance("typing", position);

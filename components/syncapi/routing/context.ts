@@ -9,6 +9,7 @@ import { membersOf } from "./messages.js";
 import { ignoringUsers } from "../sync/filter.js";
 import { intParam, query, roomEventFilterParam } from "./params.js";
 import { roomAccess, stateAt } from "./room-access.js";
+import { selectTimelinePage } from "../storage/events.js";
 
 /**
  * GET /rooms/{roomId}/event/{eventId} and GET /rooms/{roomId}/context/{eventId}. /event is 404
@@ -40,11 +41,11 @@ export function addEventRoutes(router: Router, deps: SyncRouteDeps): void {
     const { user, event, access } = await visibleEvent(ctx, "forbidden");
     const q = deps.store.db;
     const limit = intParam(query(ctx, "limit"), "limit", 10, 100);
-    const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.accountData.ignoredUsers(q, user.userId));
+    const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.ignoredUsers.of(q, user.userId));
     const roomId = event.roomId;
     const beforeCount = Math.floor(limit / 2);
-    const before = await deps.store.events.page(q, roomId, { after: 0, upTo: event.position - 1 }, true, beforeCount, filter);
-    const after = await deps.store.events.page(q, roomId, { after: event.position, upTo: access.upTo }, false, limit - beforeCount, filter);
+    const before = await selectTimelinePage(q, roomId, { after: 0, upTo: event.position - 1 }, true, beforeCount, filter);
+    const after = await selectTimelinePage(q, roomId, { after: event.position, upTo: access.upTo }, false, limit - beforeCount, filter);
     const visibleBefore = access.view.filter(before);
     const visibleAfter = access.view.filter(after);
     const lastPosition = after.at(-1)?.position ?? event.position;

@@ -3,7 +3,7 @@ import type { TokenLookup } from "../../internal/http/auth.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
 import type { Notifier } from "../notifier.js";
 import type { PresencePublisher } from "../presence-publisher.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import type { EventFormatter } from "../sync/client-event.js";
 import type { SyncHandler } from "../sync/sync-handler.js";
 import type Koa from "koa";

@@ -9,6 +9,9 @@ import { ignoringUsers } from "../sync/filter.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { boolParam, historyTokenParam, intParam, query } from "./params.js";
 import { roomAccess, stateAt, type RoomAccess } from "./room-access.js";
+import { selectAccountDataChanged } from "../storage/account-data.js";
+import { selectTimelinePage } from "../storage/events.js";
+import { selectMembershipsOf } from "../storage/state.js";
 
 /** Events per room and /events answer: the legacy endpoints have no filters to ask for more. */
 const DEFAULT_MESSAGES = 10;
@@ -31,8 +34,8 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
 
   /** A room as /initialSync describes it: its latest messages and state, as the user may see them. */
   const roomInfo = async (user: AuthenticatedUser, roomId: string, access: RoomAccess, membership: string, limit: number) => {
-    const filter = ignoringUsers(undefined, await deps.store.accountData.ignoredUsers(q(), user.userId));
-    const page = limit > 0 ? await deps.store.events.page(q(), roomId, { after: 0, upTo: access.upTo }, true, limit, filter) : [];
+    const filter = ignoringUsers(undefined, await deps.store.ignoredUsers.of(q(), user.userId));
+    const page = limit > 0 ? await selectTimelinePage(q(), roomId, { after: 0, upTo: access.upTo }, true, limit, filter) : [];
     const visible = access.view.filter(page).reverse();
     const device = { device: { userId: user.userId, deviceId: user.deviceId } };
     const messages: Record<string, unknown> = { chunk: await deps.formatter.format(q(), visible, device), end: encodeHistoryToken(access.upTo) };
@@ -43,7 +46,7 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
     return { room_id: roomId, membership, messages, state, visibility: "private", account_data: roomData };
   };
 
-  const accountData = async (userId: string) => deps.store.accountData.changed(q(), userId, 0, deps.notifier.positions().accountData);
+  const accountData = async (userId: string) => selectAccountDataChanged(q(), userId, 0, deps.notifier.positions().accountData);
   const roomAccountData = async (userId: string, roomId: string) =>
     (await accountData(userId)).filter((r) => r.roomId === roomId).map((r) => ({ type: r.type, content: r.content }));
 
@@ -62,7 +65,7 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
     const now = deps.notifier.positions().pdu;
     const wanted = new Set(archived ? ["join", "invite", "leave", "ban"] : ["join", "invite"]);
     const rooms = [];
-    for (const m of await deps.store.state.membershipsOf(q(), user.userId)) {
+    for (const m of await selectMembershipsOf(q(), user.userId)) {
       if (!wanted.has(m.membership)) continue;
       if (m.membership === "invite") {
         const [invite] = await deps.store.events.byIds(q(), m.eventId ? [m.eventId] : []);
@@ -114,12 +117,12 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
       if (peeked !== undefined) await roomAccess(q(), deps.store, user.userId, peeked, now);
       return [];
     }
-    const roomIds = peeked !== undefined ? [peeked] : (await deps.store.state.membershipsOf(q(), user.userId)).filter((m) => m.membership === "join").map((m) => m.roomId);
-    const filter = ignoringUsers(undefined, await deps.store.accountData.ignoredUsers(q(), user.userId));
+    const roomIds = peeked !== undefined ? [peeked] : (await selectMembershipsOf(q(), user.userId)).filter((m) => m.membership === "join").map((m) => m.roomId);
+    const filter = ignoringUsers(undefined, await deps.store.ignoredUsers.of(q(), user.userId));
     const out: StoredEvent[] = [];
     for (const roomId of roomIds) {
       const access = await roomAccess(q(), deps.store, user.userId, roomId, now);
-      const page = await deps.store.events.page(q(), roomId, { after: from, upTo: Math.min(now, access.upTo) }, false, MAX_EVENTS, filter);
+      const page = await selectTimelinePage(q(), roomId, { after: from, upTo: Math.min(now, access.upTo) }, false, MAX_EVENTS, filter);
       out.push(...access.view.filter(page));
     }
     return out.sort((a, b) => a.position - b.position).slice(0, MAX_EVENTS);

@@ -6,6 +6,7 @@ import type { Router } from "../../internal/http/router.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { historyTokenParam, query } from "./params.js";
 import { roomAccess, stateAt } from "./room-access.js";
+import { selectMembers } from "../storage/state.js";
 
 const MEMBERSHIPS = new Set(["join", "invite", "knock", "leave", "ban"]);
 
@@ -37,7 +38,7 @@ export function addMemberRoutes(router: Router, deps: SyncRouteDeps): void {
     const q = deps.store.db;
     const access = await roomAccess(q, deps.store, user.userId, roomId, deps.notifier.positions().pdu);
     if (!access.joined) throw forbidden("You are not a member of this room");
-    const joined = await deps.store.state.members(q, roomId, ["join"]);
+    const joined = await selectMembers(q, roomId, ["join"]);
     const events = new Map((await deps.store.events.byIds(q, joined.map((m) => m.eventId))).map((e) => [e.eventId, e]));
     const body: Record<string, Record<string, unknown>> = {};
     for (const m of joined) {

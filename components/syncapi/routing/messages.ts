@@ -8,6 +8,7 @@ import { ignoringUsers, type RoomEventFilter } from "../sync/filter.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { directionParam, historyTokenParam, intParam, query, roomEventFilterParam } from "./params.js";
 import { roomAccess, stateAt } from "./room-access.js";
+import { selectTimelinePage } from "../storage/events.js";
 
 /**
  * GET /rooms/{roomId}/messages: a page of history in either direction between tokens, in
@@ -22,7 +23,7 @@ export function addMessagesRoutes(router: Router, deps: SyncRouteDeps): void {
     const dir = directionParam(query(ctx, "dir"), "b");
     const limit = intParam(query(ctx, "limit"), "limit", 10, 1000);
     const q = deps.store.db;
-    const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.accountData.ignoredUsers(q, user!.userId));
+    const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.ignoredUsers.of(q, user!.userId));
     const now = deps.notifier.positions().pdu;
     const access = await roomAccess(q, deps.store, user!.userId, roomId, now);
     const backwards = dir === "b";
@@ -31,7 +32,7 @@ export function addMessagesRoutes(router: Router, deps: SyncRouteDeps): void {
     const range = backwards
       ? { after: to ?? 0, upTo: Math.min(from, access.upTo) }
       : { after: from, upTo: Math.min(to ?? now, access.upTo) };
-    const page = range.after < range.upTo && limit > 0 ? await deps.store.events.page(q, roomId, range, backwards, limit, filter) : [];
+    const page = range.after < range.upTo && limit > 0 ? await selectTimelinePage(q, roomId, range, backwards, limit, filter) : [];
     const visible = access.view.filter(page);
     const body: Record<string, unknown> = {
       start: query(ctx, "from") || encodeHistoryToken(from),

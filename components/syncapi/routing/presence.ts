@@ -7,6 +7,8 @@ import { chain } from "../../internal/http/chain.js";
 import { authenticate } from "../../internal/http/auth.js";
 import { PRESENCE_STATES } from "../presence-publisher.js";
 import type { SyncRouteDeps } from "./deps.js";
+import { selectPresence } from "../storage/presence.js";
+import { selectUsersSharingRooms } from "../storage/state.js";
 
 /** How long PUT waits for its change to be stored, so a GET right after sees it. */
 const APPLY_WAIT_MS = 5_000;
@@ -32,10 +34,10 @@ export function addPresenceRoutes(router: Router, deps: SyncRouteDeps): void {
     const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
     const target = (ctx.state as RequestState).params.userId!;
     const q = deps.store.db;
-    if (target !== user.userId && !(await deps.store.state.usersSharingRooms(q, user.userId)).includes(target)) {
+    if (target !== user.userId && !(await selectUsersSharingRooms(q, user.userId)).includes(target)) {
       throw forbidden("You are not allowed to see their presence");
     }
-    const p = await deps.store.presence.get(q, target);
+    const p = await selectPresence(q, target);
     if (!p) {
       if (!(await deps.userApi().profiles.getProfile(target))) throw notFound("Unknown user");
       ctx.body = { presence: "offline" };
@@ -54,7 +56,7 @@ async function waitUntilStored(deps: SyncRouteDeps, userId: string, lastActiveTs
   const deadline = Date.now() + APPLY_WAIT_MS;
   while (Date.now() < deadline) {
     const version = deps.notifier.version(userId);
-    const stored = await deps.store.presence.get(deps.store.db, userId);
+    const stored = await selectPresence(deps.store.db, userId);
     if (stored && stored.lastActiveTs >= lastActiveTs) return;
     await deps.notifier.waitFor(userId, version, deadline - Date.now());
   }

@@ -7,6 +7,7 @@ import { encodeHistoryToken } from "../api/positions.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { directionParam, historyTokenParam, intParam, query } from "./params.js";
 import { roomAccess } from "./room-access.js";
+import { selectRelations } from "../storage/events.js";
 
 /** GET /v1/rooms/{roomId}/relations/{eventId}[/{relType}[/{eventType}]]: children of an event the user may see. */
 export function addRelationRoutes(router: Router, deps: SyncRouteDeps): void {
@@ -23,7 +24,7 @@ export function addRelationRoutes(router: Router, deps: SyncRouteDeps): void {
     const from = historyTokenParam(query(ctx, "from"), "from") ?? (backwards ? access.upTo : 0);
     const to = historyTokenParam(query(ctx, "to"), "to");
     const range = backwards ? { after: to ?? 0, upTo: Math.min(from, access.upTo) } : { after: from, upTo: Math.min(to ?? now, access.upTo) };
-    const page = await deps.store.events.relations(q, eventId!, { relType, eventType, ...range, backwards, limit });
+    const page = await selectRelations(q, eventId!, { relType, eventType, ...range, backwards, limit });
     const body: Record<string, unknown> = {
       chunk: await deps.formatter.format(q, access.view.filter(page).filter((e) => e.roomId === roomId), { device: { userId: user.userId, deviceId: user.deviceId } }),
     };
