@@ -1,5 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
+import { stateKeyOf, type StateKey } from "../../protocol/index.js";
 import { asHistoryVisibility } from "../../protocol/visibility/history.js";
 import {
   OutputRoomEvent,
@@ -8,12 +9,11 @@ import {
   type RedactedEvent,
   type RetireInviteEvent,
 } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
-import { insertedPositions, storedAt, type StoredEvent } from "../storage/events.js";
 import type { StateChange } from "../storage/state.js";
 import type { SyncStore } from "../caches/sync-store.js";
-import type { OneStatementWrite, StoreConsumerSpec } from "./store-consumer.js";
+import type { StoreConsumerSpec } from "./store-consumer.js";
 import type { AfterCommit } from "./stream-writer.js";
-import { insertEvent, insertEventsStatement, redactEvent } from "../storage/events.js";
+import { insertEvent, insertEvents, redactEvent, selectRedactionIdByJson, storedAt, type StoredEvent } from "../storage/events.js";
 import { insertInvite, retireInvite } from "../storage/invites.js";
 import { applyStateChanges, selectCurrentEventIds } from "../storage/state.js";
 
@@ -103,16 +103,6 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
     durable: ROOM_EVENTS_CONSUMER,
     syncStream: "pdu",
     decode: (data) => OutputRoomEvent.decode(data),
-    /** A batch of new events that change no state (messages, mostly): inserts keyed by event ID. */
-    asOneStatement(outputs) {
-      const plain: PlainEvent[] = [];
-      for (const output of outputs) {
-        const p = plainEventOf(output);
-        if (!p) return null;
-        plain.push(p);
-      }
-      return plain.length > 0 ? plainEventsWrite(store, plain, onNewEvent) : null;
-    },
     /**
      * Runs of new events that change no state (messages, mostly) are inserted together, one
      * statement for the run; anything else is applied on its own, in order.
@@ -166,7 +156,7 @@ async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, on
   let prevEventId: string | null = null;
   if (event.stateKey !== null) {
     const current = await selectCurrentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
-    prevEventId = current.get(`${event.type}\u0000${event.stateKey}`) ?? null;
+    prevEventId = current.get(stateKeyOf(event.type, event.stateKey)) ?? null;
   }
   const timelineRow = row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, prevEventId);
   const position = await insertEvent(tx, timelineRow);
@@ -209,41 +199,31 @@ function plainEventOf(output: OutputRoomEvent): PlainEvent | null {
 /** What newRoomEvent does for each of `events`, which change no state, with one statement for all. */
 async function plainEvents(tx: Queryable, store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): Promise<AfterCommit[]> {
   if (events.length === 0) return [];
-  const write = plainEventsWrite(store, events, onNewEvent);
-  return write.after(await tx.query(write.statement.sql, write.statement.params));
-}
-
-function plainEventsWrite(store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): OneStatementWrite {
   const rows = events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null));
-  return {
-    statement: insertEventsStatement(rows),
-    after(returned) {
-      const positions = insertedPositions(returned);
-      return events.flatMap(({ v }, i) => {
-        const position = positions.get(v.eventId);
-        // Not stored now: stored before, from a republished output.
-        return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
-      });
-    },
-  };
+  const positions = await insertEvents(tx, rows);
+  return events.flatMap(({ v }, i) => {
+    const position = positions.get(v.eventId);
+    // Not stored now: stored before, from a republished output.
+    return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
+  });
 }
 
 /** The output's adds and removes as state-key changes: removes first, so an add of the same key wins. */
 async function stateChanges(tx: Queryable, store: SyncStore, v: NewRoomEvent, event: ParsedEvent): Promise<StateChange[]> {
   const ids = [...new Set([...v.removesStateEventIds, ...v.addsStateEventIds])];
   const known = new Map((await store.events.byIds(tx, ids)).map((e) => [e.eventId, e]));
-  const byKey = new Map<string, StateChange>();
+  const byKey = new Map<StateKey, StateChange>();
   const put = (id: string, present: boolean) => {
     const e = known.get(id);
     if (!e || e.stateKey === null) return;
     const content = (e.json.content ?? {}) as Json;
     const membership = e.type === "m.room.member" && present && typeof content.membership === "string" ? content.membership : null;
-    byKey.set(`${e.type}\u0000${e.stateKey}`, { type: e.type, stateKey: e.stateKey, eventId: present ? id : null, membership });
+    byKey.set(stateKeyOf(e.type, e.stateKey), { type: e.type, stateKey: e.stateKey, eventId: present ? id : null, membership });
   };
   v.removesStateEventIds.forEach((id) => put(id, false));
   v.addsStateEventIds.forEach((id) => put(id, true));
-  if (event.stateKey !== null && !byKey.has(`${event.type}\u0000${event.stateKey}`) && v.addsStateEventIds.includes(event.eventId)) {
-    byKey.set(`${event.type}\u0000${event.stateKey}`, { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
+  if (event.stateKey !== null && !byKey.has(stateKeyOf(event.type, event.stateKey)) && v.addsStateEventIds.includes(event.eventId)) {
+    byKey.set(stateKeyOf(event.type, event.stateKey), { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
   }
   return [...byKey.values()];
 }
@@ -259,11 +239,7 @@ async function redacted(tx: Queryable, store: SyncStore, v: RedactedEvent): Prom
 /** The redaction's event ID: it was output (and stored) before the redaction took effect. */
 async function redactionEventId(tx: Queryable, store: SyncStore, v: RedactedEvent, redaction: Json): Promise<string> {
   if (typeof redaction.event_id === "string") return redaction.event_id;
-  const rows = await tx.query<{ event_id: string }>(
-    "SELECT event_id FROM syncapi_events WHERE room_id = $1 AND type = 'm.room.redaction' AND event_json = $2 LIMIT 1",
-    [v.roomId, text(v.redactionEventJson)],
-  );
-  return rows[0]?.event_id ?? "";
+  return selectRedactionIdByJson(tx, v.roomId, text(v.redactionEventJson));
 }
 
 async function invite(tx: Queryable, store: SyncStore, v: NewInviteEvent): Promise<AfterCommit[]> {

@@ -29,15 +29,6 @@ export class StreamWriter {
     return this.inTurn(stream, () => this.db.transaction(work, { advisoryLock: streamLock(stream) }));
   }
 
-  /**
-   * Runs `work`, which is one statement that takes the stream's lock itself
-   * (streamLockTaken), outside a transaction: one round trip where BEGIN and COMMIT would
-   * make three.
-   */
-  writeStatement(stream: SyncStream, work: (q: Queryable) => Promise<AfterCommit[]>): Promise<void> {
-    return this.inTurn(stream, () => work(this.db));
-  }
-
   private inTurn(stream: SyncStream, write: () => Promise<AfterCommit[]>): Promise<void> {
     const run = async () => {
       for (const effect of await write()) effect(this.notifier);

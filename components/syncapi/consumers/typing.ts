@@ -3,7 +3,8 @@ import { TypingEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import type { StreamWriter } from "./stream-writer.js";
-import { selectActiveTyping, upsertTyping } from "../storage/typing.js";
+import { roomUserKey } from "../sync/keys.js";
+import { selectActiveTyping, typingStillExpiresAt, upsertTyping } from "../storage/typing.js";
 
 export const TYPING_CONSUMER = "syncapi-typing";
 
@@ -21,7 +22,7 @@ export class TypingExpiry {
   ) {}
 
   schedule(roomId: string, userId: string, expiresAt: number): void {
-    const key = `${roomId}\u0000${userId}`;
+    const key = roomUserKey(roomId, userId);
     clearTimeout(this.timers.get(key));
     const timer = setTimeout(() => {
       this.timers.delete(key);
@@ -32,7 +33,7 @@ export class TypingExpiry {
   }
 
   cancel(roomId: string, userId: string): void {
-    const key = `${roomId}\u0000${userId}`;
+    const key = roomUserKey(roomId, userId);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
   }
@@ -40,11 +41,7 @@ export class TypingExpiry {
   private async expire(roomId: string, userId: string, expiresAt: number): Promise<void> {
     await this.writer.write("typing", async (tx) => {
       // Only if nothing newer replaced this typing notification meanwhile.
-      const [row] = await tx.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM syncapi_typing WHERE room_id = $1 AND user_id = $2 AND typing AND expires_at = $3",
-        [roomId, userId, expiresAt],
-      );
-      if (!row || Number(row.n) === 0) return [];
+      if (!(await typingStillExpiresAt(tx, roomId, userId, expiresAt))) return [];
       const position = await upsertTyping(tx, roomId, userId, false, 0);
       return [(n) => (n.advance("typing", position), n.wakeRoom(roomId))];
     });

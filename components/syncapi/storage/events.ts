@@ -219,3 +219,12 @@ export async function selectUnreadEvents(q: Queryable, ranges: readonly { roomId
   );
   return byRoomNewestFirst(rows);
 }
+
+/** The ID of a redaction stored with exactly this JSON in the room ("" if none). */
+export async function selectRedactionIdByJson(q: Queryable, roomId: string, redactionJson: string): Promise<string> {
+  const rows = await q.query<{ event_id: string }>(
+    "SELECT event_id FROM syncapi_events WHERE room_id = $1 AND type = 'm.room.redaction' AND event_json = $2 LIMIT 1",
+    [roomId, redactionJson],
+  );
+  return rows[0]?.event_id ?? "";
+}

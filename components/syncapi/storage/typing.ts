@@ -42,3 +42,12 @@ export async function selectActiveTyping(q: Queryable): Promise<{ roomId: string
   );
   return rows.map((r) => ({ roomId: r.room_id, userId: r.user_id, expiresAt: Number(r.expires_at) }));
 }
+
+/** Whether the user is still marked typing in the room with this expiry (nothing replaced it since). */
+export async function typingStillExpiresAt(q: Queryable, roomId: string, userId: string, expiresAt: number): Promise<boolean> {
+  const [row] = await q.query<{ n: number }>(
+    "SELECT count(*)::int AS n FROM syncapi_typing WHERE room_id = $1 AND user_id = $2 AND typing AND expires_at = $3",
+    [roomId, userId, expiresAt],
+  );
+  return row !== undefined && Number(row.n) > 0;
+}

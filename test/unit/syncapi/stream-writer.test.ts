@@ -67,23 +67,6 @@ describe("syncapi: StreamWriter", () => {
     expect(told).to.deep.equal(["second"]);
   });
 
-  it("a single statement (writeStatement) takes its turn with the transactions, outside any transaction", async () => {
-    const { db, writer, write, told, commit, begun } = streamWriter();
-    const ran: Queryable[] = [];
-    const first = write("pdu", "transaction");
-    const second = writer.writeStatement("pdu", async (q) => {
-      ran.push(q);
-      return [() => void told.push("statement")];
-    });
-    await settle();
-    expect(ran, "waits for the transaction before it").to.have.length(0);
-    commit(0);
-    await Promise.all([first, second]);
-    expect(ran).to.deep.equal([db]);
-    expect(begun()).to.equal(1);
-    expect(told).to.deep.equal(["transaction", "statement"]);
-  });
-
   it("streams take turns separately", async () => {
     const { write, told, commit, begun } = streamWriter();
     const pdu = write("pdu", "pdu");
