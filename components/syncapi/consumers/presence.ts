@@ -1,5 +1,6 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { PresenceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import type { PresenceUpdate } from "../api/log-messages.js";
+import { decodePresence } from "../codecs/presence.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import { upsertPresence } from "../storage/presence.js";
@@ -7,12 +8,12 @@ import { upsertPresence } from "../storage/presence.js";
 export const PRESENCE_CONSUMER = "syncapi-presence";
 
 /** Presence of users; everyone sharing a room with the user hears of a change. */
-export function presenceConsumer(store: SyncStore): StoreConsumerSpec<PresenceEvent> {
+export function presenceConsumer(store: SyncStore): StoreConsumerSpec<PresenceUpdate> {
   return {
     stream: STREAMS.outputPresenceEvent,
     durable: PRESENCE_CONSUMER,
     syncStream: "presence",
-    decode: (data) => PresenceEvent.decode(data),
+    decode: decodePresence,
     apply: eachInOrder(async (tx, p) => {
       const position = await upsertPresence(tx, {
         userId: p.userId,

@@ -12,7 +12,7 @@ import {
 import type { StateChange } from "../storage/state.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import type { StoreConsumerSpec } from "./store-consumer.js";
-import type { AfterCommit } from "./stream-writer.js";
+import type { AfterCommit } from "../streams/stream-writer.js";
 import { insertEvent, insertEvents, redactEvent, selectRedactionIdByJson, storedAt, type StoredEvent } from "../storage/events.js";
 import { insertInvite, retireInvite } from "../storage/invites.js";
 import { applyStateChanges, selectCurrentEventIds } from "../storage/state.js";

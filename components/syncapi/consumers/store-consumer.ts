@@ -2,8 +2,8 @@ import type { Queryable } from "../../internal/database/database.js";
 import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import type { SyncStream } from "../api/positions.js";
-import type { AfterCommit, StreamWriter } from "./stream-writer.js";
+import type { SyncStream } from "../streams/positions.js";
+import type { AfterCommit, StreamWriter } from "../streams/stream-writer.js";
 
 export interface StoreConsumerDeps {
   readonly log: EventLog;

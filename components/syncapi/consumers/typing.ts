@@ -2,7 +2,7 @@ import { STREAMS } from "../../internal/eventlog/streams.js";
 import { TypingEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
-import type { StreamWriter } from "./stream-writer.js";
+import type { StreamWriter } from "../streams/stream-writer.js";
 import { roomUserKey } from "../sync/keys.js";
 import { selectActiveTyping, typingStillExpiresAt, upsertTyping } from "../storage/typing.js";
 

@@ -3,7 +3,7 @@ import type { RequestState } from "../../internal/http/app.js";
 import { requireUser, type AuthenticatedUser } from "../../internal/http/auth.js";
 import { MatrixError } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
-import { encodeHistoryToken } from "../api/positions.js";
+import { encodeHistoryToken } from "../streams/positions.js";
 import type { StoredEvent } from "../storage/events.js";
 import { ignoringUsers } from "../sync/filter.js";
 import type { SyncRouteDeps } from "./deps.js";

@@ -2,7 +2,7 @@ import type Koa from "koa";
 import type { RequestState } from "../../internal/http/app.js";
 import { requireUser } from "../../internal/http/auth.js";
 import type { Router } from "../../internal/http/router.js";
-import { encodeHistoryToken } from "../api/positions.js";
+import { encodeHistoryToken } from "../streams/positions.js";
 import type { StoredEvent } from "../storage/events.js";
 import { ignoringUsers, type RoomEventFilter } from "../sync/filter.js";
 import type { SyncRouteDeps } from "./deps.js";

@@ -5,7 +5,7 @@ import { badJson, forbidden, MatrixError, notFound } from "../../internal/http/m
 import type { Router } from "../../internal/http/router.js";
 import { chain } from "../../internal/http/chain.js";
 import { authenticate } from "../../internal/http/auth.js";
-import { PRESENCE_STATES } from "../presence-publisher.js";
+import { PRESENCE_STATES } from "../producers/presence.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { selectPresence } from "../storage/presence.js";
 import { selectUsersSharingRooms } from "../storage/state.js";

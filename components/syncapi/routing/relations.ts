@@ -3,7 +3,7 @@ import type { RequestState } from "../../internal/http/app.js";
 import { requireUser } from "../../internal/http/auth.js";
 import { notFound } from "../../internal/http/matrix-error.js";
 import type { Router } from "../../internal/http/router.js";
-import { encodeHistoryToken } from "../api/positions.js";
+import { encodeHistoryToken } from "../streams/positions.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { directionParam, historyTokenParam, intParam, query } from "./params.js";
 import { roomAccess } from "./room-access.js";

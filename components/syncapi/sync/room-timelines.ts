@@ -2,7 +2,7 @@ import type { Queryable } from "../../internal/database/database.js";
 import type { StoredEvent } from "../storage/events.js";
 import type { StateRange } from "../storage/state.js";
 import type { SyncStore } from "../caches/sync-store.js";
-import { encodeHistoryToken } from "../api/positions.js";
+import { encodeHistoryToken } from "../streams/positions.js";
 import { limitOf, passesFilter, type RoomFilter } from "./filter.js";
 import type { LazyMemberCache } from "./lazy-members.js";
 import type { RoomHistoryView } from "./visibility.js";

@@ -1,5 +1,5 @@
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
-import type { StreamPositions } from "../api/positions.js";
+import type { StreamPositions } from "../streams/positions.js";
 import type { StoredEvent } from "../storage/events.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import type { EventFormatter, FormatOptions } from "./client-event.js";

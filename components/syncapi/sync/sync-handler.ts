@@ -1,7 +1,7 @@
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
-import { encodeSyncToken, maxPositions, type StreamPositions } from "../api/positions.js";
-import type { Notifier } from "../notifier.js";
-import type { PresencePublisher } from "../presence-publisher.js";
+import { encodeSyncToken, maxPositions, type StreamPositions } from "../streams/positions.js";
+import type { Notifier } from "../streams/notifier.js";
+import type { PresencePublisher } from "../producers/presence.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import type { SyncFilter } from "./filter.js";
 import type { SyncBuilder } from "./sync-builder.js";

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { Database, Queryable } from "../../../components/internal/database/database.js";
-import type { SyncStream } from "../../../components/syncapi/api/positions.js";
-import { StreamWriter } from "../../../components/syncapi/consumers/stream-writer.js";
-import { Notifier } from "../../../components/syncapi/notifier.js";
+import type { SyncStream } from "../../../components/syncapi/streams/positions.js";
+import { StreamWriter } from "../../../components/syncapi/streams/stream-writer.js";
+import { Notifier } from "../../../components/syncapi/streams/notifier.js";
 
 /**
  * A StreamWriter over a database whose transactions commit (or roll back) when the test

@@ -1,9 +1,10 @@
-import type { EventLog } from "../internal/eventlog/eventlog.js";
-import { STREAMS } from "../internal/eventlog/streams.js";
-import { subjectToken } from "../internal/eventlog/subjects.js";
-import { PresenceEvent } from "../../proto/gen/dendrite/edu/v1/edu.js";
-import type { Queryable } from "../internal/database/database.js";
-import { selectPresence } from "./storage/presence.js";
+import type { EventLog } from "../../internal/eventlog/eventlog.js";
+import { STREAMS } from "../../internal/eventlog/streams.js";
+import { subjectToken } from "../../internal/eventlog/subjects.js";
+import type { Queryable } from "../../internal/database/database.js";
+import type { PresenceUpdate } from "../api/log-messages.js";
+import { encodePresence } from "../codecs/presence.js";
+import { selectPresence } from "../storage/presence.js";
 
 export const PRESENCE_STATES = new Set(["online", "unavailable", "offline"]);
 
@@ -65,8 +66,8 @@ export class PresencePublisher {
     });
   }
 
-  async set(userId: string, presence: string, statusMsg: string | undefined): Promise<PresenceEvent> {
-    const event: PresenceEvent = {
+  async set(userId: string, presence: string, statusMsg: string | undefined): Promise<PresenceUpdate> {
+    const event: PresenceUpdate = {
       userId,
       presence,
       statusMsg: statusMsg ?? "",
@@ -79,7 +80,7 @@ export class PresencePublisher {
     return event;
   }
 
-  private async publish(event: PresenceEvent): Promise<void> {
-    await this.log.publish(`${STREAMS.outputPresenceEvent}.${subjectToken(event.userId)}`, PresenceEvent.encode(event).finish());
+  private async publish(event: PresenceUpdate): Promise<void> {
+    await this.log.publish(`${STREAMS.outputPresenceEvent}.${subjectToken(event.userId)}`, encodePresence(event));
   }
 }

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from "../../internal/database/database.js";
-import type { SyncStream } from "../api/positions.js";
-import type { Notifier } from "../notifier.js";
+import type { SyncStream } from "./positions.js";
+import type { Notifier } from "./notifier.js";
 import { streamLock } from "../storage/positions.js";
 
 /** What to do once the write committed (never before: a woken sync must find the rows). */
