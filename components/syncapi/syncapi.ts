@@ -3,6 +3,7 @@ import { migrate } from "../internal/database/migrations.js";
 import type { Consumer } from "../internal/eventlog/eventlog.js";
 import { rateLimit } from "../internal/http/rate-limit.js";
 import { Router } from "../internal/http/router.js";
+import { TypedRoutes } from "../internal/http/typed-routes.js";
 import type { UserApi } from "../userapi/api/userapi.js";
 import { accountDataConsumer } from "./consumers/account-data.js";
 import { keyChangesConsumer } from "./consumers/key-changes.js";
@@ -64,19 +65,19 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
     presence,
     log: deps.log,
     userApi: peers.userapi,
-    lookupToken: (token) => peers.userapi().auth.queryAccessToken(token),
     writeLimit: rateLimit(WRITE_RATE_LIMIT, deps.config.rate_limit.enabled),
   };
   const router = new Router();
-  addSyncRoutes(router, routeDeps);
-  addMessagesRoutes(router, routeDeps);
-  addLegacySyncRoutes(router, routeDeps);
-  addEventRoutes(router, routeDeps);
-  addMemberRoutes(router, routeDeps);
-  addStateRoutes(router, routeDeps);
-  addRelationRoutes(router, routeDeps);
-  addPresenceRoutes(router, routeDeps);
-  addSendToDeviceRoutes(router, routeDeps);
+  const routes = new TypedRoutes(router, { lookupToken: (token) => peers.userapi().auth.queryAccessToken(token) });
+  addSyncRoutes(routes, routeDeps);
+  addMessagesRoutes(routes, routeDeps);
+  addLegacySyncRoutes(routes, routeDeps);
+  addEventRoutes(routes, routeDeps);
+  addMemberRoutes(routes, routeDeps);
+  addStateRoutes(routes, routeDeps);
+  addRelationRoutes(routes, routeDeps);
+  addPresenceRoutes(routes, routeDeps);
+  addSendToDeviceRoutes(routes, routeDeps);
 
   const specs: StoreConsumerSpec<any>[] = [
     roomEventsConsumer(store, sendingActivity(deps.config.server_name, presence, deps.logger)),

@@ -1,5 +1,4 @@
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
-import type { TokenLookup } from "../../internal/http/auth.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
 import type { Notifier } from "../streams/notifier.js";
 import type { PresencePublisher } from "../producers/presence.js";
@@ -17,6 +16,5 @@ export interface SyncRouteDeps {
   readonly presence: PresencePublisher;
   readonly log: EventLog;
   readonly userApi: () => UserApi;
-  readonly lookupToken: TokenLookup;
   readonly writeLimit: Koa.Middleware;
 }

@@ -1,8 +1,6 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { requireUser, type AuthenticatedUser } from "../../internal/http/auth.js";
+import type { AuthenticatedUser } from "../../internal/http/auth.js";
 import { MatrixError } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { encodeHistoryToken } from "../streams/positions.js";
 import type { StoredEvent } from "../storage/events.js";
 import { ignoringUsers } from "../sync/filter.js";
@@ -29,7 +27,7 @@ const MAX_TIMEOUT_MS = 60_000;
  * on /events (no typing, receipts or presence, which /sync carries); presence is [] in
  * /initialSync.
  */
-export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
+export function addLegacySyncRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void {
   const q = () => deps.store.db;
 
   /** A room as /initialSync describes it: its latest messages and state, as the user may see them. */
@@ -50,16 +48,14 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
   const roomAccountData = async (userId: string, roomId: string) =>
     (await accountData(userId)).filter((r) => r.roomId === roomId).map((r) => ({ type: r.type, content: r.content }));
 
-  router.get("/_matrix/client/v3/rooms/{roomId}/initialSync", async (ctx: Koa.Context) => {
-    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
-    const roomId = (ctx.state as RequestState).params.roomId!;
+  routes.get("/_matrix/client/v3/rooms/{roomId}/initialSync", { access: "guest" }, async ({ ctx, user, params }) => {
+    const { roomId } = params;
     const access = await roomAccess(q(), deps.store, user.userId, roomId, deps.notifier.positions().pdu);
     const membership = access.view.membershipAt(access.upTo);
     ctx.body = await roomInfo(user, roomId, access, membership, intParam(query(ctx, "limit"), "limit", DEFAULT_MESSAGES, MAX_EVENTS));
   });
 
-  router.get("/_matrix/client/v3/initialSync", async (ctx: Koa.Context) => {
-    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+  routes.get("/_matrix/client/v3/initialSync", { access: "guest" }, async ({ ctx, user }) => {
     const limit = intParam(query(ctx, "limit"), "limit", DEFAULT_MESSAGES, MAX_EVENTS);
     const archived = boolParam(query(ctx, "archived"), "archived");
     const now = deps.notifier.positions().pdu;
@@ -83,8 +79,7 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
     ctx.body = { end: encodeHistoryToken(now), rooms, presence: [], account_data: global };
   });
 
-  router.get("/_matrix/client/v3/events", async (ctx: Koa.Context) => {
-    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+  routes.get("/_matrix/client/v3/events", { access: "guest" }, async ({ ctx, user }) => {
     const fromParam = query(ctx, "from") || undefined;
     const from = historyTokenParam(fromParam, "from") ?? deps.notifier.positions().pdu;
     const timeout = Math.min(intParam(query(ctx, "timeout"), "timeout", DEFAULT_TIMEOUT_MS, Number.MAX_SAFE_INTEGER), MAX_TIMEOUT_MS);

@@ -1,7 +1,4 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { requireUser } from "../../internal/http/auth.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { encodeHistoryToken } from "../streams/positions.js";
 import type { StoredEvent } from "../storage/events.js";
 import { ignoringUsers, type RoomEventFilter } from "../sync/filter.js";
@@ -15,17 +12,15 @@ import { selectTimelinePage } from "../storage/events.js";
  * stream order, with only the events the user may see and wants to (not those of users they
  * ignore).
  */
-export function addMessagesRoutes(router: Router, deps: SyncRouteDeps): void {
-  router.get("/_matrix/client/v3/rooms/{roomId}/messages", async (ctx: Koa.Context) => {
-    await requireUser(ctx, deps.lookupToken, { allowGuests: true });
-    const { user, params } = ctx.state as RequestState;
-    const roomId = params.roomId!;
+export function addMessagesRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void {
+  routes.get("/_matrix/client/v3/rooms/{roomId}/messages", { access: "guest" }, async ({ ctx, user, params }) => {
+    const { roomId } = params;
     const dir = directionParam(query(ctx, "dir"), "b");
     const limit = intParam(query(ctx, "limit"), "limit", 10, 1000);
     const q = deps.store.db;
-    const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.ignoredUsers.of(q, user!.userId));
+    const filter = ignoringUsers(roomEventFilterParam(query(ctx, "filter")), await deps.store.ignoredUsers.of(q, user.userId));
     const now = deps.notifier.positions().pdu;
-    const access = await roomAccess(q, deps.store, user!.userId, roomId, now);
+    const access = await roomAccess(q, deps.store, user.userId, roomId, now);
     const backwards = dir === "b";
     const from = historyTokenParam(query(ctx, "from"), "from") ?? (backwards ? now : 0);
     const to = historyTokenParam(query(ctx, "to"), "to");
@@ -36,7 +31,7 @@ export function addMessagesRoutes(router: Router, deps: SyncRouteDeps): void {
     const visible = access.view.filter(page);
     const body: Record<string, unknown> = {
       start: query(ctx, "from") || encodeHistoryToken(from),
-      chunk: await deps.formatter.format(q, visible, { device: { userId: user!.userId, deviceId: user!.deviceId } }),
+      chunk: await deps.formatter.format(q, visible, { device: { userId: user.userId, deviceId: user.deviceId } }),
     };
     const last = page.at(-1);
     if (last && page.length === limit) body.end = encodeHistoryToken(backwards ? last.position - 1 : last.position);

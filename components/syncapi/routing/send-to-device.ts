@@ -1,9 +1,5 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { authenticate } from "../../internal/http/auth.js";
-import { chain } from "../../internal/http/chain.js";
 import { badJson, invalidParam } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { isValidUserId } from "../../protocol/index.js";
 import type { SendToDeviceMessage } from "../api/log-messages.js";
 import { publishSendToDevice } from "../producers/send-to-device.js";
@@ -17,11 +13,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typ
  * once (the log drops the republish; the store's unique ID catches a late one). Messages for
  * users of other servers go on the same log, where the federation sender will find them.
  */
-export function addSendToDeviceRoutes(router: Router, deps: SyncRouteDeps): void {
-  router.put(
+export function addSendToDeviceRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void {
+  routes.put(
     "/_matrix/client/v3/sendToDevice/{eventType}/{txnId}",
-    chain([authenticate(deps.lookupToken, { allowGuests: true }), deps.writeLimit], async (ctx: Koa.Context) => {
-      const { user, params, body } = ctx.state as RequestState;
+    { access: "guest", middleware: [deps.writeLimit] },
+    async ({ ctx, user, params, body }) => {
       if (!isObject(body.messages)) throw badJson("messages must be an object");
       // Everything is checked before anything is published: a refused request sends nothing.
       const messages: SendToDeviceMessage[] = [];
@@ -30,12 +26,12 @@ export function addSendToDeviceRoutes(router: Router, deps: SyncRouteDeps): void
         if (!isValidUserId(userId, { historical: true })) throw invalidParam(`${JSON.stringify(userId)} is not a user ID`);
         for (const [deviceId, content] of Object.entries(devices)) {
           if (!isObject(content)) throw badJson("each message must be an object");
-          const messageId = `${user!.userId}|${user!.deviceId}|${params.txnId}|${userId}|${deviceId}`;
-          messages.push({ sender: user!.userId, userId, deviceId, type: params.eventType!, content: JSON.stringify(content), messageId });
+          const messageId = `${user.userId}|${user.deviceId}|${params.txnId}|${userId}|${deviceId}`;
+          messages.push({ sender: user.userId, userId, deviceId, type: params.eventType, content: JSON.stringify(content), messageId });
         }
       }
       await Promise.all(messages.map((m) => publishSendToDevice(deps.log, m)));
       ctx.body = {};
-    }),
+    },
   );
 }
