@@ -15,6 +15,7 @@ import { startStoreConsumer, type StoreConsumerSpec } from "./consumers/store-co
 import { StreamWriter } from "./streams/stream-writer.js";
 import { TypingExpiry, typingConsumer } from "./consumers/typing.js";
 import { Notifier } from "./streams/notifier.js";
+import { restoreStreams } from "./streams/restore.js";
 import { PresencePublisher } from "./producers/presence.js";
 import { sendingActivity } from "./presence/sending-activity.js";
 import { addEventRoutes } from "./routing/context.js";
@@ -28,13 +29,11 @@ import { addSendToDeviceRoutes } from "./routing/send-to-device.js";
 import { addStateRoutes } from "./routing/state.js";
 import { addSyncRoutes } from "./routing/sync.js";
 import { SYNCAPI_MIGRATIONS } from "./storage/migrations.js";
-import { latestPositions } from "./storage/positions.js";
 import { SyncStore } from "./caches/sync-store.js";
 import { EventFormatter } from "./sync/client-event.js";
 import { LazyMemberCache } from "./sync/lazy-members.js";
 import { SyncBuilder } from "./sync/sync-builder.js";
 import { SyncHandler } from "./sync/sync-handler.js";
-import { selectAllJoined } from "./storage/state.js";
 
 /** The peers the syncapi calls (cli/components.ts hands them over). */
 export interface SyncApiPeers {
@@ -94,9 +93,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
     router,
     async start() {
       await migrate(deps.db, "syncapi", SYNCAPI_MIGRATIONS);
-      const positions = await latestPositions(deps.db);
-      notifier.load(positions, await selectAllJoined(deps.db));
-      store.recent.start(positions.pdu);
+      await restoreStreams(deps.db, notifier, store);
       await typingExpiry.restore();
       const consumerDeps = { log: deps.log, writer, logger: deps.logger };
       consumers = await Promise.all(specs.map((spec) => startStoreConsumer(consumerDeps, spec)));

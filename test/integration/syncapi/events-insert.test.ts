@@ -25,9 +25,10 @@ const message = (eventId: string): NewEventRow => ({
 });
 
 /**
- * The room-event consumer's batch of messages as one statement outside a transaction (its
- * sequences recorded in the same statement): the positions it takes must commit in order,
- * as those taken in the stream's locked transactions do.
+ * The events insert takes the stream's lock itself (streamLockTaken): run as one statement
+ * outside a transaction (here with log sequences recorded in the same statement), the
+ * positions it takes still commit in order, as those taken in the stream's locked
+ * transactions do.
  */
 for (const backend of DATABASE_BACKENDS) {
   describe(`syncapi: new events stored by one statement [${backend.name}]`, function () {
