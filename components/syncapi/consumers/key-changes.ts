@@ -1,5 +1,6 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { KeyChangeEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import type { KeyChange } from "../../userapi/api/log-messages.js";
+import { decodeKeyChange } from "../../userapi/codecs/key-change.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import { insertKeyChange } from "../storage/key-changes.js";
@@ -7,12 +8,12 @@ import { insertKeyChange } from "../storage/key-changes.js";
 export const KEY_CHANGES_CONSUMER = "syncapi-keychanges";
 
 /** Device-key changes, for device_lists.changed of everyone sharing a room with the user. */
-export function keyChangesConsumer(store: SyncStore): StoreConsumerSpec<KeyChangeEvent> {
+export function keyChangesConsumer(store: SyncStore): StoreConsumerSpec<KeyChange> {
   return {
     stream: STREAMS.outputKeyChangeEvent,
     durable: KEY_CHANGES_CONSUMER,
     syncStream: "deviceList",
-    decode: (data) => KeyChangeEvent.decode(data),
+    decode: decodeKeyChange,
     apply: eachInOrder(async (tx, k) => {
       const position = await insertKeyChange(tx, k.userId, k.deviceId);
       return [(n) => (n.advance("deviceList", position), n.wakeUsers(n.usersSharingRooms(k.userId)))];
