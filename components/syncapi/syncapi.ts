@@ -11,7 +11,7 @@ import { presenceConsumer } from "./consumers/presence.js";
 import { receiptsConsumer } from "./consumers/receipts.js";
 import { roomEventsConsumer } from "./consumers/room-events.js";
 import { sendToDeviceConsumer } from "./consumers/send-to-device.js";
-import { startStoreConsumer, type StoreConsumerSpec } from "./consumers/store-consumer.js";
+import { startStoreConsumer } from "./consumers/store-consumer.js";
 import { StreamWriter } from "./streams/stream-writer.js";
 import { TypingExpiry, typingConsumer } from "./consumers/typing.js";
 import { Notifier } from "./streams/notifier.js";
@@ -78,14 +78,15 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   addPresenceRoutes(routes, routeDeps);
   addSendToDeviceRoutes(routes, routeDeps);
 
-  const specs: StoreConsumerSpec<any>[] = [
-    roomEventsConsumer(store, sendingActivity(deps.config.server_name, presence, deps.logger)),
-    typingConsumer(store, typingExpiry),
-    receiptsConsumer(store),
-    sendToDeviceConsumer(store, peers.userapi, deps.config.server_name),
-    accountDataConsumer(store),
-    presenceConsumer(store),
-    keyChangesConsumer(store),
+  const consumerDeps = { log: deps.log, writer, logger: deps.logger };
+  const startConsumers = () => [
+    startStoreConsumer(consumerDeps, roomEventsConsumer(store, sendingActivity(deps.config.server_name, presence, deps.logger))),
+    startStoreConsumer(consumerDeps, typingConsumer(store, typingExpiry)),
+    startStoreConsumer(consumerDeps, receiptsConsumer(store)),
+    startStoreConsumer(consumerDeps, sendToDeviceConsumer(store, peers.userapi, deps.config.server_name)),
+    startStoreConsumer(consumerDeps, accountDataConsumer(store)),
+    startStoreConsumer(consumerDeps, presenceConsumer()),
+    startStoreConsumer(consumerDeps, keyChangesConsumer()),
   ];
   let consumers: Consumer[] = [];
   return {
@@ -95,8 +96,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
       await migrate(deps.db, "syncapi", SYNCAPI_MIGRATIONS);
       await restoreStreams(deps.db, notifier, store);
       await typingExpiry.restore();
-      const consumerDeps = { log: deps.log, writer, logger: deps.logger };
-      consumers = await Promise.all(specs.map((spec) => startStoreConsumer(consumerDeps, spec)));
+      consumers = await Promise.all(startConsumers());
     },
     async stop() {
       notifier.wakeAll();

@@ -1,14 +1,13 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { KeyChange } from "../../userapi/api/log-messages.js";
 import { decodeKeyChange } from "../../userapi/codecs/key-change.js";
-import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import { insertKeyChange } from "../storage/key-changes.js";
 
 export const KEY_CHANGES_CONSUMER = "syncapi-keychanges";
 
 /** Device-key changes, for device_lists.changed of everyone sharing a room with the user. */
-export function keyChangesConsumer(store: SyncStore): StoreConsumerSpec<KeyChange> {
+export function keyChangesConsumer(): StoreConsumerSpec<KeyChange> {
   return {
     stream: STREAMS.outputKeyChangeEvent,
     durable: KEY_CHANGES_CONSUMER,

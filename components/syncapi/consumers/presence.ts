@@ -1,14 +1,13 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { PresenceUpdate } from "../api/log-messages.js";
 import { decodePresence } from "../codecs/presence.js";
-import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import { upsertPresence } from "../storage/presence.js";
 
 export const PRESENCE_CONSUMER = "syncapi-presence";
 
 /** Presence of users; everyone sharing a room with the user hears of a change. */
-export function presenceConsumer(store: SyncStore): StoreConsumerSpec<PresenceUpdate> {
+export function presenceConsumer(): StoreConsumerSpec<PresenceUpdate> {
   return {
     stream: STREAMS.outputPresenceEvent,
     durable: PRESENCE_CONSUMER,
