@@ -1,7 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { stateKeyOf, type StateKey } from "../../protocol/index.js";
-import { asHistoryVisibility } from "../../protocol/visibility/history.js";
+import { asHistoryVisibility, stateKeyOf, type StateKey } from "../../protocol/index.js";
 import {
   OutputRoomEvent,
   type NewInviteEvent,
