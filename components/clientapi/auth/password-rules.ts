@@ -1,4 +1,4 @@
-import { MatrixError } from "../internal/http/matrix-error.js";
+import { MatrixError } from "../../internal/http/matrix-error.js";
 
 /**
  * What a new password must be: not empty, and not so long that hashing it is a way to burn

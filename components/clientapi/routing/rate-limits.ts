@@ -1,4 +1,4 @@
-import type { RateLimitPolicy } from "../internal/http/rate-limit.js";
+import type { RateLimitPolicy } from "../../internal/http/rate-limit.js";
 
 /**
  * The clientapi's allowances, per client IP and per user. Logging in and registering are

@@ -1,8 +1,8 @@
 import type Koa from "koa";
-import { MatrixError } from "../internal/http/matrix-error.js";
-import { ProtocolError } from "../protocol/errors.js";
-import { fromProtocolError, PerformFailure } from "../roomserver/api/perform-failure.js";
-import type { PerformError } from "../../proto/gen/dendrite/roomserver/v1/input.js";
+import { MatrixError } from "../../internal/http/matrix-error.js";
+import { ProtocolError } from "../../protocol/index.js";
+import { fromProtocolError, PerformFailure } from "../../roomserver/api/perform-failure.js";
+import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 
 /** A perform response's error as the client should see it. */
 export function fromPerformError(error: PerformError): MatrixError {

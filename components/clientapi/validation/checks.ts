@@ -1,5 +1,5 @@
-import { badJson, invalidParam, MatrixError } from "../internal/http/matrix-error.js";
-import { isValidEventId, isValidRoomAlias, isValidRoomId, isValidUserIdAt } from "../protocol/index.js";
+import { badJson, invalidParam, MatrixError } from "../../internal/http/matrix-error.js";
+import { isValidEventId, isValidRoomAlias, isValidRoomId, isValidUserIdAt } from "../../protocol/index.js";
 
 /**
  * Checks of request bodies, each throwing the Matrix error the client should get: a missing
@@ -50,7 +50,8 @@ export function requiredStringArray(body: Body, key: string): string[] {
 
 /** A room ID of any room version: `!opaque:server`, or v12's hashed `!<43 characters>`. 400 M_INVALID_PARAM otherwise. */
 export function checkRoomId(roomId: string): string {
-  if (!isValidRoomId(roomId) && !isValidRoomId(roomId, { hashed: true })) throw invalidParam(`${JSON.stringify(roomId)} is not a valid room ID`);
+  if (!isValidRoomId(roomId) && !isValidRoomId(roomId, { hashed: true }))
+    throw invalidParam(`${JSON.stringify(roomId)} is not a valid room ID`);
   return roomId;
 }
 

@@ -1,7 +1,7 @@
 import type Koa from "koa";
-import { MatrixError } from "../internal/http/matrix-error.js";
-import { limitExceeded } from "../internal/http/rate-limit.js";
-import { UserApiError, type UserApiErrorCode } from "../userapi/api/errors.js";
+import { MatrixError } from "../../internal/http/matrix-error.js";
+import { limitExceeded } from "../../internal/http/rate-limit.js";
+import { UserApiError, type UserApiErrorCode } from "../../userapi/api/errors.js";
 
 /** The Matrix error a client gets for each userapi failure. */
 const MATRIX_ERRORS: Record<UserApiErrorCode, [status: number, errcode: string]> = {

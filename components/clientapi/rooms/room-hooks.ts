@@ -1,10 +1,10 @@
-import type { Logger } from "../internal/logging/logger.js";
-import { stateKeyOf } from "../protocol/events/event.js";
-import type { RoomEventBuilder } from "../roomserver/api/event-builder.js";
-import type { RoomserverApi } from "../roomserver/api/roomserver-api.js";
-import type { AccountsApi, ProfilesApi } from "../userapi/api/userapi.js";
-import { performed } from "./roomserver-errors.js";
-import { profileContent } from "./rooms/member-content.js";
+import type { Logger } from "../../internal/logging/logger.js";
+import { stateKeyOf } from "../../protocol/index.js";
+import type { RoomEventBuilder } from "../../roomserver/api/event-builder.js";
+import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
+import type { AccountsApi, ProfilesApi } from "../../userapi/api/userapi.js";
+import { performed } from "../errors/roomserver-errors.js";
+import { profileContent } from "./member-content.js";
 
 /** What account changes must do in rooms. */
 export interface RoomHooks {
