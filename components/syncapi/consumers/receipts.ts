@@ -1,5 +1,6 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { ReceiptEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import type { Receipt } from "../../clientapi/api/edus.js";
+import { decodeReceipt } from "../../clientapi/codecs/edus.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import { upsertReceipt } from "../storage/receipts.js";
@@ -10,12 +11,12 @@ export const RECEIPTS_CONSUMER = "syncapi-receipts";
 const READ_MARKERS = new Set(["m.read", "m.read.private"]);
 
 /** Read receipts: the room sees public ones; a private one only its owner. */
-export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEvent> {
+export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<Receipt> {
   return {
     stream: STREAMS.outputReceiptEvent,
     durable: RECEIPTS_CONSUMER,
     syncStream: "receipt",
-    decode: (data) => ReceiptEvent.decode(data),
+    decode: decodeReceipt,
     apply: eachInOrder(async (tx, r) => {
       const position = await upsertReceipt(tx, {
         roomId: r.roomId,

@@ -1,5 +1,6 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { TypingEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import type { TypingNotice } from "../../clientapi/api/edus.js";
+import { decodeTyping } from "../../clientapi/codecs/edus.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
 import type { StreamWriter } from "../streams/stream-writer.js";
@@ -58,12 +59,12 @@ export class TypingExpiry {
   }
 }
 
-export function typingConsumer(store: SyncStore, expiry: TypingExpiry): StoreConsumerSpec<TypingEvent> {
+export function typingConsumer(store: SyncStore, expiry: TypingExpiry): StoreConsumerSpec<TypingNotice> {
   return {
     stream: STREAMS.outputTypingEvent,
     durable: TYPING_CONSUMER,
     syncStream: "typing",
-    decode: (data) => TypingEvent.decode(data),
+    decode: decodeTyping,
     apply: eachInOrder(async (tx, t) => {
       const position = await upsertTyping(tx, t.roomId, t.userId, t.typing, t.typing ? t.expiresAtMs : 0);
       return [
