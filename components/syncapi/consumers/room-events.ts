@@ -1,6 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { asHistoryVisibility } from "../../protocol/visibility/history.js";
+import { asHistoryVisibility, stateKeyOf, type StateKey } from "../../protocol/index.js";
 import type {
   NewInviteOutput as NewInviteEvent,
   NewRoomEventOutput as NewRoomEvent,
@@ -9,11 +9,13 @@ import type {
   RetireInviteOutput as RetireInviteEvent,
 } from "../../roomserver/api/output.js";
 import { decodeOutputRoomEvent } from "../../roomserver/codecs/output-room-event.js";
-import { insertedPositions, storedAt, type StoredEvent } from "../storage/events.js";
 import type { StateChange } from "../storage/state.js";
-import type { SyncStore } from "../storage/store.js";
-import type { OneStatementWrite, StoreConsumerSpec } from "./store-consumer.js";
-import type { AfterCommit } from "./stream-writer.js";
+import type { SyncStore } from "../caches/sync-store.js";
+import type { StoreConsumerSpec } from "./store-consumer.js";
+import type { AfterCommit } from "../streams/stream-writer.js";
+import { insertEvent, insertEvents, redactEvent, selectRedactionIdByJson, storedAt, type StoredEvent } from "../storage/events.js";
+import { insertInvite, retireInvite } from "../storage/invites.js";
+import { applyStateChanges, selectCurrentEventIds } from "../storage/state.js";
 
 export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
 
@@ -74,7 +76,7 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
         return newRoomEvent(tx, store, output, onNewEvent);
       case "old": {
         const e = parse(output.eventId, output.eventJson);
-        await store.events.insert(tx, row(output.roomId, e, "shared", false, null, null));
+        await insertEvent(tx, row(output.roomId, e, "shared", false, null, null));
         return [];
       }
       case "redacted":
@@ -82,7 +84,7 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
       case "invite":
         return invite(tx, store, output);
       case "retire-invite":
-        return retireInvite(tx, store, output);
+        return applyRetiredInvite(tx, store, output);
       default:
         return [];
     }
@@ -93,16 +95,6 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
     durable: ROOM_EVENTS_CONSUMER,
     syncStream: "pdu",
     decode: (data) => decodeOutputRoomEvent(data),
-    /** A batch of new events that change no state (messages, mostly): inserts keyed by event ID. */
-    asOneStatement(outputs) {
-      const plain: PlainEvent[] = [];
-      for (const output of outputs) {
-        const p = plainEventOf(output);
-        if (!p) return null;
-        plain.push(p);
-      }
-      return plain.length > 0 ? plainEventsWrite(store, plain, onNewEvent) : null;
-    },
     /**
      * Runs of new events that change no state (messages, mostly) are inserted together, one
      * statement for the run; anything else is applied on its own, in order.
@@ -151,18 +143,18 @@ function row(roomId: string, e: ParsedEvent, historyVisibility: string, inTimeli
 async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, onNewEvent: NewEventListener): Promise<AfterCommit[]> {
   const event = parse(v.eventId, v.eventJson);
   for (const [id, json] of addedEventIds(v)) {
-    await store.events.insert(tx, row(v.roomId, parse(id, json), v.historyVisibility, false, null, null));
+    await insertEvent(tx, row(v.roomId, parse(id, json), v.historyVisibility, false, null, null));
   }
   let prevEventId: string | null = null;
   if (event.stateKey !== null) {
-    const current = await store.state.currentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
-    prevEventId = current.get(`${event.type}\u0000${event.stateKey}`) ?? null;
+    const current = await selectCurrentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
+    prevEventId = current.get(stateKeyOf(event.type, event.stateKey)) ?? null;
   }
   const timelineRow = row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, prevEventId);
-  const position = await store.events.insert(tx, timelineRow);
+  const position = await insertEvent(tx, timelineRow);
   if (position === null) return []; // stored before: a republished output
   const changes = await stateChanges(tx, store, v, event);
-  await store.state.apply(tx, v.roomId, position, changes);
+  await applyStateChanges(tx, v.roomId, position, changes);
   return [stored(store, v, storedAt(timelineRow, position), changes.filter((c) => c.type === "m.room.member"), onNewEvent)];
 }
 
@@ -173,8 +165,8 @@ async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, on
 function stored(store: SyncStore, v: NewRoomEvent, event: StoredEvent, members: readonly StateChange[], onNewEvent: NewEventListener): AfterCommit {
   const position = event.position;
   return (n) => {
-    store.events.recent.added(event);
-    store.state.membershipsChanged(members.map((c) => c.stateKey));
+    store.recent.added(event);
+    store.memberships.changed(members.map((c) => c.stateKey));
     n.advance("pdu", position);
     for (const c of members) n.setJoined(v.roomId, c.stateKey, c.membership === "join");
     n.wakeRoom(v.roomId, members.map((c) => c.stateKey));
@@ -199,23 +191,13 @@ function plainEventOf(output: OutputRoomEvent | null): PlainEvent | null {
 /** What newRoomEvent does for each of `events`, which change no state, with one statement for all. */
 async function plainEvents(tx: Queryable, store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): Promise<AfterCommit[]> {
   if (events.length === 0) return [];
-  const write = plainEventsWrite(store, events, onNewEvent);
-  return write.after(await tx.query(write.statement.sql, write.statement.params));
-}
-
-function plainEventsWrite(store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): OneStatementWrite {
   const rows = events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null));
-  return {
-    statement: store.events.insertStatement(rows),
-    after(returned) {
-      const positions = insertedPositions(returned);
-      return events.flatMap(({ v }, i) => {
-        const position = positions.get(v.eventId);
-        // Not stored now: stored before, from a republished output.
-        return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
-      });
-    },
-  };
+  const positions = await insertEvents(tx, rows);
+  return events.flatMap(({ v }, i) => {
+    const position = positions.get(v.eventId);
+    // Not stored now: stored before, from a republished output.
+    return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
+  });
 }
 
 /** The output's adds and removes as state-key changes: removes first, so an add of the same key wins. */
@@ -223,18 +205,18 @@ async function stateChanges(tx: Queryable, store: SyncStore, v: NewRoomEvent, ev
   const addedIds = v.addedState.map((e) => e.eventId);
   const ids = [...new Set([...v.removedStateEventIds, ...addedIds])];
   const known = new Map((await store.events.byIds(tx, ids)).map((e) => [e.eventId, e]));
-  const byKey = new Map<string, StateChange>();
+  const byKey = new Map<StateKey, StateChange>();
   const put = (id: string, present: boolean) => {
     const e = known.get(id);
     if (!e || e.stateKey === null) return;
     const content = (e.json.content ?? {}) as Json;
     const membership = e.type === "m.room.member" && present && typeof content.membership === "string" ? content.membership : null;
-    byKey.set(`${e.type}\u0000${e.stateKey}`, { type: e.type, stateKey: e.stateKey, eventId: present ? id : null, membership });
+    byKey.set(stateKeyOf(e.type, e.stateKey), { type: e.type, stateKey: e.stateKey, eventId: present ? id : null, membership });
   };
   v.removedStateEventIds.forEach((id) => put(id, false));
   addedIds.forEach((id) => put(id, true));
-  if (event.stateKey !== null && !byKey.has(`${event.type}\u0000${event.stateKey}`) && addedIds.includes(event.eventId)) {
-    byKey.set(`${event.type}\u0000${event.stateKey}`, { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
+  if (event.stateKey !== null && !byKey.has(stateKeyOf(event.type, event.stateKey)) && addedIds.includes(event.eventId)) {
+    byKey.set(stateKeyOf(event.type, event.stateKey), { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
   }
   return [...byKey.values()];
 }
@@ -243,27 +225,23 @@ async function redacted(tx: Queryable, store: SyncStore, v: RedactedEvent): Prom
   const redaction = JSON.parse(v.redactionEventJson) as Json;
   const redactionId = await redactionEventId(tx, store, v, redaction);
   const redactedJson = v.redactedEventJson;
-  await store.events.redact(tx, v.redactedEventId, redactedJson, redactionId);
-  return [() => store.events.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
+  await redactEvent(tx, v.redactedEventId, redactedJson, redactionId);
+  return [() => store.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
 }
 
 /** The redaction's event ID: it was output (and stored) before the redaction took effect. */
 async function redactionEventId(tx: Queryable, store: SyncStore, v: RedactedEvent, redaction: Json): Promise<string> {
   if (typeof redaction.event_id === "string") return redaction.event_id;
-  const rows = await tx.query<{ event_id: string }>(
-    "SELECT event_id FROM syncapi_events WHERE room_id = $1 AND type = 'm.room.redaction' AND event_json = $2 LIMIT 1",
-    [v.roomId, v.redactionEventJson],
-  );
-  return rows[0]?.event_id ?? "";
+  return selectRedactionIdByJson(tx, v.roomId, v.redactionEventJson);
 }
 
 async function invite(tx: Queryable, store: SyncStore, v: NewInviteEvent): Promise<AfterCommit[]> {
-  const position = await store.invites.add(tx, v.eventId, v.roomId, v.targetUserId, v.eventJson);
+  const position = await insertInvite(tx, v.eventId, v.roomId, v.targetUserId, v.eventJson);
   return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
 }
 
-async function retireInvite(tx: Queryable, store: SyncStore, v: RetireInviteEvent): Promise<AfterCommit[]> {
-  const position = await store.invites.retire(tx, v.eventId);
+async function applyRetiredInvite(tx: Queryable, store: SyncStore, v: RetireInviteEvent): Promise<AfterCommit[]> {
+  const position = await retireInvite(tx, v.eventId);
   if (position === null) return [];
   return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
 }
