@@ -22,36 +22,6 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
  * an entry when its file complies (the test fails on an entry that no longer matches anything).
  */
 const ALLOWED: readonly Allowed[] = [
-  { rule: "protocol-entry", file: "components/roomserver/api/event-builder.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/api/keys.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/api/perform-failure.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/api/stored-events.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/consumers/input-consumer.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/input/authorise.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/input/latest-events.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/input/processor.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/input/redactions.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/input/storable-event.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/input/template-completer.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/input/verify-signatures.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/aliases.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/create-room-events.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/create-room-request.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/create-room.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/join.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/local-ids.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/member-events.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/membership.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/perform/room-presets.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/query/build-info.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/query/convert.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/query/state.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/query/visibility.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/state/event-store.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/state/key-provider.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/state/state-calculator.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/transfer/export-room.ts", reason: "issue 15: being refactored" },
-  { rule: "protocol-entry", file: "components/roomserver/transfer/import-room.ts", reason: "issue 15: being refactored" },
 ];
 
 const check = (files: Record<string, string>): Violation[] => checkArchitecture(new Map(Object.entries(files)));

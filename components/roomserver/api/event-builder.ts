@@ -1,16 +1,8 @@
-import { authStateNeededInAnyVersion, checkAuth, selectAuthEvents, type AuthEventsTemplate, type StateTuple } from "../../protocol/auth/index.js";
-import { ProtocolError } from "../../protocol/errors.js";
-import { buildEvent, type EventReference } from "../../protocol/events/build.js";
-import type { JsonObject, RoomEvent, StateKey } from "../../protocol/events/event.js";
-import { MAX_PREV_EVENTS } from "../../protocol/events/parse.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import { roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
-import type { SigningKey } from "../../protocol/crypto/keys.js";
+import { type AuthEventsTemplate, type EventReference, type JsonObject, MAX_PREV_EVENTS, ProtocolError, type ProtocolEvent, type RoomEvent, type RoomVersion, type SigningKey, type StateKey, type StateTuple, authStateNeededInAnyVersion, buildEvent, checkAuth, encodeCanonicalJson, roomVersion, selectAuthEvents } from "../../protocol/index.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import type { InputVerdict, TransactionId } from "./input.js";
 import { submitEvent, submitTemplate } from "../producers/input-producer.js";
 import type { RoomserverWriterApi } from "./roomserver-api.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
 import { forbidden, PerformFailure, roomNotKnown } from "./perform-failure.js";
 import { stateMapOf } from "./stored-events.js";
 

@@ -1,4 +1,4 @@
-import { ProtocolError } from "../../protocol/errors.js";
+import { ProtocolError } from "../../protocol/index.js";
 import type { PerformError } from "./perform.js";
 
 /**

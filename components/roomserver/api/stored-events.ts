@@ -1,6 +1,4 @@
-import { stateKeyOf, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import { type ProtocolEvent, type RoomEvent, type StateKey, parseEvent, stateKeyOf } from "../../protocol/index.js";
 import type { StoredEvent } from "./queries.js";
 
 /** An event as the queries return it, parsed in its room's version. */

@@ -5,7 +5,7 @@ import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import type { InputRoomEvent, InputVerdict } from "../api/input.js";
 import { decodeInputRoomEvent, encodeInputVerdict } from "../codecs/input-room-event.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import type { ProtocolEvent } from "../../protocol/index.js";
 import { InvalidInput } from "../input/invalid-input.js";
 import type { InputProcessor } from "../input/processor.js";
 import type { TemplateInputs } from "../input/template-inputs.js";

@@ -1,6 +1,4 @@
-import { stateKeyOf } from "../../protocol/events/event.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
-import { asHistoryVisibility } from "../../protocol/visibility/history.js";
+import { asHistoryVisibility, serverNameOf, stateKeyOf } from "../../protocol/index.js";
 import type { TransactionId } from "../api/input.js";
 import { upsertMembership } from "../storage/memberships.js";
 import type { RoomRecord } from "../storage/rooms.js";

@@ -1,12 +1,7 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { storableText } from "../../internal/database/storable-text.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import { ProtocolError } from "../../protocol/errors.js";
-import { checkContentHash } from "../../protocol/events/hashes.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import { redactEventJson } from "../../protocol/events/redaction.js";
-import { roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
+import { ProtocolError, type ProtocolEvent, type RoomVersion, checkContentHash, parseEvent, redactEventJson, roomVersion } from "../../protocol/index.js";
 import type { InputRoomEvent, InputVerdict } from "../api/input.js";
 import type { KeyProvider } from "../api/keys.js";
 import type { EventRecord, EventStatus } from "../storage/events.js";

@@ -1,9 +1,4 @@
-import { RoomPowerLevels } from "../../protocol/auth/index.js";
-import { stateKeyOf, type StateMap } from "../../protocol/events/event.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
-import { redactEventJson } from "../../protocol/events/redaction.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
+import { RoomPowerLevels, type StateMap, encodeCanonicalJson, parseEvent, redactEventJson, serverNameOf, stateKeyOf } from "../../protocol/index.js";
 import { insertRedaction, markRedactionApplied, selectAwaitedRedactionTargets, selectPendingRedactionsOf } from "../storage/redactions.js";
 import type { RoomRecord } from "../storage/rooms.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";

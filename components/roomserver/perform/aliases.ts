@@ -1,8 +1,6 @@
 import type { Database } from "../../internal/database/database.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import { ProtocolError } from "../../protocol/errors.js";
-import type { JsonObject } from "../../protocol/events/event.js";
-import { parseRoomAlias, parseRoomId } from "../../protocol/ids/grammar.js";
+import { type JsonObject, ProtocolError, parseRoomAlias, parseRoomId } from "../../protocol/index.js";
 import type {
   PerformRemoveAliasRequest,
   PerformSetAliasRequest,

@@ -1,7 +1,4 @@
-import { isJsonObject, type JsonObject } from "../../protocol/events/event.js";
-import { parseUserIdAt } from "../../protocol/ids/grammar.js";
-import { parseCanonicalJson } from "../../protocol/json/parse.js";
-import { ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js";
+import { type JsonObject, ROOM_VERSIONS, type RoomVersion, isJsonObject, parseCanonicalJson, parseUserIdAt } from "../../protocol/index.js";
 import { badJson, invalidParam, PerformFailure } from "../api/perform-failure.js";
 
 export type Preset = "private_chat" | "trusted_private_chat" | "public_chat";

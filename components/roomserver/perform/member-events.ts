@@ -1,6 +1,4 @@
-import { isJsonObject, stateKeyOf, type JsonObject, type RoomEvent } from "../../protocol/events/event.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
-import { parseCanonicalJson } from "../../protocol/json/parse.js";
+import { type JsonObject, type RoomEvent, encodeCanonicalJson, isJsonObject, parseCanonicalJson, stateKeyOf } from "../../protocol/index.js";
 import type { EventSketch, RoomEventBuilder, RoomPosition } from "../api/event-builder.js";
 import { badJson } from "../api/perform-failure.js";
 

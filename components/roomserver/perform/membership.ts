@@ -1,5 +1,4 @@
-import { stateKeyOf, type JsonObject } from "../../protocol/events/event.js";
-import { parseUserIdAt } from "../../protocol/ids/grammar.js";
+import { type JsonObject, parseUserIdAt, stateKeyOf } from "../../protocol/index.js";
 import type { PerformMembershipRequest, PerformMembershipResponse } from "../api/perform.js";
 import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";
 import { localUserId } from "./local-ids.js";

@@ -1,6 +1,4 @@
-import { encodeBase64 } from "../../protocol/crypto/base64.js";
-import { referenceHashOf } from "../../protocol/events/protocolevent.js";
-import { roomVersion } from "../../protocol/roomversions.js";
+import { encodeBase64, referenceHashOf, roomVersion } from "../../protocol/index.js";
 import type { QueryBuildInfoRequest, QueryBuildInfoResponse } from "../api/queries.js";
 import type { RoomserverCore } from "../core/roomserver-core.js";
 import { roomWithState, stateEventsOf } from "./rooms.js";

@@ -1,4 +1,4 @@
-import { stateKeyOf } from "../../protocol/events/event.js";
+import { stateKeyOf } from "../../protocol/index.js";
 import type { StateTuple, StoredEvent } from "../api/queries.js";
 import type { EventRecord } from "../storage/events.js";
 import type { LoadedEvent } from "../state/event-store.js";

@@ -1,4 +1,4 @@
-import { roomVersion } from "../../protocol/roomversions.js";
+import { roomVersion } from "../../protocol/index.js";
 import type * as q from "../api/queries.js";
 import type { RoomserverCore } from "../core/roomserver-core.js";
 import { toStoredEvent } from "./convert.js";

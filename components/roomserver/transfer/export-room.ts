@@ -1,6 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
-import type { SigningKey } from "../../protocol/crypto/keys.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
+import { type SigningKey, serverNameOf } from "../../protocol/index.js";
 import { selectRoomEvents, type EventRecord } from "../storage/events.js";
 import { selectRoom } from "../storage/rooms.js";
 import { selectServerKeysOf } from "../storage/server-keys.js";

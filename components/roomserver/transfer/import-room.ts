@@ -1,7 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import { roomVersion } from "../../protocol/roomversions.js";
+import { parseEvent, roomVersion } from "../../protocol/index.js";
 import { submitEvent } from "../producers/input-producer.js";
 import { upsertServerKey } from "../storage/server-keys.js";
 import type { ExportHeader } from "./export-room.js";
