@@ -19,6 +19,7 @@ import { clientRoutes, type RouteDeps } from "./routing/deps.js";
 import { addDeviceRoutes } from "./routing/devices.js";
 import { addDirectoryRoutes } from "./routing/directory.js";
 import { addFilterRoutes } from "./routing/filters.js";
+import { addKeyBackupRoutes } from "./routing/key-backup.js";
 import { addKeysRoutes } from "./routing/keys.js";
 import { addLoginRoutes } from "./routing/login.js";
 import { addMembershipRoutes } from "./routing/membership.js";
@@ -97,6 +98,7 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
   addTypingRoutes(routes, routeDeps);
   addReceiptRoutes(routes, routeDeps);
   addUpgradeRoutes(routes, routeDeps);
+  addKeyBackupRoutes(routes, routeDeps);
   addKeysRoutes(routes, routeDeps);
   addCrossSigningRoutes(routes, routeDeps);
   return {

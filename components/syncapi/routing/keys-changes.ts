@@ -1,7 +1,6 @@
 import { invalidParam } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import { TypedRoutes } from "../../internal/http/typed-routes.js";
-import { decodeSyncToken } from "../api/positions.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
+import { decodeSyncToken } from "../streams/positions.js";
 import { keysChangedBetween } from "../sync/device-list-changes.js";
 import type { SyncRouteDeps } from "./deps.js";
 
@@ -10,8 +9,7 @@ import type { SyncRouteDeps } from "./deps.js";
  * clientapi because `from` and `to` are sync tokens, positions in this component's streams,
  * and the answer comes from its record of key changes and memberships.
  */
-export function addKeysChangesRoutes(router: Router, deps: SyncRouteDeps): void {
-  const routes = new TypedRoutes(router, { lookupToken: deps.lookupToken });
+export function addKeysChangesRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void {
   routes.get("/_matrix/client/v3/keys/changes", { access: "guest" }, async ({ ctx, user }) => {
     const token = (name: string) => {
       const value = ctx.query[name];
@@ -22,6 +20,6 @@ export function addKeysChangesRoutes(router: Router, deps: SyncRouteDeps): void 
     };
     const from = token("from");
     const to = token("to");
-    ctx.body = await keysChangedBetween(deps.store.db, deps.store, user.userId, from, to);
+    ctx.body = await keysChangedBetween(deps.store.db, user.userId, from, to);
   });
 }

@@ -1,5 +1,6 @@
 import type { KeysApi } from "./keys.js";
 import type { PushRuleActions, PushRuleKind, PushRuleset, PushRuleUpdate } from "./push-rules.js";
+import type { KeyBackupApi } from "./key-backup.js";
 
 /**
  * The userapi as its callers see it, one part per concern. Each part is one gRPC service in
@@ -15,6 +16,7 @@ export interface UserApi {
   readonly profiles: ProfilesApi;
   readonly accountData: AccountDataApi;
   readonly pushRules: PushRulesApi;
+  readonly keyBackup: KeyBackupApi;
   readonly keys: KeysApi;
 }
 

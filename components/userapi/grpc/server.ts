@@ -38,6 +38,7 @@ import {
   sessionToMessage,
 } from "./convert.js";
 import { unaryHandler as handle } from "./errors.js";
+import { keyBackupService } from "./key-backup-server.js";
 
 /**
  * The calls that hand out an account or its keys: each is logged at info with whom it was
@@ -191,6 +192,7 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     { definition: ProfilesService, implementation: profiles },
     { definition: AccountDataService, implementation: accountData },
     { definition: PushRulesService, implementation: pushRules },
+    keyBackupService(api.keyBackup),
     { definition: KeysService, implementation: keys },
   ];
 }
