@@ -24,7 +24,13 @@ export async function selectUsersWithKeyChanges(q: Queryable, userIds: readonly 
 }
 
 /** Whether the device's key counts changed in the range (someone claimed its keys). */
-export async function selectKeyCountsChanged(q: Queryable, userId: string, deviceId: string, after: number, upTo: number): Promise<boolean> {
+export async function selectKeyCountsChanged(
+  q: Queryable,
+  userId: string,
+  deviceId: string,
+  after: number,
+  upTo: number,
+): Promise<boolean> {
   if (after >= upTo) return false;
   const rows = await q.query(
     `SELECT 1 FROM syncapi_key_changes
