@@ -1,6 +1,7 @@
 import { LruMap } from "../cache/lru-map.js";
 import type { Migration } from "../database/migrations.js";
 import type { Queryable, Statement } from "../database/database.js";
+import { UNFLUSHED_COMMIT } from "../database/unflushed-commit.js";
 import type { LogMessage } from "./eventlog.js";
 
 /**
@@ -104,13 +105,20 @@ function highestPerSubject(msgs: readonly LogMessage[]): Map<string, number> {
  * repeated (inserts keyed by event ID): raises each subject's recorded sequence to the
  * batch's highest, as a statement to run with the effects. The consumer learns nothing from
  * it, so it need not read first: a batch of such effects is one statement in all.
+ *
+ * A `readModel` (effects that redelivery rebuilds and nobody else relies on being stored,
+ * as the sync store) whose messages' acknowledgements are written to this same database
+ * after it (the in-process log) commits without waiting for the disk (unflushed-commit.ts):
+ * a crash that loses the commit loses the acknowledgements too, and the messages come again.
  */
-export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessage[]): Statement {
+export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessage[], options: { readModel?: boolean } = {}): Statement {
   const highest = highestPerSubject(msgs);
+  const unflushed = options.readModel === true && msgs.every((m) => m.ackedInDatabase === true);
   return {
     sql: `INSERT INTO eventlog_applied_sequences (consumer, subject, seq)
           SELECT $1, v.subject, v.seq FROM unnest($2::text[], $3::bigint[]) AS v(subject, seq)
-          ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(eventlog_applied_sequences.seq, EXCLUDED.seq)`,
+          ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(eventlog_applied_sequences.seq, EXCLUDED.seq)
+          ${unflushed ? UNFLUSHED_COMMIT : ""}`,
     params: [consumer, [...highest.keys()], [...highest.values()]],
   };
 }

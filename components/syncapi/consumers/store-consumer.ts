@@ -77,7 +77,7 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
       const single = spec.asOneStatement?.([...decoded.values()]);
       if (single) {
         await deps.writer.writeStatement(spec.syncStream, async (q) => {
-          const { sql, params } = combineStatements(single.statement, [raiseAppliedStatement(spec.durable, msgs)]);
+          const { sql, params } = combineStatements(single.statement, [raiseAppliedStatement(spec.durable, msgs, { readModel: true })]);
           return single.after(await q.query(sql, params));
         });
         return;

@@ -1,4 +1,5 @@
 import type { Database } from "../../database/database.js";
+import { UNFLUSHED_COMMIT } from "../../database/unflushed-commit.js";
 import { valuesList } from "../../database/values-list.js";
 
 export interface StoredMessage {
@@ -13,6 +14,8 @@ interface PendingPublish {
   data: Uint8Array;
   headers: Record<string, string>;
   msgId: string | null;
+  /** Whether the publisher is told the message is stored, so its commit must reach the disk first. */
+  acknowledged: boolean;
   resolve: (result: { seq: number; duplicate: boolean }) => void;
   reject: (err: unknown) => void;
 }
@@ -53,9 +56,15 @@ export class StreamStore {
     return this.nextSeq - 1;
   }
 
-  publish(subject: string, data: Uint8Array, headers: Record<string, string>, msgId: string | null) {
+  /**
+   * An `acknowledged` publish resolves once its message is on disk. An unacknowledged one
+   * (its publisher learns its fate from a verdict) resolves once committed in memory: the
+   * consumer's commit that answers it flushes the log's WAL up to it, so no verdict ever
+   * speaks of a message a crash could lose.
+   */
+  publish(subject: string, data: Uint8Array, headers: Record<string, string>, msgId: string | null, acknowledged = true) {
     return new Promise<{ seq: number; duplicate: boolean }>((resolve, reject) => {
-      this.pending.push({ subject, data, headers, msgId, resolve, reject });
+      this.pending.push({ subject, data, headers, msgId, acknowledged, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
   }
@@ -134,7 +143,8 @@ export class StreamStore {
     });
     if (rows.length > 0) {
       const values = valuesList(rows);
-      await this.db.execute(`INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${values.sql}`, values.params);
+      const unflushed = batch.every((p) => !p.acknowledged) ? UNFLUSHED_COMMIT : "";
+      await this.db.execute(`INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${values.sql} ${unflushed}`, values.params);
     }
     // Only once stored do the new sequences become visible to consumers.
     this.nextSeq = seq;
