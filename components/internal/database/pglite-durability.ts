@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
+import { DEFAULT_CACHE_MB, pgliteMemoryParams } from "./pglite-memory.js";
 
 /**
  * How PGlite keeps its folder on disk. PGlite runs PostgreSQL over Emscripten's NODEFS and
@@ -13,9 +14,16 @@ import { NodeFS } from "@electric-sql/pglite/nodefs";
  * OS's page cache only (safe from a process crash, not from a power loss or OS crash).
  */
 
-/** PGlite's start parameters: its defaults, with fsync as asked. A later `-c` wins over an earlier flag. */
-export function pgliteStartParams(fsync: boolean): string[] {
-  return [...PGlite.defaultStartParams, ...(fsync ? ["-c", "fsync=on", "-c", "wal_sync_method=fsync"] : ["-c", "fsync=off"])];
+/**
+ * PGlite's start parameters: its defaults, with fsync as asked and memory sized for one
+ * connection (memory-settings.ts). A later `-c` wins over an earlier flag.
+ */
+export function pgliteStartParams(fsync: boolean, cacheMb = DEFAULT_CACHE_MB): string[] {
+  return [
+    ...PGlite.defaultStartParams,
+    ...(fsync ? ["-c", "fsync=on", "-c", "wal_sync_method=fsync"] : ["-c", "fsync=off"]),
+    ...pgliteMemoryParams(cacheMb),
+  ];
 }
 
 type EmscriptenOptions = Parameters<NodeFS["init"]>[1];

@@ -34,12 +34,14 @@ export class PgliteDatabase implements Database {
     this.direct = wrap(db);
   }
 
-  static async open(dataDir: string | null, options: { fsync?: boolean } = {}): Promise<PgliteDatabase> {
+  /** `cacheMb` sizes its page cache (pglite-memory.ts). */
+  static async open(dataDir: string | null, options: { fsync?: boolean; cacheMb?: number } = {}): Promise<PgliteDatabase> {
     // A database in memory has no disk to reach.
-    if (dataDir === null) return new PgliteDatabase(await PGlite.create({ startParams: pgliteStartParams(false) }));
+    if (dataDir === null) return new PgliteDatabase(await PGlite.create({ startParams: pgliteStartParams(false, options.cacheMb) }));
     const fsync = options.fsync ?? true;
     const fresh = isFreshDataDir(dataDir);
-    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams: pgliteStartParams(fsync) });
+    const startParams = pgliteStartParams(fsync, options.cacheMb);
+    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams });
     if (fresh && fsync) syncTree(dataDir);
     return new PgliteDatabase(db);
   }
