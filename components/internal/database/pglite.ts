@@ -2,6 +2,7 @@ import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
 import { advisoryLockCall, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
 import { DurableNodeFS, isFreshDataDir, pgliteStartParams, syncTree } from "./pglite-durability.js";
+import { pgliteTemplate } from "./pglite-template.js";
 
 function wrap(db: PGlite | Transaction): Queryable {
   return {
@@ -41,8 +42,10 @@ export class PgliteDatabase implements Database {
     const fsync = options.fsync ?? true;
     const fresh = isFreshDataDir(dataDir);
     const startParams = pgliteStartParams(fsync, options.cacheMb);
-    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams });
-    if (fresh && fsync) syncTree(dataDir);
+    // A new database starts as a copy of the template the build made, when there is one.
+    const loadDataDir = fresh ? (pgliteTemplate() ?? undefined) : undefined;
+    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams, loadDataDir });
+    if (fresh && fsync) await syncTree(dataDir);
     return new PgliteDatabase(db);
   }
 

@@ -7,18 +7,24 @@ import type { Database } from "../../../components/internal/database/database.js
 import { openDatabase } from "../../../components/internal/database/open.js";
 import { UNFLUSHED_COMMIT } from "../../../components/internal/database/unflushed-commit.js";
 
-/** How many times the process asked the OS to flush a file to disk while `work` ran. */
+/** How many times the process asked the OS to flush a file to disk while `work` ran (synchronously or not). */
 async function fsyncsDuring(work: () => Promise<unknown>): Promise<number> {
   const original = fs.fsyncSync;
+  const originalAsync = fs.fsync;
   let count = 0;
   fs.fsyncSync = (fd) => {
     count += 1;
     original(fd);
   };
+  (fs as { fsync: typeof fs.fsync }).fsync = ((fd: number, callback: fs.NoParamCallback) => {
+    count += 1;
+    originalAsync(fd, callback);
+  }) as typeof fs.fsync;
   try {
     await work();
   } finally {
     fs.fsyncSync = original;
+    (fs as { fsync: typeof fs.fsync }).fsync = originalAsync;
   }
   return count;
 }
@@ -88,6 +94,22 @@ describe("embedded database durability", function () {
     } finally {
       await reopened.close();
     }
+  });
+
+  it("makes a new database from the build's template instead of running initdb", async () => {
+    // initdb gives each database a random system identifier; copies of one template share it.
+    const identifiers: string[] = [];
+    for (const name of ["first", "second"]) {
+      const dir = join(dataDir, name);
+      const db = await openDatabase(validateConfig({ server_name: "a.example", data_dir: dir }));
+      try {
+        identifiers.push((await db.query<{ id: string }>("SELECT system_identifier::text AS id FROM pg_control_system()"))[0]!.id);
+        await db.exec("CREATE TABLE works_t (v int)");
+      } finally {
+        await db.close();
+      }
+    }
+    expect(identifiers[0]).to.equal(identifiers[1]);
   });
 
   it("sizes its memory for one connection: a 16 MB page cache by default, database.embedded_cache_mb for more", async () => {
