@@ -75,8 +75,11 @@ interface Server {
   stop(): Promise<void>;
 }
 
-/** Starts the monolith and returns once `/versions` answers, with the milliseconds that took. */
-async function startServer(config: string, env: NodeJS.ProcessEnv, port: number): Promise<{ server: Server; ms: number }> {
+/**
+ * Starts the monolith and returns once `/versions` answers, with the milliseconds that took
+ * and the CPU time the process used meanwhile (which the machine's load changes less).
+ */
+async function startServer(config: string, env: NodeJS.ProcessEnv, port: number): Promise<{ server: Server; ms: number; cpuMs: number }> {
   const started = performance.now();
   const child = track(
     spawn(process.execPath, [CLI, "monolith", "--config", config], {
@@ -107,6 +110,7 @@ async function startServer(config: string, env: NodeJS.ProcessEnv, port: number)
     await sleep(5);
   }
   const ms = performance.now() - started;
+  const cpuMs = cpuSeconds(child.pid!) * 1000;
   const stop = async () => {
     if (exited !== undefined) return;
     const gone = new Promise((resolve) => child.on("exit", resolve));
@@ -114,7 +118,7 @@ async function startServer(config: string, env: NodeJS.ProcessEnv, port: number)
     await gone;
     if (exited !== 0) throw new Error(`the monolith exited with ${exited} on SIGTERM:\n${output}`);
   };
-  return { server: { child, baseUrl, stop }, ms };
+  return { server: { child, baseUrl, stop }, ms, cpuMs };
 }
 
 async function send(client: TestClient, room: string, txn: string): Promise<number> {
@@ -150,10 +154,12 @@ async function benchSetup(setup: string, generateFlags: string[], env: NodeJS.Pr
 
     const fresh = await startServer(config, allEnv, port);
     report(`start to first /versions, new data [${setup}]`, fresh.ms, "ms");
+    report(`start to first /versions, new data, server CPU [${setup}]`, fresh.cpuMs, "ms");
     await fresh.server.stop();
     const again = await startServer(config, allEnv, port);
     server = again.server;
     report(`start to first /versions, restart [${setup}]`, again.ms, "ms");
+    report(`start to first /versions, restart, server CPU [${setup}]`, again.cpuMs, "ms");
     const pid = server.child.pid!;
     await sleep(REST_MS);
     report(`resident memory at rest after start [${setup}]`, rssMb(pid), "MB");

@@ -1,3 +1,4 @@
+import { cpSync } from "node:fs";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
 import { advisoryLockCall, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
@@ -43,8 +44,9 @@ export class PgliteDatabase implements Database {
     const fresh = isFreshDataDir(dataDir);
     const startParams = pgliteStartParams(fsync, options.cacheMb);
     // A new database starts as a copy of the template the build made, when there is one.
-    const loadDataDir = fresh ? (pgliteTemplate() ?? undefined) : undefined;
-    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams, loadDataDir });
+    const template = fresh ? pgliteTemplate() : null;
+    if (template) cpSync(template, dataDir, { recursive: true });
+    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams });
     if (fresh && fsync) await syncTree(dataDir);
     return new PgliteDatabase(db);
   }
