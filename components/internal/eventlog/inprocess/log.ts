@@ -65,7 +65,8 @@ export class InProcessLog implements EventLog {
       data,
       options.headers ?? {},
       options.msgId ?? null,
-      options.unacknowledged !== true,
+      // Only a publisher told "stored" with nothing of its own to fall back on needs the disk.
+      options.unacknowledged !== true && options.keptByPublisher !== true,
     );
     // As NATS does, plain subscribers get the message before the publisher hears it was taken.
     this.bus.publish(this.prefix + subject, data);

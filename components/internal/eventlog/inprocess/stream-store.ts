@@ -14,8 +14,8 @@ interface PendingPublish {
   data: Uint8Array;
   headers: Record<string, string>;
   msgId: string | null;
-  /** Whether the publisher is told the message is stored, so its commit must reach the disk first. */
-  acknowledged: boolean;
+  /** Whether the message must be on disk before the publish resolves. */
+  flush: boolean;
   resolve: (result: { seq: number; duplicate: boolean }) => void;
   reject: (err: unknown) => void;
 }
@@ -57,14 +57,15 @@ export class StreamStore {
   }
 
   /**
-   * An `acknowledged` publish resolves once its message is on disk. An unacknowledged one
-   * (its publisher learns its fate from a verdict) resolves once committed in memory: the
-   * consumer's commit that answers it flushes the log's WAL up to it, so no verdict ever
-   * speaks of a message a crash could lose.
+   * With `flush`, the publish resolves once its message is on disk. Without, once committed
+   * in memory, for a publisher that does not rely on it being stored: one that learns its
+   * fate from a verdict (the consumer's commit that answers it flushes the log's WAL up to
+   * it, so no verdict speaks of a message a crash could lose), or one that keeps its own
+   * copy until a later write (log.ts).
    */
-  publish(subject: string, data: Uint8Array, headers: Record<string, string>, msgId: string | null, acknowledged = true) {
+  publish(subject: string, data: Uint8Array, headers: Record<string, string>, msgId: string | null, flush = true) {
     return new Promise<{ seq: number; duplicate: boolean }>((resolve, reject) => {
-      this.pending.push({ subject, data, headers, msgId, acknowledged, resolve, reject });
+      this.pending.push({ subject, data, headers, msgId, flush, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
   }
@@ -143,7 +144,7 @@ export class StreamStore {
     });
     if (rows.length > 0) {
       const values = valuesList(rows);
-      const unflushed = batch.every((p) => !p.acknowledged) ? UNFLUSHED_COMMIT : "";
+      const unflushed = batch.every((p) => !p.flush) ? UNFLUSHED_COMMIT : "";
       await this.db.execute(`INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${values.sql} ${unflushed}`, values.params);
     }
     // Only once stored do the new sequences become visible to consumers.
