@@ -4,7 +4,7 @@ import { COMPONENT_NAMES, type ComponentName } from "../components/internal/conf
 import { healthRouter } from "../components/internal/http/health-route.js";
 import { Router, type RouteInfo } from "../components/internal/http/router.js";
 import { silentLogger } from "../components/internal/logging/logger.js";
-import { generateSigningKey } from "../components/protocol/crypto/keys.js";
+import { generateSigningKey } from "../components/protocol/index.js";
 import { COMPONENTS, makePeers } from "./components.js";
 
 /**

@@ -1,6 +1,6 @@
 import type { Config, ComponentName } from "../components/internal/config/types.js";
 import type { Component, ComponentDeps } from "../components/internal/component.js";
-import { openDatabase } from "../components/internal/database/open.js";
+import { checkReachable, openDatabase } from "../components/internal/database/open.js";
 import type { Database } from "../components/internal/database/database.js";
 import type { EventLog } from "../components/internal/eventlog/eventlog.js";
 import { openEventLog } from "../components/internal/eventlog/open.js";
@@ -96,7 +96,7 @@ export class ProcessRuntime {
         const currentLog = log;
         const router = new Router().mount(
           healthRouter({
-            database: async () => void (await db.query("SELECT 1")),
+            database: () => checkReachable(db),
             "event log": () => currentLog.check(),
           }),
         );

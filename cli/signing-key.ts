@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile, type SigningKey } from "../components/protocol/crypto/keys.js";
+import { formatSigningKeyFile, generateSigningKey, parseSigningKeyFile, type SigningKey } from "../components/protocol/index.js";
 
 /**
  * Reads the signing key file (Synapse's format), creating it with a fresh key when it

@@ -1,10 +1,11 @@
 import { parseArgs } from "node:util";
 import { checkNewPassword } from "../../components/clientapi/password-rules.js";
 import { loadConfigFile } from "../../components/internal/config/load.js";
+import { migrate } from "../../components/internal/database/migrations.js";
 import { openDatabase } from "../../components/internal/database/open.js";
 import { MatrixError } from "../../components/internal/http/matrix-error.js";
 import { UserApiError } from "../../components/userapi/api/errors.js";
-import { UserStorage } from "../../components/userapi/storage/storage.js";
+import { USERAPI_MIGRATIONS } from "../../components/userapi/storage/migrations.js";
 import { createLocalUserApi } from "../../components/userapi/userapi.js";
 
 export const CREATE_ACCOUNT_USAGE = `dendrite-ts create-account --config FILE --username NAME [--password P | --password-stdin] [--admin]
@@ -43,9 +44,8 @@ export async function runCreateAccount(argv: string[]): Promise<number> {
   const db = await openDatabase(config);
   try {
     checkNewPassword(password);
-    const storage = new UserStorage(db);
-    await storage.migrate();
-    const api = createLocalUserApi(storage, config.server_name);
+    await migrate(db, "userapi", USERAPI_MIGRATIONS);
+    const api = createLocalUserApi(db, config.server_name);
     const account = await api.accounts.createAccount({
       localpart: values.username,
       password,

@@ -1,5 +1,6 @@
 import type { Component, ComponentDeps } from "../internal/component.js";
 import { rateLimit, RequestRateLimit } from "../internal/http/rate-limit.js";
+import { migrate } from "../internal/database/migrations.js";
 import { Router } from "../internal/http/router.js";
 import { RoomEventBuilder } from "../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../roomserver/api/roomserver-api.js";
@@ -30,7 +31,7 @@ import { addTypingRoutes } from "./routing/typing.js";
 import { addUpgradeRoutes } from "./routing/upgrade.js";
 import { addVersionsRoutes } from "./routing/versions.js";
 import { addWellKnownRoutes } from "./routing/well-known.js";
-import { ClientStorage } from "./storage/storage.js";
+import { CLIENTAPI_MIGRATIONS } from "./storage/migrations.js";
 
 /** The peers the clientapi calls (cli/components.ts hands them over). */
 export interface ClientApiPeers {
@@ -41,7 +42,6 @@ export interface ClientApiPeers {
 /** The client-server API writers, and the discovery endpoints clients call first. */
 export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Component {
   const { config, logger } = deps;
-  const storage = new ClientStorage(deps.db);
   // Events are built here from the roomserver's build info and signed with this server's key.
   const builder = new RoomEventBuilder({
     serverName: config.server_name,
@@ -60,7 +60,7 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
     interactiveAuth: new InteractiveAuth(peers.userapi, config.server_name, logins),
     rooms: roomHooks(peers.roomserver, () => peers.userapi().profiles, builder, logger, () => peers.userapi().accounts),
     writer: new RoomWriter(builder),
-    storage,
+    db: deps.db,
     edus: new EduPublisher(deps.log),
     limits: {
       auth: logins.middleware,
@@ -88,5 +88,11 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
   addTypingRoutes(router, routeDeps);
   addReceiptRoutes(router, routeDeps);
   addUpgradeRoutes(router, routeDeps);
-  return { name: "clientapi", router, start: () => storage.migrate() };
+  return {
+    name: "clientapi",
+    router,
+    async start() {
+      await migrate(deps.db, "clientapi", CLIENTAPI_MIGRATIONS);
+    },
+  };
 }

@@ -1,4 +1,4 @@
-import type { SigningKey } from "../protocol/crypto/keys.js";
+import type { SigningKey } from "../protocol/index.js";
 import type { Config } from "./config/types.js";
 import type { Database } from "./database/database.js";
 import type { EventLog } from "./eventlog/eventlog.js";

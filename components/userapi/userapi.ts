@@ -1,20 +1,24 @@
 import type { Component, ComponentDeps } from "../internal/component.js";
+import type { Database } from "../internal/database/database.js";
+import { migrate } from "../internal/database/migrations.js";
 import type { EventLog, Subscription } from "../internal/eventlog/eventlog.js";
-import { AccountData } from "./account-data.js";
-import { Accounts } from "./accounts.js";
+import { Accounts } from "./accounts/accounts.js";
+import { AuthSessions } from "./accounts/auth-sessions.js";
+import { LocalUsers } from "./accounts/local-users.js";
+import { PasswordAttempts } from "./accounts/password-attempts.js";
 import type { UserApi } from "./api/userapi.js";
-import { AuthSessions } from "./auth-sessions.js";
-import { Devices } from "./devices.js";
+import { followRevocations } from "./consumers/token-revocations.js";
+import { Devices } from "./devices/devices.js";
+import { TokenCache } from "./devices/token-cache.js";
+import { TokenRevocations } from "./devices/token-revocations.js";
+import { UserAuth } from "./devices/user-auth.js";
 import { userApiServices } from "./grpc/server.js";
-import { LocalUsers } from "./local-users.js";
-import { PasswordAttempts } from "./password-attempts.js";
-import { Profiles } from "./profiles.js";
+import { DeviceListChanges } from "./producers/device-list-changes.js";
+import { TokenRevocationProducer } from "./producers/token-revocations.js";
 import { PushRules } from "./push-rules/push-rules.js";
-import { UserStorage } from "./storage/storage.js";
-import { TokenCache } from "./token-cache.js";
-import { followRevocations, TokenRevocations } from "./token-revocations.js";
-import { DeviceListChanges } from "./device-list-changes.js";
-import { UserAuth } from "./user-auth.js";
+import { USERAPI_MIGRATIONS } from "./storage/migrations.js";
+import { AccountData } from "./user-data/account-data.js";
+import { Profiles } from "./user-data/profiles.js";
 
 /**
  * The userapi's logic over its own storage: what runs in the process that owns the tables.
@@ -24,38 +28,37 @@ import { UserAuth } from "./user-auth.js";
  * `attempts` counts wrong passwords per account, null where nobody guesses or limits are off.
  */
 export function createLocalUserApi(
-  storage: UserStorage,
+  db: Database,
   serverName: string,
   cache = new TokenCache(),
   log: EventLog | null = null,
   attempts: PasswordAttempts | null = null,
 ): UserApi {
   const users = new LocalUsers(serverName);
-  const revocations = new TokenRevocations(cache, log);
+  const revocations = new TokenRevocations(cache, log && new TokenRevocationProducer(log));
   return {
-    auth: new UserAuth(storage, users, cache),
-    accounts: new Accounts(storage, users, revocations, attempts),
-    devices: new Devices(storage, users, revocations, new DeviceListChanges(log)),
-    sessions: new AuthSessions(storage),
-    profiles: new Profiles(storage, users),
-    accountData: new AccountData(storage, users),
-    pushRules: new PushRules(storage, users),
+    auth: new UserAuth(db, users, cache),
+    accounts: new Accounts(db, users, revocations, attempts),
+    devices: new Devices(db, users, revocations, new DeviceListChanges(log)),
+    sessions: new AuthSessions(db),
+    profiles: new Profiles(db, users),
+    accountData: new AccountData(db, users),
+    pushRules: new PushRules(db, users),
   };
 }
 
 /** Accounts, devices, access tokens, profiles, account data, filters and push rules. */
 export function createUserApi(deps: ComponentDeps): Component & { api: UserApi } {
-  const storage = new UserStorage(deps.db);
   const cache = new TokenCache();
   const attempts = deps.config.rate_limit.enabled ? new PasswordAttempts() : null;
-  const api = createLocalUserApi(storage, deps.config.server_name, cache, deps.log, attempts);
+  const api = createLocalUserApi(deps.db, deps.config.server_name, cache, deps.log, attempts);
   let revocations: Subscription | null = null;
   return {
     name: "userapi",
     api,
     grpcServices: userApiServices(api),
     async start() {
-      await storage.migrate();
+      await migrate(deps.db, "userapi", USERAPI_MIGRATIONS);
       // Other replicas of the userapi revoke tokens too.
       revocations = await followRevocations(deps.log, cache);
     },

@@ -1,5 +1,6 @@
 import type Koa from "koa";
 import type { Config } from "../../internal/config/types.js";
+import type { Database } from "../../internal/database/database.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import type { TokenLookup } from "../../internal/http/auth.js";
 import { chain } from "../../internal/http/chain.js";
@@ -11,7 +12,6 @@ import type { EduPublisher } from "../edu-publisher.js";
 import type { RoomHooks } from "../room-hooks.js";
 import { translateRoomserverErrors } from "../roomserver-errors.js";
 import type { RoomWriter } from "../rooms/room-writer.js";
-import type { ClientStorage } from "../storage/storage.js";
 import { translateUserApiErrors } from "../userapi-errors.js";
 
 /** What the clientapi's route modules are built from. */
@@ -28,7 +28,8 @@ export interface RouteDeps {
   readonly roomserver: () => RoomserverApi;
   /** Builds, checks and sends the events clients ask for. */
   readonly writer: RoomWriter;
-  readonly storage: ClientStorage;
+  /** The clientapi's own tables (storage/). */
+  readonly db: Database;
   /** Where typing, receipts and account data changes are announced to readers. */
   readonly edus: EduPublisher;
   /** Rate-limit middleware per class of route (see rate-limits.ts). */

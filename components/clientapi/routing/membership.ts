@@ -6,6 +6,7 @@ import type { Router } from "../../internal/http/router.js";
 import { performed } from "../roomserver-errors.js";
 import { joinContent, MAX_REASON_LENGTH, profileContent } from "../rooms/member-content.js";
 import { membershipIn } from "../rooms/room-access.js";
+import { deleteForgottenRoom, insertForgottenRoom } from "../storage/forgotten-rooms.js";
 import { checkRoomAlias, checkRoomId, checkUserId, optionalBoundedString, required } from "../validate.js";
 import { route, type RouteDeps } from "./deps.js";
 
@@ -31,7 +32,7 @@ export function addMembershipRoutes(router: Router, deps: RouteDeps): void {
     const answer = performed(
       await rs().performJoin({ roomIdOrAlias, userId: user!.userId, contentJson: Buffer.from(JSON.stringify(content)), isGuest: user!.isGuest }),
     );
-    await deps.storage.forgottenRooms.remember(user!.userId, answer.roomId);
+    await deleteForgottenRoom(deps.db, user!.userId, answer.roomId);
     ctx.body = { room_id: answer.roomId };
   };
 
@@ -77,7 +78,7 @@ export function addMembershipRoutes(router: Router, deps: RouteDeps): void {
       const membership = await membershipIn(rs(), roomId, user!.userId);
       if (membership === "") throw notFound(`${user!.userId} was never in ${roomId}`);
       if (membership === "join") throw new MatrixError(400, "M_UNKNOWN", "Leave the room before forgetting it");
-      await deps.storage.forgottenRooms.forget(user!.userId, roomId);
+      await insertForgottenRoom(deps.db, user!.userId, roomId, Date.now());
       ctx.body = {};
     }),
   );

@@ -3,7 +3,7 @@
  * Loading, validation, environment overrides and `generate-config` are all driven by
  * this one table, so a new key is added here and nowhere else.
  */
-import { DEFAULT_ROOM_VERSION } from "../../protocol/roomversions.js";
+import { DEFAULT_ROOM_VERSION } from "../../protocol/index.js";
 
 export type LeafKind =
   | "string"

@@ -1,7 +1,6 @@
 import { isIP } from "node:net";
 import { LOG_LEVELS } from "../logging/logger.js";
-import { isValidServerName } from "../../protocol/ids/grammar.js";
-import { ROOM_VERSIONS } from "../../protocol/roomversions.js";
+import { isValidServerName, ROOM_VERSIONS } from "../../protocol/index.js";
 import type { Leaf } from "./schema.js";
 
 /**

@@ -13,10 +13,15 @@ import { PostgresDatabase } from "./postgres.js";
 export async function openDatabase(config: Pick<Config, "database" | "data_dir">): Promise<Database> {
   if (config.database.postgres !== null) {
     const db = new PostgresDatabase(config.database.postgres, config.database.max_connections);
-    await db.query("SELECT 1"); // fail at start-up, with the driver's reason, if unreachable
+    await checkReachable(db); // fail at start-up, with the driver's reason, if unreachable
     return meteredDatabase(db);
   }
   const dir = join(config.data_dir, "pglite");
   mkdirSync(dir, { recursive: true });
   return meteredDatabase(await PgliteDatabase.open(dir, { fsync: config.database.embedded_fsync, cacheMb: config.database.embedded_cache_mb }));
+}
+
+/** Resolves when the database answers a trivial statement (start-up and health checks). */
+export async function checkReachable(db: Pick<Database, "query">): Promise<void> {
+  await db.query("SELECT 1");
 }

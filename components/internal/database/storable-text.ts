@@ -1,4 +1,4 @@
-import { isWellFormed } from "../../protocol/json/limits.js";
+import { isWellFormed } from "../../protocol/index.js";
 
 /**
  * PostgreSQL text (and jsonb) cannot hold U+0000, and being UTF-8 cannot hold a lone

@@ -233,7 +233,7 @@ export class SubjectDispatcher {
     let error: unknown;
     try {
       await this.handler(batch.map((d) => d.msg));
-      await Promise.all(batch.map((d) => d.ack()));
+      await Promise.all(batch.map(async (d) => d.ack()));
       this.forgetFailures(batch);
       return "handled";
     } catch (err) {

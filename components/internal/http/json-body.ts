@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { jsonLimitProblem, type JsonLimitOptions } from "../../protocol/json/limits.js";
+import { jsonLimitProblem, type JsonLimitOptions } from "../../protocol/index.js";
 import { badJson, MatrixError, notJson, tooLarge } from "./matrix-error.js";
 
 /** JSON must be UTF-8 (RFC 8259); a lenient decoder would turn bad bytes into U+FFFD and store them. */

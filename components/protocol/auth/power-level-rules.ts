@@ -1,6 +1,7 @@
 import { hasOwn, isJsonObject, type JsonObject } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
-import { AuthContext, deny } from "./context.js";
+import type { AuthContext} from "./context.js";
+import { deny } from "./context.js";
 import { SCALAR_LEVEL_KEYS, parseLevel, parsePowerLevels, roomCreators } from "./power-levels.js";
 import { POWER_LEVELS, getState } from "./state-view.js";
 

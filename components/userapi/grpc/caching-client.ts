@@ -1,8 +1,8 @@
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import type { UserApi } from "../api/userapi.js";
-import { TokenCache } from "../token-cache.js";
-import { followRevocations } from "../token-revocations.js";
+import { followRevocations } from "../consumers/token-revocations.js";
+import { TokenCache } from "../devices/token-cache.js";
 import { createUserApiClient } from "./client.js";
 
 /**

@@ -58,7 +58,7 @@ describe("HTTP plumbing", () => {
     expect(res.headers.get("content-type")).to.equal("application/json");
     const body = (await res.json()) as { errcode: string; error: string };
     expect(body.errcode).to.equal(errcode);
-    expect(body.error).to.be.a("string").and.not.empty;
+    expect(body.error).to.be.a("string").and.not.equal("");
   }
 
   it("answers an unknown path with 404 M_UNRECOGNIZED", async () => {

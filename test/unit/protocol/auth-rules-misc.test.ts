@@ -3,7 +3,8 @@ import { stateKeyOf } from "../../../components/protocol/events/event.js";
 import type { JsonObject } from "../../../components/protocol/events/event.js";
 import { thirdPartyInvitePublicKeys, verifyThirdPartyInviteSigned, type SignatureVerifier } from "../../../components/protocol/auth/third-party-invite.js";
 import { expectAllowed, expectDenied, expectNoCrash } from "./helpers/auth-assert.js";
-import { ALL_VERSIONS, FakeRoom, fakeEvent, roomWithCreatorJoined } from "./helpers/fake-events.js";
+import type { FakeRoom} from "./helpers/fake-events.js";
+import { ALL_VERSIONS, fakeEvent, roomWithCreatorJoined } from "./helpers/fake-events.js";
 
 const ALICE = "@alice:a.example";
 const BOB = "@bob:b.example";

@@ -6,7 +6,8 @@ import {
   userMaySeeEvent,
 } from "../../../components/protocol/visibility/history.js";
 import type { StateMap } from "../../../components/protocol/events/event.js";
-import { FakeRoom, roomWithCreatorJoined } from "./helpers/fake-events.js";
+import type { FakeRoom} from "./helpers/fake-events.js";
+import { roomWithCreatorJoined } from "./helpers/fake-events.js";
 
 const ALICE = "@alice:a.example";
 const BOB = "@bob:b.example";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { RateLimiter } from "../../../components/internal/http/rate-limit.js";
 import { UserApiError } from "../../../components/userapi/api/errors.js";
-import { FAILED_PASSWORD_LIMIT, PasswordAttempts } from "../../../components/userapi/password-attempts.js";
+import { FAILED_PASSWORD_LIMIT, PasswordAttempts } from "../../../components/userapi/accounts/password-attempts.js";
 
 describe("failed password checks per account", () => {
   let now = 0;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { hashPassword, verifyPassword, type ScryptParams } from "../../../components/userapi/passwords.js";
+import { hashPassword, verifyPassword, type ScryptParams } from "../../../components/userapi/accounts/passwords.js";
 
 /** Cheap parameters keep the unit tests fast; the format and comparison are the same. */
 const FAST: ScryptParams = { N: 2 ** 10, r: 8, p: 1 };

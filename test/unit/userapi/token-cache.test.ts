@@ -1,11 +1,13 @@
-import { expect } from "chai";
 import type { EventLog, SubscribeOptions } from "../../../components/internal/eventlog/eventlog.js";
 import { subjectToken } from "../../../components/internal/eventlog/subjects.js";
 import type { TokenOwner } from "../../../components/userapi/api/userapi.js";
-import { TokenCache } from "../../../components/userapi/token-cache.js";
-import { followRevocations, TokenRevocations } from "../../../components/userapi/token-revocations.js";
-import { hashAccessToken, newAccessToken } from "../../../components/userapi/tokens.js";
-import { TokenRevocation } from "../../../proto/gen/dendrite/userapi/v1/token_revocation.js";
+import { decodeTokenRevocation } from "../../../components/userapi/codecs/token-revocation.js";
+import { followRevocations } from "../../../components/userapi/consumers/token-revocations.js";
+import { TokenCache } from "../../../components/userapi/devices/token-cache.js";
+import { TokenRevocations } from "../../../components/userapi/devices/token-revocations.js";
+import { hashAccessToken, newAccessToken } from "../../../components/userapi/devices/tokens.js";
+import { TokenRevocationProducer } from "../../../components/userapi/producers/token-revocations.js";
+import { expect } from "chai";
 
 const owner: TokenOwner = { userId: "@a:b", deviceId: "D", isGuest: false };
 
@@ -140,15 +142,15 @@ describe("userapi: token revocations", () => {
     for (const cache of [local, elsewhere]) for (const token of ["a", "b"]) await cache.lookup(token, load(token));
     expect(calls).to.have.length(4);
 
-    await new TokenRevocations(local, log).revoke(userId, [hashAccessToken("a")]);
+    await new TokenRevocations(local, new TokenRevocationProducer(log)).revoke(userId, [hashAccessToken("a")]);
     expect(published.map((p) => p.subject)).to.deep.equal([`OutputTokenRevocation.${subjectToken(userId)}`]);
-    expect(TokenRevocation.decode(published[0]!.data)).to.deep.equal({ userId, tokenHashes: [hashAccessToken("a")] });
+    expect(decodeTokenRevocation(published[0]!.data)).to.deep.equal({ userId, tokenHashes: [hashAccessToken("a")] });
     calls.length = 0;
     for (const cache of [local, elsewhere]) for (const token of ["a", "b"]) await cache.lookup(token, load(token));
     expect(calls).to.deep.equal(["a", "a"]);
 
     await subscription.stop();
-    await new TokenRevocations(local, log).revoke(userId, []);
+    await new TokenRevocations(local, new TokenRevocationProducer(log)).revoke(userId, []);
     expect(published).to.have.length(1);
   });
 

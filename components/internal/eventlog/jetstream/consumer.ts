@@ -10,7 +10,7 @@ import type { Logger } from "../../logging/logger.js";
 import { countDelivery, watchConsumerLag } from "../../metrics/eventlog-metrics.js";
 import { SubjectDispatcher } from "../dispatcher.js";
 import { dispatchOf, type Consumer, type ConsumerOptions, type DeadLetterSettings, type LogMessage, type Reply } from "../eventlog.js";
-import { fromNatsHeaders, isNotFound } from "./log.js";
+import { fromNatsHeaders, isNotFound } from "./headers-and-errors.js";
 
 const ACK_WAIT_NS = 30_000_000_000;
 const MAX_ACK_PENDING = 4096;

@@ -2,12 +2,10 @@ import {
   connect,
   ErrorCode,
   Events,
-  headers as natsHeaders,
   RetentionPolicy,
   StorageType,
   type JetStreamClient,
   type JetStreamManager,
-  type MsgHdrs,
   type NatsConnection,
   type NatsError,
 } from "nats";
@@ -31,9 +29,9 @@ import {
 import { publishAwaitingReply } from "../awaited-publish.js";
 import { checkName } from "../subjects.js";
 import { JetStreamConsumer } from "./consumer.js";
+import { fromNatsHeaders, isNotFound, toNatsHeaders } from "./headers-and-errors.js";
 import { BATCHED_REPLIES, encodeBatchedReplies, ReplyInbox } from "./reply-inbox.js";
 
-const NOT_FOUND = 404;
 const NO_RESPONDERS = 503;
 /** How long a publish waits for the stream's acknowledgement (js.publish's default). */
 const PUBLISH_ACK_TIMEOUT_MS = 5_000;
@@ -262,32 +260,9 @@ export class JetStreamLog implements EventLog {
   }
 }
 
-export function isNotFound(err: unknown): boolean {
-  const apiError = (err as NatsError).api_error;
-  return apiError?.code === NOT_FOUND;
-}
-
 function mapRequestError(err: unknown, subject: string, timeoutMs: number): Error {
   const code = (err as NatsError).code;
   if (code === ErrorCode.NoResponders) return new NoResponderError(subject);
   if (code === ErrorCode.Timeout) return new TimeoutError(`request on ${subject}`, timeoutMs);
   return err as Error;
 }
-
-export function toNatsHeaders(headers: Record<string, string> | undefined): MsgHdrs | undefined {
-  if (!headers || Object.keys(headers).length === 0) return undefined;
-  const h = natsHeaders();
-  for (const [k, v] of Object.entries(headers)) h.set(k, v);
-  return h;
-}
-
-/** Plain headers, without NATS' own (Nats-Msg-Id, Nats-Expected-...). */
-export function fromNatsHeaders(headers: MsgHdrs | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  if (!headers) return out;
-  for (const key of headers.keys()) {
-    if (!key.toLowerCase().startsWith("nats-")) out[key] = headers.get(key);
-  }
-  return out;
-}
-

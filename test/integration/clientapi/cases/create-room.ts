@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import type { Deployment } from "../../../helpers/deployment.js";
-import { RoomClient, RoomInspector } from "../room-client.js";
+import type { RoomInspector } from "../room-client.js";
+import { RoomClient } from "../room-client.js";
 
 const SPEC = { spec: "/createRoom" };
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { checkContentHash, encodeCanonicalJson } from "../../../../components/protocol/index.js";
 import type { Deployment } from "../../../helpers/deployment.js";
-import { RoomInspector } from "../../clientapi/room-client.js";
+import type { RoomInspector } from "../../clientapi/room-client.js";
 import { roomPath, SyncClient, twoMemberRoom, type Json } from "../../syncapi/sync-client.js";
 
 const enc = encodeURIComponent;

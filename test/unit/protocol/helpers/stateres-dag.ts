@@ -125,7 +125,7 @@ export const simpleAuthCheck: AuthCheck = (event, state) => {
         if (current === "join" || current === "invite") return;
         if (creators.has(target) && current === undefined) return;
         if (state.get(JOIN_RULES)?.content["join_rule"] === "public") return;
-        reject("not public");
+        return reject("not public");
       }
       case "invite":
         if (membershipOf(event.sender) !== "join") reject("inviter not joined");

@@ -1,5 +1,5 @@
-import { RateLimiter, type RateLimitPolicy } from "../internal/http/rate-limit.js";
-import { UserApiError } from "./api/errors.js";
+import { RateLimiter, type RateLimitPolicy } from "../../internal/http/rate-limit.js";
+import { UserApiError } from "../api/errors.js";
 
 /**
  * Wrong passwords per account, from anywhere: 5 at once, then one per 10 s (Synapse allows

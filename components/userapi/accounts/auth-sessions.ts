@@ -1,8 +1,16 @@
-import { UserApiError } from "./api/errors.js";
-import type { AuthSession, AuthSessionsApi, SessionParams } from "./api/userapi.js";
+import type { Database } from "../../internal/database/database.js";
+import { UserApiError } from "../api/errors.js";
+import type { AuthSession, AuthSessionsApi, SessionParams } from "../api/userapi.js";
+import { newSessionId } from "../devices/tokens.js";
+import {
+  addSessionStage,
+  deleteAuthSession,
+  deleteAuthSessionsOlderThan,
+  finishAuthSession,
+  insertAuthSession,
+  selectAuthSession,
+} from "../storage/auth-sessions.js";
 import { hashPassword } from "./passwords.js";
-import type { UserStorage } from "./storage/storage.js";
-import { newSessionId } from "./tokens.js";
 
 /** How long a user-interactive auth session (or a registration nonce) stays usable. */
 export const SESSION_LIFETIME_MS = 30 * 60_000;
@@ -14,19 +22,19 @@ export const SESSION_LIFETIME_MS = 30 * 60_000;
  * its hash, so that later stages may send only `auth`.
  */
 export class AuthSessions implements AuthSessionsApi {
-  constructor(private readonly storage: UserStorage) {}
+  constructor(private readonly db: Database) {}
 
   async createSession(operation: string, userId?: string, params?: SessionParams): Promise<string> {
     const now = Date.now();
     const passwordHash = params?.password === undefined ? null : await hashPassword(params.password);
-    await this.storage.sessions.deleteOlderThan(now - SESSION_LIFETIME_MS);
+    await deleteAuthSessionsOlderThan(this.db, now - SESSION_LIFETIME_MS);
     const sessionId = newSessionId();
-    await this.storage.sessions.insert(sessionId, operation, userId ?? null, now, params?.fields ?? {}, passwordHash);
+    await insertAuthSession(this.db, sessionId, operation, userId ?? null, now, params?.fields ?? {}, passwordHash);
     return sessionId;
   }
 
   async getSession(sessionId: string): Promise<AuthSession | null> {
-    const row = await this.storage.sessions.get(sessionId, notBefore());
+    const row = await selectAuthSession(this.db, sessionId, notBefore());
     if (!row) return null;
     return {
       sessionId: row.session_id,
@@ -41,17 +49,17 @@ export class AuthSessions implements AuthSessionsApi {
   }
 
   async completeStage(sessionId: string, stage: string): Promise<string[]> {
-    const completed = await this.storage.sessions.addStage(sessionId, stage, notBefore());
+    const completed = await addSessionStage(this.db, sessionId, stage, notBefore());
     if (!completed) throw new UserApiError("NOT_FOUND", "Unknown or expired session");
     return completed;
   }
 
   consumeSession(sessionId: string, operation: string): Promise<boolean> {
-    return this.storage.sessions.delete(sessionId, operation);
+    return deleteAuthSession(this.db, sessionId, operation);
   }
 
   finishSession(sessionId: string, operation: string, result: Record<string, unknown>): Promise<boolean> {
-    return this.storage.sessions.finish(sessionId, operation, result);
+    return finishAuthSession(this.db, sessionId, operation, result);
   }
 }
 

@@ -1,7 +1,4 @@
-import type { EventLog, Subscription } from "../internal/eventlog/eventlog.js";
-import { STREAMS } from "../internal/eventlog/streams.js";
-import { subjectToken } from "../internal/eventlog/subjects.js";
-import { TokenRevocation } from "../../proto/gen/dendrite/userapi/v1/token_revocation.js";
+import type { TokenRevocationProducer } from "../producers/token-revocations.js";
 import type { TokenCache } from "./token-cache.js";
 
 /**
@@ -10,8 +7,9 @@ import type { TokenCache } from "./token-cache.js";
  * and syncapi when the userapi runs in another process. Whatever revokes tokens (logout,
  * device deletion, password change, deactivation, a login replacing a device's token)
  * calls `revoke` after its transaction committed and before it answers; `revoke` drops the
- * tokens from this process's cache and publishes their hashes on OutputTokenRevocation,
- * which every cache follows with a plain subscription (`followRevocations`).
+ * tokens from this process's cache and publishes their hashes on OutputTokenRevocation
+ * (producers/token-revocations.ts), which every cache follows with a plain subscription
+ * (`followRevocations`, consumers/token-revocations.ts).
  *
  * Why the revoking request's answer cannot overtake the news. In-process, `publish` runs
  * the subscribers' handlers before it resolves. On NATS, the server routes a message to
@@ -30,10 +28,10 @@ import type { TokenCache } from "./token-cache.js";
  * publisher's acknowledgement instead of preceding it. The stream keeps the record.
  */
 export class TokenRevocations {
-  /** `log` null: a process without one (the CLI) must not revoke tokens a server may cache. */
+  /** `producer` null: a process without a log (the CLI) must not revoke tokens a server may cache. */
   constructor(
     private readonly cache: TokenCache,
-    private readonly log: EventLog | null,
+    private readonly producer: TokenRevocationProducer | null,
   ) {}
 
   /**
@@ -43,31 +41,7 @@ export class TokenRevocations {
   async revoke(userId: string, hashes: readonly Buffer[]): Promise<void> {
     if (hashes.length === 0) return;
     this.cache.delete(hashes);
-    if (!this.log) throw new Error("revoking access tokens needs the event log, to tell the caches of running servers");
-    const data = TokenRevocation.encode({ userId, tokenHashes: [...hashes] }).finish();
-    await this.log.publish(`${STREAMS.outputTokenRevocation}.${subjectToken(userId)}`, data);
+    if (!this.producer) throw new Error("revoking access tokens needs the event log, to tell the caches of running servers");
+    await this.producer.publish({ userId, tokenHashes: hashes });
   }
-}
-
-/**
- * Keeps `cache` in step with every userapi's revocations; the cache serves entries only while
- * the subscription receives.
- */
-export async function followRevocations(log: EventLog, cache: TokenCache): Promise<Subscription> {
-  const subscription = await log.subscribe(`${STREAMS.outputTokenRevocation}.>`, {
-    handler: (_subject, data) => {
-      let hashes: Uint8Array[];
-      try {
-        hashes = TokenRevocation.decode(data).tokenHashes;
-      } catch {
-        // Which tokens it meant is unknown, so none of them can be trusted.
-        cache.clear();
-        return;
-      }
-      cache.delete(hashes);
-    },
-    onLiveChange: (live) => (live ? cache.enable() : cache.disable()),
-  });
-  cache.enable();
-  return subscription;
 }

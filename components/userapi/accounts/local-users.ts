@@ -1,5 +1,5 @@
-import { isValidUserId, MAX_ID_BYTES } from "../protocol/index.js";
-import { UserApiError } from "./api/errors.js";
+import { isValidUserId, MAX_ID_BYTES } from "../../protocol/index.js";
+import { UserApiError } from "../api/errors.js";
 
 /**
  * Turns user IDs into the localparts the tables are keyed by, and back. Only users of this

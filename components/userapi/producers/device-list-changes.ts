@@ -1,7 +1,8 @@
-import type { EventLog } from "../internal/eventlog/eventlog.js";
-import { STREAMS } from "../internal/eventlog/streams.js";
-import { subjectToken } from "../internal/eventlog/subjects.js";
-import { KeyChangeEvent } from "../../proto/gen/dendrite/edu/v1/edu.js";
+import type { EventLog } from "../../internal/eventlog/eventlog.js";
+import { STREAMS } from "../../internal/eventlog/streams.js";
+import { subjectToken } from "../../internal/eventlog/subjects.js";
+import type { KeyChange } from "../api/log-messages.js";
+import { encodeKeyChange } from "../codecs/key-change.js";
 
 /**
  * Tells the readers that a user's device list changed (a device was made or deleted), on
@@ -17,7 +18,7 @@ export class DeviceListChanges {
 
   async changed(userId: string, deviceId: string, deleted = false): Promise<void> {
     if (!this.log) return;
-    const data = KeyChangeEvent.encode({ userId, deviceId, deleted }).finish();
-    await this.log.publish(`${STREAMS.outputKeyChangeEvent}.${subjectToken(userId)}`, data);
+    const change: KeyChange = { userId, deviceId, deleted };
+    await this.log.publish(`${STREAMS.outputKeyChangeEvent}.${subjectToken(userId)}`, encodeKeyChange(change));
   }
 }

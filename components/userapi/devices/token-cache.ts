@@ -1,4 +1,4 @@
-import type { TokenOwner } from "./api/userapi.js";
+import type { TokenOwner } from "../api/userapi.js";
 import { hashAccessToken } from "./tokens.js";
 
 export interface TokenCacheOptions {

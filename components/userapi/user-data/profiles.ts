@@ -1,7 +1,9 @@
-import { UserApiError } from "./api/errors.js";
-import type { Profile, ProfilesApi } from "./api/userapi.js";
-import type { LocalUsers } from "./local-users.js";
-import type { UserStorage } from "./storage/storage.js";
+import type { Database } from "../../internal/database/database.js";
+import type { LocalUsers } from "../accounts/local-users.js";
+import { UserApiError } from "../api/errors.js";
+import type { Profile, ProfilesApi } from "../api/userapi.js";
+import { accountExists, selectAccount } from "../storage/accounts.js";
+import { selectProfile, selectProfileForUpdate, upsertProfile } from "../storage/profiles.js";
 
 /** The spec's limit on a whole profile ("the total profile MUST be under 64 KiB"). */
 export const MAX_PROFILE_BYTES = 64 * 1024;
@@ -13,7 +15,7 @@ export const MAX_PROFILE_BYTES = 64 * 1024;
  */
 export class Profiles implements ProfilesApi {
   constructor(
-    private readonly storage: UserStorage,
+    private readonly db: Database,
     private readonly users: LocalUsers,
   ) {}
 
@@ -21,9 +23,9 @@ export class Profiles implements ProfilesApi {
   async getProfile(userId: string): Promise<Profile | null> {
     const localpart = this.users.tryLocalpart(userId);
     if (localpart === null) return null;
-    const account = await this.storage.accounts.get(localpart);
+    const account = await selectAccount(this.db, localpart);
     if (!account || account.deactivated) return null;
-    return this.storage.profiles.get(localpart);
+    return selectProfile(this.db, localpart);
   }
 
   setProfileField(userId: string, key: string, value: unknown): Promise<void> {
@@ -36,13 +38,13 @@ export class Profiles implements ProfilesApi {
 
   private async update(userId: string, change: (fields: Profile) => Profile): Promise<void> {
     const localpart = this.users.localpart(userId);
-    await this.storage.transaction(async (tables) => {
-      if (!(await tables.accounts.exists(localpart))) throw new UserApiError("NOT_FOUND", "Profile not found");
-      const fields = change(await tables.profiles.getForUpdate(localpart));
+    await this.db.transaction(async (tx) => {
+      if (!(await accountExists(tx, localpart))) throw new UserApiError("NOT_FOUND", "Profile not found");
+      const fields = change(await selectProfileForUpdate(tx, localpart));
       if (Buffer.byteLength(JSON.stringify(fields)) >= MAX_PROFILE_BYTES) {
         throw new UserApiError("PROFILE_TOO_LARGE", `the profile would exceed ${MAX_PROFILE_BYTES} bytes`);
       }
-      await tables.profiles.put(localpart, fields);
+      await upsertProfile(tx, localpart, fields);
     });
   }
 }

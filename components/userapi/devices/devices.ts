@@ -1,9 +1,10 @@
-import { UserApiError } from "./api/errors.js";
-import type { CreateDeviceRequest, Device, DevicesApi } from "./api/userapi.js";
-import type { DeviceListChanges } from "./device-list-changes.js";
-import type { LocalUsers } from "./local-users.js";
-import type { DeviceRow } from "./storage/devices-table.js";
-import type { UserStorage } from "./storage/storage.js";
+import type { Database } from "../../internal/database/database.js";
+import type { LocalUsers } from "../accounts/local-users.js";
+import { UserApiError } from "../api/errors.js";
+import type { CreateDeviceRequest, Device, DevicesApi } from "../api/userapi.js";
+import type { DeviceListChanges } from "../producers/device-list-changes.js";
+import { selectAccount } from "../storage/accounts.js";
+import { deleteDevices, selectDevice, selectDevices, updateDeviceName, upsertDevice, type DeviceRow } from "../storage/devices.js";
 import type { TokenRevocations } from "./token-revocations.js";
 import { hashAccessToken, newAccessToken, newDeviceId } from "./tokens.js";
 
@@ -19,7 +20,7 @@ function toDevice(row: DeviceRow): Device {
 /** Devices and their access tokens: one token per device, replaced on each login. */
 export class Devices implements DevicesApi {
   constructor(
-    private readonly storage: UserStorage,
+    private readonly db: Database,
     private readonly users: LocalUsers,
     private readonly revocations: TokenRevocations,
     private readonly deviceLists: DeviceListChanges,
@@ -29,11 +30,11 @@ export class Devices implements DevicesApi {
     const localpart = this.users.localpart(request.userId);
     const accessToken = newAccessToken();
     const deviceId = request.deviceId ?? newDeviceId();
-    const replaced = await this.storage.transaction(async (tables) => {
-      const account = await tables.accounts.get(localpart);
+    const replaced = await this.db.transaction(async (tx) => {
+      const account = await selectAccount(tx, localpart);
       if (!account) throw new UserApiError("NOT_FOUND", `no account ${request.userId}`);
       if (account.deactivated) throw new UserApiError("USER_DEACTIVATED", "This account has been deactivated");
-      return tables.devices.upsert(localpart, deviceId, request.displayName ?? null, hashAccessToken(accessToken), Date.now(), request.ip ?? null);
+      return upsertDevice(tx, localpart, deviceId, request.displayName ?? null, hashAccessToken(accessToken), Date.now(), request.ip ?? null);
     });
     // A login that replaces a device's token leaves the device list as it was.
     if (replaced) await this.revocations.revoke(request.userId, [replaced]);
@@ -42,27 +43,27 @@ export class Devices implements DevicesApi {
   }
 
   async listDevices(userId: string): Promise<Device[]> {
-    return (await this.storage.devices.list(this.users.localpart(userId))).map(toDevice);
+    return (await selectDevices(this.db, this.users.localpart(userId))).map(toDevice);
   }
 
   async getDevice(userId: string, deviceId: string): Promise<Device | null> {
-    const row = await this.storage.devices.get(this.users.localpart(userId), deviceId);
+    const row = await selectDevice(this.db, this.users.localpart(userId), deviceId);
     return row ? toDevice(row) : null;
   }
 
   renameDevice(userId: string, deviceId: string, displayName: string): Promise<boolean> {
-    return this.storage.devices.rename(this.users.localpart(userId), deviceId, displayName);
+    return updateDeviceName(this.db, this.users.localpart(userId), deviceId, displayName);
   }
 
   async deleteDevices(userId: string, deviceIds: readonly string[]): Promise<void> {
     if (deviceIds.length === 0) return;
-    const gone = await this.storage.devices.delete(this.users.localpart(userId), deviceIds);
+    const gone = await deleteDevices(this.db, this.users.localpart(userId), deviceIds);
     await this.revocations.revoke(userId, gone);
     if (gone.length > 0) await this.deviceLists.changed(userId, deviceIds.length === 1 ? deviceIds[0]! : "", true);
   }
 
   async deleteAllDevices(userId: string, exceptDeviceId?: string): Promise<void> {
-    const gone = await this.storage.devices.delete(this.users.localpart(userId), null, exceptDeviceId ?? null);
+    const gone = await deleteDevices(this.db, this.users.localpart(userId), null, exceptDeviceId ?? null);
     await this.revocations.revoke(userId, gone);
     if (gone.length > 0) await this.deviceLists.changed(userId, "", true);
   }
