@@ -19,7 +19,14 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createPostgresDatabase, deleteNatsStreams, dropPostgresDatabase, TEST_NATS_URL, TEST_POSTGRES_URL, uniquePrefix } from "../test/helpers/backends.js";
+import {
+  createPostgresDatabase,
+  deleteNatsStreams,
+  dropPostgresDatabase,
+  TEST_NATS_URL,
+  TEST_POSTGRES_URL,
+  uniquePrefix,
+} from "../test/helpers/backends.js";
 import { CLI, runCli, track } from "../test/helpers/cli-process.js";
 import { httpRequest, matrixRequest } from "../test/helpers/http-json.js";
 import { TestClient, uniqueName } from "../test/helpers/test-client.js";
@@ -57,7 +64,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The server process's resident memory in MB, from /proc. */
 function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8").split("\n").find((l) => l.startsWith("VmRSS:"))!;
+  const line = readFileSync(`/proc/${pid}/status`, "utf8")
+    .split("\n")
+    .find((l) => l.startsWith("VmRSS:"))!;
   return Number(line.split(/\s+/)[1]) / 1024;
 }
 

@@ -55,17 +55,29 @@ export function opsPerSecond(fn: () => void, ms = 1000): number {
 export function reportMachineSpeed(when: string): void {
   report(`machine load ${when}: 1-minute load average`, loadavg()[0]!, "runnable");
   const block = Buffer.alloc(1024, 7);
-  report(`machine speed ${when}: sha256 of 1 KB, one core`, opsPerSecond(() => createHash("sha256").update(block).digest()), "ops/s");
+  report(
+    `machine speed ${when}: sha256 of 1 KB, one core`,
+    opsPerSecond(() => createHash("sha256").update(block).digest()),
+    "ops/s",
+  );
   const { privateKey } = generateKeyPairSync("ed25519");
-  report(`machine speed ${when}: ed25519 sign of 1 KB, one core`, opsPerSecond(() => sign(null, block, privateKey)), "ops/s");
+  report(
+    `machine speed ${when}: ed25519 sign of 1 KB, one core`,
+    opsPerSecond(() => sign(null, block, privateKey)),
+    "ops/s",
+  );
   const dir = mkdtempSync(join(tmpdir(), "dendrite-bench-disk-"));
   const fd = openSync(join(dir, "probe"), "w");
   try {
     const page = Buffer.alloc(4096, 7);
-    report(`machine speed ${when}: 4 KB write + fsync in ${tmpdir()}`, opsPerSecond(() => {
-      writeSync(fd, page, 0, page.length, 0);
-      fsyncSync(fd);
-    }), "ops/s");
+    report(
+      `machine speed ${when}: 4 KB write + fsync in ${tmpdir()}`,
+      opsPerSecond(() => {
+        writeSync(fd, page, 0, page.length, 0);
+        fsyncSync(fd);
+      }),
+      "ops/s",
+    );
   } finally {
     closeSync(fd);
     rmSync(dir, { recursive: true, force: true });

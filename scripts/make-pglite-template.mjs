@@ -17,7 +17,8 @@ const version = JSON.parse(readFileSync(join(dir, "package.json"), "utf8")).vers
 
 const template = "dist/pglite-template";
 const stamp = "dist/pglite-template.json";
-if (existsSync(join(template, "PG_VERSION")) && existsSync(stamp) && JSON.parse(readFileSync(stamp, "utf8")).pglite === version) process.exit(0);
+if (existsSync(join(template, "PG_VERSION")) && existsSync(stamp) && JSON.parse(readFileSync(stamp, "utf8")).pglite === version)
+  process.exit(0);
 rmSync(template, { recursive: true, force: true });
 rmSync(stamp, { force: true });
 mkdirSync(template, { recursive: true });

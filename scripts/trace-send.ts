@@ -38,7 +38,9 @@ for (const method of ["query", "exec"] as const) {
     const ended = performance.now();
     if (tracing) {
       const started = Math.max(issued, busyUntil);
-      lines.push(`${at()}  db ${(ended - started).toFixed(2)} ms (queued ${(started - issued).toFixed(2)}): ${sql.replace(/\s+/g, " ").slice(0, 110)}`);
+      lines.push(
+        `${at()}  db ${(ended - started).toFixed(2)} ms (queued ${(started - issued).toFixed(2)}): ${sql.replace(/\s+/g, " ").slice(0, 110)}`,
+      );
     }
     busyUntil = ended;
     return result;
@@ -80,7 +82,7 @@ async function call(base: string, method: string, path: string, token: string | 
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  return { status: res.status, body: (await res.json()) as Record<string, any> };
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
 const dir = mkdtempSync(join(tmpdir(), "dendrite-trace-"));
@@ -94,7 +96,12 @@ try {
   process.env.DENDRITE_HTTP_LISTEN = "127.0.0.1:0";
   process.env.DENDRITE_GRPC_LISTEN = "127.0.0.1:0";
   const loaded = loadConfigFile(config);
-  const runtime = await ProcessRuntime.start(loaded, COMPONENT_NAMES.filter((n) => COMPONENTS[n]), createLogger("warn"), true);
+  const runtime = await ProcessRuntime.start(
+    loaded,
+    COMPONENT_NAMES.filter((n) => COMPONENTS[n]),
+    createLogger("warn"),
+    true,
+  );
   const base = `http://127.0.0.1:${runtime.listeners.http[0]!.port}`;
   const first = await call(base, "POST", "/_matrix/client/v3/register", null, { username: "tracer", password: "a password" });
   const reg = await call(base, "POST", "/_matrix/client/v3/register", null, {
@@ -104,7 +111,11 @@ try {
   });
   const token = reg.body.access_token as string;
   const room = (await call(base, "POST", "/_matrix/client/v3/createRoom", token, {})).body.room_id as string;
-  const send = (txn: string) => call(base, "PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/${txn}`, token, { msgtype: "m.text", body: txn });
+  const send = (txn: string) =>
+    call(base, "PUT", `/_matrix/client/v3/rooms/${encodeURIComponent(room)}/send/m.room.message/${txn}`, token, {
+      msgtype: "m.text",
+      body: txn,
+    });
   for (let i = 0; i < 50; i++) await send(`warm-${i}`);
   await new Promise((resolve) => setTimeout(resolve, 100));
   const profile = process.env.TRACE_PROFILE;
@@ -114,7 +125,6 @@ try {
     await inspector.post("Profiler.enable");
     await inspector.post("Profiler.start");
   }
-  (globalThis as any).__count = true;
   for (let i = 0; i < TRACED; i++) {
     lines.push(`--- send ${i}`);
     tracing = true;

@@ -123,7 +123,8 @@ function addLazyReflection(server: grpc.Server, services: string[]): void {
     if (!handlers) {
       const built = new Map<string | undefined, ReflectionHandler>();
       new ReflectionService(reflectedPackages(), { services }).addToServer({
-        addService: (definition, implementation) => built.set(serviceName(definition), implementation.ServerReflectionInfo as ReflectionHandler),
+        addService: (definition, implementation) =>
+          built.set(serviceName(definition), implementation.ServerReflectionInfo as ReflectionHandler),
       });
       handlers = built;
     }

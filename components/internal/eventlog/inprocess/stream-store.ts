@@ -44,10 +44,7 @@ export class StreamStore {
   static async open(db: Database, name: string): Promise<StreamStore> {
     await db.execute("INSERT INTO eventlog_streams (name) VALUES ($1) ON CONFLICT DO NOTHING", [name]);
     const store = new StreamStore(db, name);
-    const [row] = await db.query<{ max: number | null }>(
-      "SELECT max(seq) AS max FROM eventlog_messages WHERE stream = $1",
-      [name],
-    );
+    const [row] = await db.query<{ max: number | null }>("SELECT max(seq) AS max FROM eventlog_messages WHERE stream = $1", [name]);
     store.nextSeq = (row?.max ?? 0) + 1;
     return store;
   }
@@ -145,7 +142,10 @@ export class StreamStore {
     if (rows.length > 0) {
       const values = valuesList(rows);
       const unflushed = batch.every((p) => !p.flush) ? UNFLUSHED_COMMIT : "";
-      await this.db.execute(`INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${values.sql} ${unflushed}`, values.params);
+      await this.db.execute(
+        `INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${values.sql} ${unflushed}`,
+        values.params,
+      );
     }
     // Only once stored do the new sequences become visible to consumers.
     this.nextSeq = seq;
