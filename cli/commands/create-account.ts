@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { checkNewPassword } from "../../components/clientapi/password-rules.js";
+import { checkNewPassword } from "../../components/clientapi/auth/password-rules.js";
 import { loadConfigFile } from "../../components/internal/config/load.js";
 import { migrate } from "../../components/internal/database/migrations.js";
 import { openDatabase } from "../../components/internal/database/open.js";

@@ -6,18 +6,19 @@ import { RoomEventBuilder } from "../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../roomserver/api/roomserver-api.js";
 import type { UserApi } from "../userapi/api/userapi.js";
 import { InteractiveAuth } from "./auth/interactive-auth.js";
-import { EduPublisher } from "./edu-publisher.js";
-import { AUTH_RATE_LIMIT, WRITE_RATE_LIMIT } from "./rate-limits.js";
-import { roomHooks } from "./room-hooks.js";
+import { EduPublisher } from "./producers/edu-publisher.js";
+import { AUTH_RATE_LIMIT, WRITE_RATE_LIMIT } from "./routing/rate-limits.js";
+import { roomHooks } from "./rooms/room-hooks.js";
 import { RoomWriter } from "./rooms/room-writer.js";
 import { addAccountRoutes } from "./routing/account.js";
 import { addAccountDataRoutes } from "./routing/account-data.js";
 import { addCapabilitiesRoutes } from "./routing/capabilities.js";
 import { addCreateRoomRoutes } from "./routing/create-room.js";
-import type { RouteDeps } from "./routing/deps.js";
+import { clientRoutes, type RouteDeps } from "./routing/deps.js";
 import { addDeviceRoutes } from "./routing/devices.js";
 import { addDirectoryRoutes } from "./routing/directory.js";
 import { addFilterRoutes } from "./routing/filters.js";
+import { addKeyBackupRoutes } from "./routing/key-backup.js";
 import { addLoginRoutes } from "./routing/login.js";
 import { addMembershipRoutes } from "./routing/membership.js";
 import { addProfileRoutes } from "./routing/profile.js";
@@ -58,7 +59,13 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
     roomserver: peers.roomserver,
     lookupToken: (token) => peers.userapi().auth.queryAccessToken(token),
     interactiveAuth: new InteractiveAuth(peers.userapi, config.server_name, logins),
-    rooms: roomHooks(peers.roomserver, () => peers.userapi().profiles, builder, logger, () => peers.userapi().accounts),
+    rooms: roomHooks(
+      peers.roomserver,
+      () => peers.userapi().profiles,
+      builder,
+      logger,
+      () => peers.userapi().accounts,
+    ),
     writer: new RoomWriter(builder),
     db: deps.db,
     edus: new EduPublisher(deps.log),
@@ -68,26 +75,28 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
     },
   };
   const router = new Router();
-  addVersionsRoutes(router);
-  addWellKnownRoutes(router, config);
-  addCapabilitiesRoutes(router, routeDeps);
-  addRegisterRoutes(router, routeDeps);
-  addSharedSecretRegisterRoutes(router, routeDeps);
-  addLoginRoutes(router, routeDeps);
-  addAccountRoutes(router, routeDeps);
-  addDeviceRoutes(router, routeDeps);
-  addProfileRoutes(router, routeDeps);
-  addAccountDataRoutes(router, routeDeps);
-  addFilterRoutes(router, routeDeps);
-  addPushRulesRoutes(router, routeDeps);
-  addCreateRoomRoutes(router, routeDeps);
-  addMembershipRoutes(router, routeDeps);
-  addRoomEventRoutes(router, routeDeps);
-  addRoomStateRoutes(router, routeDeps);
-  addDirectoryRoutes(router, routeDeps);
-  addTypingRoutes(router, routeDeps);
-  addReceiptRoutes(router, routeDeps);
-  addUpgradeRoutes(router, routeDeps);
+  const routes = clientRoutes(router, routeDeps.lookupToken);
+  addVersionsRoutes(routes);
+  addWellKnownRoutes(routes, config);
+  addCapabilitiesRoutes(routes, routeDeps);
+  addRegisterRoutes(routes, routeDeps);
+  addSharedSecretRegisterRoutes(routes, routeDeps);
+  addLoginRoutes(routes, routeDeps);
+  addAccountRoutes(routes, routeDeps);
+  addDeviceRoutes(routes, routeDeps);
+  addProfileRoutes(routes, routeDeps);
+  addAccountDataRoutes(routes, routeDeps);
+  addFilterRoutes(routes, routeDeps);
+  addPushRulesRoutes(routes, routeDeps);
+  addCreateRoomRoutes(routes, routeDeps);
+  addMembershipRoutes(routes, routeDeps);
+  addRoomEventRoutes(routes, routeDeps);
+  addRoomStateRoutes(routes, routeDeps);
+  addDirectoryRoutes(routes, routeDeps);
+  addTypingRoutes(routes, routeDeps);
+  addReceiptRoutes(routes, routeDeps);
+  addUpgradeRoutes(routes, routeDeps);
+  addKeyBackupRoutes(routes, routeDeps);
   return {
     name: "clientapi",
     router,

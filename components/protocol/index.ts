@@ -31,6 +31,7 @@ export * from "./events/signatures.js";
 export * from "./auth/index.js";
 export * from "./stateres/index.js";
 export * from "./visibility/history.js";
+export * from "./visibility/state-access.js";
 
 // Federation: request signing, server keys, server discovery
 export * from "./federation/xmatrix.js";

@@ -1,5 +1,5 @@
 import { badJson, forbidden, MatrixError } from "../../internal/http/matrix-error.js";
-import { missingParam } from "../validate.js";
+import { missingParam } from "../validation/checks.js";
 
 /**
  * The localpart a login (or an m.login.password auth stage) names: `identifier` of type

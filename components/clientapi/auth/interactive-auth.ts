@@ -1,5 +1,4 @@
 import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
 import { badJson, forbidden, MatrixError } from "../../internal/http/matrix-error.js";
 import type { RequestRateLimit } from "../../internal/http/rate-limit.js";
@@ -28,6 +27,12 @@ export interface AuthRequirement<T = unknown> {
   readonly remember?: (result: T) => Record<string, unknown>;
 }
 
+/** The request an authorisation reads: its body's `auth`, and the context a password stage's rate limit counts. */
+export interface UiaRequest {
+  readonly ctx: Koa.Context;
+  readonly body: Record<string, unknown>;
+}
+
 /** What the stages of a session check, whatever the operation answers. */
 type Stages = Omit<AuthRequirement, "remember">;
 
@@ -51,8 +56,8 @@ export class InteractiveAuth {
    * then throws the 401 that tells the client what is left (with `errcode` when a stage
    * failed); a failed operation keeps the session.
    */
-  async authorise<T>(ctx: Koa.Context, requirement: AuthRequirement<T>, operation: () => Promise<T>): Promise<T> {
-    const session = await this.completedSession(ctx, requirement);
+  async authorise<T>(request: UiaRequest, requirement: AuthRequirement<T>, operation: () => Promise<T>): Promise<T> {
+    const session = await this.completedSession(request, requirement);
     const result = await operation();
     const sessions = this.userApi().sessions;
     if (requirement.remember) await sessions.finishSession(session, requirement.operation, requirement.remember(result));
@@ -75,8 +80,7 @@ export class InteractiveAuth {
   }
 
   /** The session ID once the request's auth completes a flow; otherwise throws the 401. */
-  private async completedSession(ctx: Koa.Context, requirement: Stages): Promise<string> {
-    const body = (ctx.state as RequestState).body;
+  private async completedSession({ ctx, body }: UiaRequest, requirement: Stages): Promise<string> {
     const sessions = this.userApi().sessions;
     const start = () => sessions.createSession(requirement.operation, requirement.user?.userId, requirement.params);
     const auth = body.auth;
@@ -107,11 +111,7 @@ export class InteractiveAuth {
   }
 
   /** Null when the stage passes, else the errcode and message to report. */
-  private async attemptStage(
-    type: string,
-    auth: Record<string, unknown>,
-    requirement: Stages,
-  ): Promise<[string, string] | null> {
+  private async attemptStage(type: string, auth: Record<string, unknown>, requirement: Stages): Promise<[string, string] | null> {
     switch (type) {
       case "m.login.dummy":
         return null;

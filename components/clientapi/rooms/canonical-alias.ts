@@ -1,7 +1,7 @@
 import { badJson, MatrixError } from "../../internal/http/matrix-error.js";
-import type { JsonObject } from "../../protocol/events/event.js";
+import type { JsonObject } from "../../protocol/index.js";
 import type { RoomserverPerformApi } from "../../roomserver/api/roomserver-api.js";
-import { checkRoomAlias } from "../validate.js";
+import { checkRoomAlias } from "../validation/checks.js";
 
 /**
  * The spec's check of a new m.room.canonical_alias (PUT /state): every alias it names must

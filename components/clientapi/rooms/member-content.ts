@@ -1,7 +1,7 @@
 import { badJson } from "../../internal/http/matrix-error.js";
-import type { JsonObject } from "../../protocol/events/event.js";
+import type { JsonObject } from "../../protocol/index.js";
 import type { ProfilesApi } from "../../userapi/api/userapi.js";
-import { optionalBoundedString } from "../validate.js";
+import { optionalBoundedString } from "../validation/checks.js";
 
 /** The profile fields a member event shows. */
 const MEMBER_FIELDS = ["displayname", "avatar_url"] as const;

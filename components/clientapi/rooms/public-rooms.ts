@@ -1,4 +1,4 @@
-import type { JsonObject } from "../../protocol/events/event.js";
+import type { JsonObject } from "../../protocol/index.js";
 import { parseStored } from "../../roomserver/api/stored-events.js";
 import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
 

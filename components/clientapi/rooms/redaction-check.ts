@@ -1,5 +1,5 @@
 import { forbidden, invalidParam } from "../../internal/http/matrix-error.js";
-import { RoomPowerLevels } from "../../protocol/auth/index.js";
+import { RoomPowerLevels } from "../../protocol/index.js";
 import type { RoomEventBuilder } from "../../roomserver/api/event-builder.js";
 import { parseStored } from "../../roomserver/api/stored-events.js";
 import type { RoomserverReaderApi } from "../../roomserver/api/roomserver-api.js";

@@ -1,14 +1,20 @@
 import { forbidden, MatrixError, notFound } from "../../internal/http/matrix-error.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import { RoomPowerLevels, roomCreators } from "../../protocol/auth/index.js";
-import { stateKeyOf, type JsonObject, type RoomEvent } from "../../protocol/events/event.js";
-import { newRoomId } from "../../protocol/events/ids.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
-import { ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js";
+import {
+  newRoomId,
+  ROOM_VERSIONS,
+  roomCreators,
+  RoomPowerLevels,
+  serverNameOf,
+  stateKeyOf,
+  type JsonObject,
+  type RoomEvent,
+  type RoomVersion,
+} from "../../protocol/index.js";
 import type { EventSketch, RoomEventBuilder } from "../../roomserver/api/event-builder.js";
 import type { RoomserverApi } from "../../roomserver/api/roomserver-api.js";
 import { stateMapOf } from "../../roomserver/api/stored-events.js";
-import { performed } from "../roomserver-errors.js";
+import { performed } from "../errors/roomserver-errors.js";
 import { profileFields } from "./member-content.js";
 import { requireJoined } from "./room-access.js";
 import { carryUserSettings, type UserSettingsDeps } from "./upgrade-user-settings.js";
@@ -73,11 +79,11 @@ export async function upgradeRoom(deps: UpgradeDeps, upgrader: string, oldRoomId
   const created = performed(
     await rs.performCreateRoom({
       creator: upgrader,
-      requestJson: Buffer.from(JSON.stringify(body)),
+      requestJson: JSON.stringify(body),
       roomId: chosenRoomId,
       transactionId: undefined,
       // The upgrader appears in the new room as they appeared in the old one.
-      creatorMemberContentJson: Buffer.from(JSON.stringify(profileFields(state.get(stateKeyOf(MEMBER, upgrader))?.content ?? {}))),
+      creatorMemberContentJson: JSON.stringify(profileFields(state.get(stateKeyOf(MEMBER, upgrader))?.content ?? {})),
     }),
   );
   const newRoom = created.roomId;

@@ -1,7 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
-import { stateKeyOf } from "../../protocol/events/event.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
+import { encodeCanonicalJson, stateKeyOf } from "../../protocol/index.js";
 import type { EventSketch, RoomEventBuilder } from "../../roomserver/api/event-builder.js";
 import { SingleFlight } from "./single-flight.js";
 

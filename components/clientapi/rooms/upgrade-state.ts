@@ -1,6 +1,4 @@
-import { parsePowerLevels, type PowerLevelContent } from "../../protocol/auth/index.js";
-import type { JsonObject, RoomEvent } from "../../protocol/events/event.js";
-import type { RoomVersion } from "../../protocol/roomversions.js";
+import { type JsonObject, parsePowerLevels, type PowerLevelContent, type RoomEvent, type RoomVersion } from "../../protocol/index.js";
 
 /** The state an upgrade carries to the new room (C-S spec, "Room Upgrades"), power levels apart. */
 export const CARRIED_STATE = [

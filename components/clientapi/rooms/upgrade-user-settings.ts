@@ -1,6 +1,6 @@
 import type { PushCondition, PushRule, PushRuleKind } from "../../userapi/api/push-rules.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
-import type { EduPublisher } from "../edu-publisher.js";
+import type { EduPublisher } from "../producers/edu-publisher.js";
 
 export interface UserSettingsDeps {
   readonly userApi: () => UserApi;

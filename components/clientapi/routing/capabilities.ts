@@ -1,8 +1,6 @@
-import type Koa from "koa";
-import { authenticate } from "../../internal/http/auth.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { ROOM_VERSIONS } from "../../protocol/index.js";
-import { route, type RouteDeps } from "./deps.js";
+import type { RouteDeps } from "./deps.js";
 
 /** What this server lets clients do: room versions from the protocol library's table, the default from the config. */
 export function capabilities(defaultRoomVersion: string) {
@@ -20,11 +18,8 @@ export function capabilities(defaultRoomVersion: string) {
 }
 
 /** GET /capabilities. */
-export function addCapabilitiesRoutes(router: Router, deps: RouteDeps): void {
-  router.get(
-    "/_matrix/client/v3/capabilities",
-    route([authenticate(deps.lookupToken)], (ctx: Koa.Context) => {
-      ctx.body = { capabilities: capabilities(deps.config.rooms.default_version) };
-    }),
-  );
+export function addCapabilitiesRoutes(routes: TypedRoutes, deps: RouteDeps): void {
+  routes.get("/_matrix/client/v3/capabilities", { access: "user" }, ({ ctx }) => {
+    ctx.body = { capabilities: capabilities(deps.config.rooms.default_version) };
+  });
 }

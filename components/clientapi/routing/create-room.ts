@@ -1,10 +1,7 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { authenticate } from "../../internal/http/auth.js";
-import type { Router } from "../../internal/http/router.js";
-import { performed } from "../roomserver-errors.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
+import { performed } from "../errors/roomserver-errors.js";
 import { profileContent } from "../rooms/member-content.js";
-import { route, type RouteDeps } from "./deps.js";
+import type { RouteDeps } from "./deps.js";
 
 /**
  * POST /createRoom. The roomserver parses and checks the body (one parser for every caller:
@@ -13,21 +10,17 @@ import { route, type RouteDeps } from "./deps.js";
  * before storing any, so a refused request leaves nothing behind. The creator's join shows
  * their display name and avatar, as every join does.
  */
-export function addCreateRoomRoutes(router: Router, deps: RouteDeps): void {
-  router.post(
-    "/_matrix/client/v3/createRoom",
-    route([authenticate(deps.lookupToken), deps.limits.write], async (ctx: Koa.Context) => {
-      const { user, body } = ctx.state as RequestState;
-      const answer = performed(
-        await deps.roomserver().performCreateRoom({
-          creator: user!.userId,
-          requestJson: Buffer.from(JSON.stringify(body)),
-          roomId: "",
-          transactionId: undefined,
-          creatorMemberContentJson: Buffer.from(JSON.stringify(await profileContent(deps.userApi().profiles, user!.userId))),
-        }),
-      );
-      ctx.body = { room_id: answer.roomId };
-    }),
-  );
+export function addCreateRoomRoutes(routes: TypedRoutes, deps: RouteDeps): void {
+  routes.post("/_matrix/client/v3/createRoom", { access: "user", middleware: [deps.limits.write] }, async ({ ctx, user, body }) => {
+    const answer = performed(
+      await deps.roomserver().performCreateRoom({
+        creator: user.userId,
+        requestJson: JSON.stringify(body),
+        roomId: "",
+        transactionId: undefined,
+        creatorMemberContentJson: JSON.stringify(await profileContent(deps.userApi().profiles, user.userId)),
+      }),
+    );
+    ctx.body = { room_id: answer.roomId };
+  });
 }

@@ -1,12 +1,9 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { authenticate } from "../../internal/http/auth.js";
 import { notFound } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import type { Device } from "../../userapi/api/userapi.js";
 import { PASSWORD_FLOWS } from "../auth/interactive-auth.js";
-import { optionalBoundedString, requiredStringArray } from "../validate.js";
-import { route, type RouteDeps } from "./deps.js";
+import { optionalBoundedString, requiredStringArray } from "../validation/checks.js";
+import type { RouteDeps } from "./deps.js";
 import { MAX_DEVICE_NAME_LENGTH } from "./login.js";
 
 function deviceJson(device: Device) {
@@ -19,62 +16,47 @@ function deviceJson(device: Device) {
 }
 
 /** GET /devices, GET/PUT/DELETE /devices/{deviceId}, POST /delete_devices. Deleting needs the password. */
-export function addDeviceRoutes(router: Router, deps: RouteDeps): void {
-  const signedIn = authenticate(deps.lookupToken);
+export function addDeviceRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   // The spec's guest access module lets guests list, read and rename their devices, not delete them.
-  const guestsToo = authenticate(deps.lookupToken, { allowGuests: true });
+  const deletes = { access: "user", middleware: [deps.limits.write] } as const;
   const devices = () => deps.userApi().devices;
+  const device = "/_matrix/client/v3/devices/{deviceId}";
 
-  router.get(
-    "/_matrix/client/v3/devices",
-    route([guestsToo], async (ctx: Koa.Context) => {
-      ctx.body = { devices: (await devices().listDevices((ctx.state as RequestState).user!.userId)).map(deviceJson) };
-    }),
-  );
+  routes.get("/_matrix/client/v3/devices", { access: "guest" }, async ({ ctx, user }) => {
+    ctx.body = { devices: (await devices().listDevices(user.userId)).map(deviceJson) };
+  });
 
-  router.get(
-    "/_matrix/client/v3/devices/{deviceId}",
-    route([guestsToo], async (ctx: Koa.Context) => {
-      const { user, params } = ctx.state as RequestState;
-      const device = await devices().getDevice(user!.userId, params.deviceId!);
-      if (!device) throw notFound("Unknown device");
-      ctx.body = deviceJson(device);
-    }),
-  );
+  routes.get(device, { access: "guest" }, async ({ ctx, user, params }) => {
+    const found = await devices().getDevice(user.userId, params.deviceId);
+    if (!found) throw notFound("Unknown device");
+    ctx.body = deviceJson(found);
+  });
 
-  router.put(
-    "/_matrix/client/v3/devices/{deviceId}",
-    route([guestsToo, deps.limits.write], async (ctx: Koa.Context) => {
-      const { user, params, body } = ctx.state as RequestState;
-      const displayName = optionalBoundedString(body, "display_name", MAX_DEVICE_NAME_LENGTH);
-      const device = await devices().getDevice(user!.userId, params.deviceId!);
-      if (!device) throw notFound("Unknown device");
-      if (displayName !== undefined) await devices().renameDevice(user!.userId, params.deviceId!, displayName);
-      ctx.body = {};
-    }),
-  );
+  routes.put(device, { access: "guest", middleware: [deps.limits.write] }, async ({ ctx, user, params, body }) => {
+    const displayName = optionalBoundedString(body, "display_name", MAX_DEVICE_NAME_LENGTH);
+    const found = await devices().getDevice(user.userId, params.deviceId);
+    if (!found) throw notFound("Unknown device");
+    if (displayName !== undefined) await devices().renameDevice(user.userId, params.deviceId, displayName);
+    ctx.body = {};
+  });
 
-  router.delete(
-    "/_matrix/client/v3/devices/{deviceId}",
-    route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
-      const { user, params } = ctx.state as RequestState;
-      const operation = `delete_device ${params.deviceId}`;
-      await deps.interactiveAuth.authorise(ctx, { operation, flows: PASSWORD_FLOWS, user }, () =>
-        devices().deleteDevices(user!.userId, [params.deviceId!]),
-      );
-      ctx.body = {};
-    }),
-  );
+  routes.delete(device, deletes, async (request) => {
+    const { ctx, user, params } = request;
+    const operation = `delete_device ${params.deviceId}`;
+    await deps.interactiveAuth.authorise(request, { operation, flows: PASSWORD_FLOWS, user }, () =>
+      devices().deleteDevices(user.userId, [params.deviceId]),
+    );
+    ctx.body = {};
+  });
 
-  router.post(
-    "/_matrix/client/v3/delete_devices",
-    route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
-      const { user, body } = ctx.state as RequestState;
-      const deviceIds = requiredStringArray(body, "devices");
-      // The session is bound to the exact set of devices it was started for.
-      const operation = `delete_devices ${JSON.stringify([...deviceIds].sort())}`;
-      await deps.interactiveAuth.authorise(ctx, { operation, flows: PASSWORD_FLOWS, user }, () => devices().deleteDevices(user!.userId, deviceIds));
-      ctx.body = {};
-    }),
-  );
+  routes.post("/_matrix/client/v3/delete_devices", deletes, async (request) => {
+    const { ctx, user, body } = request;
+    const deviceIds = requiredStringArray(body, "devices");
+    // The session is bound to the exact set of devices it was started for.
+    const operation = `delete_devices ${JSON.stringify([...deviceIds].sort())}`;
+    await deps.interactiveAuth.authorise(request, { operation, flows: PASSWORD_FLOWS, user }, () =>
+      devices().deleteDevices(user.userId, deviceIds),
+    );
+    ctx.body = {};
+  });
 }

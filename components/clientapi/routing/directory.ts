@@ -1,12 +1,10 @@
 import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { authenticate } from "../../internal/http/auth.js";
 import { badJson, forbidden, invalidParam, notFound } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import { performed } from "../roomserver-errors.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
+import { performed } from "../errors/roomserver-errors.js";
 import { publicRoomsPage, type DirectoryQuery } from "../rooms/public-rooms.js";
-import { checkRoomAlias, checkRoomId, optional, required } from "../validate.js";
-import { route, type RouteDeps } from "./deps.js";
+import { checkRoomAlias, checkRoomId, optional, required } from "../validation/checks.js";
+import type { RouteDeps } from "./deps.js";
 
 /** A page of the directory holds at most this many rooms, whatever the client asks. */
 const MAX_PAGE = 500;
@@ -29,67 +27,48 @@ function pageToken(value: unknown): string {
  * the published directory (/directory/list/room/{roomId}) and the directory itself
  * (/publicRooms). Only this server's directory is served until federation arrives.
  */
-export function addDirectoryRoutes(router: Router, deps: RouteDeps): void {
+export function addDirectoryRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   const rs = () => deps.roomserver();
-  const signedIn = authenticate(deps.lookupToken);
-  const writes = [signedIn, deps.limits.write];
+  const writes = { access: "user", middleware: [deps.limits.write] } as const;
   const aliasPath = "/_matrix/client/v3/directory/room/{roomAlias}";
-  const aliasParam = (ctx: Koa.Context) => checkRoomAlias((ctx.state as RequestState).params.roomAlias!);
 
-  router.put(
-    aliasPath,
-    route(writes, async (ctx: Koa.Context) => {
-      const { user, body } = ctx.state as RequestState;
-      const alias = aliasParam(ctx);
-      const roomId = checkRoomId(required(body, "room_id", "string"));
-      performed(await rs().performSetAlias({ alias, roomId, creator: user!.userId }));
-      ctx.body = {};
-    }),
-  );
-  router.get(
-    aliasPath,
-    route([], async (ctx: Koa.Context) => {
-      const alias = aliasParam(ctx);
-      const found = await rs().queryAlias({ alias });
-      if (found.roomId === "") throw notFound(`room alias ${alias} is not known`);
-      ctx.body = { room_id: found.roomId, servers: found.servers };
-    }),
-  );
-  router.delete(
-    aliasPath,
-    route(writes, async (ctx: Koa.Context) => {
-      const alias = aliasParam(ctx);
-      performed(await rs().performRemoveAlias({ alias, userId: (ctx.state as RequestState).user!.userId }));
-      ctx.body = {};
-    }),
-  );
+  routes.put(aliasPath, writes, async ({ ctx, user, params, body }) => {
+    const alias = checkRoomAlias(params.roomAlias);
+    const roomId = checkRoomId(required(body, "room_id", "string"));
+    performed(await rs().performSetAlias({ alias, roomId, creator: user.userId }));
+    ctx.body = {};
+  });
+  routes.get(aliasPath, { access: "public" }, async ({ ctx, params }) => {
+    const alias = checkRoomAlias(params.roomAlias);
+    const found = await rs().queryAlias({ alias });
+    if (found.roomId === "") throw notFound(`room alias ${alias} is not known`);
+    ctx.body = { room_id: found.roomId, servers: found.servers };
+  });
+  routes.delete(aliasPath, writes, async ({ ctx, user, params }) => {
+    const alias = checkRoomAlias(params.roomAlias);
+    performed(await rs().performRemoveAlias({ alias, userId: user.userId }));
+    ctx.body = {};
+  });
 
   const listPath = "/_matrix/client/v3/directory/list/room/{roomId}";
-  router.get(
-    listPath,
-    route([], async (ctx: Koa.Context) => {
-      const info = await rs().queryRoomInfo({ roomId: checkRoomId((ctx.state as RequestState).params.roomId!) });
-      if (!info.roomExists) throw notFound("room not known");
-      ctx.body = { visibility: info.published ? "public" : "private" };
-    }),
-  );
-  router.put(
-    listPath,
-    route(writes, async (ctx: Koa.Context) => {
-      const { user, params, body } = ctx.state as RequestState;
-      const roomId = checkRoomId(params.roomId!);
-      const visibility = optional(body, "visibility", "string") ?? "public";
-      if (visibility !== "public" && visibility !== "private") throw badJson('visibility must be "public" or "private"');
-      // As Synapse: listing a room is for those who may change how it presents itself.
-      const sketch = { type: "m.room.canonical_alias", sender: user!.userId, state_key: "", content: {} };
-      const builder = deps.writer.builder;
-      if (!builder.permits(await builder.positionIn(roomId, sketch), sketch)) {
-        throw forbidden("only a member who may change the room's canonical alias may list it");
-      }
-      performed(await rs().performPublish({ roomId, visibility }));
-      ctx.body = {};
-    }),
-  );
+  routes.get(listPath, { access: "public" }, async ({ ctx, params }) => {
+    const info = await rs().queryRoomInfo({ roomId: checkRoomId(params.roomId) });
+    if (!info.roomExists) throw notFound("room not known");
+    ctx.body = { visibility: info.published ? "public" : "private" };
+  });
+  routes.put(listPath, writes, async ({ ctx, user, params, body }) => {
+    const roomId = checkRoomId(params.roomId);
+    const visibility = optional(body, "visibility", "string") ?? "public";
+    if (visibility !== "public" && visibility !== "private") throw badJson('visibility must be "public" or "private"');
+    // As Synapse: listing a room is for those who may change how it presents itself.
+    const sketch = { type: "m.room.canonical_alias", sender: user.userId, state_key: "", content: {} };
+    const builder = deps.writer.builder;
+    if (!builder.permits(await builder.positionIn(roomId, sketch), sketch)) {
+      throw forbidden("only a member who may change the room's canonical alias may list it");
+    }
+    performed(await rs().performPublish({ roomId, visibility }));
+    ctx.body = {};
+  });
 
   const page = async (ctx: Koa.Context, query: DirectoryQuery) => {
     const server = ctx.query.server;
@@ -98,27 +77,20 @@ export function addDirectoryRoutes(router: Router, deps: RouteDeps): void {
     }
     ctx.body = await publicRoomsPage(rs(), query);
   };
-  router.get(
-    "/_matrix/client/v3/publicRooms",
-    route([], (ctx: Koa.Context) =>
-      page(ctx, { limit: pageLimit(ctx.query.limit), since: pageToken(ctx.query.since), searchTerm: "", roomTypes: undefined }),
-    ),
+  routes.get("/_matrix/client/v3/publicRooms", { access: "public" }, ({ ctx }) =>
+    page(ctx, { limit: pageLimit(ctx.query.limit), since: pageToken(ctx.query.since), searchTerm: "", roomTypes: undefined }),
   );
-  router.post(
-    "/_matrix/client/v3/publicRooms",
-    route([signedIn], (ctx: Koa.Context) => {
-      const body = (ctx.state as RequestState).body;
-      const filter = optional(body, "filter", "object") ?? {};
-      const roomTypes = optional(filter, "room_types", "array");
-      if (roomTypes?.some((t) => t !== null && typeof t !== "string")) throw badJson("filter.room_types must hold strings and null");
-      optional(body, "include_all_networks", "boolean");
-      optional(body, "third_party_instance_id", "string");
-      return page(ctx, {
-        limit: pageLimit(optional(body, "limit", "integer")),
-        since: pageToken(optional(body, "since", "string")),
-        searchTerm: optional(filter, "generic_search_term", "string") ?? "",
-        roomTypes: roomTypes as (string | null)[] | undefined,
-      });
-    }),
-  );
+  routes.post("/_matrix/client/v3/publicRooms", { access: "user" }, ({ ctx, body }) => {
+    const filter = optional(body, "filter", "object") ?? {};
+    const roomTypes = optional(filter, "room_types", "array");
+    if (roomTypes?.some((t) => t !== null && typeof t !== "string")) throw badJson("filter.room_types must hold strings and null");
+    optional(body, "include_all_networks", "boolean");
+    optional(body, "third_party_instance_id", "string");
+    return page(ctx, {
+      limit: pageLimit(optional(body, "limit", "integer")),
+      since: pageToken(optional(body, "since", "string")),
+      searchTerm: optional(filter, "generic_search_term", "string") ?? "",
+      roomTypes: roomTypes as (string | null)[] | undefined,
+    });
+  });
 }

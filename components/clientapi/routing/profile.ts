@@ -1,10 +1,8 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { authenticate, requireSelf } from "../../internal/http/auth.js";
+import { requireSelf } from "../../internal/http/auth.js";
 import { badJson, invalidParam, MatrixError, notFound } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import { checkUserId, missingParam } from "../validate.js";
-import { route, type RouteDeps } from "./deps.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
+import { checkUserId, missingParam } from "../validation/checks.js";
+import type { RouteDeps } from "./deps.js";
 
 /** The spec's pattern for profile keys: the two classic ones, m.tz, or a namespaced custom key. */
 const PROFILE_KEY = /^(avatar_url|displayname|m\.tz|[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+)$/;
@@ -15,7 +13,8 @@ const MAX_DISPLAYNAME_LENGTH = 256;
 const MEMBER_EVENT_FIELDS = new Set(["displayname", "avatar_url"]);
 
 function checkKey(key: string): void {
-  if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new MatrixError(400, "M_KEY_TOO_LARGE", `profile keys are at most ${MAX_KEY_BYTES} bytes`);
+  if (Buffer.byteLength(key) > MAX_KEY_BYTES)
+    throw new MatrixError(400, "M_KEY_TOO_LARGE", `profile keys are at most ${MAX_KEY_BYTES} bytes`);
   if (!PROFILE_KEY.test(key)) throw invalidParam(`invalid profile key ${JSON.stringify(key)}`);
 }
 
@@ -27,7 +26,8 @@ function checkValue(key: string, value: unknown): void {
   if (key === "displayname" && (value as string).length > MAX_DISPLAYNAME_LENGTH) {
     throw invalidParam(`displayname must be at most ${MAX_DISPLAYNAME_LENGTH} characters`);
   }
-  if (key === "avatar_url" && value !== "" && !(value as string).startsWith("mxc://")) throw invalidParam("avatar_url must be an mxc:// URI");
+  if (key === "avatar_url" && value !== "" && !(value as string).startsWith("mxc://"))
+    throw invalidParam("avatar_url must be an mxc:// URI");
 }
 
 /**
@@ -36,61 +36,48 @@ function checkValue(key: string, value: unknown): void {
  * they are 404. A malformed user ID (for this server's users: outside the current grammar)
  * is 400 M_INVALID_PARAM.
  */
-export function addProfileRoutes(router: Router, deps: RouteDeps): void {
+export function addProfileRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   const profiles = () => deps.userApi().profiles;
+  const field = "/_matrix/client/v3/profile/{userId}/{keyName}";
 
-  router.get(
-    "/_matrix/client/v3/profile/{userId}",
-    route([], async (ctx: Koa.Context) => {
-      const profile = await profiles().getProfile(checkUserId((ctx.state as RequestState).params.userId!, deps.config.server_name));
-      if (!profile) throw notFound("Profile not found");
-      ctx.body = profile;
-    }),
-  );
+  routes.get("/_matrix/client/v3/profile/{userId}", { access: "public" }, async ({ ctx, params }) => {
+    const profile = await profiles().getProfile(checkUserId(params.userId, deps.config.server_name));
+    if (!profile) throw notFound("Profile not found");
+    ctx.body = profile;
+  });
 
-  router.get(
-    "/_matrix/client/v3/profile/{userId}/{keyName}",
-    route([], async (ctx: Koa.Context) => {
-      const { userId, keyName } = (ctx.state as RequestState).params as { userId: string; keyName: string };
-      const profile = await profiles().getProfile(checkUserId(userId, deps.config.server_name));
-      if (!profile) throw notFound("Profile not found");
-      if (keyName in profile) ctx.body = { [keyName]: profile[keyName] };
-      // Every user has a display name and an avatar, maybe unset: null, as in Synapse, where a
-      // 404 would read as "no such user". An unset custom field is 404, as the spec says.
-      else if (MEMBER_EVENT_FIELDS.has(keyName)) ctx.body = { [keyName]: null };
-      else throw notFound(`The user has no ${keyName}`);
-    }),
-  );
+  routes.get(field, { access: "public" }, async ({ ctx, params: { userId, keyName } }) => {
+    const profile = await profiles().getProfile(checkUserId(userId, deps.config.server_name));
+    if (!profile) throw notFound("Profile not found");
+    if (keyName in profile) ctx.body = { [keyName]: profile[keyName] };
+    // Every user has a display name and an avatar, maybe unset: null, as in Synapse, where a
+    // 404 would read as "no such user". An unset custom field is 404, as the spec says.
+    else if (MEMBER_EVENT_FIELDS.has(keyName)) ctx.body = { [keyName]: null };
+    else throw notFound(`The user has no ${keyName}`);
+  });
 
   // The spec's guest access module lets guests set and delete their display name, nothing else.
-  const signedIn = authenticate(deps.lookupToken, { allowGuests: true });
+  const writes = { access: "guest", middleware: [deps.limits.write] } as const;
 
-  router.put(
-    "/_matrix/client/v3/profile/{userId}/{keyName}",
-    route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
-      const { user, params, body } = ctx.state as RequestState;
-      const keyName = params.keyName!;
-      requireSelf(user!, params.userId!, "change the profile");
-      if (user!.isGuest && keyName !== "displayname") throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only set a display name");
-      checkKey(keyName);
-      if (!(keyName in body)) throw missingParam(`the body must hold ${keyName}`);
-      checkValue(keyName, body[keyName]);
-      await profiles().setProfileField(user!.userId, keyName, body[keyName]);
-      if (MEMBER_EVENT_FIELDS.has(keyName)) await deps.rooms.profileChanged(user!.userId);
-      ctx.body = {};
-    }),
-  );
+  routes.put(field, writes, async ({ ctx, user, params: { userId, keyName }, body }) => {
+    requireSelf(user, userId, "change the profile");
+    if (user.isGuest && keyName !== "displayname")
+      throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only set a display name");
+    checkKey(keyName);
+    if (!(keyName in body)) throw missingParam(`the body must hold ${keyName}`);
+    checkValue(keyName, body[keyName]);
+    await profiles().setProfileField(user.userId, keyName, body[keyName]);
+    if (MEMBER_EVENT_FIELDS.has(keyName)) await deps.rooms.profileChanged(user.userId);
+    ctx.body = {};
+  });
 
-  router.delete(
-    "/_matrix/client/v3/profile/{userId}/{keyName}",
-    route([signedIn, deps.limits.write], async (ctx: Koa.Context) => {
-      const { user, params } = ctx.state as RequestState;
-      requireSelf(user!, params.userId!, "change the profile");
-      if (user!.isGuest && params.keyName !== "displayname") throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only delete their display name");
-      checkKey(params.keyName!);
-      await profiles().deleteProfileField(user!.userId, params.keyName!);
-      if (MEMBER_EVENT_FIELDS.has(params.keyName!)) await deps.rooms.profileChanged(user!.userId);
-      ctx.body = {};
-    }),
-  );
+  routes.delete(field, writes, async ({ ctx, user, params: { userId, keyName } }) => {
+    requireSelf(user, userId, "change the profile");
+    if (user.isGuest && keyName !== "displayname")
+      throw new MatrixError(403, "M_GUEST_ACCESS_FORBIDDEN", "Guests may only delete their display name");
+    checkKey(keyName);
+    await profiles().deleteProfileField(user.userId, keyName);
+    if (MEMBER_EVENT_FIELDS.has(keyName)) await deps.rooms.profileChanged(user.userId);
+    ctx.body = {};
+  });
 }

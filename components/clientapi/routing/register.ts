@@ -1,14 +1,12 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
 import { forbidden, invalidParam, MatrixError } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { isValidUserId, MAX_ID_BYTES } from "../../protocol/index.js";
 import type { Account } from "../../userapi/api/userapi.js";
 import { DUMMY_FLOWS } from "../auth/interactive-auth.js";
-import { missingParam, optional, optionalBoundedString } from "../validate.js";
+import { missingParam, optional, optionalBoundedString } from "../validation/checks.js";
 import { loginResponse, MAX_DEVICE_ID_LENGTH, MAX_DEVICE_NAME_LENGTH } from "./login.js";
-import { route, type RouteDeps } from "./deps.js";
-import { checkNewPassword } from "../password-rules.js";
+import type { RouteDeps } from "./deps.js";
+import { checkNewPassword } from "../auth/password-rules.js";
 
 const invalidUsername = (message: string) => new MatrixError(400, "M_INVALID_USERNAME", message);
 const userInUse = () => new MatrixError(400, "M_USER_IN_USE", "Desired user ID is already taken.");
@@ -29,7 +27,7 @@ function registrationFields(body: Record<string, unknown>): Record<string, unkno
  * The session remembers the first request's parameters, so later stages may send only
  * `auth`, and, once the account exists, which account it made.
  */
-export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
+export function addRegisterRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   const { config } = deps;
   const accounts = () => deps.userApi().accounts;
 
@@ -53,80 +51,81 @@ export function addRegisterRoutes(router: Router, deps: RouteDeps): void {
     const owner = await deps.lookupToken(token);
     if (!owner || !owner.isGuest) throw forbidden("guest_access_token is not a guest's access token");
     if (username === undefined) throw missingParam("username is required to upgrade a guest");
-    if (`@${username.toLowerCase()}:${config.server_name}` !== owner.userId) throw invalidUsername("username must be the guest's own localpart");
+    if (`@${username.toLowerCase()}:${config.server_name}` !== owner.userId)
+      throw invalidUsername("username must be the guest's own localpart");
     return owner.userId;
   }
 
-  router.post(
-    "/_matrix/client/v3/register",
-    route([deps.limits.auth], async (ctx: Koa.Context) => {
-      const body = (ctx.state as RequestState).body;
-      const kind = ctx.query.kind ?? "user";
-      if (kind !== "user" && kind !== "guest") throw invalidParam("kind must be user or guest");
-      if (kind === "guest") {
-        const displayName = optionalBoundedString(body, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH);
-        if (!config.registration.guests) throw forbidden("Guest access is disabled");
-        // The spec: for guests, every field but the device's display name is ignored.
-        const account = await accounts().createAccount({ accountType: "guest" });
-        const device = await deps.userApi().devices.createDevice({ userId: account.userId, displayName, ip: ctx.ip });
-        ctx.body = loginResponse(config, account.userId, device);
-        return;
+  const limited = { access: "public", middleware: [deps.limits.auth] } as const;
+
+  routes.post("/_matrix/client/v3/register", limited, async (request) => {
+    const { ctx, body } = request;
+    const kind = ctx.query.kind ?? "user";
+    if (kind !== "user" && kind !== "guest") throw invalidParam("kind must be user or guest");
+    if (kind === "guest") {
+      const displayName = optionalBoundedString(body, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH);
+      if (!config.registration.guests) throw forbidden("Guest access is disabled");
+      // The spec: for guests, every field but the device's display name is ignored.
+      const account = await accounts().createAccount({ accountType: "guest" });
+      const device = await deps.userApi().devices.createDevice({ userId: account.userId, displayName, ip: ctx.ip });
+      ctx.body = loginResponse(config, account.userId, device);
+      return;
+    }
+
+    if (!config.registration.open) throw forbidden("Registration is disabled");
+    // What the request leaves out, its session remembers from the request that started it.
+    const session = await deps.interactiveAuth.continuedSession(body, "register");
+    const fields = registrationFields(body);
+    const params = { ...session?.params, ...fields };
+    const username = optional(params, "username", "string");
+    const password = optional(body, "password", "string");
+    const deviceId = optionalBoundedString(params, "device_id", MAX_DEVICE_ID_LENGTH);
+    const deviceName = optionalBoundedString(params, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH);
+    const inhibitLogin = optional(params, "inhibit_login", "boolean") ?? false;
+    const logIn = async (userId: string) => {
+      if (inhibitLogin) return { user_id: userId, home_server: config.server_name };
+      const device = await deps.userApi().devices.createDevice({ userId, deviceId, displayName: deviceName, ip: ctx.ip });
+      return loginResponse(config, userId, device);
+    };
+
+    // A retry of a registration that ran (its answer lost on the way) gets the same
+    // account, logged in again, as in Synapse: not "unknown session", not a second account.
+    const registered = session?.result?.user_id;
+    if (typeof registered === "string") {
+      ctx.body = await logIn(registered);
+      return;
+    }
+
+    // The spec's guest upgrade: the guest's token and their own localpart as the username.
+    const guest = await upgradingGuest(body, username);
+    const localpart = username === undefined || guest ? undefined : await checkUsername(username);
+    if (password !== undefined) checkNewPassword(password);
+    const requirement = {
+      operation: "register",
+      flows: DUMMY_FLOWS,
+      params: { fields, password },
+      remember: (account: Account) => ({ user_id: account.userId }),
+    };
+    const account = await deps.interactiveAuth.authorise(request, requirement, () => {
+      if (guest) {
+        if (password === undefined && !session?.hasPassword) throw missingParam("password is required");
+        return accounts().upgradeGuest({
+          userId: guest,
+          password,
+          passwordOfSession: password === undefined ? session?.sessionId : undefined,
+        });
       }
+      if (password !== undefined) return accounts().createAccount({ localpart, password, accountType: "user" });
+      if (session?.hasPassword) return accounts().createAccount({ localpart, passwordOfSession: session.sessionId, accountType: "user" });
+      throw missingParam("password is required");
+    });
+    ctx.body = await logIn(account.userId);
+  });
 
-      if (!config.registration.open) throw forbidden("Registration is disabled");
-      // What the request leaves out, its session remembers from the request that started it.
-      const session = await deps.interactiveAuth.continuedSession(body, "register");
-      const fields = registrationFields(body);
-      const params = { ...session?.params, ...fields };
-      const username = optional(params, "username", "string");
-      const password = optional(body, "password", "string");
-      const deviceId = optionalBoundedString(params, "device_id", MAX_DEVICE_ID_LENGTH);
-      const deviceName = optionalBoundedString(params, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH);
-      const inhibitLogin = optional(params, "inhibit_login", "boolean") ?? false;
-      const logIn = async (userId: string) => {
-        if (inhibitLogin) return { user_id: userId, home_server: config.server_name };
-        const device = await deps.userApi().devices.createDevice({ userId, deviceId, displayName: deviceName, ip: ctx.ip });
-        return loginResponse(config, userId, device);
-      };
-
-      // A retry of a registration that ran (its answer lost on the way) gets the same
-      // account, logged in again, as in Synapse: not "unknown session", not a second account.
-      const registered = session?.result?.user_id;
-      if (typeof registered === "string") {
-        ctx.body = await logIn(registered);
-        return;
-      }
-
-      // The spec's guest upgrade: the guest's token and their own localpart as the username.
-      const guest = await upgradingGuest(body, username);
-      const localpart = username === undefined || guest ? undefined : await checkUsername(username);
-      if (password !== undefined) checkNewPassword(password);
-      const requirement = {
-        operation: "register",
-        flows: DUMMY_FLOWS,
-        params: { fields, password },
-        remember: (account: Account) => ({ user_id: account.userId }),
-      };
-      const account = await deps.interactiveAuth.authorise(ctx, requirement, () => {
-        if (guest) {
-          if (password === undefined && !session?.hasPassword) throw missingParam("password is required");
-          return accounts().upgradeGuest({ userId: guest, password, passwordOfSession: password === undefined ? session?.sessionId : undefined });
-        }
-        if (password !== undefined) return accounts().createAccount({ localpart, password, accountType: "user" });
-        if (session?.hasPassword) return accounts().createAccount({ localpart, passwordOfSession: session.sessionId, accountType: "user" });
-        throw missingParam("password is required");
-      });
-      ctx.body = await logIn(account.userId);
-    }),
-  );
-
-  router.get(
-    "/_matrix/client/v3/register/available",
-    route([deps.limits.auth], async (ctx: Koa.Context) => {
-      const username = ctx.query.username;
-      if (typeof username !== "string" || username === "") throw missingParam("username is required");
-      await checkUsername(username);
-      ctx.body = { available: true };
-    }),
-  );
+  routes.get("/_matrix/client/v3/register/available", limited, async ({ ctx }) => {
+    const username = ctx.query.username;
+    if (typeof username !== "string" || username === "") throw missingParam("username is required");
+    await checkUsername(username);
+    ctx.body = { available: true };
+  });
 }

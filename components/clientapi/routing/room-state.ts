@@ -1,13 +1,10 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { authenticate } from "../../internal/http/auth.js";
 import { notFound } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import type { RoomEvent } from "../../protocol/events/event.js";
+import type { RouteRequest, TypedRoutes } from "../../internal/http/typed-routes.js";
+import type { RoomEvent } from "../../protocol/index.js";
 import { parseStored } from "../../roomserver/api/stored-events.js";
 import { readableState } from "../rooms/readable-state.js";
-import { checkRoomId } from "../validate.js";
-import { route, type RouteDeps } from "./deps.js";
+import { checkRoomId } from "../validation/checks.js";
+import type { RouteDeps } from "./deps.js";
 
 /** The spec's ClientEvent for a state event, with unsigned.age. */
 function clientEvent(event: RoomEvent): Record<string, unknown> {
@@ -28,17 +25,18 @@ function clientEvent(event: RoomEvent): Record<string, unknown> {
  * `format=event` the whole event, read from the roomserver. Served here, beside PUT of the
  * same paths, because an Ingress routes by path only; the full GET /state stays in the syncapi.
  */
-export function addRoomStateRoutes(router: Router, deps: RouteDeps): void {
-  const getState = route([authenticate(deps.lookupToken, { allowGuests: true })], async (ctx: Koa.Context) => {
-    const { user, params } = ctx.state as RequestState;
-    const roomId = checkRoomId(params.roomId!);
-    const tuple = { type: params.eventType!, stateKey: params.stateKey ?? "" };
-    const [stored] = await readableState(deps.roomserver(), roomId, user!.userId, [tuple]);
+export function addRoomStateRoutes(routes: TypedRoutes, deps: RouteDeps): void {
+  const getState = async ({ ctx, user, params }: RouteRequest<"{roomId}/{eventType}", "guest">, stateKey: string) => {
+    const roomId = checkRoomId(params.roomId);
+    const [stored] = await readableState(deps.roomserver(), roomId, user.userId, [{ type: params.eventType, stateKey }]);
     if (!stored) throw notFound("No such state event");
     const event = parseStored(stored);
     ctx.body = ctx.query.format === "event" ? clientEvent(event) : event.content;
-  });
-  router.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", getState);
-  router.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}", getState);
-  router.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/", getState);
+  };
+  const reads = { access: "guest" } as const;
+  routes.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/{stateKey}", reads, (request) =>
+    getState(request, request.params.stateKey),
+  );
+  routes.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}", reads, (request) => getState(request, ""));
+  routes.get("/_matrix/client/v3/rooms/{roomId}/state/{eventType}/", reads, (request) => getState(request, ""));
 }

@@ -1,11 +1,9 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
 import { forbidden, MatrixError } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { macMatches } from "../auth/shared-secret-mac.js";
-import { checkNewPassword } from "../password-rules.js";
-import { optional, optionalBoundedString, required } from "../validate.js";
-import { route, type RouteDeps } from "./deps.js";
+import { checkNewPassword } from "../auth/password-rules.js";
+import { optional, optionalBoundedString, required } from "../validation/checks.js";
+import type { RouteDeps } from "./deps.js";
 import { loginResponse, MAX_DEVICE_NAME_LENGTH } from "./login.js";
 
 const NONCE_OPERATION = "shared_secret_register";
@@ -16,51 +14,46 @@ const NONCE_OPERATION = "shared_secret_register";
  * when its HMAC over the nonce and the account's fields is right. Nonces live in the
  * userapi's auth sessions, so any clientapi replica accepts any nonce.
  */
-export function addSharedSecretRegisterRoutes(router: Router, deps: RouteDeps): void {
+export function addSharedSecretRegisterRoutes(routes: TypedRoutes, deps: RouteDeps): void {
   const secret = () => {
     const configured = deps.config.registration.shared_secret;
     if (configured === null) throw forbidden("Shared secret registration is not enabled");
     return configured;
   };
 
-  router.get(
-    "/_synapse/admin/v1/register",
-    route([deps.limits.auth], async (ctx: Koa.Context) => {
-      secret();
-      ctx.body = { nonce: await deps.userApi().sessions.createSession(NONCE_OPERATION) };
-    }),
-  );
+  const limited = { access: "public", middleware: [deps.limits.auth] } as const;
 
-  router.post(
-    "/_synapse/admin/v1/register",
-    route([deps.limits.auth], async (ctx: Koa.Context) => {
-      const key = secret();
-      const body = (ctx.state as RequestState).body;
-      const nonce = required(body, "nonce", "string");
-      const username = required(body, "username", "string");
-      const password = required(body, "password", "string");
-      const mac = required(body, "mac", "string");
-      const admin = optional(body, "admin", "boolean") ?? false;
-      const userType = optional(body, "user_type", "string");
-      const displayName = optionalBoundedString(body, "displayname", 256);
-      if (!(await deps.userApi().sessions.consumeSession(nonce, NONCE_OPERATION))) {
-        throw new MatrixError(400, "M_UNKNOWN", "Unrecognised nonce");
-      }
-      if (!macMatches(key, { nonce, username, password, admin, userType }, mac)) throw forbidden("HMAC incorrect");
-      checkNewPassword(password);
-      const account = await deps.userApi().accounts.createAccount({
-        localpart: username,
-        password,
-        accountType: admin ? "admin" : "user",
-        displayName,
-      });
-      const device = await deps.userApi().devices.createDevice({
-        userId: account.userId,
-        displayName: optionalBoundedString(body, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH),
-        ip: ctx.ip,
-      });
-      const { well_known: _unused, ...response } = loginResponse(deps.config, account.userId, device);
-      ctx.body = response;
-    }),
-  );
+  routes.get("/_synapse/admin/v1/register", limited, async ({ ctx }) => {
+    secret();
+    ctx.body = { nonce: await deps.userApi().sessions.createSession(NONCE_OPERATION) };
+  });
+
+  routes.post("/_synapse/admin/v1/register", limited, async ({ ctx, body }) => {
+    const key = secret();
+    const nonce = required(body, "nonce", "string");
+    const username = required(body, "username", "string");
+    const password = required(body, "password", "string");
+    const mac = required(body, "mac", "string");
+    const admin = optional(body, "admin", "boolean") ?? false;
+    const userType = optional(body, "user_type", "string");
+    const displayName = optionalBoundedString(body, "displayname", 256);
+    if (!(await deps.userApi().sessions.consumeSession(nonce, NONCE_OPERATION))) {
+      throw new MatrixError(400, "M_UNKNOWN", "Unrecognised nonce");
+    }
+    if (!macMatches(key, { nonce, username, password, admin, userType }, mac)) throw forbidden("HMAC incorrect");
+    checkNewPassword(password);
+    const account = await deps.userApi().accounts.createAccount({
+      localpart: username,
+      password,
+      accountType: admin ? "admin" : "user",
+      displayName,
+    });
+    const device = await deps.userApi().devices.createDevice({
+      userId: account.userId,
+      displayName: optionalBoundedString(body, "initial_device_display_name", MAX_DEVICE_NAME_LENGTH),
+      ip: ctx.ip,
+    });
+    const { well_known: _unused, ...response } = loginResponse(deps.config, account.userId, device);
+    ctx.body = response;
+  });
 }

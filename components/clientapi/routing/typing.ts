@@ -1,11 +1,9 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { authenticate, requireSelf } from "../../internal/http/auth.js";
+import { requireSelf } from "../../internal/http/auth.js";
 import { invalidParam } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import { requireJoined } from "../rooms/room-access.js";
-import { checkRoomId, optional, required } from "../validate.js";
-import { route, type RouteDeps } from "./deps.js";
+import { checkRoomId, optional, required } from "../validation/checks.js";
+import type { RouteDeps } from "./deps.js";
 
 /** Typing ends by itself after at most this long, whatever the client asks: a client that dies stops "typing". */
 export const MAX_TYPING_TIMEOUT_MS = 60_000;
@@ -13,20 +11,17 @@ export const MAX_TYPING_TIMEOUT_MS = 60_000;
 const DEFAULT_TYPING_TIMEOUT_MS = 30_000;
 
 /** PUT /rooms/{roomId}/typing/{userId}: announced on OutputTypingEvent for the readers. */
-export function addTypingRoutes(router: Router, deps: RouteDeps): void {
-  router.put(
-    "/_matrix/client/v3/rooms/{roomId}/typing/{userId}",
-    route([authenticate(deps.lookupToken, { allowGuests: true }), deps.limits.write], async (ctx: Koa.Context) => {
-      const { user, params, body } = ctx.state as RequestState;
-      const roomId = checkRoomId(params.roomId!);
-      requireSelf(user!, params.userId!, "set typing");
-      const typing = required(body, "typing", "boolean");
-      const timeout = optional(body, "timeout", "integer") ?? DEFAULT_TYPING_TIMEOUT_MS;
-      if (timeout < 0) throw invalidParam("timeout must not be negative");
-      await requireJoined(deps.roomserver(), roomId, user!.userId);
-      const expiresAtMs = typing ? Date.now() + Math.min(timeout, MAX_TYPING_TIMEOUT_MS) : 0;
-      await deps.edus.typing({ roomId, userId: user!.userId, typing, expiresAtMs });
-      ctx.body = {};
-    }),
-  );
+export function addTypingRoutes(routes: TypedRoutes, deps: RouteDeps): void {
+  const writes = { access: "guest", middleware: [deps.limits.write] } as const;
+  routes.put("/_matrix/client/v3/rooms/{roomId}/typing/{userId}", writes, async ({ ctx, user, params, body }) => {
+    const roomId = checkRoomId(params.roomId);
+    requireSelf(user, params.userId, "set typing");
+    const typing = required(body, "typing", "boolean");
+    const timeout = optional(body, "timeout", "integer") ?? DEFAULT_TYPING_TIMEOUT_MS;
+    if (timeout < 0) throw invalidParam("timeout must not be negative");
+    await requireJoined(deps.roomserver(), roomId, user.userId);
+    const expiresAtMs = typing ? Date.now() + Math.min(timeout, MAX_TYPING_TIMEOUT_MS) : 0;
+    await deps.edus.typing({ roomId, userId: user.userId, typing, expiresAtMs });
+    ctx.body = {};
+  });
 }

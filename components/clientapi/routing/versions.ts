@@ -1,5 +1,4 @@
-import type Koa from "koa";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 
 /**
  * The client-server spec versions this server announces. All of them use the
@@ -11,8 +10,8 @@ export const CLIENT_SPEC_VERSIONS: readonly string[] = Array.from({ length: 16 }
 /** Unstable features a client may rely on; none yet. */
 export const UNSTABLE_FEATURES: Readonly<Record<string, boolean>> = {};
 
-export function addVersionsRoutes(router: Router): void {
-  router.get("/_matrix/client/versions", (ctx: Koa.Context) => {
+export function addVersionsRoutes(routes: TypedRoutes): void {
+  routes.get("/_matrix/client/versions", { access: "public" }, ({ ctx }) => {
     ctx.body = { versions: CLIENT_SPEC_VERSIONS, unstable_features: UNSTABLE_FEATURES };
   });
 }

@@ -1,6 +1,5 @@
-import type Koa from "koa";
 import type { Config } from "../../internal/config/types.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 
 /** Where clients reach this server: the configured public base URL, never a guess. */
 export function wellKnownClient(config: Config) {
@@ -8,8 +7,8 @@ export function wellKnownClient(config: Config) {
 }
 
 /** GET /.well-known/matrix/client (client discovery). */
-export function addWellKnownRoutes(router: Router, config: Config): void {
-  router.get("/.well-known/matrix/client", (ctx: Koa.Context) => {
+export function addWellKnownRoutes(routes: TypedRoutes, config: Config): void {
+  routes.get("/.well-known/matrix/client", { access: "public" }, ({ ctx }) => {
     ctx.body = wellKnownClient(config);
   });
 }

@@ -7,6 +7,8 @@
  * only.) For writes whose loss the database itself repairs: a log message nobody was told
  * is stored, a consumer's acknowledgement, a read model whose acknowledgements are written
  * after it in the same database. One statement, no extra round trip: the setting is read
- * at commit, before the transaction's end resets it.
+ * at commit, before the transaction's end resets it. UNFLUSHED_SETTING is the same call, for
+ * a transaction of several statements (SELECT it in the transaction).
  */
-export const UNFLUSHED_COMMIT = "RETURNING set_config('synchronous_commit', 'off', true) AS unflushed_commit";
+export const UNFLUSHED_SETTING = "set_config('synchronous_commit', 'off', true)";
+export const UNFLUSHED_COMMIT = `RETURNING ${UNFLUSHED_SETTING} AS unflushed_commit`;

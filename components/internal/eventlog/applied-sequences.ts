@@ -1,7 +1,7 @@
 import { LruMap } from "../cache/lru-map.js";
 import type { Migration } from "../database/migrations.js";
 import type { Queryable, Statement } from "../database/database.js";
-import { UNFLUSHED_COMMIT } from "../database/unflushed-commit.js";
+import { UNFLUSHED_COMMIT, UNFLUSHED_SETTING } from "../database/unflushed-commit.js";
 import type { LogMessage } from "./eventlog.js";
 
 /**
@@ -42,8 +42,14 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
  * of the subjects for the first time meanwhile (two instances of one durable consumer):
  * then one more for those subjects.
  */
-export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
+export async function claimSequences(
+  tx: Queryable,
+  consumer: string,
+  msgs: readonly LogMessage[],
+  options: { readModel?: boolean } = {},
+): Promise<LogMessage[]> {
   if (msgs.length === 0) return [];
+  if (unflushedReadModel(msgs, options)) await tx.query(`SELECT ${UNFLUSHED_SETTING}`);
   const highest = highestPerSubject(msgs);
   const applied = await claimHighest(tx, consumer, highest);
   const missing = new Map([...highest].filter(([subject]) => !applied.has(subject)));
@@ -113,7 +119,7 @@ function highestPerSubject(msgs: readonly LogMessage[]): Map<string, number> {
  */
 export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessage[], options: { readModel?: boolean } = {}): Statement {
   const highest = highestPerSubject(msgs);
-  const unflushed = options.readModel === true && msgs.every((m) => m.ackedInDatabase === true);
+  const unflushed = unflushedReadModel(msgs, options);
   return {
     sql: `INSERT INTO eventlog_applied_sequences (consumer, subject, seq)
           SELECT $1, v.subject, v.seq FROM unnest($2::text[], $3::bigint[]) AS v(subject, seq)
@@ -216,4 +222,14 @@ export class AppliedSequencesMemory {
       failed: () => highest.forEach((_, subject) => this.recorded.delete(subject)),
     };
   }
+}
+
+/**
+ * Whether a read model's transaction may commit without waiting for the disk: its messages'
+ * acknowledgements are written to the same database after it (the in-process log), so a
+ * crash that loses the commit loses them too and the messages come again (see
+ * raiseAppliedStatement). With NATS the acknowledgement is elsewhere: the commit waits.
+ */
+function unflushedReadModel(msgs: readonly LogMessage[], options: { readModel?: boolean }): boolean {
+  return options.readModel === true && msgs.every((m) => m.ackedInDatabase === true);
 }

@@ -6,7 +6,7 @@ import { MAX_PREV_EVENTS } from "../../protocol/events/parse.js";
 import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
 import { parseCanonicalJson } from "../../protocol/json/parse.js";
 import { roomVersion } from "../../protocol/roomversions.js";
-import type { EventTemplate } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { EventTemplate } from "../api/input.js";
 import { buildAt, templateOf, type EventSketch, type RoomPosition } from "../api/event-builder.js";
 import { badJson, fromProtocolError, invalidParam, roomNotKnown } from "../api/perform-failure.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";

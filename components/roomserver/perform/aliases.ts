@@ -8,7 +8,7 @@ import type {
   PerformSetAliasRequest,
   QueryAliasRequest,
   QueryAliasResponse,
-} from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+} from "../api/perform.js";
 import type { RoomserverReaderApi } from "../api/roomserver-api.js";
 import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";
 import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";

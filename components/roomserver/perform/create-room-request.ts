@@ -35,7 +35,7 @@ export interface CreateRoomRequest {
  * M_INVALID_PARAM, an unknown room version 400 M_UNSUPPORTED_ROOM_VERSION: all before
  * anything is stored. A request naming no version gets `defaultVersion` (the config's).
  */
-export function parseCreateRoomRequest(json: Uint8Array, creator: string, serverName: string, defaultVersion: string): CreateRoomRequest {
+export function parseCreateRoomRequest(json: string, creator: string, serverName: string, defaultVersion: string): CreateRoomRequest {
   let body: unknown;
   try {
     body = json.length === 0 ? {} : parseCanonicalJson(json, { strict: false });

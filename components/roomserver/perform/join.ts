@@ -1,4 +1,4 @@
-import type { PerformJoinRequest, PerformJoinResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type { PerformJoinRequest, PerformJoinResponse } from "../api/perform.js";
 import type { Database } from "../../internal/database/database.js";
 import { stateKeyOf } from "../../protocol/events/event.js";
 import { resolveRoomIdOrAlias } from "./aliases.js";

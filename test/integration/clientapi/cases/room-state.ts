@@ -48,9 +48,15 @@ export function roomStateCases(server: () => Deployment): void {
     for (const c of [leaver!, kicked!, banned!]) await c.join(roomId);
     await leaver!.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/leave`, { spec: "/rooms/{roomId}/leave", body: {} });
     await owner.putState(roomId, "m.room.name", "", { name: "After leave" });
-    await owner.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/kick`, { spec: "/rooms/{roomId}/kick", body: { user_id: kicked!.userId } });
+    await owner.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/kick`, {
+      spec: "/rooms/{roomId}/kick",
+      body: { user_id: kicked!.userId },
+    });
     await owner.putState(roomId, "m.room.name", "", { name: "After kick" });
-    await owner.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/ban`, { spec: "/rooms/{roomId}/ban", body: { user_id: banned!.userId } });
+    await owner.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/ban`, {
+      spec: "/rooms/{roomId}/ban",
+      body: { user_id: banned!.userId },
+    });
     await owner.putState(roomId, "m.room.name", "", { name: "After ban" });
     await owner.putState(roomId, "m.room.topic", "", { topic: "set after everyone left" });
 
@@ -64,6 +70,24 @@ export function roomStateCases(server: () => Deployment): void {
     expect(ownBan.membership).to.equal("ban");
     await leaver!.expectError("GET", statePath(roomId, "m.room.topic/"), 404, "M_NOT_FOUND", STATE);
     expect(await owner.expectOk("GET", statePath(roomId, "m.room.name/"), STATE)).to.deep.equal({ name: "After ban" });
+  });
+
+  it("gives a former member invited again, or who rejected a later invite, the state as it was when they left", async () => {
+    const { owner, roomId } = await roomWith({});
+    const returning = await RoomClient.register(server(), "returning");
+    await returning.join(roomId);
+    const leave = () =>
+      returning.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/leave`, { spec: "/rooms/{roomId}/leave", body: {} });
+    await leave();
+    await owner.putState(roomId, "m.room.name", "", { name: "While away" });
+    await owner.invite(roomId, returning.userId);
+    await owner.putState(roomId, "m.room.name", "", { name: "After the invite" });
+    // The spec: 403 only for who "weren't previously a member"; the state is that "when they left".
+    expect(await returning.expectOk("GET", statePath(roomId, "m.room.name/"), STATE)).to.deep.equal({ name: "Before" });
+    await leave();
+    expect(await returning.expectOk("GET", statePath(roomId, "m.room.name/"), STATE)).to.deep.equal({ name: "Before" });
+    const ownLeave = await returning.expectOk("GET", statePath(roomId, `m.room.member/${encodeURIComponent(returning.userId)}`), STATE);
+    expect(ownLeave.membership).to.equal("leave");
   });
 
   it("lets anyone, guests too, read the current state of a world_readable room", async () => {
