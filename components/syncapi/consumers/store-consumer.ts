@@ -63,7 +63,9 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
         decoded.set(msg, spec.prepare ? await spec.prepare(message) : message);
       }
       await deps.writer.write(spec.syncStream, async (tx) => {
-        const fresh = (await claimSequences(tx, spec.durable, msgs)).flatMap((msg) => (decoded.has(msg) ? [decoded.get(msg)!] : []));
+        const fresh = (await claimSequences(tx, spec.durable, msgs, { readModel: true })).flatMap((msg) =>
+          decoded.has(msg) ? [decoded.get(msg)!] : [],
+        );
         return spec.apply(tx, fresh);
       });
     },
