@@ -121,6 +121,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     ["PUT", "/_matrix/client/v3/sendToDevice/{eventType}/{txnId}", "syncapi"],
     // federationapi
     ["GET", "/_matrix/federation/v1/version", "federationapi"],
+    ["GET", "/_matrix/key/v2/server", "federationapi"],
   ] as const
 ).map(([method, template, component]) => ({ method, template, component }));
 
