@@ -38,7 +38,11 @@ export function loadOldVerifyKeys(path: string): OldVerifyKey[] {
  * The old keys file is written before the signing key: a crash in between leaves the old
  * key both current and listed as old, which verifiers treat as current, never a key lost.
  */
-export function rotateSigningKey(signingKeyPath: string, oldVerifyKeysPath: string, expiredTs: number): { retired: SigningKey; key: SigningKey } {
+export function rotateSigningKey(
+  signingKeyPath: string,
+  oldVerifyKeysPath: string,
+  expiredTs: number,
+): { retired: SigningKey; key: SigningKey } {
   const { key: retired } = loadOrCreateSigningKey(signingKeyPath);
   const old = loadOldVerifyKeys(oldVerifyKeysPath).filter((k) => k.keyId !== retired.keyId);
   let key = generateSigningKey();
