@@ -7,7 +7,7 @@ import {
   type SrvRecord,
   type WellKnownResponse,
 } from "../../protocol/index.js";
-import type { HttpsClient} from "./https-client.js";
+import type { HttpsClient } from "./https-client.js";
 import { type HttpsResponse } from "./https-client.js";
 
 /** The largest `.well-known/matrix/server` body read (Synapse reads 50 KiB). */

@@ -35,6 +35,8 @@ export interface HttpsClientOptions {
 
 export class DestinationRefused extends Error {}
 
+const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
 /**
  * One HTTPS request to one target. The host is resolved here and the connection goes to the
  * checked address, so a name cannot resolve to a public address for the check and a private
@@ -50,7 +52,29 @@ export class HttpsClient {
     headers: Record<string, string> = {},
     body?: string,
   ): Promise<HttpsResponse> {
-    const address = await this.checkedAddress(target.host);
+    const addresses = await this.checkedAddresses(target.host);
+    let lastError: unknown;
+    for (const address of addresses) {
+      try {
+        return await this.requestAt(address, target, method, path, headers, body);
+      } catch (e) {
+        lastError = e;
+        // Only a connection that never opened moves on to the next address (a name may have an
+        // IPv6 and an IPv4 one); a request that reached the server is not sent twice.
+        if (!CONNECT_ERRORS.has((e as { code?: string }).code ?? "")) throw e;
+      }
+    }
+    throw lastError;
+  }
+
+  private requestAt(
+    address: string,
+    target: HttpsTarget,
+    method: string,
+    path: string,
+    headers: Record<string, string>,
+    body: string | undefined,
+  ): Promise<HttpsResponse> {
     const maxBody = this.options.maxBodyBytes ?? 8 * 1024 * 1024;
     return new Promise<HttpsResponse>((resolve, reject) => {
       const req = httpsRequest(
@@ -100,14 +124,12 @@ export class HttpsClient {
     });
   }
 
-  private async checkedAddress(host: string): Promise<string> {
+  private async checkedAddresses(host: string): Promise<string[]> {
     const addresses = isIP(host) ? [host] : (await lookup(host, { all: true })).map((a) => a.address);
-    if (this.options.allowPrivateDestinations) {
-      if (addresses.length === 0) throw new Error(`${host} has no address`);
-      return addresses[0]!;
-    }
-    const allowed = addresses.find((a) => !isPrivateAddress(a));
-    if (allowed === undefined) {
+    if (addresses.length === 0) throw new Error(`${host} has no address`);
+    if (this.options.allowPrivateDestinations) return addresses;
+    const allowed = addresses.filter((a) => !isPrivateAddress(a));
+    if (allowed.length === 0) {
       throw new DestinationRefused(
         `${host} resolves only to loopback or private addresses (${addresses.join(", ")}); federation.allow_private_destinations is off`,
       );

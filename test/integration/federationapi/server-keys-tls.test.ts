@@ -1,0 +1,268 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer as createHttpsServer, type Server } from "node:https";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Database } from "../../../components/internal/database/database.js";
+import { migrate } from "../../../components/internal/database/migrations.js";
+import { PgliteDatabase } from "../../../components/internal/database/pglite.js";
+import { silentLogger } from "../../../components/internal/logging/logger.js";
+import { DirectKeyFetcher, NotaryKeyFetcher, notaryOf, type KeyFetcher } from "../../../components/federationapi/keys/key-fetchers.js";
+import { KeyRing } from "../../../components/federationapi/keys/key-ring.js";
+import { FederationClient } from "../../../components/federationapi/requests/federation-client.js";
+import { DestinationRefused, HttpsClient } from "../../../components/federationapi/requests/https-client.js";
+import { FEDERATIONAPI_MIGRATIONS } from "../../../components/federationapi/storage/migrations.js";
+import { selectServerKeys } from "../../../components/federationapi/storage/server-keys.js";
+import {
+  generateSigningKey,
+  isJsonObject,
+  publicKeyObject,
+  roomVersion,
+  signJson,
+  verifyServerKeys,
+  type JsonObject,
+  type SigningKey,
+} from "../../../components/protocol/index.js";
+import {
+  createPostgresDatabase,
+  dropPostgresDatabase,
+  suiteVariant,
+  TEST_NATS_URL,
+  TEST_POSTGRES_URL,
+  uniquePrefix,
+  withPostgresAndNats,
+} from "../../helpers/backends.js";
+import { runCli, startCli, type RunningProcess } from "../../helpers/cli-process.js";
+import { checkResponse, SPEC_AVAILABLE } from "../../helpers/openapi.js";
+import { makeTestCa, type TestCa } from "../../helpers/test-ca.js";
+
+const HOUR = 3_600_000;
+
+async function freePort(): Promise<number> {
+  const server = createNetServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Server A: the real monolith over HTTPS on loopback, with one rotation behind it (so it has an old key). */
+async function startServerA(ca: TestCa, dir: string, backendEnv: NodeJS.ProcessEnv): Promise<{ proc: RunningProcess; serverName: string }> {
+  const port = await freePort();
+  const serverName = `localhost:${port}`;
+  const config = join(dir, "dendrite.yaml");
+  const flags = [
+    "--server-name",
+    serverName,
+    "--data-dir",
+    dir,
+    "--https-listen",
+    `127.0.0.1:${port}`,
+    "--tls-cert",
+    ca.certPath,
+    "--tls-key",
+    ca.keyPath,
+  ];
+  const generated = await runCli(["generate-config", ...flags, "-o", config]);
+  if (generated.code !== 0) throw new Error(`generate-config failed: ${generated.stderr}`);
+  const rotated = await runCli(["rotate-signing-key", "--config", config]);
+  if (rotated.code !== 0) throw new Error(`rotate-signing-key failed: ${rotated.stderr}`);
+  const env = {
+    ...backendEnv,
+    DENDRITE_HTTP_LISTEN: "127.0.0.1:0",
+    DENDRITE_GRPC_LISTEN: "127.0.0.1:0",
+    DENDRITE_FEDERATION_KEY_VALIDITY_MS: String(HOUR),
+  };
+  return { proc: await startCli(["monolith", "--config", config], { env }), serverName };
+}
+
+/**
+ * A notary on loopback HTTPS: answers POST /_matrix/key/v2/query by fetching each server's
+ * keys and adding its own signature, as a trusted key server does. `tamper` alters an entry
+ * after the origin signed it, as a lying notary would.
+ */
+async function startNotary(
+  ca: TestCa,
+  client: FederationClient,
+  key: SigningKey,
+  tamper: { value: boolean },
+): Promise<{ server: Server; serverName: string }> {
+  const port = await freePort();
+  const serverName = `localhost:${port}`;
+  const server = createHttpsServer({ cert: ca.certPem, key: ca.keyPem }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      void (async () => {
+        const body = JSON.parse(Buffer.concat(chunks).toString()) as { server_keys: Record<string, unknown> };
+        const entries: JsonObject[] = [];
+        for (const name of Object.keys(body.server_keys)) {
+          let entry = (await client.requestJson(name, "GET", "/_matrix/key/v2/server")) as JsonObject;
+          if (tamper.value) entry = { ...entry, valid_until_ts: (entry.valid_until_ts as number) + 1000 * HOUR };
+          entries.push(signJson(entry, serverName, key.keyId, key));
+        }
+        res.setHeader("content-type", "application/json");
+        res.end(JSON.stringify({ server_keys: entries }));
+      })().catch((e: unknown) => {
+        res.statusCode = 500;
+        res.end(JSON.stringify({ errcode: "M_UNKNOWN", error: String(e) }));
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+  return { server, serverName };
+}
+
+function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv; cleanup: () => Promise<void> }>): void {
+  describe(`federationapi server keys over TLS between servers [${name}]`, function () {
+    suiteVariant(`federationapi server keys over TLS:${name}`);
+    this.timeout(180_000);
+    let ca: TestCa;
+    let dir: string;
+    let a: { proc: RunningProcess; serverName: string };
+    let cleanupBackend: () => Promise<void> = () => Promise.resolve();
+    let db: Database;
+    let trusting: FederationClient;
+    let notary: { server: Server; serverName: string };
+    const notaryKey = generateSigningKey();
+    const tamper = { value: false };
+
+    before(async () => {
+      ca = makeTestCa();
+      dir = mkdtempSync(join(tmpdir(), "dendrite-fedkeys-"));
+      const backend = await backendEnv();
+      cleanupBackend = backend.cleanup;
+      a = await startServerA(ca, dir, backend.env);
+      db = await PgliteDatabase.open(null);
+      await migrate(db, "federationapi", FEDERATIONAPI_MIGRATIONS);
+      trusting = new FederationClient(new HttpsClient({ ca: ca.caPem, allowPrivateDestinations: true, timeoutMs: 10_000 }));
+      notary = await startNotary(ca, trusting, notaryKey, tamper);
+    });
+    after(async () => {
+      notary?.server.close();
+      await db?.close();
+      if (a) {
+        const { code } = await a.proc.stop("SIGTERM");
+        expect(code).to.equal(0);
+      }
+      await cleanupBackend();
+      rmSync(dir, { recursive: true, force: true });
+      ca?.remove();
+    });
+    beforeEach(async () => {
+      tamper.value = false;
+      await db.execute("DELETE FROM federationapi_server_keys");
+    });
+
+    const ringOf = (fetchers: KeyFetcher[]) =>
+      new KeyRing({
+        db,
+        logger: silentLogger(),
+        ownServerName: "b.test",
+        ownSigningKey: generateSigningKey(),
+        ownOldVerifyKeys: [],
+        fetchers,
+      });
+
+    it("GET /_matrix/key/v2/server: A's current key and the rotated-out one, self-signed, valid for the configured hour", async () => {
+      const before = Date.now();
+      const json = await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server");
+      const after = Date.now();
+      if (SPEC_AVAILABLE) expect(checkResponse("server-server", "GET", "/server", 200, json)).to.equal(true);
+      const keys = verifyServerKeys(json, { serverName: a.serverName, fetchedAt: after });
+      const current = keys.filter((k) => k.expiredTs === undefined);
+      const old = keys.filter((k) => k.expiredTs !== undefined);
+      expect(current).to.have.length(1);
+      expect(old).to.have.length(1);
+      expect(old[0]!.expiredTs).to.be.at.most(before);
+      expect(current[0]!.keyId).to.not.equal(old[0]!.keyId);
+      const validUntil = (json as JsonObject).valid_until_ts as number;
+      expect(validUntil).to.be.within(before + HOUR - 60_000, after + HOUR);
+    });
+
+    it("the deprecated /_matrix/key/v2/server/{keyId} is not served (removed from the spec)", async () => {
+      const err = await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server/ed25519:x").then(
+        () => null,
+        (e: unknown) => e as { status?: number },
+      );
+      expect(err?.status).to.equal(404);
+    });
+
+    it("B's key ring fetches A's keys directly, stores them, and answers for requests and events", async () => {
+      const json = (await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server")) as JsonObject;
+      const [currentId] = Object.keys(json.verify_keys as JsonObject);
+      const [oldId] = Object.keys(json.old_verify_keys as JsonObject);
+      const ring = ringOf([new DirectKeyFetcher(trusting)]);
+      const key = await ring.keyForRequest(a.serverName, currentId!);
+      expect(key).to.not.equal(null);
+      expect(publicKeyObject((json.verify_keys as Record<string, { key: string }>)[currentId!]!.key).equals(key as never)).to.equal(true);
+      // The retired key vouches for events before its expiry, never for requests.
+      const expired = (json.old_verify_keys as Record<string, { expired_ts: number }>)[oldId!]!.expired_ts;
+      expect(await ring.keyForEvent(a.serverName, oldId!, expired - 1, roomVersion("10"))).to.not.equal(null);
+      expect(await ring.keyForEvent(a.serverName, oldId!, expired + 1, roomVersion("10"))).to.equal(null);
+      expect(await ring.keyForRequest(a.serverName, oldId!)).to.equal(null);
+      expect((await selectServerKeys(db, a.serverName)).map((k) => k.keyId).sort()).to.deep.equal([currentId, oldId].sort());
+    });
+
+    it("B's key ring fetches A's keys through a trusted notary, checking both signatures", async () => {
+      const json = (await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server")) as JsonObject;
+      const [currentId] = Object.keys(json.verify_keys as JsonObject);
+      const trusted = notaryOf({ serverName: notary.serverName, keyId: notaryKey.keyId, publicKey: notaryKey.publicKeyBase64 });
+      const ring = ringOf([new NotaryKeyFetcher(trusting, trusted)]);
+      expect(await ring.keyForRequest(a.serverName, currentId!)).to.not.equal(null);
+    });
+
+    it("refuses a notary signing with a key B does not trust, and an entry altered after A signed it; nothing is stored", async () => {
+      const json = (await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server")) as JsonObject;
+      const [currentId] = Object.keys(json.verify_keys as JsonObject);
+      const impostorKey = generateSigningKey();
+      const untrusted = notaryOf({ serverName: notary.serverName, keyId: notaryKey.keyId, publicKey: impostorKey.publicKeyBase64 });
+      const query = { serverName: a.serverName, keyId: currentId!, minimumValidUntilTs: 0 };
+      // The notary answered; its entry was refused (not an error on the way).
+      expect(await new NotaryKeyFetcher(trusting, untrusted).fetch(query, Date.now())).to.deep.equal([]);
+      expect(await ringOf([new NotaryKeyFetcher(trusting, untrusted)]).keyForRequest(a.serverName, currentId!)).to.equal(null);
+      tamper.value = true;
+      const trusted = notaryOf({ serverName: notary.serverName, keyId: notaryKey.keyId, publicKey: notaryKey.publicKeyBase64 });
+      expect(await new NotaryKeyFetcher(trusting, trusted).fetch(query, Date.now())).to.deep.equal([]);
+      expect(await ringOf([new NotaryKeyFetcher(trusting, trusted)]).keyForRequest(a.serverName, currentId!)).to.equal(null);
+      expect(await selectServerKeys(db, a.serverName)).to.deep.equal([]);
+    });
+
+    it("refuses loopback destinations unless allowed, and certificates of a CA it was not told to trust", async () => {
+      const guarded = new FederationClient(new HttpsClient({ ca: ca.caPem, allowPrivateDestinations: false, timeoutMs: 10_000 }));
+      const refused = await guarded.requestJson(a.serverName, "GET", "/_matrix/key/v2/server").then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(refused).to.be.instanceOf(Error);
+      expect(String(refused)).to.include("allow_private_destinations");
+      // The HTTPS client itself refuses before connecting.
+      const direct = await new HttpsClient({ allowPrivateDestinations: false, timeoutMs: 10_000 })
+        .request({ host: "127.0.0.1", port: 1, hostHeader: "x", certificateName: "x", sni: undefined }, "GET", "/")
+        .then(
+          () => null,
+          (e: unknown) => e,
+        );
+      expect(direct).to.be.instanceOf(DestinationRefused);
+      const systemCasOnly = new FederationClient(new HttpsClient({ allowPrivateDestinations: true, timeoutMs: 10_000 }));
+      const untrustedCa = await systemCasOnly.requestJson(a.serverName, "GET", "/_matrix/key/v2/server").then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(String(untrustedCa)).to.match(/certificate/i);
+      expect(isJsonObject(await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server"))).to.equal(true);
+    });
+  });
+}
+
+suite("embedded", () => Promise.resolve({ env: {}, cleanup: () => Promise.resolve() }));
+withPostgresAndNats("federationapi server keys over TLS:postgres+nats", () =>
+  suite("postgres+nats", async () => {
+    const url = await createPostgresDatabase(TEST_POSTGRES_URL!);
+    return {
+      env: { DENDRITE_DATABASE_POSTGRES: url, DENDRITE_EVENT_LOG_NATS: TEST_NATS_URL!, DENDRITE_EVENT_LOG_STREAM_PREFIX: uniquePrefix() },
+      cleanup: () => dropPostgresDatabase(TEST_POSTGRES_URL!, url),
+    };
+  }),
+);
