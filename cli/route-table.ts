@@ -122,6 +122,8 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     // federationapi
     ["GET", "/_matrix/federation/v1/version", "federationapi"],
     ["GET", "/_matrix/key/v2/server", "federationapi"],
+    ["GET", "/_matrix/key/v2/query/{serverName}", "federationapi"],
+    ["POST", "/_matrix/key/v2/query", "federationapi"],
   ] as const
 ).map(([method, template, component]) => ({ method, template, component }));
 

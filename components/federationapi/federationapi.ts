@@ -7,6 +7,7 @@ import { TypedRoutes } from "../internal/http/typed-routes.js";
 import type { FederationApi } from "./api/keys.js";
 import { DirectKeyFetcher, NotaryKeyFetcher, notaryOf } from "./keys/key-fetchers.js";
 import { KeyRing } from "./keys/key-ring.js";
+import { Notary } from "./keys/notary.js";
 import { OwnKeys, readOldVerifyKeys } from "./keys/own-keys.js";
 import { FederationClient } from "./requests/federation-client.js";
 import { HttpsClient } from "./requests/https-client.js";
@@ -47,7 +48,7 @@ export function createFederationApi(deps: ComponentDeps): Component {
   // Federation requests carry X-Matrix signatures, never access tokens: no route here looks one up.
   const routes = new TypedRoutes(router, { lookupToken: () => Promise.resolve(null) });
   addVersionRoutes(router);
-  addKeyServerRoutes(routes, ownKeys);
+  addKeyServerRoutes(routes, ownKeys, new Notary(keyRing, ownKeys));
   const api: FederationApi = { keyRing };
   return {
     name: "federationapi",

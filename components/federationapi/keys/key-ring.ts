@@ -1,4 +1,4 @@
-import type { Queryable } from "../../internal/database/database.js";
+import type { Database } from "../../internal/database/database.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import {
   keyValidForEvent,
@@ -8,14 +8,17 @@ import {
   type OldVerifyKey,
   type PublicKey,
   type RoomVersion,
+  type JsonObject,
   type ServerKey,
   type SigningKey,
+  MAX_KEY_VALIDITY_MS,
 } from "../../protocol/index.js";
+import { selectServerKeyResponse, upsertServerKeyResponse } from "../storage/server-key-responses.js";
 import { selectServerKey, upsertServerKeys } from "../storage/server-keys.js";
 import type { KeyFetcher, KeyQuery } from "./key-fetchers.js";
 
 export interface KeyRingOptions {
-  readonly db: Queryable;
+  readonly db: Database;
   readonly logger: Logger;
   readonly ownServerName: string;
   readonly ownSigningKey: SigningKey;
@@ -28,6 +31,14 @@ export interface KeyRingOptions {
    * again for this long, so events signed with an unknown key cannot make us hammer a server.
    */
   readonly retryAfterMs?: number;
+}
+
+/** Does a stored keys object (its capped valid_until_ts given) answer a notary criterion without a fetch? */
+function responseMeets(response: JsonObject, validUntilTs: number, criterion: KeyQuery): boolean {
+  if (criterion.keyId === undefined) return validUntilTs >= criterion.minimumValidUntilTs;
+  const old = response.old_verify_keys as JsonObject | undefined;
+  if (old !== undefined && criterion.keyId in old) return true;
+  return criterion.keyId in (response.verify_keys as JsonObject) && validUntilTs >= criterion.minimumValidUntilTs;
 }
 
 /** Does this key answer the query without a fetch? An old key is final: a refetch will not revive it. */
@@ -78,11 +89,36 @@ export class KeyRing {
    * or keyValidForRequest, or uses keyForEvent / keyForRequest below.
    */
   async serverKey(query: KeyQuery): Promise<ServerKey | null> {
-    if (query.serverName === this.options.ownServerName) return this.ownKeys.get(query.keyId) ?? null;
-    const stored = await selectServerKey(this.options.db, query.serverName, query.keyId);
+    const keyId = query.keyId;
+    if (keyId === undefined) throw new Error("serverKey needs a key ID");
+    if (query.serverName === this.options.ownServerName) return this.ownKeys.get(keyId) ?? null;
+    const stored = await selectServerKey(this.options.db, query.serverName, keyId);
     if (stored !== null && satisfies(stored, query.minimumValidUntilTs)) return stored;
-    const attempt = `${query.serverName} ${query.keyId}`;
-    if (this.recentlyFetched.has(attempt)) return stored;
+    if (!(await this.refresh(query))) return stored;
+    return selectServerKey(this.options.db, query.serverName, keyId);
+  }
+
+  /**
+   * For the notary endpoints: the newest signed keys object of `serverName`, refreshed first
+   * when it does not meet the criteria (each wanted key listed and valid until its
+   * minimum; with no key named, valid until `minimumValidUntilTs`). Stale keys are still
+   * answered when no fresher ones can be had; null when none were ever fetched.
+   */
+  async signedKeys(serverName: string, criteria: readonly KeyQuery[]): Promise<JsonObject | null> {
+    let stored = await selectServerKeyResponse(this.options.db, serverName);
+    for (const criterion of criteria) {
+      if (stored !== null && responseMeets(JSON.parse(stored.responseJson) as JsonObject, stored.validUntilTs, criterion)) continue;
+      await this.refresh(criterion);
+      // One fetch answers every criterion it can; the rest are refetched only if still unmet.
+      stored = await selectServerKeyResponse(this.options.db, serverName);
+    }
+    return stored === null ? null : (JSON.parse(stored.responseJson) as JsonObject);
+  }
+
+  /** Fetches unless the same query was fetched within retryAfterMs; concurrent callers share one fetch. Returns whether it fetched. */
+  private async refresh(query: KeyQuery): Promise<boolean> {
+    const attempt = `${query.serverName} ${query.keyId ?? "*"}`;
+    if (this.recentlyFetched.has(attempt)) return false;
     let pending = this.inFlight.get(attempt);
     if (pending === undefined) {
       pending = this.fetch(query).finally(() => {
@@ -92,7 +128,7 @@ export class KeyRing {
       this.inFlight.set(attempt, pending);
     }
     await pending;
-    return selectServerKey(this.options.db, query.serverName, query.keyId);
+    return true;
   }
 
   /**
@@ -117,8 +153,9 @@ export class KeyRing {
     for (const fetcher of this.options.fetchers) {
       const now = this.now();
       let keys: ServerKey[];
+      let responses: JsonObject[];
       try {
-        keys = await fetcher.fetch(query, now);
+        ({ keys, responses } = await fetcher.fetch(query, now));
       } catch (e) {
         this.options.logger.warn(
           { server: query.serverName, key_id: query.keyId, source: fetcher.name, err: String(e) },
@@ -126,8 +163,22 @@ export class KeyRing {
         );
         continue;
       }
-      await upsertServerKeys(this.options.db, keys, now);
-      const wanted = keys.find((k) => k.keyId === query.keyId);
+      await this.options.db.transaction(async (tx) => {
+        await upsertServerKeys(tx, keys, now);
+        for (const response of responses) {
+          // Checked by the fetcher: server_name is a string and valid_until_ts an integer.
+          const validUntilTs = Math.min(response.valid_until_ts as number, now + MAX_KEY_VALIDITY_MS);
+          await upsertServerKeyResponse(
+            tx,
+            { serverName: response.server_name as string, responseJson: JSON.stringify(response), validUntilTs },
+            now,
+          );
+        }
+      });
+      const wanted =
+        query.keyId === undefined
+          ? keys.find((k) => k.expiredTs === undefined && k.validUntilTs >= query.minimumValidUntilTs)
+          : keys.find((k) => k.keyId === query.keyId);
       if (wanted !== undefined && satisfies(wanted, query.minimumValidUntilTs)) return;
       this.options.logger.info(
         { server: query.serverName, key_id: query.keyId, source: fetcher.name, valid_until_ts: wanted?.validUntilTs ?? null },

@@ -1,5 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
-import { buildServerKeys, parseOldVerifyKeysFile, type JsonObject, type OldVerifyKey, type SigningKey } from "../../protocol/index.js";
+import {
+  buildServerKeys,
+  parseOldVerifyKeysFile,
+  signJson,
+  type JsonObject,
+  type OldVerifyKey,
+  type SigningKey,
+} from "../../protocol/index.js";
 
 export interface OwnKeysOptions {
   readonly serverName: string;
@@ -36,6 +43,11 @@ export class OwnKeys {
       },
       [signingKey],
     );
+  }
+
+  /** Adds our signature to another server's keys object, as a notary vouching for it. */
+  countersign(json: JsonObject): JsonObject {
+    return signJson(json, this.options.serverName, this.options.signingKey.keyId, this.options.signingKey);
   }
 }
 

@@ -19,4 +19,19 @@ CREATE TABLE federationapi_server_keys (
 );
 `,
   },
+  {
+    version: 2,
+    name: "other servers' signed key responses, for the notary endpoints",
+    up: `
+-- The newest checked server keys object of each server, as it signed it: the notary
+-- endpoints serve it on (with our signature added), since only the original bytes carry
+-- the origin's signature.
+CREATE TABLE federationapi_server_key_responses (
+  server_name TEXT PRIMARY KEY,
+  response_json TEXT NOT NULL,
+  valid_until_ts BIGINT NOT NULL,
+  fetched_at BIGINT NOT NULL
+);
+`,
+  },
 ];

@@ -2,10 +2,10 @@ import { expect } from "chai";
 import type { Database } from "../../../components/internal/database/database.js";
 import { migrate } from "../../../components/internal/database/migrations.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
-import type { KeyFetcher, KeyQuery } from "../../../components/federationapi/keys/key-fetchers.js";
+import type { FetchedKeys, KeyFetcher, KeyQuery } from "../../../components/federationapi/keys/key-fetchers.js";
 import { KeyRing } from "../../../components/federationapi/keys/key-ring.js";
 import { FEDERATIONAPI_MIGRATIONS } from "../../../components/federationapi/storage/migrations.js";
-import { buildServerKeys, roomVersion, signingKeyFromSeed, verifyServerKeys, type ServerKey } from "../../../components/protocol/index.js";
+import { buildServerKeys, roomVersion, signingKeyFromSeed, verifyServerKeys } from "../../../components/protocol/index.js";
 import { DATABASE_BACKENDS, pendingDatabaseBackends } from "../../helpers/backends.js";
 
 const DAY = 86_400_000;
@@ -25,7 +25,7 @@ class FakeFetcher implements KeyFetcher {
     readonly name: string,
     private readonly publish: (now: number) => { validUntilTs: number; withOld: boolean },
   ) {}
-  async fetch(query: KeyQuery, now: number): Promise<ServerKey[]> {
+  async fetch(query: KeyQuery, now: number): Promise<FetchedKeys> {
     this.calls.push(query);
     await Promise.resolve();
     if (this.failing) throw new Error(`${this.name} is down`);
@@ -39,7 +39,7 @@ class FakeFetcher implements KeyFetcher {
       },
       [remote],
     );
-    return verifyServerKeys(json, { serverName: "remote.test", fetchedAt: now });
+    return { keys: verifyServerKeys(json, { serverName: "remote.test", fetchedAt: now }), responses: [json] };
   }
 }
 
@@ -56,6 +56,7 @@ for (const backend of DATABASE_BACKENDS) {
     after(() => drop());
     beforeEach(async () => {
       await db.execute("DELETE FROM federationapi_server_keys");
+      await db.execute("DELETE FROM federationapi_server_key_responses");
       now = T0;
     });
 

@@ -20,6 +20,7 @@ import {
   publicKeyObject,
   roomVersion,
   signJson,
+  verifyNotaryResponse,
   verifyServerKeys,
   type JsonObject,
   type SigningKey,
@@ -47,8 +48,8 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** Server A: the real monolith over HTTPS on loopback, with one rotation behind it (so it has an old key). */
-async function startServerA(ca: TestCa, dir: string, backendEnv: NodeJS.ProcessEnv): Promise<{ proc: RunningProcess; serverName: string }> {
+/** A real monolith over HTTPS on loopback, trusting the test CA, with one rotation behind it (so it has an old key). */
+async function startServer(ca: TestCa, dir: string, backendEnv: NodeJS.ProcessEnv): Promise<{ proc: RunningProcess; serverName: string }> {
   const port = await freePort();
   const serverName = `localhost:${port}`;
   const config = join(dir, "dendrite.yaml");
@@ -73,6 +74,8 @@ async function startServerA(ca: TestCa, dir: string, backendEnv: NodeJS.ProcessE
     DENDRITE_HTTP_LISTEN: "127.0.0.1:0",
     DENDRITE_GRPC_LISTEN: "127.0.0.1:0",
     DENDRITE_FEDERATION_KEY_VALIDITY_MS: String(HOUR),
+    DENDRITE_FEDERATION_TLS_CA_PATH: ca.caPath,
+    DENDRITE_FEDERATION_ALLOW_PRIVATE_DESTINATIONS: "true",
   };
   return { proc: await startCli(["monolith", "--config", config], { env }), serverName };
 }
@@ -121,6 +124,9 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
     let ca: TestCa;
     let dir: string;
     let a: { proc: RunningProcess; serverName: string };
+    /** A second real server, the notary B trusts. */
+    let n: { proc: RunningProcess; serverName: string };
+    let nDir: string;
     let cleanupBackend: () => Promise<void> = () => Promise.resolve();
     let db: Database;
     let trusting: FederationClient;
@@ -133,7 +139,9 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
       dir = mkdtempSync(join(tmpdir(), "dendrite-fedkeys-"));
       const backend = await backendEnv();
       cleanupBackend = backend.cleanup;
-      a = await startServerA(ca, dir, backend.env);
+      a = await startServer(ca, dir, backend.env);
+      nDir = mkdtempSync(join(tmpdir(), "dendrite-fedkeys-notary-"));
+      n = await startServer(ca, nDir, {});
       db = await PgliteDatabase.open(null);
       await migrate(db, "federationapi", FEDERATIONAPI_MIGRATIONS);
       trusting = new FederationClient(new HttpsClient({ ca: ca.caPem, allowPrivateDestinations: true, timeoutMs: 10_000 }));
@@ -142,10 +150,12 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
     after(async () => {
       notary?.server.close();
       await db?.close();
-      if (a) {
-        const { code } = await a.proc.stop("SIGTERM");
+      for (const server of [n, a]) {
+        if (!server) continue;
+        const { code } = await server.proc.stop("SIGTERM");
         expect(code).to.equal(0);
       }
+      rmSync(nDir, { recursive: true, force: true });
       await cleanupBackend();
       rmSync(dir, { recursive: true, force: true });
       ca?.remove();
@@ -153,6 +163,7 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
     beforeEach(async () => {
       tamper.value = false;
       await db.execute("DELETE FROM federationapi_server_keys");
+      await db.execute("DELETE FROM federationapi_server_key_responses");
     });
 
     const ringOf = (fetchers: KeyFetcher[]) =>
@@ -213,6 +224,70 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
       expect(await ring.keyForRequest(a.serverName, currentId!)).to.not.equal(null);
     });
 
+    /** A raw request to a server of the suite, answering status and parsed body whatever the status. */
+    const raw = async (serverName: string, method: string, path: string, body?: unknown) => {
+      const client = new HttpsClient({ ca: ca.caPem, allowPrivateDestinations: true, timeoutMs: 10_000 });
+      const port = Number(serverName.split(":")[1]);
+      const target = { host: "127.0.0.1", port, hostHeader: serverName, certificateName: "localhost", sni: "localhost" };
+      const res = await client.request(target, method, path, {}, body === undefined ? undefined : JSON.stringify(body));
+      return { status: res.status, json: JSON.parse(res.body) as JsonObject };
+    };
+    const nKeys = async () => {
+      const json = (await trusting.requestJson(n.serverName, "GET", "/_matrix/key/v2/server")) as JsonObject;
+      const [keyId, entry] = Object.entries(json.verify_keys as Record<string, { key: string }>)[0]!;
+      return notaryOf({ serverName: n.serverName, keyId, publicKey: entry.key });
+    };
+
+    it("notary N: GET /_matrix/key/v2/query/{serverName} answers A's keys signed by A and by N", async () => {
+      const { status, json } = await raw(n.serverName, "GET", `/_matrix/key/v2/query/${encodeURIComponent(a.serverName)}`);
+      expect(status).to.equal(200);
+      if (SPEC_AVAILABLE) expect(checkResponse("server-server", "GET", "/query/{serverName}", 200, json)).to.equal(true);
+      const trusted = await nKeys();
+      const checked = verifyNotaryResponse(json, { notary: n.serverName, notaryKeys: trusted.keys, fetchedAt: Date.now() });
+      expect(checked.rejected).to.deep.equal([]);
+      expect(new Set(checked.keys.map((k) => k.serverName))).to.deep.equal(new Set([a.serverName]));
+      expect(checked.keys).to.have.length(2); // current and old
+    });
+
+    it("notary N: POST /_matrix/key/v2/query for A by key ID and for N itself; B's key ring trusts N's answer", async () => {
+      const aKeys = (await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server")) as JsonObject;
+      const [currentId] = Object.keys(aKeys.verify_keys as JsonObject);
+      const query = { server_keys: { [a.serverName]: { [currentId!]: { minimum_valid_until_ts: Date.now() } }, [n.serverName]: {} } };
+      const { status, json } = await raw(n.serverName, "POST", "/_matrix/key/v2/query", query);
+      expect(status).to.equal(200);
+      if (SPEC_AVAILABLE) expect(checkResponse("server-server", "POST", "/query", 200, json)).to.equal(true);
+      const trusted = await nKeys();
+      const checked = verifyNotaryResponse(json, { notary: n.serverName, notaryKeys: trusted.keys, fetchedAt: Date.now() });
+      expect(checked.rejected).to.deep.equal([]);
+      expect(new Set(checked.keys.map((k) => k.serverName))).to.deep.equal(new Set([a.serverName, n.serverName]));
+      const ring = ringOf([new NotaryKeyFetcher(trusting, trusted)]);
+      expect(await ring.keyForRequest(a.serverName, currentId!)).to.not.equal(null);
+      // A server nobody can reach is left out, not an error.
+      const unreachable = await raw(n.serverName, "POST", "/_matrix/key/v2/query", { server_keys: { "localhost:1": {} } });
+      expect(unreachable).to.deep.equal({ status: 200, json: { server_keys: [] } });
+    });
+
+    it("notary N refuses malformed queries with the spec's errors", async () => {
+      const cases: [string, string, unknown, number, string][] = [
+        ["POST", "/_matrix/key/v2/query", { server_keys: [] }, 400, "M_BAD_JSON"],
+        ["POST", "/_matrix/key/v2/query", {}, 400, "M_BAD_JSON"],
+        ["POST", "/_matrix/key/v2/query", { server_keys: { "bad name!": {} } }, 400, "M_BAD_JSON"],
+        [
+          "POST",
+          "/_matrix/key/v2/query",
+          { server_keys: { [a.serverName]: { "ed25519:x": { minimum_valid_until_ts: "soon" } } } },
+          400,
+          "M_BAD_JSON",
+        ],
+        ["GET", `/_matrix/key/v2/query/${encodeURIComponent(a.serverName)}?minimum_valid_until_ts=soon`, undefined, 400, "M_INVALID_PARAM"],
+        ["GET", "/_matrix/key/v2/query/bad%20name", undefined, 400, "M_INVALID_PARAM"],
+      ];
+      for (const [method, path, body, status, errcode] of cases) {
+        const res = await raw(n.serverName, method, path, body);
+        expect([res.status, res.json.errcode], `${method} ${path} ${JSON.stringify(body)}`).to.deep.equal([status, errcode]);
+      }
+    });
+
     it("refuses a notary signing with a key B does not trust, and an entry altered after A signed it; nothing is stored", async () => {
       const json = (await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server")) as JsonObject;
       const [currentId] = Object.keys(json.verify_keys as JsonObject);
@@ -220,11 +295,11 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
       const untrusted = notaryOf({ serverName: notary.serverName, keyId: notaryKey.keyId, publicKey: impostorKey.publicKeyBase64 });
       const query = { serverName: a.serverName, keyId: currentId!, minimumValidUntilTs: 0 };
       // The notary answered; its entry was refused (not an error on the way).
-      expect(await new NotaryKeyFetcher(trusting, untrusted).fetch(query, Date.now())).to.deep.equal([]);
+      expect(await new NotaryKeyFetcher(trusting, untrusted).fetch(query, Date.now())).to.deep.equal({ keys: [], responses: [] });
       expect(await ringOf([new NotaryKeyFetcher(trusting, untrusted)]).keyForRequest(a.serverName, currentId!)).to.equal(null);
       tamper.value = true;
       const trusted = notaryOf({ serverName: notary.serverName, keyId: notaryKey.keyId, publicKey: notaryKey.publicKeyBase64 });
-      expect(await new NotaryKeyFetcher(trusting, trusted).fetch(query, Date.now())).to.deep.equal([]);
+      expect(await new NotaryKeyFetcher(trusting, trusted).fetch(query, Date.now())).to.deep.equal({ keys: [], responses: [] });
       expect(await ringOf([new NotaryKeyFetcher(trusting, trusted)]).keyForRequest(a.serverName, currentId!)).to.equal(null);
       expect(await selectServerKeys(db, a.serverName)).to.deep.equal([]);
     });
