@@ -49,7 +49,7 @@ export class HttpsClient {
     target: HttpsTarget,
     method: string,
     path: string,
-    headers: Record<string, string> = {},
+    headers: Record<string, string | string[]> = {},
     body?: string,
   ): Promise<HttpsResponse> {
     const addresses = await this.checkedAddresses(target.host);
@@ -72,7 +72,7 @@ export class HttpsClient {
     target: HttpsTarget,
     method: string,
     path: string,
-    headers: Record<string, string>,
+    headers: Record<string, string | string[]>,
     body: string | undefined,
   ): Promise<HttpsResponse> {
     const maxBody = this.options.maxBodyBytes ?? 8 * 1024 * 1024;

@@ -192,6 +192,11 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
       expect(validUntil).to.be.within(before + HOUR - 60_000, after + HOUR);
     });
 
+    it("GET /_matrix/federation/v1/version needs no authentication (the spec gives it none)", async () => {
+      const json = (await trusting.requestJson(a.serverName, "GET", "/_matrix/federation/v1/version")) as JsonObject;
+      expect(isJsonObject(json.server)).to.equal(true);
+    });
+
     it("the deprecated /_matrix/key/v2/server/{keyId} is not served (removed from the spec)", async () => {
       const err = await trusting.requestJson(a.serverName, "GET", "/_matrix/key/v2/server/ed25519:x").then(
         () => null,
