@@ -1,7 +1,7 @@
 import { lookup } from "node:dns/promises";
 import { request as httpsRequest } from "node:https";
 import { isIP } from "node:net";
-import { checkServerIdentity, type PeerCertificate } from "node:tls";
+import { checkServerIdentity, rootCertificates, type PeerCertificate } from "node:tls";
 import { isPrivateAddress } from "./private-addresses.js";
 
 export interface HttpsTarget {
@@ -24,7 +24,7 @@ export interface HttpsResponse {
 }
 
 export interface HttpsClientOptions {
-  /** PEM CA certificates trusted instead of the system's (federation.tls_ca_path); undefined: the system's. */
+  /** PEM CA certificates trusted besides the system's (federation.tls_ca_path). */
   readonly ca?: string | Buffer;
   /** federation.allow_private_destinations */
   readonly allowPrivateDestinations: boolean;
@@ -43,7 +43,12 @@ const CONNECT_ERRORS = new Set(["ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "
  * one for the connection. The certificate is checked against the discovery's certificate name.
  */
 export class HttpsClient {
-  constructor(private readonly options: HttpsClientOptions) {}
+  private readonly ca: (string | Buffer)[] | undefined;
+
+  constructor(private readonly options: HttpsClientOptions) {
+    // Node's `ca` replaces the system's roots; an operator's private CA is meant to add to them.
+    this.ca = options.ca === undefined ? undefined : [...rootCertificates, options.ca];
+  }
 
   async request(
     target: HttpsTarget,
@@ -84,7 +89,7 @@ export class HttpsClient {
           method,
           path,
           servername: target.sni,
-          ca: this.options.ca,
+          ca: this.ca,
           checkServerIdentity: (_host: string, cert: PeerCertificate) => checkServerIdentity(target.certificateName, cert),
           headers: {
             host: target.hostHeader,

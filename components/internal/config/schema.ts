@@ -165,7 +165,7 @@ export const CONFIG_SCHEMA: Section = {
     tls_ca_path: leaf(
       "path",
       null,
-      "PEM file of extra CA certificates trusted for outbound federation (e.g. a private CA of a test cluster); unset: the system's",
+      "PEM file of CA certificates trusted for outbound federation besides the system's (e.g. a private CA of a test cluster)",
       true,
     ),
     request_timeout_ms: leaf("int", 30000, "an outbound federation request (key fetches included) fails after this"),
