@@ -6,17 +6,7 @@
 import { DEFAULT_ROOM_VERSION } from "../../protocol/index.js";
 
 export type LeafKind =
-  | "string"
-  | "int"
-  | "bool"
-  | "address"
-  | "url"
-  | "level"
-  | "server_name"
-  | "path"
-  | "address_ranges"
-  | "room_version"
-  | "key_servers";
+  "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path" | "address_ranges" | "room_version" | "key_servers";
 
 export interface Leaf {
   readonly kind: LeafKind;
@@ -88,7 +78,11 @@ export const CONFIG_SCHEMA: Section = {
       "open connections one client address may hold; more are closed at once (trusted proxies are exempt; 0: no cap)",
     ),
     timeouts: {
-      headers_ms: leaf("int", 20000, "a request's line and headers must arrive within this; also closes a connection that sends nothing (0: no limit)"),
+      headers_ms: leaf(
+        "int",
+        20000,
+        "a request's line and headers must arrive within this; also closes a connection that sends nothing (0: no limit)",
+      ),
       request_ms: leaf("int", 60000, "the whole request, body included, must arrive within this: cuts a body sent slowly (0: no limit)"),
       keep_alive_ms: leaf("int", 75000, "how long a connection may wait idle for its next request"),
     },
@@ -110,6 +104,12 @@ export const CONFIG_SCHEMA: Section = {
       "embedded database only: each commit reaches the disk (fsync) before it is acknowledged; false is faster, " +
         "but a power loss or OS crash may then lose acknowledged events or corrupt the database",
     ),
+    embedded_cache_mb: leaf(
+      "int",
+      16,
+      "embedded database only: its page cache (PostgreSQL's shared_buffers) in MB, resident memory once filled; " +
+        "a small server's working set fits the default, a large one's reads stay fast with more (pages missed are read from the OS's cache)",
+    ),
   },
   event_log: {
     nats: leaf("url", null, "NATS URL; when unset, the in-process log persisted in the database is used", true),
@@ -126,7 +126,11 @@ export const CONFIG_SCHEMA: Section = {
     guests: leaf("bool", false, "allow guest accounts (POST /register?kind=guest), which need no credentials"),
   },
   rooms: {
-    default_version: leaf("room_version", DEFAULT_ROOM_VERSION, "room version of new rooms whose request names none (the spec recommends 12)"),
+    default_version: leaf(
+      "room_version",
+      DEFAULT_ROOM_VERSION,
+      "room version of new rooms whose request names none (the spec recommends 12)",
+    ),
   },
   rate_limit: {
     enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),
@@ -155,7 +159,7 @@ export const CONFIG_SCHEMA: Section = {
     trusted_key_servers: leaf(
       "key_servers",
       [],
-      'notaries asked for other servers\' keys when they cannot be fetched directly: "name ed25519:ver base64key" each (the notary\'s own key is required)',
+      "notaries asked for other servers' keys when they cannot be fetched directly: \"name ed25519:ver base64key\" each (the notary's own key is required)",
     ),
     allow_private_destinations: leaf(
       "bool",

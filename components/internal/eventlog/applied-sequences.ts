@@ -125,7 +125,12 @@ async function selectRecorded(q: Queryable, consumer: string, subjects: readonly
 }
 
 /** Which messages are new, given the recorded sequences (`seen`), and the writes that record the batch's. */
-function appliedWrites(consumer: string, msgs: readonly LogMessage[], highest: ReadonlyMap<string, number>, seen: ReadonlyMap<string, number>) {
+function appliedWrites(
+  consumer: string,
+  msgs: readonly LogMessage[],
+  highest: ReadonlyMap<string, number>,
+  seen: ReadonlyMap<string, number>,
+) {
   const raised = [...highest].filter(([subject, seq]) => seq > (seen.get(subject) ?? 0));
   const known = raised.filter(([subject]) => seen.has(subject));
   const added = raised.filter(([subject]) => !seen.has(subject));
@@ -175,7 +180,10 @@ export class AppliedSequencesMemory {
    * The batch's new messages and the writes to make with its effects; the caller then reports
    * the outcome: `committed` once the writes committed, `failed` if they did not (or may not have).
    */
-  async read(q: Queryable, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: Statement[]; committed: () => void; failed: () => void }> {
+  async read(
+    q: Queryable,
+    msgs: readonly LogMessage[],
+  ): Promise<{ fresh: LogMessage[]; writes: Statement[]; committed: () => void; failed: () => void }> {
     const highest = highestPerSubject(msgs);
     const seen = new Map<string, number>();
     const unknown: string[] = [];
@@ -201,3 +209,4 @@ export class AppliedSequencesMemory {
     };
   }
 }
+

@@ -19,6 +19,13 @@ export interface PublishOptions {
    * A message the log fails to store then shows only as that other wait timing out.
    */
   unacknowledged?: boolean;
+  /**
+   * The publisher keeps its own stored copy of the message (an outbox) until the publish
+   * resolves, and forgets it only by a later write to the same database: the in-process
+   * log then stores the message without waiting for the disk (a crash that loses it loses
+   * the forgetting too, and the publisher publishes again). JetStream stores it as ever.
+   */
+  keptByPublisher?: boolean;
 }
 
 export interface PublishResult {
