@@ -22,6 +22,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     // clientapi
     ["GET", "/_matrix/client/versions", "clientapi"],
     ["GET", "/.well-known/matrix/client", "clientapi"],
+    ["GET", "/.well-known/matrix/server", "federationapi"],
     ["GET", "/_matrix/client/v3/capabilities", "clientapi"],
     ["POST", "/_matrix/client/v3/register", "clientapi"],
     ["GET", "/_matrix/client/v3/register/available", "clientapi"],

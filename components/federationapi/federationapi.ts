@@ -13,6 +13,7 @@ import { FederationClient } from "./requests/federation-client.js";
 import { HttpsClient } from "./requests/https-client.js";
 import { addKeyServerRoutes } from "./routing/keys.js";
 import { addVersionRoutes } from "./routing/version.js";
+import { addWellKnownServerRoute } from "./routing/well-known.js";
 import { FEDERATIONAPI_MIGRATIONS } from "./storage/migrations.js";
 
 /** The server-server API, in and out. */
@@ -49,6 +50,7 @@ export function createFederationApi(deps: ComponentDeps): Component {
   const routes = new TypedRoutes(router, { lookupToken: () => Promise.resolve(null) });
   addVersionRoutes(router);
   addKeyServerRoutes(routes, ownKeys, new Notary(keyRing, ownKeys));
+  addWellKnownServerRoute(routes, federation.well_known_server);
   const api: FederationApi = { keyRing };
   return {
     name: "federationapi",

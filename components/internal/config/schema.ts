@@ -172,6 +172,12 @@ export const CONFIG_SCHEMA: Section = {
       "PEM file of CA certificates trusted for outbound federation besides the system's (e.g. a private CA of a test cluster)",
       true,
     ),
+    well_known_server: leaf(
+      "server_name",
+      null,
+      "served as m.server at /.well-known/matrix/server (delegation: where other servers reach this one, e.g. matrix.example.org:443); unset: 404",
+      true,
+    ),
     request_timeout_ms: leaf("int", 30000, "an outbound federation request (key fetches included) fails after this"),
   },
   logging: {

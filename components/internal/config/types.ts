@@ -46,6 +46,7 @@ export interface Config {
     trusted_key_servers: string[];
     allow_private_destinations: boolean;
     tls_ca_path: string | null;
+    well_known_server: string | null;
     request_timeout_ms: number;
   };
   logging: { level: LevelWithSilent };

@@ -20,6 +20,7 @@ import {
   publicKeyObject,
   roomVersion,
   signJson,
+  parseWellKnownResponse,
   verifyNotaryResponse,
   verifyServerKeys,
   type JsonObject,
@@ -49,7 +50,12 @@ async function freePort(): Promise<number> {
 }
 
 /** A real monolith over HTTPS on loopback, trusting the test CA, with one rotation behind it (so it has an old key). */
-async function startServer(ca: TestCa, dir: string, backendEnv: NodeJS.ProcessEnv): Promise<{ proc: RunningProcess; serverName: string }> {
+async function startServer(
+  ca: TestCa,
+  dir: string,
+  backendEnv: NodeJS.ProcessEnv,
+  options: { delegateTo?: (serverName: string) => string } = {},
+): Promise<{ proc: RunningProcess; serverName: string }> {
   const port = await freePort();
   const serverName = `localhost:${port}`;
   const config = join(dir, "dendrite.yaml");
@@ -76,6 +82,7 @@ async function startServer(ca: TestCa, dir: string, backendEnv: NodeJS.ProcessEn
     DENDRITE_FEDERATION_KEY_VALIDITY_MS: String(HOUR),
     DENDRITE_FEDERATION_TLS_CA_PATH: ca.caPath,
     DENDRITE_FEDERATION_ALLOW_PRIVATE_DESTINATIONS: "true",
+    ...(options.delegateTo ? { DENDRITE_FEDERATION_WELL_KNOWN_SERVER: options.delegateTo(serverName) } : {}),
   };
   return { proc: await startCli(["monolith", "--config", config], { env }), serverName };
 }
@@ -139,7 +146,7 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
       dir = mkdtempSync(join(tmpdir(), "dendrite-fedkeys-"));
       const backend = await backendEnv();
       cleanupBackend = backend.cleanup;
-      a = await startServer(ca, dir, backend.env);
+      a = await startServer(ca, dir, backend.env, { delegateTo: (name) => name.replace("localhost", "federation.localhost") });
       nDir = mkdtempSync(join(tmpdir(), "dendrite-fedkeys-notary-"));
       n = await startServer(ca, nDir, {});
       db = await PgliteDatabase.open(null);
@@ -195,6 +202,30 @@ function suite(name: string, backendEnv: () => Promise<{ env: NodeJS.ProcessEnv;
     it("GET /_matrix/federation/v1/version needs no authentication (the spec gives it none)", async () => {
       const json = (await trusting.requestJson(a.serverName, "GET", "/_matrix/federation/v1/version")) as JsonObject;
       expect(isJsonObject(json.server)).to.equal(true);
+    });
+
+    it("GET /.well-known/matrix/server answers the configured delegation, cacheable, and 404 without one", async () => {
+      const https = new HttpsClient({ ca: ca.caPem, allowPrivateDestinations: true, timeoutMs: 10_000 });
+      const get = (serverName: string) =>
+        https.request(
+          {
+            host: "127.0.0.1",
+            port: Number(serverName.split(":")[1]),
+            hostHeader: serverName,
+            certificateName: "localhost",
+            sni: "localhost",
+          },
+          "GET",
+          "/.well-known/matrix/server",
+        );
+      const delegated = await get(a.serverName);
+      expect(parseWellKnownResponse(delegated)).to.deep.equal({
+        ok: true,
+        server: a.serverName.replace("localhost", "federation.localhost"),
+      });
+      expect(delegated.headers["cache-control"]).to.equal("max-age=86400");
+      const none = await get(n.serverName);
+      expect([none.status, (JSON.parse(none.body) as JsonObject).errcode]).to.deep.equal([404, "M_NOT_FOUND"]);
     });
 
     it("the deprecated /_matrix/key/v2/server/{keyId} is not served (removed from the spec)", async () => {
