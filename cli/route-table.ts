@@ -22,6 +22,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     // clientapi
     ["GET", "/_matrix/client/versions", "clientapi"],
     ["GET", "/.well-known/matrix/client", "clientapi"],
+    ["GET", "/.well-known/matrix/server", "federationapi"],
     ["GET", "/_matrix/client/v3/capabilities", "clientapi"],
     ["POST", "/_matrix/client/v3/register", "clientapi"],
     ["GET", "/_matrix/client/v3/register/available", "clientapi"],
@@ -127,6 +128,9 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     ["GET", "/_matrix/client/v3/keys/changes", "syncapi"],
     // federationapi
     ["GET", "/_matrix/federation/v1/version", "federationapi"],
+    ["GET", "/_matrix/key/v2/server", "federationapi"],
+    ["GET", "/_matrix/key/v2/query/{serverName}", "federationapi"],
+    ["POST", "/_matrix/key/v2/query", "federationapi"],
   ] as const
 ).map(([method, template, component]) => ({ method, template, component }));
 

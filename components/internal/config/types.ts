@@ -39,6 +39,16 @@ export interface Config {
   rooms: { default_version: string };
   rate_limit: { enabled: boolean };
   metrics: { enabled: boolean; path: string; listen: string | null };
+  federation: {
+    key_validity_ms: number;
+    old_verify_keys_path: string;
+    /** "name ed25519:ver base64key" each; see parseTrustedKeyServer. */
+    trusted_key_servers: string[];
+    allow_private_destinations: boolean;
+    tls_ca_path: string | null;
+    well_known_server: string | null;
+    request_timeout_ms: number;
+  };
   logging: { level: LevelWithSilent };
   components: Record<ComponentName, ComponentAddresses>;
 }
