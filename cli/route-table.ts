@@ -107,6 +107,17 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     ["PUT", "/_matrix/client/v3/sendToDevice/{eventType}/{txnId}", "syncapi"],
     // federationapi
     ["GET", "/_matrix/federation/v1/version", "federationapi"],
+    // mediaapi
+    ["GET", "/_matrix/client/v1/media/config", "mediaapi"],
+    ["POST", "/_matrix/media/v3/upload", "mediaapi"],
+    ["POST", "/_matrix/media/v1/create", "mediaapi"],
+    ["PUT", "/_matrix/media/v3/upload/{serverName}/{mediaId}", "mediaapi"],
+    ["GET", "/_matrix/client/v1/media/download/{serverName}/{mediaId}", "mediaapi"],
+    ["GET", "/_matrix/client/v1/media/download/{serverName}/{mediaId}/{fileName}", "mediaapi"],
+    ["GET", "/_matrix/client/v1/media/thumbnail/{serverName}/{mediaId}", "mediaapi"],
+    ["GET", "/_matrix/media/v3/download/{serverName}/{mediaId}", "mediaapi"],
+    ["GET", "/_matrix/media/v3/download/{serverName}/{mediaId}/{fileName}", "mediaapi"],
+    ["GET", "/_matrix/media/v3/thumbnail/{serverName}/{mediaId}", "mediaapi"],
   ] as const
 ).map(([method, template, component]) => ({ method, template, component }));
 
@@ -118,6 +129,7 @@ export const FALLBACK_PREFIXES: readonly { readonly prefix: string; readonly com
   { prefix: "/_matrix/federation/", component: "federationapi" },
   { prefix: "/_matrix/client/", component: "clientapi" },
   { prefix: "/_matrix/key/", component: "federationapi" },
+  { prefix: "/_matrix/media/", component: "mediaapi" },
 ];
 
 /** A template as a regular expression over request paths: each parameter is one non-empty segment. */

@@ -5,17 +5,7 @@
  */
 import { DEFAULT_ROOM_VERSION } from "../../protocol/index.js";
 
-export type LeafKind =
-  | "string"
-  | "int"
-  | "bool"
-  | "address"
-  | "url"
-  | "level"
-  | "server_name"
-  | "path"
-  | "address_ranges"
-  | "room_version";
+export type LeafKind = "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path" | "address_ranges" | "room_version";
 
 export interface Leaf {
   readonly kind: LeafKind;
@@ -87,7 +77,11 @@ export const CONFIG_SCHEMA: Section = {
       "open connections one client address may hold; more are closed at once (trusted proxies are exempt; 0: no cap)",
     ),
     timeouts: {
-      headers_ms: leaf("int", 20000, "a request's line and headers must arrive within this; also closes a connection that sends nothing (0: no limit)"),
+      headers_ms: leaf(
+        "int",
+        20000,
+        "a request's line and headers must arrive within this; also closes a connection that sends nothing (0: no limit)",
+      ),
       request_ms: leaf("int", 60000, "the whole request, body included, must arrive within this: cuts a body sent slowly (0: no limit)"),
       keep_alive_ms: leaf("int", 75000, "how long a connection may wait idle for its next request"),
     },
@@ -125,7 +119,15 @@ export const CONFIG_SCHEMA: Section = {
     guests: leaf("bool", false, "allow guest accounts (POST /register?kind=guest), which need no credentials"),
   },
   rooms: {
-    default_version: leaf("room_version", DEFAULT_ROOM_VERSION, "room version of new rooms whose request names none (the spec recommends 12)"),
+    default_version: leaf(
+      "room_version",
+      DEFAULT_ROOM_VERSION,
+      "room version of new rooms whose request names none (the spec recommends 12)",
+    ),
+  },
+  media: {
+    base_path: leaf("path", null, "folder of the media repository's files (content-addressed); unset: data_dir/media", true),
+    max_upload_bytes: leaf("int", 52428800, "largest media upload accepted; larger gets 413 M_TOO_LARGE (default 50 MiB)"),
   },
   rate_limit: {
     enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),
