@@ -53,14 +53,14 @@ export async function sendStoredFile(ctx: Koa.Context, store: MediaStore, file: 
   if (length === 0) {
     ctx.status = 200;
     ctx.body = Buffer.alloc(0);
-    ctx.type = file.contentType;
+    ctx.set("Content-Type", file.contentType);
     return;
   }
   const body = await store.get(file.sha256, range ?? undefined);
   if (!body) throw onMissing();
   ctx.body = body;
-  // Koa guesses a type for streams; the stored one is what the uploader said.
-  ctx.type = file.contentType;
+  // Koa labels a stream body itself (and ctx.type would add a charset); the stored type is what the uploader said.
+  ctx.set("Content-Type", file.contentType);
   ctx.length = length;
   if (range) {
     ctx.status = 206;

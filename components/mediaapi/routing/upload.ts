@@ -41,18 +41,34 @@ function uploadContent(ctx: Koa.Context): UploadContent {
     throw invalidParam(`filename is longer than ${MAX_FILENAME_CHARS} characters`);
   const lengthHeader = ctx.get("Content-Length");
   const declaredLength = lengthHeader === "" ? null : Number(lengthHeader);
-  return { body: ctx.req, declaredLength, contentType, filename: filename || null };
+  // Read without destroying the request when reading stops early (an upload refused half-way):
+  // destroying it would close the socket before the 413 is sent.
+  return { body: ctx.req.iterator({ destroyOnReturn: false }), declaredLength, contentType, filename: filename || null };
 }
 
+/** How long the rest of a refused upload's body is read (and dropped) after the answer. */
+const LINGER_MS = 5_000;
+
 /**
- * A refused upload's body is not read to its end: the connection closes after the answer
- * instead of draining (and discarding) what the client still sends.
+ * A refused upload's body is not read to its end by the handler. Closing the connection at
+ * once would make the kernel reset it with the client's bytes unread, and a client still
+ * sending may then lose the 413 it was sent. So, as web servers do ("lingering close"), node
+ * reads on and drops the rest (its default for an unread body), for a bounded time, after
+ * which the connection is cut.
  */
 async function closingOnRefusal<T>(ctx: Koa.Context, work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (!ctx.req.complete) ctx.set("Connection", "close");
+    if (!ctx.req.complete) {
+      ctx.res.once("finish", () => {
+        const cut = setTimeout(() => ctx.req.destroy(), LINGER_MS).unref();
+        ctx.req.once("end", () => clearTimeout(cut));
+        ctx.req.once("close", () => clearTimeout(cut));
+        // Node drops an unread body itself, but not one the handler started reading.
+        ctx.req.resume();
+      });
+    }
     throw err;
   }
 }
