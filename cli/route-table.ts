@@ -118,6 +118,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     ["GET", "/_matrix/media/v3/download/{serverName}/{mediaId}", "mediaapi"],
     ["GET", "/_matrix/media/v3/download/{serverName}/{mediaId}/{fileName}", "mediaapi"],
     ["GET", "/_matrix/media/v3/thumbnail/{serverName}/{mediaId}", "mediaapi"],
+    ["DELETE", "/_synapse/admin/v1/media/{serverName}/{mediaId}", "mediaapi"],
   ] as const
 ).map(([method, template, component]) => ({ method, template, component }));
 

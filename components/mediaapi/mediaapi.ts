@@ -6,6 +6,7 @@ import { Router } from "../internal/http/router.js";
 import { TypedRoutes } from "../internal/http/typed-routes.js";
 import type { UserApi } from "../userapi/api/userapi.js";
 import { LocalDirectoryStore } from "./files/local-directory-store.js";
+import { addAdminRoutes } from "./routing/admin.js";
 import { addConfigRoutes } from "./routing/config.js";
 import type { MediaRouteDeps } from "./routing/deps.js";
 import { addDownloadRoutes } from "./routing/download.js";
@@ -18,7 +19,7 @@ import { Uploads } from "./upload/uploads.js";
 
 /** The peers the mediaapi calls (cli/components.ts hands them over). */
 export interface MediaApiPeers {
-  /** Access tokens. */
+  /** Access tokens, and who is an admin. */
   readonly userapi: () => UserApi;
 }
 
@@ -40,6 +41,7 @@ export function createMediaApi(deps: ComponentDeps, peers: MediaApiPeers): Compo
     thumbnailer: new Thumbnailer(deps.db, store),
     maxUploadBytes: config.media.max_upload_bytes,
     remote: null,
+    userapi: peers.userapi,
     writeLimit: rateLimit(UPLOAD_RATE_LIMIT, config.rate_limit.enabled),
   };
   const router = new Router();
@@ -48,6 +50,7 @@ export function createMediaApi(deps: ComponentDeps, peers: MediaApiPeers): Compo
   addUploadRoutes(routes, routeDeps);
   addDownloadRoutes(routes, routeDeps);
   addThumbnailRoutes(routes, routeDeps);
+  addAdminRoutes(routes, routeDeps);
   addLegacyRoutes(router);
   return {
     name: "mediaapi",

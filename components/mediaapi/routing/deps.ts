@@ -4,6 +4,7 @@ import type { RemoteMediaFetcher } from "../api/mediaapi.js";
 import type { MediaStore } from "../files/media-store.js";
 import type { Thumbnailer } from "../thumbnails/thumbnailer.js";
 import type { Uploads } from "../upload/uploads.js";
+import type { UserApi } from "../../userapi/api/userapi.js";
 
 /** What the mediaapi's routes are built from (mediaapi.ts makes it). */
 export interface MediaRouteDeps {
@@ -15,6 +16,8 @@ export interface MediaRouteDeps {
   readonly maxUploadBytes: number;
   /** Media of other servers; absent until federation media lands (their media is then 404). */
   readonly remote: RemoteMediaFetcher | null;
+  /** Who is an admin (the admin routes). */
+  readonly userapi: () => UserApi;
   /** Limits uploads per user like the other writers' limits. */
   readonly writeLimit: Koa.Middleware;
 }

@@ -259,6 +259,48 @@ function mediaSuite(variant: string, start: () => Promise<Deployment>): void {
       });
     });
 
+    describe("admin", () => {
+      const adminPath = (m: { serverName: string; mediaId: string }) => `/_synapse/admin/v1/media/${m.serverName}/${m.mediaId}`;
+      let admin: MediaClient;
+      before(async () => {
+        admin = new MediaClient(server.baseUrl);
+        const session = await admin.login("operator", server.cliAccounts.operator!);
+        admin.accessToken = session.accessToken;
+      });
+
+      it("lets only an admin delete media; its file goes unless other media holds the same bytes", async () => {
+        const unique = await alice.upload(await pngOf(64, 48), "image/png");
+        expect((await bob.thumbnail(unique.serverName, unique.mediaId, { width: "32", height: "32", method: "crop" })).status).to.equal(
+          200,
+        );
+        const sharedBytes = Buffer.from(`shared ${Math.random()}`);
+        const shared = await alice.upload(sharedBytes, "text/plain");
+        const twin = await bob.upload(sharedBytes, "text/plain");
+
+        expectError(await alice.raw("DELETE", adminPath(unique)), 403, "M_FORBIDDEN");
+        expectError(await alice.raw("DELETE", adminPath(unique), { token: null }), 401, "M_MISSING_TOKEN");
+        expect((await bob.download(unique.serverName, unique.mediaId)).status).to.equal(200);
+
+        const before = storedFiles(server).length;
+        const deleted = await admin.raw("DELETE", adminPath(unique));
+        expect(deleted.status, JSON.stringify(deleted.json)).to.equal(200);
+        expect(deleted.json).to.deep.equal({ deleted_media: [unique.mediaId], total: 1 });
+        // The image and its thumbnail.
+        expect(storedFiles(server).length).to.equal(before - 2);
+        expectError(await bob.download(unique.serverName, unique.mediaId), 404, "M_NOT_FOUND");
+        expectError(
+          await bob.thumbnail(unique.serverName, unique.mediaId, { width: "32", height: "32", method: "crop" }),
+          404,
+          "M_NOT_FOUND",
+        );
+        expectError(await admin.raw("DELETE", adminPath(unique)), 404, "M_NOT_FOUND");
+
+        expect((await admin.raw("DELETE", adminPath(shared))).status).to.equal(200);
+        expect(storedFiles(server).length).to.equal(before - 2);
+        expect((await alice.download(twin.serverName, twin.mediaId)).bytes.equals(sharedBytes)).to.equal(true);
+      });
+    });
+
     describe("thumbnails", () => {
       let image: { serverName: string; mediaId: string };
       before(async () => {
