@@ -25,6 +25,21 @@ export async function jpegOf(width: number, height: number): Promise<Buffer> {
     .toBuffer();
 }
 
+/** An animated GIF of `frames` frames of different colours. */
+export async function animatedGif(width: number, height: number, frames: number): Promise<Buffer> {
+  const colours = ["red", "green", "blue", "yellow"];
+  const images = await Promise.all(
+    Array.from({ length: frames }, (_, i) =>
+      sharp({ create: { width, height, channels: 3, background: colours[i % colours.length]! } })
+        .png()
+        .toBuffer(),
+    ),
+  );
+  return sharp(images, { join: { animated: true } })
+    .gif()
+    .toBuffer();
+}
+
 function chunk(type: string, data: Buffer): Buffer {
   const length = Buffer.alloc(4);
   length.writeUInt32BE(data.length);

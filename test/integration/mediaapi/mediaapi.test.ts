@@ -6,7 +6,7 @@ import sharp from "sharp";
 import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
 import { AUTHED, expectError, MediaClient, parseMxc } from "./media-client.js";
-import { decompressionBombPng, filesUnder, jpegOf, pngOf } from "./media-files.js";
+import { animatedGif, decompressionBombPng, filesUnder, jpegOf, pngOf } from "./media-files.js";
 
 /**
  * The media repository over HTTP against real servers from the built CLI (`npm run build`
@@ -334,6 +334,26 @@ function mediaSuite(variant: string, start: () => Promise<Deployment>): void {
         expect(reply.headers.get("content-type")).to.equal("image/jpeg");
         const meta = await sharp(reply.bytes).metadata();
         expect([meta.format, meta.width, meta.height]).to.deep.equal(["jpeg", 50, 40]);
+      });
+
+      it("keeps an animation only when asked, as animated WebP", async () => {
+        const gif = await alice.upload(await animatedGif(200, 150, 3), "image/gif", "moving.gif");
+        const moving = await bob.thumbnail(gif.serverName, gif.mediaId, { width: "96", height: "96", method: "crop", animated: "true" });
+        expect(moving.headers.get("content-type")).to.equal("image/webp");
+        const movingMeta = await sharp(moving.bytes, { animated: true }).metadata();
+        expect([movingMeta.format, movingMeta.pages, movingMeta.width, movingMeta.pageHeight]).to.deep.equal(["webp", 3, 96, 96]);
+        const still = await bob.thumbnail(gif.serverName, gif.mediaId, { width: "96", height: "96", method: "crop" });
+        expect(still.headers.get("content-type")).to.equal("image/png");
+        expect((await sharp(still.bytes, { animated: true }).metadata()).pages ?? 1).to.equal(1);
+        // A JPEG cannot move: asked for an animation, it gets the still thumbnail.
+        const jpeg = await alice.upload(await jpegOf(100, 100), "image/jpeg");
+        const stillJpeg = await bob.thumbnail(jpeg.serverName, jpeg.mediaId, {
+          width: "32",
+          height: "32",
+          method: "crop",
+          animated: "true",
+        });
+        expect(stillJpeg.headers.get("content-type")).to.equal("image/jpeg");
       });
 
       it("refuses bad parameters and media that is not an image", async () => {
