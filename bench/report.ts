@@ -1,6 +1,6 @@
-import { createHash } from "node:crypto";
+import { createHash, generateKeyPairSync, sign } from "node:crypto";
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 
 /** One figure a benchmark measured. Printed as a JSON line, then gathered into a table. */
@@ -47,20 +47,37 @@ export function opsPerSecond(fn: () => void, ms = 1000): number {
 
 /**
  * The machine's speed as the bench runs, since the machine is shared and its speed varies:
- * one core's sha256 of 1 KB, and 4 KB writes each flushed to disk (fsync) in the folder
- * where the benches' servers keep their data. Figures of two runs compare only beside these.
+ * one core's sha256 of 1 KB and ed25519 signatures of 1 KB (node:crypto, as the server
+ * signs), 4 KB writes each flushed to disk (fsync) in the folder where the benches'
+ * servers keep their data, and the machine's load (other work shares its cores). Figures
+ * of two runs compare only beside these.
  */
 export function reportMachineSpeed(when: string): void {
+  report(`machine load ${when}: 1-minute load average`, loadavg()[0]!, "runnable");
   const block = Buffer.alloc(1024, 7);
-  report(`machine speed ${when}: sha256 of 1 KB, one core`, opsPerSecond(() => createHash("sha256").update(block).digest()), "ops/s");
+  report(
+    `machine speed ${when}: sha256 of 1 KB, one core`,
+    opsPerSecond(() => createHash("sha256").update(block).digest()),
+    "ops/s",
+  );
+  const { privateKey } = generateKeyPairSync("ed25519");
+  report(
+    `machine speed ${when}: ed25519 sign of 1 KB, one core`,
+    opsPerSecond(() => sign(null, block, privateKey)),
+    "ops/s",
+  );
   const dir = mkdtempSync(join(tmpdir(), "dendrite-bench-disk-"));
   const fd = openSync(join(dir, "probe"), "w");
   try {
     const page = Buffer.alloc(4096, 7);
-    report(`machine speed ${when}: 4 KB write + fsync in ${tmpdir()}`, opsPerSecond(() => {
-      writeSync(fd, page, 0, page.length, 0);
-      fsyncSync(fd);
-    }), "ops/s");
+    report(
+      `machine speed ${when}: 4 KB write + fsync in ${tmpdir()}`,
+      opsPerSecond(() => {
+        writeSync(fd, page, 0, page.length, 0);
+        fsyncSync(fd);
+      }),
+      "ops/s",
+    );
   } finally {
     closeSync(fd);
     rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,6 @@ import { openEventLog } from "../components/internal/eventlog/open.js";
 import { silentLogger } from "../components/internal/logging/logger.js";
 import type { SigningKey } from "../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../components/protocol/events/protocolevent.js";
-import { InputOutcome } from "../proto/gen/dendrite/roomserver/v1/input.js";
 import { TEST_NATS_URL, uniquePrefix } from "../test/helpers/backends.js";
 import { TEST_SERVER, inputEvent, startRoomserverCore } from "../test/helpers/roomserver-harness.js";
 import { RoomserverProcessSetup } from "../test/helpers/roomserver-process.js";
@@ -102,7 +101,7 @@ async function inputAll(log: EventLog, perRoom: ProtocolEvent[][]): Promise<numb
     while (next < queue.length) {
       const event = queue[next++]!;
       const verdict = await inputEvent(log, event, undefined, { timeoutMs: 120_000 });
-      if (verdict.outcome !== InputOutcome.INPUT_OUTCOME_ACCEPTED) throw new Error(`not accepted: ${verdict.reason}`);
+      if (verdict.outcome !== "accepted") throw new Error(`not accepted: ${verdict.reason}`);
       accepted++;
     }
   };

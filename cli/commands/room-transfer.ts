@@ -5,7 +5,7 @@ import { migrate } from "../../components/internal/database/migrations.js";
 import { openDatabase } from "../../components/internal/database/open.js";
 import { openEventLog } from "../../components/internal/eventlog/open.js";
 import { createLogger } from "../../components/internal/logging/logger.js";
-import { createRoomserverCore } from "../../components/roomserver/core.js";
+import { createRoomserverCore } from "../../components/roomserver/core/roomserver-core.js";
 import { ROOMSERVER_MIGRATIONS } from "../../components/roomserver/storage/migrations.js";
 import { exportRoom } from "../../components/roomserver/transfer/export-room.js";
 import { importRoom } from "../../components/roomserver/transfer/import-room.js";

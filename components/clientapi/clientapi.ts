@@ -18,6 +18,7 @@ import { clientRoutes, type RouteDeps } from "./routing/deps.js";
 import { addDeviceRoutes } from "./routing/devices.js";
 import { addDirectoryRoutes } from "./routing/directory.js";
 import { addFilterRoutes } from "./routing/filters.js";
+import { addKeyBackupRoutes } from "./routing/key-backup.js";
 import { addLoginRoutes } from "./routing/login.js";
 import { addMembershipRoutes } from "./routing/membership.js";
 import { addProfileRoutes } from "./routing/profile.js";
@@ -95,6 +96,7 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
   addTypingRoutes(routes, routeDeps);
   addReceiptRoutes(routes, routeDeps);
   addUpgradeRoutes(routes, routeDeps);
+  addKeyBackupRoutes(routes, routeDeps);
   return {
     name: "clientapi",
     router,

@@ -2,7 +2,7 @@ import type { Component, ComponentDeps } from "../internal/component.js";
 import { migrate } from "../internal/database/migrations.js";
 import { bindApi } from "./api/bind.js";
 import type { RoomserverApi } from "./api/roomserver-api.js";
-import { createRoomserverCore } from "./core.js";
+import { createRoomserverCore } from "./core/roomserver-core.js";
 import { roomserverGrpcServices } from "./grpc/server.js";
 import { RoomserverPerformer } from "./perform/performer.js";
 import { RoomserverQueries } from "./query/queries.js";

@@ -3,6 +3,7 @@ import { migrate } from "../internal/database/migrations.js";
 import type { Consumer } from "../internal/eventlog/eventlog.js";
 import { rateLimit } from "../internal/http/rate-limit.js";
 import { Router } from "../internal/http/router.js";
+import { TypedRoutes } from "../internal/http/typed-routes.js";
 import type { UserApi } from "../userapi/api/userapi.js";
 import { accountDataConsumer } from "./consumers/account-data.js";
 import { keyChangesConsumer } from "./consumers/key-changes.js";
@@ -10,12 +11,13 @@ import { presenceConsumer } from "./consumers/presence.js";
 import { receiptsConsumer } from "./consumers/receipts.js";
 import { roomEventsConsumer } from "./consumers/room-events.js";
 import { sendToDeviceConsumer } from "./consumers/send-to-device.js";
-import { startStoreConsumer, type StoreConsumerSpec } from "./consumers/store-consumer.js";
-import { StreamWriter } from "./consumers/stream-writer.js";
+import { startStoreConsumer } from "./consumers/store-consumer.js";
+import { StreamWriter } from "./streams/stream-writer.js";
 import { TypingExpiry, typingConsumer } from "./consumers/typing.js";
-import { Notifier } from "./notifier.js";
-import { PresencePublisher } from "./presence-publisher.js";
-import { sendingActivity } from "./sending-activity.js";
+import { Notifier } from "./streams/notifier.js";
+import { restoreStreams } from "./streams/restore.js";
+import { PresencePublisher } from "./producers/presence.js";
+import { sendingActivity } from "./presence/sending-activity.js";
 import { addEventRoutes } from "./routing/context.js";
 import type { SyncRouteDeps } from "./routing/deps.js";
 import { addMemberRoutes } from "./routing/members.js";
@@ -27,8 +29,7 @@ import { addSendToDeviceRoutes } from "./routing/send-to-device.js";
 import { addStateRoutes } from "./routing/state.js";
 import { addSyncRoutes } from "./routing/sync.js";
 import { SYNCAPI_MIGRATIONS } from "./storage/migrations.js";
-import { latestPositions } from "./storage/positions.js";
-import { SyncStore } from "./storage/store.js";
+import { SyncStore } from "./caches/sync-store.js";
 import { EventFormatter } from "./sync/client-event.js";
 import { LazyMemberCache } from "./sync/lazy-members.js";
 import { SyncBuilder } from "./sync/sync-builder.js";
@@ -51,7 +52,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   const store = new SyncStore(deps.db);
   const notifier = new Notifier();
   const formatter = new EventFormatter(store.events);
-  const presence = new PresencePublisher(deps.log, store);
+  const presence = new PresencePublisher(deps.log, deps.db);
   const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache()), presence);
   const writer = new StreamWriter(deps.db, notifier);
   const typingExpiry = new TypingExpiry(store, writer);
@@ -63,28 +64,29 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
     presence,
     log: deps.log,
     userApi: peers.userapi,
-    lookupToken: (token) => peers.userapi().auth.queryAccessToken(token),
     writeLimit: rateLimit(WRITE_RATE_LIMIT, deps.config.rate_limit.enabled),
   };
   const router = new Router();
-  addSyncRoutes(router, routeDeps);
-  addMessagesRoutes(router, routeDeps);
-  addLegacySyncRoutes(router, routeDeps);
-  addEventRoutes(router, routeDeps);
-  addMemberRoutes(router, routeDeps);
-  addStateRoutes(router, routeDeps);
-  addRelationRoutes(router, routeDeps);
-  addPresenceRoutes(router, routeDeps);
-  addSendToDeviceRoutes(router, routeDeps);
+  const routes = new TypedRoutes(router, { lookupToken: (token) => peers.userapi().auth.queryAccessToken(token) });
+  addSyncRoutes(routes, routeDeps);
+  addMessagesRoutes(routes, routeDeps);
+  addLegacySyncRoutes(routes, routeDeps);
+  addEventRoutes(routes, routeDeps);
+  addMemberRoutes(routes, routeDeps);
+  addStateRoutes(routes, routeDeps);
+  addRelationRoutes(routes, routeDeps);
+  addPresenceRoutes(routes, routeDeps);
+  addSendToDeviceRoutes(routes, routeDeps);
 
-  const specs: StoreConsumerSpec<any>[] = [
-    roomEventsConsumer(store, sendingActivity(deps.config.server_name, presence, deps.logger)),
-    typingConsumer(store, typingExpiry),
-    receiptsConsumer(store),
-    sendToDeviceConsumer(store, peers.userapi, deps.config.server_name),
-    accountDataConsumer(store),
-    presenceConsumer(store),
-    keyChangesConsumer(store),
+  const consumerDeps = { log: deps.log, writer, logger: deps.logger };
+  const startConsumers = () => [
+    startStoreConsumer(consumerDeps, roomEventsConsumer(store, sendingActivity(deps.config.server_name, presence, deps.logger))),
+    startStoreConsumer(consumerDeps, typingConsumer(store, typingExpiry)),
+    startStoreConsumer(consumerDeps, receiptsConsumer(store)),
+    startStoreConsumer(consumerDeps, sendToDeviceConsumer(store, peers.userapi, deps.config.server_name)),
+    startStoreConsumer(consumerDeps, accountDataConsumer(store)),
+    startStoreConsumer(consumerDeps, presenceConsumer()),
+    startStoreConsumer(consumerDeps, keyChangesConsumer()),
   ];
   let consumers: Consumer[] = [];
   return {
@@ -92,12 +94,9 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
     router,
     async start() {
       await migrate(deps.db, "syncapi", SYNCAPI_MIGRATIONS);
-      const positions = await latestPositions(deps.db);
-      notifier.load(positions, await store.state.allJoined(deps.db));
-      store.events.recent.start(positions.pdu);
+      await restoreStreams(deps.db, notifier, store);
       await typingExpiry.restore();
-      const consumerDeps = { log: deps.log, writer, logger: deps.logger };
-      consumers = await Promise.all(specs.map((spec) => startStoreConsumer(consumerDeps, spec)));
+      consumers = await Promise.all(startConsumers());
     },
     async stop() {
       notifier.wakeAll();

@@ -16,6 +16,7 @@ import { userApiServices } from "./grpc/server.js";
 import { DeviceListChanges } from "./producers/device-list-changes.js";
 import { TokenRevocationProducer } from "./producers/token-revocations.js";
 import { PushRules } from "./push-rules/push-rules.js";
+import { KeyBackups } from "./key-backup/key-backups.js";
 import { USERAPI_MIGRATIONS } from "./storage/migrations.js";
 import { AccountData } from "./user-data/account-data.js";
 import { Profiles } from "./user-data/profiles.js";
@@ -44,6 +45,7 @@ export function createLocalUserApi(
     profiles: new Profiles(db, users),
     accountData: new AccountData(db, users),
     pushRules: new PushRules(db, users),
+    keyBackup: new KeyBackups(db, users),
   };
 }
 

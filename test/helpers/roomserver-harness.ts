@@ -7,10 +7,10 @@ import { silentLogger } from "../../components/internal/logging/logger.js";
 import { generateSigningKey, type SigningKey } from "../../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../../components/protocol/events/protocolevent.js";
 import { migrate } from "../../components/internal/database/migrations.js";
-import { submitEvent } from "../../components/roomserver/api/input.js";
-import { createRoomserverCore } from "../../components/roomserver/core.js";
+import { submitEvent } from "../../components/roomserver/producers/input-producer.js";
+import { createRoomserverCore } from "../../components/roomserver/core/roomserver-core.js";
 import { ROOMSERVER_MIGRATIONS } from "../../components/roomserver/storage/migrations.js";
-import { InputKind, type InputVerdict } from "../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { InputKind, InputVerdict } from "../../components/roomserver/api/input.js";
 import { OutputRoomEvent } from "../../proto/gen/dendrite/roomserver/v1/output.js";
 
 export const TEST_SERVER = "test.local";
@@ -44,7 +44,7 @@ export async function startRoomserverCore(db: Database, log: EventLog, serverNam
 export function inputEvent(
   log: EventLog,
   event: ProtocolEvent,
-  kind: InputKind = InputKind.INPUT_KIND_NEW,
+  kind: InputKind = "new",
   options: { timeoutMs?: number; msgId?: string } = {},
 ): Promise<InputVerdict> {
   return submitEvent(log, event, { kind, origin: TEST_SERVER, timeoutMs: options.timeoutMs ?? 10_000, msgId: options.msgId });

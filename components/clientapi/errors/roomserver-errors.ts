@@ -2,7 +2,7 @@ import type Koa from "koa";
 import { MatrixError } from "../../internal/http/matrix-error.js";
 import { ProtocolError } from "../../protocol/index.js";
 import { fromProtocolError, PerformFailure } from "../../roomserver/api/perform-failure.js";
-import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { PerformError } from "../../roomserver/api/perform.js";
 
 /** A perform response's error as the client should see it. */
 export function fromPerformError(error: PerformError): MatrixError {
@@ -25,6 +25,6 @@ export const translateRoomserverErrors: Koa.Middleware = async (_ctx, next) => {
     await next();
   } catch (err) {
     const failure = err instanceof ProtocolError ? fromProtocolError(err) : err;
-    throw failure instanceof PerformFailure ? fromPerformError(failure.toProto()) : failure;
+    throw failure instanceof PerformFailure ? fromPerformError(failure.toPerformError()) : failure;
   }
 };

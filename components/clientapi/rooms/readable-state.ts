@@ -2,7 +2,7 @@ import { forbidden } from "../../internal/http/matrix-error.js";
 import { type MembershipChange, type ProtocolEvent, readableRoomState } from "../../protocol/index.js";
 import type { RoomserverReaderApi } from "../../roomserver/api/roomserver-api.js";
 import { parseStored } from "../../roomserver/api/stored-events.js";
-import type { StateTuple, StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type { StateTuple, StoredEvent } from "../../roomserver/api/queries.js";
 
 type StateQueries = Pick<RoomserverReaderApi, "queryMembership" | "queryCurrentState" | "queryStateAfterEvents" | "queryEventsById">;
 

@@ -69,7 +69,7 @@ export function roomHooks(
     async guestAccessClosed(roomId) {
       const { memberEvents } = await roomserver().queryMembers({ roomId, memberships: ["join"], localOnly: true });
       const members = memberEvents.flatMap((e) => {
-        const stateKey = (JSON.parse(Buffer.from(e.eventJson).toString("utf8")) as { state_key?: unknown }).state_key;
+        const stateKey = (JSON.parse(e.eventJson) as { state_key?: unknown }).state_key;
         return typeof stateKey === "string" ? [stateKey] : [];
       });
       const guests = await accounts().guestsAmong(members);

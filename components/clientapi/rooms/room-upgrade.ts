@@ -79,11 +79,11 @@ export async function upgradeRoom(deps: UpgradeDeps, upgrader: string, oldRoomId
   const created = performed(
     await rs.performCreateRoom({
       creator: upgrader,
-      requestJson: Buffer.from(JSON.stringify(body)),
+      requestJson: JSON.stringify(body),
       roomId: chosenRoomId,
       transactionId: undefined,
       // The upgrader appears in the new room as they appeared in the old one.
-      creatorMemberContentJson: Buffer.from(JSON.stringify(profileFields(state.get(stateKeyOf(MEMBER, upgrader))?.content ?? {}))),
+      creatorMemberContentJson: JSON.stringify(profileFields(state.get(stateKeyOf(MEMBER, upgrader))?.content ?? {})),
     }),
   );
   const newRoom = created.roomId;

@@ -15,10 +15,10 @@ export function addCreateRoomRoutes(routes: TypedRoutes, deps: RouteDeps): void 
     const answer = performed(
       await deps.roomserver().performCreateRoom({
         creator: user.userId,
-        requestJson: Buffer.from(JSON.stringify(body)),
+        requestJson: JSON.stringify(body),
         roomId: "",
         transactionId: undefined,
-        creatorMemberContentJson: Buffer.from(JSON.stringify(await profileContent(deps.userApi().profiles, user.userId))),
+        creatorMemberContentJson: JSON.stringify(await profileContent(deps.userApi().profiles, user.userId)),
       }),
     );
     ctx.body = { room_id: answer.roomId };

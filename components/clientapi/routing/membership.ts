@@ -31,7 +31,7 @@ export function addMembershipRoutes(routes: TypedRoutes, deps: RouteDeps): void 
       await rs().performJoin({
         roomIdOrAlias,
         userId: user.userId,
-        contentJson: Buffer.from(JSON.stringify(content)),
+        contentJson: JSON.stringify(content),
         isGuest: user.isGuest,
       }),
     );

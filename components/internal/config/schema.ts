@@ -103,6 +103,12 @@ export const CONFIG_SCHEMA: Section = {
       "embedded database only: each commit reaches the disk (fsync) before it is acknowledged; false is faster, " +
         "but a power loss or OS crash may then lose acknowledged events or corrupt the database",
     ),
+    embedded_cache_mb: leaf(
+      "int",
+      16,
+      "embedded database only: its page cache (PostgreSQL's shared_buffers) in MB, resident memory once filled; " +
+        "a small server's working set fits the default, a large one's reads stay fast with more (pages missed are read from the OS's cache)",
+    ),
   },
   event_log: {
     nats: leaf("url", null, "NATS URL; when unset, the in-process log persisted in the database is used", true),

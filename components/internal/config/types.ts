@@ -26,7 +26,7 @@ export interface Config {
     timeouts: { headers_ms: number; request_ms: number; keep_alive_ms: number };
   };
   grpc: { listen: string; secret_path: string };
-  database: { postgres: string | null; max_connections: number; embedded_fsync: boolean };
+  database: { postgres: string | null; max_connections: number; embedded_fsync: boolean; embedded_cache_mb: number };
   event_log: { nats: string | null; stream_prefix: string; max_delivery_attempts: number };
   registration: { open: boolean; shared_secret: string | null; guests: boolean };
   rooms: { default_version: string };

@@ -2,6 +2,7 @@ import fs from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
+import { DEFAULT_CACHE_MB, pgliteMemoryParams } from "./pglite-memory.js";
 
 /**
  * How PGlite keeps its folder on disk. PGlite runs PostgreSQL over Emscripten's NODEFS and
@@ -13,9 +14,16 @@ import { NodeFS } from "@electric-sql/pglite/nodefs";
  * OS's page cache only (safe from a process crash, not from a power loss or OS crash).
  */
 
-/** PGlite's start parameters: its defaults, with fsync as asked. A later `-c` wins over an earlier flag. */
-export function pgliteStartParams(fsync: boolean): string[] {
-  return [...PGlite.defaultStartParams, ...(fsync ? ["-c", "fsync=on", "-c", "wal_sync_method=fsync"] : ["-c", "fsync=off"])];
+/**
+ * PGlite's start parameters: its defaults, with fsync as asked and memory sized for one
+ * connection (memory-settings.ts). A later `-c` wins over an earlier flag.
+ */
+export function pgliteStartParams(fsync: boolean, cacheMb = DEFAULT_CACHE_MB): string[] {
+  return [
+    ...PGlite.defaultStartParams,
+    ...(fsync ? ["-c", "fsync=on", "-c", "wal_sync_method=fsync"] : ["-c", "fsync=off"]),
+    ...pgliteMemoryParams(cacheMb),
+  ];
 }
 
 type EmscriptenOptions = Parameters<NodeFS["init"]>[1];
@@ -50,26 +58,38 @@ export function isFreshDataDir(dir: string): boolean {
 /**
  * Flushes every file and folder under `dir`, and `dir`'s entry in its parent, to disk. For a
  * folder PGlite has just initialised: initdb writes the catalog without syncing it, and a
- * database whose catalog a power loss took is lost whatever its WAL holds. Costs a few
- * seconds, once per database.
+ * database whose catalog a power loss took is lost whatever its WAL holds. Once per
+ * database. The ~1,000 flushes go out together, a few at a time (the file system commits
+ * its journal for many at once): 0.2 s instead of 3.8 s one after another on this machine.
  */
-export function syncTree(dir: string): void {
-  const syncPath = (path: string) => {
-    const fd = fs.openSync(path, "r");
-    try {
-      fs.fsyncSync(fd);
-    } finally {
-      fs.closeSync(fd);
-    }
-  };
+export async function syncTree(dir: string): Promise<void> {
+  const paths: string[] = [];
   const walk = (path: string) => {
     for (const entry of fs.readdirSync(path, { withFileTypes: true })) {
       const child = join(path, entry.name);
       if (entry.isDirectory()) walk(child);
-      else if (entry.isFile()) syncPath(child);
+      else if (entry.isFile()) paths.push(child);
     }
-    syncPath(path);
+    paths.push(path);
   };
   walk(dir);
-  syncPath(join(dir, ".."));
+  let next = 0;
+  const worker = async () => {
+    while (next < paths.length) await syncPath(paths[next++]!);
+  };
+  await Promise.all(Array.from({ length: SYNCS_AT_ONCE }, worker));
+  await syncPath(join(dir, ".."));
+}
+
+/** Enough to keep the thread pool's flushes going, few enough to stay far from the open files limit. */
+const SYNCS_AT_ONCE = 32;
+
+/** Opens, flushes and closes `path` (file or folder) through `fs` as it is at the call (tests count the flushes). */
+function syncPath(path: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    fs.open(path, "r", (err, fd) => {
+      if (err) return reject(err);
+      fs.fsync(fd, (syncErr) => fs.close(fd, (closeErr) => (syncErr || closeErr ? reject(syncErr ?? closeErr) : resolve())));
+    });
+  });
 }

@@ -1,7 +1,9 @@
+import { cpSync } from "node:fs";
 import { PGlite, type Transaction } from "@electric-sql/pglite";
 import { NodeFS } from "@electric-sql/pglite/nodefs";
 import { advisoryLockCall, type Database, type LazyTransaction, type Queryable, type Row, type TransactionOptions } from "./database.js";
 import { DurableNodeFS, isFreshDataDir, pgliteStartParams, syncTree } from "./pglite-durability.js";
+import { pgliteTemplate } from "./pglite-template.js";
 
 function wrap(db: PGlite | Transaction): Queryable {
   return {
@@ -34,13 +36,18 @@ export class PgliteDatabase implements Database {
     this.direct = wrap(db);
   }
 
-  static async open(dataDir: string | null, options: { fsync?: boolean } = {}): Promise<PgliteDatabase> {
+  /** `cacheMb` sizes its page cache (pglite-memory.ts). */
+  static async open(dataDir: string | null, options: { fsync?: boolean; cacheMb?: number } = {}): Promise<PgliteDatabase> {
     // A database in memory has no disk to reach.
-    if (dataDir === null) return new PgliteDatabase(await PGlite.create({ startParams: pgliteStartParams(false) }));
+    if (dataDir === null) return new PgliteDatabase(await PGlite.create({ startParams: pgliteStartParams(false, options.cacheMb) }));
     const fsync = options.fsync ?? true;
     const fresh = isFreshDataDir(dataDir);
-    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams: pgliteStartParams(fsync) });
-    if (fresh && fsync) syncTree(dataDir);
+    const startParams = pgliteStartParams(fsync, options.cacheMb);
+    // A new database starts as a copy of the template the build made, when there is one.
+    const template = fresh ? pgliteTemplate() : null;
+    if (template) cpSync(template, dataDir, { recursive: true });
+    const db = await PGlite.create({ fs: fsync ? new DurableNodeFS(dataDir) : new NodeFS(dataDir), startParams });
+    if (fresh && fsync) await syncTree(dataDir);
     return new PgliteDatabase(db);
   }
 

@@ -1,6 +1,7 @@
 import { LruMap } from "../cache/lru-map.js";
 import type { Migration } from "../database/migrations.js";
 import type { Queryable, Statement } from "../database/database.js";
+import { UNFLUSHED_COMMIT, UNFLUSHED_SETTING } from "../database/unflushed-commit.js";
 import type { LogMessage } from "./eventlog.js";
 
 /**
@@ -41,8 +42,14 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
  * of the subjects for the first time meanwhile (two instances of one durable consumer):
  * then one more for those subjects.
  */
-export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
+export async function claimSequences(
+  tx: Queryable,
+  consumer: string,
+  msgs: readonly LogMessage[],
+  options: { readModel?: boolean } = {},
+): Promise<LogMessage[]> {
   if (msgs.length === 0) return [];
+  if (unflushedReadModel(msgs, options)) await tx.query(`SELECT ${UNFLUSHED_SETTING}`);
   const highest = highestPerSubject(msgs);
   const applied = await claimHighest(tx, consumer, highest);
   const missing = new Map([...highest].filter(([subject]) => !applied.has(subject)));
@@ -104,13 +111,20 @@ function highestPerSubject(msgs: readonly LogMessage[]): Map<string, number> {
  * repeated (inserts keyed by event ID): raises each subject's recorded sequence to the
  * batch's highest, as a statement to run with the effects. The consumer learns nothing from
  * it, so it need not read first: a batch of such effects is one statement in all.
+ *
+ * A `readModel` (effects that redelivery rebuilds and nobody else relies on being stored,
+ * as the sync store) whose messages' acknowledgements are written to this same database
+ * after it (the in-process log) commits without waiting for the disk (unflushed-commit.ts):
+ * a crash that loses the commit loses the acknowledgements too, and the messages come again.
  */
-export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessage[]): Statement {
+export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessage[], options: { readModel?: boolean } = {}): Statement {
   const highest = highestPerSubject(msgs);
+  const unflushed = unflushedReadModel(msgs, options);
   return {
     sql: `INSERT INTO eventlog_applied_sequences (consumer, subject, seq)
           SELECT $1, v.subject, v.seq FROM unnest($2::text[], $3::bigint[]) AS v(subject, seq)
-          ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(eventlog_applied_sequences.seq, EXCLUDED.seq)`,
+          ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(eventlog_applied_sequences.seq, EXCLUDED.seq)
+          ${unflushed ? UNFLUSHED_COMMIT : ""}`,
     params: [consumer, [...highest.keys()], [...highest.values()]],
   };
 }
@@ -125,7 +139,12 @@ async function selectRecorded(q: Queryable, consumer: string, subjects: readonly
 }
 
 /** Which messages are new, given the recorded sequences (`seen`), and the writes that record the batch's. */
-function appliedWrites(consumer: string, msgs: readonly LogMessage[], highest: ReadonlyMap<string, number>, seen: ReadonlyMap<string, number>) {
+function appliedWrites(
+  consumer: string,
+  msgs: readonly LogMessage[],
+  highest: ReadonlyMap<string, number>,
+  seen: ReadonlyMap<string, number>,
+) {
   const raised = [...highest].filter(([subject, seq]) => seq > (seen.get(subject) ?? 0));
   const known = raised.filter(([subject]) => seen.has(subject));
   const added = raised.filter(([subject]) => !seen.has(subject));
@@ -175,7 +194,10 @@ export class AppliedSequencesMemory {
    * The batch's new messages and the writes to make with its effects; the caller then reports
    * the outcome: `committed` once the writes committed, `failed` if they did not (or may not have).
    */
-  async read(q: Queryable, msgs: readonly LogMessage[]): Promise<{ fresh: LogMessage[]; writes: Statement[]; committed: () => void; failed: () => void }> {
+  async read(
+    q: Queryable,
+    msgs: readonly LogMessage[],
+  ): Promise<{ fresh: LogMessage[]; writes: Statement[]; committed: () => void; failed: () => void }> {
     const highest = highestPerSubject(msgs);
     const seen = new Map<string, number>();
     const unknown: string[] = [];
@@ -200,4 +222,14 @@ export class AppliedSequencesMemory {
       failed: () => highest.forEach((_, subject) => this.recorded.delete(subject)),
     };
   }
+}
+
+/**
+ * Whether a read model's transaction may commit without waiting for the disk: its messages'
+ * acknowledgements are written to the same database after it (the in-process log), so a
+ * crash that loses the commit loses them too and the messages come again (see
+ * raiseAppliedStatement). With NATS the acknowledgement is elsewhere: the commit waits.
+ */
+function unflushedReadModel(msgs: readonly LogMessage[], options: { readModel?: boolean }): boolean {
+  return options.readModel === true && msgs.every((m) => m.ackedInDatabase === true);
 }

@@ -19,6 +19,13 @@ export interface PublishOptions {
    * A message the log fails to store then shows only as that other wait timing out.
    */
   unacknowledged?: boolean;
+  /**
+   * The publisher keeps its own stored copy of the message (an outbox) until the publish
+   * resolves, and forgets it only by a later write to the same database: the in-process
+   * log then stores the message without waiting for the disk (a crash that loses it loses
+   * the forgetting too, and the publisher publishes again). JetStream stores it as ever.
+   */
+  keptByPublisher?: boolean;
 }
 
 export interface PublishResult {
@@ -35,6 +42,12 @@ export interface LogMessage {
   readonly headers: Readonly<Record<string, string>>;
   /** True when this message was delivered to this durable consumer before. */
   readonly redelivered: boolean;
+  /**
+   * True when the consumer's acknowledgement of this message is written to the consumer's
+   * own database (the in-process log), after the consumer's writes: a commit of those that
+   * a crash loses takes the acknowledgement with it, and the message comes again.
+   */
+  readonly ackedInDatabase?: boolean;
 }
 
 /** A consumer's answer to a message published with publishAndWait. */

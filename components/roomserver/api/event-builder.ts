@@ -1,16 +1,8 @@
-import { authStateNeededInAnyVersion, checkAuth, selectAuthEvents, type AuthEventsTemplate, type StateTuple } from "../../protocol/auth/index.js";
-import { ProtocolError } from "../../protocol/errors.js";
-import { buildEvent, type EventReference } from "../../protocol/events/build.js";
-import type { JsonObject, RoomEvent, StateKey } from "../../protocol/events/event.js";
-import { MAX_PREV_EVENTS } from "../../protocol/events/parse.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import { roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
-import type { SigningKey } from "../../protocol/crypto/keys.js";
+import { type AuthEventsTemplate, type EventReference, type JsonObject, MAX_PREV_EVENTS, ProtocolError, type ProtocolEvent, type RoomEvent, type RoomVersion, type SigningKey, type StateKey, type StateTuple, authStateNeededInAnyVersion, buildEvent, checkAuth, encodeCanonicalJson, roomVersion, selectAuthEvents } from "../../protocol/index.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
-import { InputOutcome, type InputVerdict, type TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { submitEvent, submitTemplate } from "./input.js";
+import type { InputVerdict, TransactionId } from "./input.js";
+import { submitEvent, submitTemplate } from "../producers/input-producer.js";
 import type { RoomserverWriterApi } from "./roomserver-api.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
 import { forbidden, PerformFailure, roomNotKnown } from "./perform-failure.js";
 import { stateMapOf } from "./stored-events.js";
 
@@ -104,9 +96,7 @@ export class RoomEventBuilder {
     const state = stateMapOf(info.stateEvents);
     // Busy rooms (many writers at once) can have more forward extremities than an event may
     // cite. The oldest are cited, so every extremity is merged in turn instead of lingering.
-    const prevEvents = info.prevEventIds
-      .map((eventId, i) => ({ eventId, sha256: info.prevEventSha256[i] ?? "" }))
-      .slice(0, MAX_PREV_EVENTS);
+    const prevEvents = info.prevEvents.slice(0, MAX_PREV_EVENTS);
     return { version, roomId, prevEvents, depth: info.depth, state };
   }
 
@@ -133,7 +123,7 @@ export class RoomEventBuilder {
       type: sketch.type,
       sender: sketch.sender,
       stateKey: sketch.state_key,
-      contentJson: Buffer.from(encodeCanonicalJson(sketch.content)),
+      contentJson: encodeCanonicalJson(sketch.content),
       redacts: sketch.redacts ?? "",
       templateId,
     };
@@ -146,8 +136,8 @@ export class RoomEventBuilder {
 
 /** Anything but acceptance throws a PerformFailure. */
 function acceptedOrThrow(verdict: InputVerdict, type: string): void {
-  if (verdict.outcome === InputOutcome.INPUT_OUTCOME_REJECTED) throw forbidden(verdict.reason);
-  if (verdict.outcome !== InputOutcome.INPUT_OUTCOME_ACCEPTED) {
+  if (verdict.outcome === "rejected") throw forbidden(verdict.reason);
+  if (verdict.outcome !== "accepted") {
     // Our own events are built from the roomserver's state: refusing one is a server fault.
     throw new PerformFailure("M_UNKNOWN", `the roomserver refused ${type}: ${verdict.reason}`, 500);
   }

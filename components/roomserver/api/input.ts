@@ -1,19 +1,77 @@
-import type { EventLog } from "../../internal/eventlog/eventlog.js";
-import { STREAMS } from "../../internal/eventlog/streams.js";
-import { subjectToken } from "../../internal/eventlog/subjects.js";
-import type { RoomEvent } from "../../protocol/events/event.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
-import {
-  EventTemplate,
-  InputKind,
-  InputRoomEvent,
-  InputVerdict,
-  type TransactionId,
-} from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { PerformError } from "./perform.js";
 
-/** How long a writer waits for the roomserver's verdict by default. */
-export const DEFAULT_VERDICT_TIMEOUT_MS = 30_000;
+/**
+ * The InputRoomEvent log's messages as the project's own types: what writers hand the
+ * roomserver (producers/input-producer.ts publishes them, codecs/input-room-event.ts is the
+ * wire form of proto/dendrite/roomserver/v1/input.proto) and the verdict they get back.
+ */
 
+/** Identifies the client request that made an event, so the sender's device sees its echo. */
+export interface TransactionId {
+  userId: string;
+  deviceId: string;
+  transactionId: string;
+}
+
+/**
+ * new: at the edge of the room's DAG, auth-checked against its auth events, the state before
+ * it and (soft-fail) the current state. outlier: known without its state, checked against its
+ * auth events only. old: backfilled history, stored with its state, never current state.
+ */
+export type InputKind = "new" | "outlier" | "old";
+
+/**
+ * An event for the roomserver to complete and sign at the room's edge as it stands when the
+ * input is applied, so concurrent sends chain instead of forking.
+ */
+export interface EventTemplate {
+  roomId: string;
+  type: string;
+  sender: string;
+  stateKey?: string | undefined;
+  /** The content object as (canonical) JSON text. */
+  contentJson: string;
+  /** The redacted event, for m.room.redaction ("" otherwise). */
+  redacts: string;
+  /** The request across retries: each template ID is completed once. */
+  templateId: string;
+}
+
+export interface InputRoomEvent {
+  kind: InputKind;
+  /**
+   * The event JSON as built or received, as bytes: the size limit and the hashes are about
+   * them, and they come off the log this way. Empty when the input is a template.
+   */
+  eventJson: Uint8Array;
+  roomVersion: string;
+  /** The server that gave us the event (ours for events made here). */
+  origin: string;
+  transactionId?: TransactionId | undefined;
+  /** Instead of eventJson: an event for the roomserver to complete (kind must be new). */
+  template?: EventTemplate | undefined;
+}
+
+/**
+ * accepted: stored and part of the room (perhaps soft-failed). rejected: stored as rejected
+ * by the auth rules. invalid: not stored (malformed, bad signature, missing references).
+ */
+export type InputOutcome = "accepted" | "rejected" | "invalid";
+
+/** The roomserver's answer to a writer that waits. */
+export interface InputVerdict {
+  eventId: string;
+  outcome: InputOutcome;
+  softFailed: boolean;
+  /** Why it was rejected or invalid, naming the rule or field. */
+  reason: string;
+  /** The event was already stored before this input; nothing changed. */
+  alreadyKnown: boolean;
+  /** Why a template did not become an event, as the client should see it. */
+  refusal?: PerformError | undefined;
+}
+
+/** How a writer hands the roomserver events: implemented by producers/input-producer.ts. */
 export interface SubmitOptions {
   kind?: InputKind;
   origin: string;
@@ -21,62 +79,4 @@ export interface SubmitOptions {
   timeoutMs?: number;
   /** Deduplication ID of the input; by default the event ID and kind. */
   msgId?: string;
-}
-
-/** The InputRoomEvent subject of a room: one per room, so a room's inputs stay in order. */
-export function inputSubject(roomId: string): string {
-  return `${STREAMS.inputRoomEvent}.${subjectToken(roomId)}`;
-}
-
-/**
- * How a writer hands an event to the roomserver: on the input log, waiting for the
- * verdict. Rejects with TimeoutError if the roomserver does not answer in time (the input
- * stays in the log and is still applied).
- */
-export async function submitEvent(log: EventLog, event: RoomEvent, options: SubmitOptions): Promise<InputVerdict> {
-  const kind = options.kind ?? InputKind.INPUT_KIND_NEW;
-  const input: InputRoomEvent = {
-    kind,
-    eventJson: Buffer.from(encodeCanonicalJson(event.json)),
-    roomVersion: event.roomVersion.id,
-    origin: options.origin,
-    transactionId: options.transactionId,
-  };
-  const answer = await log.publishAndWait(
-    inputSubject(event.roomId),
-    InputRoomEvent.encode(input).finish(),
-    options.timeoutMs ?? DEFAULT_VERDICT_TIMEOUT_MS,
-    { msgId: options.msgId ?? `${event.eventId}|${kind}` },
-  );
-  return InputVerdict.decode(answer);
-}
-
-/**
- * How a writer hands the roomserver an event to complete (see EventTemplate in input.proto),
- * waiting for the verdict. Without a message ID: a retried template must reach the
- * roomserver to be answered (with the first one's event), not be dropped by the log as a
- * duplicate; the template ID is what makes it happen once. And without the log's
- * acknowledgement: the verdict says more, and comes after the commit (one message less
- * per send for the log and the writer).
- */
-export async function submitTemplate(
-  log: EventLog,
-  template: EventTemplate,
-  options: { origin: string; transactionId?: TransactionId; timeoutMs?: number },
-): Promise<InputVerdict> {
-  const input: InputRoomEvent = {
-    kind: InputKind.INPUT_KIND_NEW,
-    eventJson: Buffer.alloc(0),
-    roomVersion: "",
-    origin: options.origin,
-    transactionId: options.transactionId,
-    template,
-  };
-  const answer = await log.publishAndWait(
-    inputSubject(template.roomId),
-    InputRoomEvent.encode(input).finish(),
-    options.timeoutMs ?? DEFAULT_VERDICT_TIMEOUT_MS,
-    { unacknowledged: true },
-  );
-  return InputVerdict.decode(answer);
 }

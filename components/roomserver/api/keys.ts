@@ -1,4 +1,4 @@
-import type { PublicKey } from "../../protocol/crypto/signing.js";
+import type { PublicKey } from "../../protocol/index.js";
 
 /**
  * Where the roomserver gets the public keys that signed an event. The local server's key

@@ -1,5 +1,5 @@
-import { ProtocolError } from "../../protocol/errors.js";
-import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { ProtocolError } from "../../protocol/index.js";
+import type { PerformError } from "./perform.js";
 
 /**
  * A perform operation's failure as the client should see it: a Matrix error code, its
@@ -16,7 +16,7 @@ export class PerformFailure extends Error {
     this.name = "PerformFailure";
   }
 
-  toProto(): PerformError {
+  toPerformError(): PerformError {
     return { errcode: this.errcode, message: this.message, httpStatus: this.httpStatus };
   }
 }
@@ -51,8 +51,8 @@ export async function answer<T>(work: () => Promise<T>, failed: (error: PerformE
   try {
     return await work();
   } catch (err) {
-    if (err instanceof PerformFailure) return failed(err.toProto());
-    if (err instanceof ProtocolError) return failed(fromProtocolError(err).toProto());
+    if (err instanceof PerformFailure) return failed(err.toPerformError());
+    if (err instanceof ProtocolError) return failed(fromProtocolError(err).toPerformError());
     throw err;
   }
 }

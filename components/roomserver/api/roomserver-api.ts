@@ -1,9 +1,10 @@
-import type * as q from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type * as p from "./perform.js";
+import type * as q from "./queries.js";
 
 /**
  * The roomserver's API, split by caller as its gRPC services are (proto/dendrite/roomserver/
  * v1/query.proto): each caller depends on the part it uses. The in-process implementation
- * and the gRPC client adapter both implement these, with the proto messages as types.
+ * and the gRPC client adapter (grpc/client.ts, converting at the edge) both implement these.
  */
 export interface RoomserverWriterApi {
   queryBuildInfo(request: q.QueryBuildInfoRequest): Promise<q.QueryBuildInfoResponse>;
@@ -25,14 +26,14 @@ export interface RoomserverReaderApi {
 }
 
 export interface RoomserverPerformApi {
-  performCreateRoom(request: q.PerformCreateRoomRequest): Promise<q.PerformCreateRoomResponse>;
-  performJoin(request: q.PerformJoinRequest): Promise<q.PerformJoinResponse>;
-  performMembership(request: q.PerformMembershipRequest): Promise<q.PerformMembershipResponse>;
-  performPublish(request: q.PerformPublishRequest): Promise<q.PerformPublishResponse>;
-  performSetAlias(request: q.PerformSetAliasRequest): Promise<q.PerformSetAliasResponse>;
-  performRemoveAlias(request: q.PerformRemoveAliasRequest): Promise<q.PerformRemoveAliasResponse>;
-  queryAlias(request: q.QueryAliasRequest): Promise<q.QueryAliasResponse>;
-  queryPublishedRooms(request: q.QueryPublishedRoomsRequest): Promise<q.QueryPublishedRoomsResponse>;
+  performCreateRoom(request: p.PerformCreateRoomRequest): Promise<p.PerformCreateRoomResponse>;
+  performJoin(request: p.PerformJoinRequest): Promise<p.PerformJoinResponse>;
+  performMembership(request: p.PerformMembershipRequest): Promise<p.PerformMembershipResponse>;
+  performPublish(request: p.PerformPublishRequest): Promise<p.PerformPublishResponse>;
+  performSetAlias(request: p.PerformSetAliasRequest): Promise<p.PerformSetAliasResponse>;
+  performRemoveAlias(request: p.PerformRemoveAliasRequest): Promise<p.PerformRemoveAliasResponse>;
+  queryAlias(request: p.QueryAliasRequest): Promise<p.QueryAliasResponse>;
+  queryPublishedRooms(request: p.QueryPublishedRoomsRequest): Promise<p.QueryPublishedRoomsResponse>;
 }
 
 export type RoomserverApi = RoomserverWriterApi & RoomserverReaderApi & RoomserverPerformApi;

@@ -1,7 +1,5 @@
-import { stateKeyOf, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import type { StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import { type ProtocolEvent, type RoomEvent, type StateKey, parseEvent, stateKeyOf } from "../../protocol/index.js";
+import type { StoredEvent } from "./queries.js";
 
 /** An event as the queries return it, parsed in its room's version. */
 export function parseStored(stored: StoredEvent): ProtocolEvent {

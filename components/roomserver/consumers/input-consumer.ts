@@ -3,17 +3,13 @@ import { AppliedSequencesMemory } from "../../internal/eventlog/applied-sequence
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import {
-  InputKind,
-  InputOutcome,
-  InputRoomEvent,
-  InputVerdict,
-} from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
+import type { InputRoomEvent, InputVerdict } from "../api/input.js";
+import { decodeInputRoomEvent, encodeInputVerdict } from "../codecs/input-room-event.js";
+import type { ProtocolEvent } from "../../protocol/index.js";
 import { InvalidInput } from "../input/invalid-input.js";
 import type { InputProcessor } from "../input/processor.js";
 import type { TemplateInputs } from "../input/template-inputs.js";
-import type { OutboxPublisher } from "../output/outbox-publisher.js";
+import type { OutboxPublisher } from "../producers/outbox-publisher.js";
 import { inTransaction, type UnitOfWork } from "../storage/unit-of-work.js";
 
 export const INPUT_CONSUMER = "roomserver-input";
@@ -63,7 +59,7 @@ export class InputConsumer {
       // An input the roomserver cannot store, however often it tries, is refused: its writer
       // hears why instead of waiting, and the room's later inputs go on (internal/eventlog).
       // The database's own words stay in the log and the dead-letter table.
-      rejectionOf: () => InputVerdict.encode(invalid("the roomserver could not store this event; it was set aside as a dead letter")).finish(),
+      rejectionOf: () => encodeInputVerdict(invalid("the roomserver could not store this event; it was set aside as a dead letter")),
     });
   }
 
@@ -115,7 +111,7 @@ export class InputConsumer {
     // The outputs are durable in the outbox already: the writers need not wait for their
     // publication, and a failed publish stays queued for the next flush.
     void this.outbox.flush().catch((err: unknown) => this.logger.warn({ err }, "publishing outputs failed; will retry"));
-    await this.log.reply(msgs.map((msg, i) => ({ msg, data: InputVerdict.encode(verdicts[i]!).finish() })));
+    await this.log.reply(msgs.map((msg, i) => ({ msg, data: encodeInputVerdict(verdicts[i]!) })));
   }
 
   /**
@@ -123,10 +119,10 @@ export class InputConsumer {
    * already. A template is completed in the transaction, where the room's edge is known.
    */
   private async prepare(msg: LogMessage): Promise<Prepared> {
-    const input = decode(msg);
+    const input = decodeInputRoomEvent(msg.data);
     if (input === null) return { verdict: invalid("input is not a valid InputRoomEvent") };
     if (input.template) {
-      if (input.kind !== InputKind.INPUT_KIND_NEW) return { verdict: invalid("a template can only be a new event") };
+      if (input.kind !== "new") return { verdict: invalid("a template can only be a new event") };
       return { input, template: true };
     }
     try {
@@ -158,14 +154,6 @@ type Prepared = { input: InputRoomEvent; event: ProtocolEvent } | { input: Input
 
 const handledBefore = () => invalid("this input was handled before and found invalid");
 
-function decode(msg: LogMessage): InputRoomEvent | null {
-  try {
-    return InputRoomEvent.decode(msg.data);
-  } catch {
-    return null;
-  }
-}
-
 function invalid(reason: string): InputVerdict {
-  return { eventId: "", outcome: InputOutcome.INPUT_OUTCOME_INVALID, softFailed: false, reason, alreadyKnown: false };
+  return { eventId: "", outcome: "invalid", softFailed: false, reason, alreadyKnown: false };
 }

@@ -1,7 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { authStateNeeded, checkAuth, checkAuthEventsSelection, type AuthOptions } from "../../protocol/auth/index.js";
-import { stateKeyOf, type RoomEvent, type StateMap } from "../../protocol/events/event.js";
-import { ProtocolError } from "../../protocol/errors.js";
+import { type AuthOptions, ProtocolError, type RoomEvent, type StateMap, authStateNeeded, checkAuth, checkAuthEventsSelection, stateKeyOf } from "../../protocol/index.js";
 import type { LoadedEvent } from "../state/event-store.js";
 import type { StateCalculator } from "../state/state-calculator.js";
 import type { StateNids } from "../state/snapshots.js";

@@ -1,7 +1,5 @@
-import { stateKeyOf } from "../../protocol/events/event.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
-import { asHistoryVisibility } from "../../protocol/visibility/history.js";
-import type { TransactionId } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { asHistoryVisibility, serverNameOf, stateKeyOf } from "../../protocol/index.js";
+import type { TransactionId } from "../api/input.js";
 import { upsertMembership } from "../storage/memberships.js";
 import type { RoomRecord } from "../storage/rooms.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
@@ -9,7 +7,7 @@ import type { EventStore, LoadedEvent } from "../state/event-store.js";
 import type { RoomStore } from "../state/room-store.js";
 import type { SnapshotStore, StateNids } from "../state/snapshots.js";
 import { sameState, stateDelta, withEvent, type StateCalculator } from "../state/state-calculator.js";
-import type { OutputWriter } from "./output-writer.js";
+import type { OutputWriter } from "../producers/output-writer.js";
 
 const MEMBER = "m.room.member";
 const HISTORY_VISIBILITY_KEY = stateKeyOf("m.room.history_visibility", "");

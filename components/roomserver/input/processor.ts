@@ -1,18 +1,8 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { storableText } from "../../internal/database/storable-text.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import { ProtocolError } from "../../protocol/errors.js";
-import { checkContentHash } from "../../protocol/events/hashes.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import { redactEventJson } from "../../protocol/events/redaction.js";
-import { roomVersion, type RoomVersion } from "../../protocol/roomversions.js";
-import {
-  InputKind,
-  InputOutcome,
-  type InputRoomEvent,
-  type InputVerdict,
-} from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { ProtocolError, type ProtocolEvent, type RoomVersion, checkContentHash, parseEvent, redactEventJson, roomVersion } from "../../protocol/index.js";
+import type { InputRoomEvent, InputVerdict } from "../api/input.js";
 import type { KeyProvider } from "../api/keys.js";
 import type { EventRecord, EventStatus } from "../storage/events.js";
 import type { RoomRecord } from "../storage/rooms.js";
@@ -27,7 +17,7 @@ import { unstorableFieldOf } from "./storable-event.js";
 import type { LatestEventsUpdater } from "./latest-events.js";
 import type { Redactions } from "./redactions.js";
 import { verifySignatures } from "./verify-signatures.js";
-import type { OutputWriter } from "./output-writer.js";
+import type { OutputWriter } from "../producers/output-writer.js";
 
 export interface InputProcessorDeps {
   rooms: RoomStore;
@@ -78,7 +68,7 @@ export class InputProcessor {
 
     // Every check that can make the input invalid comes before the first write, so an
     // invalid input leaves nothing behind in a transaction shared with other inputs.
-    const outlier = input.kind === InputKind.INPUT_KIND_OUTLIER;
+    const outlier = input.kind === "outlier";
     const existingRoom = await this.d.rooms.inTransaction(uow, event.roomId);
     if (existingRoom && existingRoom.roomVersion !== version.id) {
       throw new InvalidInput(`room ${existingRoom.roomId} is version ${existingRoom.roomVersion}, not ${version.id}`);
@@ -104,7 +94,7 @@ export class InputProcessor {
     let reason = this.d.authoriser.againstAuthEvents(event, authEvents, create);
     reason ??= await this.d.authoriser.againstState(q, event, stateBefore);
     let softFailed = false;
-    const isNew = input.kind !== InputKind.INPUT_KIND_OLD;
+    const isNew = input.kind !== "old";
     if (reason === null && isNew && room.currentSnapshotNid !== 0) {
       const current = await this.d.snapshots.load(q, room.currentSnapshotNid);
       softFailed = (await this.d.authoriser.againstState(q, event, current)) !== null;
@@ -231,7 +221,7 @@ function parseInput(json: Uint8Array, version: RoomVersion): ProtocolEvent {
 export function verdictOf(record: EventRecord, alreadyKnown: boolean): InputVerdict {
   return {
     eventId: record.eventId,
-    outcome: record.status === "rejected" ? InputOutcome.INPUT_OUTCOME_REJECTED : InputOutcome.INPUT_OUTCOME_ACCEPTED,
+    outcome: record.status === "rejected" ? "rejected" : "accepted",
     softFailed: record.status === "soft_failed",
     reason: record.reason,
     alreadyKnown,

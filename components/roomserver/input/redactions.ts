@@ -1,16 +1,11 @@
-import { RoomPowerLevels } from "../../protocol/auth/index.js";
-import { stateKeyOf, type StateMap } from "../../protocol/events/event.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
-import { redactEventJson } from "../../protocol/events/redaction.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
-import { insertRedaction, markRedactionApplied, selectPendingRedactionsOf } from "../storage/redactions.js";
+import { RoomPowerLevels, type StateMap, encodeCanonicalJson, parseEvent, redactEventJson, serverNameOf, stateKeyOf } from "../../protocol/index.js";
+import { insertRedaction, markRedactionApplied, selectAwaitedRedactionTargets, selectPendingRedactionsOf } from "../storage/redactions.js";
 import type { RoomRecord } from "../storage/rooms.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import type { EventStore, LoadedEvent } from "../state/event-store.js";
 import type { StateCalculator } from "../state/state-calculator.js";
 import type { StateNids } from "../state/snapshots.js";
-import type { OutputWriter } from "./output-writer.js";
+import type { OutputWriter } from "../producers/output-writer.js";
 
 const POWER_LEVELS_KEY = stateKeyOf("m.room.power_levels", "");
 const CREATE_KEY = stateKeyOf("m.room.create", "");
@@ -33,10 +28,7 @@ export class Redactions {
 
   /** Loads the targets of redactions still waiting (at start-up). */
   async load(uow: UnitOfWork): Promise<void> {
-    const rows = await uow.q.query<{ redacts_event_id: string }>(
-      "SELECT DISTINCT redacts_event_id FROM roomserver_redactions WHERE NOT applied",
-    );
-    rows.forEach((r) => this.awaited.add(r.redacts_event_id));
+    for (const eventId of await selectAwaitedRedactionTargets(uow.q)) this.awaited.add(eventId);
   }
 
   async onAccepted(uow: UnitOfWork, room: RoomRecord, loaded: LoadedEvent, stateBefore: StateNids): Promise<void> {

@@ -1,5 +1,5 @@
 import { textProblem } from "../../internal/database/storable-text.js";
-import type { RoomEvent } from "../../protocol/events/event.js";
+import type { RoomEvent } from "../../protocol/index.js";
 
 /**
  * Why the event's fields that the roomserver keeps in columns of their own (IDs, type, state

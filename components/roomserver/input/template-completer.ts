@@ -1,12 +1,5 @@
-import { authStateNeeded, checkAuth } from "../../protocol/auth/index.js";
-import type { SigningKey } from "../../protocol/crypto/keys.js";
-import { ProtocolError } from "../../protocol/errors.js";
-import { stateKeyOf, type JsonObject, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
-import { MAX_PREV_EVENTS } from "../../protocol/events/parse.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import { parseCanonicalJson } from "../../protocol/json/parse.js";
-import { roomVersion } from "../../protocol/roomversions.js";
-import type { EventTemplate } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { type JsonObject, MAX_PREV_EVENTS, ProtocolError, type ProtocolEvent, type RoomEvent, type SigningKey, type StateKey, authStateNeeded, checkAuth, parseCanonicalJson, roomVersion, stateKeyOf } from "../../protocol/index.js";
+import type { EventTemplate } from "../api/input.js";
 import { buildAt, templateOf, type EventSketch, type RoomPosition } from "../api/event-builder.js";
 import { badJson, fromProtocolError, invalidParam, roomNotKnown } from "../api/perform-failure.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";

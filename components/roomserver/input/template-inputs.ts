@@ -1,5 +1,5 @@
 import { PerformFailure } from "../api/perform-failure.js";
-import { InputOutcome, type InputRoomEvent, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { InputRoomEvent, InputVerdict } from "../api/input.js";
 import { insertCompletedTemplatesStatement, selectCompletedTemplates } from "../storage/completed-templates.js";
 import type { Queryable } from "../../internal/database/database.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
@@ -50,7 +50,7 @@ export class TemplateInputs {
     }
     const verdict = await this.processor.process(uow, input, event, true);
     // A soft-failed event is refused to the writer, so its retry may try again.
-    if (verdict.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED && !verdict.softFailed) this.recordCompleted(uow, template.templateId, event.eventId);
+    if (verdict.outcome === "accepted" && !verdict.softFailed) this.recordCompleted(uow, template.templateId, event.eventId);
     return verdict;
   }
 
@@ -84,10 +84,10 @@ export class TemplateInputs {
 function refused(failure: PerformFailure): InputVerdict {
   return {
     eventId: "",
-    outcome: InputOutcome.INPUT_OUTCOME_INVALID,
+    outcome: "invalid",
     softFailed: false,
     reason: failure.message,
     alreadyKnown: false,
-    refusal: failure.toProto(),
+    refusal: failure.toPerformError(),
   };
 }

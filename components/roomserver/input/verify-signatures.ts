@@ -1,5 +1,4 @@
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import { requiredSignatureServers, verifyEventSignature } from "../../protocol/events/signatures.js";
+import { type ProtocolEvent, requiredSignatureServers, verifyEventSignature } from "../../protocol/index.js";
 import type { KeyProvider } from "../api/keys.js";
 import { InvalidInput } from "./invalid-input.js";
 

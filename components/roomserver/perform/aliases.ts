@@ -1,14 +1,12 @@
 import type { Database } from "../../internal/database/database.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import { ProtocolError } from "../../protocol/errors.js";
-import type { JsonObject } from "../../protocol/events/event.js";
-import { parseRoomAlias, parseRoomId } from "../../protocol/ids/grammar.js";
+import { type JsonObject, ProtocolError, parseRoomAlias, parseRoomId } from "../../protocol/index.js";
 import type {
   PerformRemoveAliasRequest,
   PerformSetAliasRequest,
   QueryAliasRequest,
   QueryAliasResponse,
-} from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+} from "../api/perform.js";
 import type { RoomserverReaderApi } from "../api/roomserver-api.js";
 import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";
 import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";

@@ -1,5 +1,4 @@
-import { isJsonObject, stateKeyOf, type JsonObject } from "../../protocol/events/event.js";
-import type { RoomVersion } from "../../protocol/roomversions.js";
+import { type JsonObject, type RoomVersion, isJsonObject, stateKeyOf } from "../../protocol/index.js";
 import type { CreateRoomRequest, InitialStateEvent } from "./create-room-request.js";
 import type { EventSketch } from "../api/event-builder.js";
 import { MEMBER } from "./member-events.js";

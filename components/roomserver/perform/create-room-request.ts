@@ -1,7 +1,4 @@
-import { isJsonObject, type JsonObject } from "../../protocol/events/event.js";
-import { parseUserIdAt } from "../../protocol/ids/grammar.js";
-import { parseCanonicalJson } from "../../protocol/json/parse.js";
-import { ROOM_VERSIONS, type RoomVersion } from "../../protocol/roomversions.js";
+import { type JsonObject, ROOM_VERSIONS, type RoomVersion, isJsonObject, parseCanonicalJson, parseUserIdAt } from "../../protocol/index.js";
 import { badJson, invalidParam, PerformFailure } from "../api/perform-failure.js";
 
 export type Preset = "private_chat" | "trusted_private_chat" | "public_chat";
@@ -35,7 +32,7 @@ export interface CreateRoomRequest {
  * M_INVALID_PARAM, an unknown room version 400 M_UNSUPPORTED_ROOM_VERSION: all before
  * anything is stored. A request naming no version gets `defaultVersion` (the config's).
  */
-export function parseCreateRoomRequest(json: Uint8Array, creator: string, serverName: string, defaultVersion: string): CreateRoomRequest {
+export function parseCreateRoomRequest(json: string, creator: string, serverName: string, defaultVersion: string): CreateRoomRequest {
   let body: unknown;
   try {
     body = json.length === 0 ? {} : parseCanonicalJson(json, { strict: false });

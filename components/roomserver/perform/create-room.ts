@@ -1,10 +1,6 @@
-import { checkAuth } from "../../protocol/auth/index.js";
-import { stateKeyOf, type JsonObject, type RoomEvent, type StateKey } from "../../protocol/events/event.js";
-import { ProtocolError } from "../../protocol/errors.js";
-import { newRoomId } from "../../protocol/events/ids.js";
-import type { ProtocolEvent } from "../../protocol/events/protocolevent.js";
-import type { PerformCreateRoomRequest, PerformCreateRoomResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import type { RoomserverCore } from "../core.js";
+import { type JsonObject, ProtocolError, type ProtocolEvent, type RoomEvent, type StateKey, checkAuth, newRoomId, stateKeyOf } from "../../protocol/index.js";
+import type { PerformCreateRoomRequest, PerformCreateRoomResponse } from "../api/perform.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";
 import { updateRoomPublished } from "../storage/rooms.js";
 import { parseCreateRoomRequest, type CreateRoomRequest } from "./create-room-request.js";

@@ -1,6 +1,6 @@
-import type { PerformJoinRequest, PerformJoinResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type { PerformJoinRequest, PerformJoinResponse } from "../api/perform.js";
 import type { Database } from "../../internal/database/database.js";
-import { stateKeyOf } from "../../protocol/events/event.js";
+import { stateKeyOf } from "../../protocol/index.js";
 import { resolveRoomIdOrAlias } from "./aliases.js";
 import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";
 import { forbidden } from "../api/perform-failure.js";

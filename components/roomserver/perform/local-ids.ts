@@ -1,4 +1,4 @@
-import { parseRoomAlias, parseUserIdAt } from "../../protocol/ids/grammar.js";
+import { parseRoomAlias, parseUserIdAt } from "../../protocol/index.js";
 import { invalidParam } from "../api/perform-failure.js";
 
 // A malformed ID is a ProtocolError("BAD_ID"), which the performer answers with 400 M_INVALID_PARAM.

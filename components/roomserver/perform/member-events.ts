@@ -1,6 +1,4 @@
-import { isJsonObject, stateKeyOf, type JsonObject, type RoomEvent } from "../../protocol/events/event.js";
-import { encodeCanonicalJson } from "../../protocol/json/canonical.js";
-import { parseCanonicalJson } from "../../protocol/json/parse.js";
+import { type JsonObject, type RoomEvent, encodeCanonicalJson, isJsonObject, parseCanonicalJson, stateKeyOf } from "../../protocol/index.js";
 import type { EventSketch, RoomEventBuilder, RoomPosition } from "../api/event-builder.js";
 import { badJson } from "../api/perform-failure.js";
 
@@ -11,7 +9,7 @@ export const MEMBER = "m.room.member";
  * keys), from JSON. `join_authorised_via_users_server` is left out: it is this server's word
  * that one of its users let the joiner in, signed with its key, never a client's to give.
  */
-export function parseMemberContent(json: Uint8Array): JsonObject {
+export function parseMemberContent(json: string): JsonObject {
   if (json.length === 0) return {};
   const content = parseCanonicalJson(json, { strict: false });
   if (!isJsonObject(content)) throw badJson("member event content must be a JSON object");

@@ -1,6 +1,5 @@
-import { stateKeyOf, type JsonObject } from "../../protocol/events/event.js";
-import { parseUserIdAt } from "../../protocol/ids/grammar.js";
-import type { PerformMembershipRequest, PerformMembershipResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import { type JsonObject, parseUserIdAt, stateKeyOf } from "../../protocol/index.js";
+import type { PerformMembershipRequest, PerformMembershipResponse } from "../api/perform.js";
 import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";
 import { localUserId } from "./local-ids.js";
 import { MEMBER, sendMemberEvent } from "./member-events.js";

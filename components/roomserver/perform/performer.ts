@@ -1,6 +1,6 @@
-import type * as q from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type * as q from "../api/perform.js";
 import type { RoomserverPerformApi, RoomserverReaderApi, RoomserverWriterApi } from "../api/roomserver-api.js";
-import type { RoomserverCore } from "../core.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { queryAlias, removeAlias, setAlias } from "./aliases.js";
 import { createRoom } from "./create-room.js";
 import { RoomEventBuilder } from "../api/event-builder.js";

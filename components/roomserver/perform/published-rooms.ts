@@ -2,9 +2,9 @@ import type {
   PerformPublishRequest,
   QueryPublishedRoomsRequest,
   QueryPublishedRoomsResponse,
-} from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+} from "../api/perform.js";
 import type { RoomserverReaderApi } from "../api/roomserver-api.js";
-import type { RoomserverCore } from "../core.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { selectPublishedRoomIds, updateRoomPublished } from "../storage/rooms.js";
 import { invalidParam, roomNotKnown } from "../api/perform-failure.js";
 import { parseStored } from "../api/stored-events.js";

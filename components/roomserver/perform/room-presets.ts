@@ -1,5 +1,4 @@
-import type { JsonObject } from "../../protocol/events/event.js";
-import type { RoomVersion } from "../../protocol/roomversions.js";
+import type { JsonObject, RoomVersion } from "../../protocol/index.js";
 import type { Preset } from "./create-room-request.js";
 
 /** What a createRoom preset implies (C-S spec's preset table; power defaults as Synapse). */

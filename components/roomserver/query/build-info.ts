@@ -1,15 +1,12 @@
-import { encodeBase64 } from "../../protocol/crypto/base64.js";
-import { referenceHashOf } from "../../protocol/events/protocolevent.js";
-import { roomVersion } from "../../protocol/roomversions.js";
-import type { QueryBuildInfoRequest, QueryBuildInfoResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import type { RoomserverCore } from "../core.js";
+import { encodeBase64, referenceHashOf, roomVersion } from "../../protocol/index.js";
+import type { QueryBuildInfoRequest, QueryBuildInfoResponse } from "../api/queries.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { roomWithState, stateEventsOf } from "./rooms.js";
 
 const NO_ROOM: QueryBuildInfoResponse = {
   roomExists: false,
   roomVersion: "",
-  prevEventIds: [],
-  prevEventSha256: [],
+  prevEvents: [],
   depth: 0,
   stateEvents: [],
 };
@@ -32,8 +29,7 @@ export async function queryBuildInfo(core: RoomserverCore, request: QueryBuildIn
   return {
     roomExists: true,
     roomVersion: room.roomVersion,
-    prevEventIds: prevs.map((p) => p.record.eventId),
-    prevEventSha256: citesHashes ? prevs.map((p) => encodeBase64(referenceHashOf(p.event))) : [],
+    prevEvents: prevs.map((p) => ({ eventId: p.record.eventId, sha256: citesHashes ? encodeBase64(referenceHashOf(p.event)) : "" })),
     depth: Math.max(...prevs.map((p) => p.record.depth)) + 1,
     // Unlike the state queries, no tuples means no state: a writer names what it needs.
     stateEvents: request.stateNeeded.length === 0 ? [] : await stateEventsOf(core, db, current, request.stateNeeded),

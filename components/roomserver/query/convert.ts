@@ -1,5 +1,5 @@
-import { stateKeyOf } from "../../protocol/events/event.js";
-import type { StateTuple, StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import { stateKeyOf } from "../../protocol/index.js";
+import type { StateTuple, StoredEvent } from "../api/queries.js";
 import type { EventRecord } from "../storage/events.js";
 import type { LoadedEvent } from "../state/event-store.js";
 
@@ -9,7 +9,7 @@ export function toStoredEvent(source: EventRecord | LoadedEvent): StoredEvent {
   return {
     eventId: record.eventId,
     roomVersion: record.roomVersion,
-    eventJson: Buffer.from(record.json),
+    eventJson: record.json,
     rejected: record.status === "rejected",
     softFailed: record.status === "soft_failed",
     outlier: record.outlier,

@@ -1,5 +1,5 @@
-import type * as q from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import type { RoomserverCore } from "../core.js";
+import type * as q from "../api/queries.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import type { LoadedEvent } from "../state/event-store.js";
 import { byTopology, toStoredEvent } from "./convert.js";
 import { roomWithState } from "./rooms.js";

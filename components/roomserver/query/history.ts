@@ -1,5 +1,5 @@
-import { Direction, type QueryMessageHistoryRequest, type QueryMessageHistoryResponse } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import type { RoomserverCore } from "../core.js";
+import type { QueryMessageHistoryRequest, QueryMessageHistoryResponse } from "../api/queries.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { selectHistoryPage } from "../storage/events.js";
 import { toStoredEvent } from "./convert.js";
 import { decodeHistoryToken, encodeHistoryToken } from "./history-token.js";
@@ -18,7 +18,7 @@ export async function queryMessageHistory(core: RoomserverCore, request: QueryMe
   const db = core.deps.db;
   const room = await roomWithState(core, request.roomId);
   if (!room) return { roomExists: false, events: [], next: "" };
-  const backward = request.direction !== Direction.DIRECTION_FORWARD;
+  const backward = request.direction !== "forward";
   const limit = Math.min(request.limit > 0 ? request.limit : DEFAULT_LIMIT, MAX_LIMIT);
   const from = request.from === "" ? null : decodeHistoryToken(request.from);
   const rows = await selectHistoryPage(db, room.roomNid, from, backward, limit + 1);

@@ -1,6 +1,6 @@
-import type * as q from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type * as q from "../api/queries.js";
 import type { RoomserverReaderApi, RoomserverWriterApi } from "../api/roomserver-api.js";
-import type { RoomserverCore } from "../core.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { queryBuildInfo } from "./build-info.js";
 import { queryAuthChain, queryMissingEvents, queryServerAllowedToSeeEvent } from "./federation.js";
 import { queryMessageHistory } from "./history.js";

@@ -1,6 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
-import type { StateTuple, StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import type { RoomserverCore } from "../core.js";
+import type { StateTuple, StoredEvent } from "../api/queries.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import type { RoomRecord } from "../storage/rooms.js";
 import type { StateNids } from "../state/snapshots.js";
 import { stateKeysOf, toStoredEvent } from "./convert.js";

@@ -1,6 +1,6 @@
-import { roomVersion } from "../../protocol/roomversions.js";
-import type * as q from "../../../proto/gen/dendrite/roomserver/v1/query.js";
-import type { RoomserverCore } from "../core.js";
+import { roomVersion } from "../../protocol/index.js";
+import type * as q from "../api/queries.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import { toStoredEvent } from "./convert.js";
 import { roomWithState, stateEventsOf } from "./rooms.js";
 

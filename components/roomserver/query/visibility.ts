@@ -1,8 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { splitStateKey, stateKeyOf, type RoomEvent } from "../../protocol/events/event.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
-import { serverMaySeeEvent } from "../../protocol/visibility/history.js";
-import type { RoomserverCore } from "../core.js";
+import { type RoomEvent, serverMaySeeEvent, serverNameOf, splitStateKey, stateKeyOf } from "../../protocol/index.js";
+import type { RoomserverCore } from "../core/roomserver-core.js";
 import type { LoadedEvent } from "../state/event-store.js";
 import type { StateNids } from "../state/snapshots.js";
 

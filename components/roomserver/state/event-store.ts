@@ -1,7 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
-import type { RoomEvent } from "../../protocol/events/event.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import { roomVersion } from "../../protocol/roomversions.js";
+import { type RoomEvent, parseEvent, roomVersion } from "../../protocol/index.js";
 import {
   insertEventsStatement,
   nextEventNids,

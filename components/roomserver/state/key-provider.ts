@@ -1,6 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { publicKeyObject, type SigningKey } from "../../protocol/crypto/keys.js";
-import type { PublicKey } from "../../protocol/crypto/signing.js";
+import { type PublicKey, type SigningKey, publicKeyObject } from "../../protocol/index.js";
 import type { KeyProvider } from "../api/keys.js";
 import { selectServerKey } from "../storage/server-keys.js";
 

@@ -2,7 +2,9 @@ import { createHash } from "node:crypto";
 import type { Queryable } from "../../internal/database/database.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";
 import { LruMap } from "../../internal/cache/lru-map.js";
-import { valuesList } from "../../internal/database/values-list.js";
+import { selectStateKeysByNids } from "../storage/events.js";
+import { insertBlocks, selectBlockEventNids, selectBlockNidsByHash } from "../storage/state-blocks.js";
+import { insertSnapshot, selectSnapshotBlockNids, selectSnapshotNidByHash } from "../storage/state-snapshots.js";
 
 /** Room state as numeric IDs: state key ("type\0state_key") to the nid of its event. */
 export type StateNids = ReadonlyMap<string, number>;
@@ -47,16 +49,9 @@ export class SnapshotStore {
     if (snapshotNid === 0) return new Map();
     const cached = this.snapshots.get(snapshotNid);
     if (cached) return cached;
-    const [snapshot] = await q.query<{ block_nids: (number | string)[] }>(
-      "SELECT block_nids FROM roomserver_state_snapshots WHERE snapshot_nid = $1",
-      [snapshotNid],
-    );
-    if (!snapshot) throw new Error(`state snapshot ${snapshotNid} does not exist`);
-    const blocks = await q.query<{ event_nids: (number | string)[] }>(
-      "SELECT event_nids FROM roomserver_state_blocks WHERE block_nid = ANY($1::bigint[])",
-      [snapshot.block_nids],
-    );
-    const nids = blocks.flatMap((b) => b.event_nids.map(Number));
+    const blockNids = await selectSnapshotBlockNids(q, snapshotNid);
+    if (!blockNids) throw new Error(`state snapshot ${snapshotNid} does not exist`);
+    const nids = await selectBlockEventNids(q, blockNids);
     await this.loadKeys(q, nids);
     const state = new Map<string, number>();
     for (const nid of nids) state.set(this.keyOfNid.get(nid)!, nid);
@@ -82,18 +77,8 @@ export class SnapshotStore {
     if (known !== undefined) return known;
 
     const blockNids = await this.saveBlocks(uow, blocks);
-    const [existing] = await uow.q.query<{ snapshot_nid: number }>(
-      "SELECT snapshot_nid FROM roomserver_state_snapshots WHERE hash = $1",
-      [snapshotHash],
-    );
     const snapshotNid =
-      existing?.snapshot_nid ??
-      (
-        await uow.q.query<{ snapshot_nid: number }>(
-          "INSERT INTO roomserver_state_snapshots (hash, room_nid, block_nids) VALUES ($1, $2, $3::bigint[]) RETURNING snapshot_nid",
-          [snapshotHash, roomNid, blockNids],
-        )
-      )[0]!.snapshot_nid;
+      (await selectSnapshotNidByHash(uow.q, snapshotHash)) ?? (await insertSnapshot(uow.q, snapshotHash, roomNid, blockNids));
     const frozen = new Map(state);
     uow.afterCommit(() => {
       this.snapshotNidByHash.set(snapshotKey, snapshotNid);
@@ -110,19 +95,11 @@ export class SnapshotStore {
       return nid === undefined;
     });
     if (unknown.length > 0) {
-      const found = await uow.q.query<{ hash: Uint8Array; block_nid: number }>(
-        "SELECT hash, block_nid FROM roomserver_state_blocks WHERE hash = ANY($1::bytea[])",
-        [unknown.map((b) => b.hash)],
-      );
-      for (const row of found) nidOf.set(Buffer.from(row.hash).toString("hex"), row.block_nid);
+      const found = await selectBlockNidsByHash(uow.q, unknown.map((b) => b.hash));
+      for (const [hash, nid] of found) nidOf.set(hash, nid);
       const missing = unknown.filter((b) => !nidOf.has(b.hash.toString("hex")));
       if (missing.length > 0) {
-        const values = valuesList(missing.map((b) => [b.hash, b.nids]), { 1: "::bigint[]" });
-        const inserted = await uow.q.query<{ hash: Uint8Array; block_nid: number }>(
-          `INSERT INTO roomserver_state_blocks (hash, event_nids) VALUES ${values.sql} RETURNING hash, block_nid`,
-          values.params,
-        );
-        for (const row of inserted) nidOf.set(Buffer.from(row.hash).toString("hex"), row.block_nid);
+        for (const [hash, nid] of await insertBlocks(uow.q, missing)) nidOf.set(hash, nid);
       }
       uow.afterCommit(() => {
         for (const b of unknown) this.blockNidByHash.set(b.hash.toString("hex"), nidOf.get(b.hash.toString("hex"))!);
@@ -134,10 +111,6 @@ export class SnapshotStore {
   private async loadKeys(q: Queryable, nids: readonly number[]): Promise<void> {
     const missing = nids.filter((nid) => this.keyOfNid.get(nid) === undefined);
     if (missing.length === 0) return;
-    const rows = await q.query<{ event_nid: number; type: string; state_key: string }>(
-      "SELECT event_nid, type, state_key FROM roomserver_events WHERE event_nid = ANY($1::bigint[])",
-      [missing],
-    );
-    for (const r of rows) this.keyOfNid.set(r.event_nid, `${r.type}\u0000${r.state_key}`);
+    for (const [nid, key] of await selectStateKeysByNids(q, missing)) this.keyOfNid.set(nid, key);
   }
 }

@@ -1,8 +1,5 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { checkAuth, type AuthOptions } from "../../protocol/auth/index.js";
-import { stateKeyOf, type RoomEvent, type StateMap } from "../../protocol/events/event.js";
-import type { RoomVersion } from "../../protocol/roomversions.js";
-import { resolveState } from "../../protocol/stateres/index.js";
+import { type AuthOptions, type RoomEvent, type RoomVersion, type StateMap, checkAuth, resolveState, stateKeyOf } from "../../protocol/index.js";
 import type { EventStore, LoadedEvent } from "./event-store.js";
 import type { SnapshotStore, StateNids } from "./snapshots.js";
 

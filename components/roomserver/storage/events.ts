@@ -1,5 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { valuesList } from "../../internal/database/values-list.js";
+import { stateKeyOf } from "../../protocol/index.js";
 import type { CommitWrite } from "./unit-of-work.js";
 
 export type EventStatus = "accepted" | "rejected" | "soft_failed";
@@ -178,4 +179,13 @@ export async function selectRoomEvents(q: Queryable, roomNid: number, afterNid: 
     [roomNid, afterNid, limit],
   );
   return rows.map(fromRow);
+}
+
+/** The state key ("type\0state_key") of each given state event, by event nid. */
+export async function selectStateKeysByNids(q: Queryable, nids: readonly number[]): Promise<Map<number, string>> {
+  const rows = await q.query<{ event_nid: number; type: string; state_key: string }>(
+    "SELECT event_nid, type, state_key FROM roomserver_events WHERE event_nid = ANY($1::bigint[])",
+    [nids],
+  );
+  return new Map(rows.map((r) => [Number(r.event_nid), stateKeyOf(r.type, r.state_key)]));
 }

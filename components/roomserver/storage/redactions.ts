@@ -19,3 +19,11 @@ export async function selectPendingRedactionsOf(q: Queryable, redactsEventId: st
 export async function markRedactionApplied(q: Queryable, redactionEventId: string): Promise<void> {
   await q.execute("UPDATE roomserver_redactions SET applied = true WHERE redaction_event_id = $1", [redactionEventId]);
 }
+
+/** The events that some stored redaction is still waiting for. */
+export async function selectAwaitedRedactionTargets(q: Queryable): Promise<string[]> {
+  const rows = await q.query<{ redacts_event_id: string }>(
+    "SELECT DISTINCT redacts_event_id FROM roomserver_redactions WHERE NOT applied",
+  );
+  return rows.map((r) => r.redacts_event_id);
+}

@@ -15,3 +15,15 @@ export async function selectServerKey(q: Queryable, serverName: string, keyId: s
   );
   return row?.public_key ?? null;
 }
+
+/** Every stored key of the given servers: key ID to public key, by server name. */
+export async function selectServerKeysOf(q: Queryable, serverNames: readonly string[]): Promise<Record<string, Record<string, string>>> {
+  const keys: Record<string, Record<string, string>> = {};
+  if (serverNames.length === 0) return keys;
+  const rows = await q.query<{ server_name: string; key_id: string; public_key: string }>(
+    "SELECT server_name, key_id, public_key FROM roomserver_server_keys WHERE server_name = ANY($1::text[])",
+    [serverNames],
+  );
+  for (const row of rows) (keys[row.server_name] ??= {})[row.key_id] = row.public_key;
+  return keys;
+}

@@ -1,8 +1,8 @@
 import type { Queryable } from "../../internal/database/database.js";
-import type { SigningKey } from "../../protocol/crypto/keys.js";
-import { serverNameOf } from "../../protocol/ids/grammar.js";
+import { type SigningKey, serverNameOf } from "../../protocol/index.js";
 import { selectRoomEvents, type EventRecord } from "../storage/events.js";
 import { selectRoom } from "../storage/rooms.js";
+import { selectServerKeysOf } from "../storage/server-keys.js";
 
 /** The first line of an export: what the importing server needs besides the events. */
 export interface ExportHeader {
@@ -43,15 +43,7 @@ async function verifyKeysOf(q: Queryable, records: readonly EventRecord[], ourSe
   const servers = new Set(records.map((r) => serverNameOf(r.sender)).filter((s): s is string => s !== undefined));
   const keys: Record<string, Record<string, string>> = {};
   if (servers.has(ourServer)) keys[ourServer] = { [ourKey.keyId]: ourKey.publicKeyBase64 };
-  const others = [...servers].filter((s) => s !== ourServer);
-  if (others.length > 0) {
-    const rows = await q.query<{ server_name: string; key_id: string; public_key: string }>(
-      "SELECT server_name, key_id, public_key FROM roomserver_server_keys WHERE server_name = ANY($1::text[])",
-      [others],
-    );
-    for (const row of rows) (keys[row.server_name] ??= {})[row.key_id] = row.public_key;
-  }
-  return keys;
+  return Object.assign(keys, await selectServerKeysOf(q, [...servers].filter((s) => s !== ourServer)));
 }
 
 /**

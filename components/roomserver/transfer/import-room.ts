@@ -1,9 +1,7 @@
 import type { Queryable } from "../../internal/database/database.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
-import { parseEvent } from "../../protocol/events/parse.js";
-import { roomVersion } from "../../protocol/roomversions.js";
-import { InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { submitEvent } from "../api/input.js";
+import { parseEvent, roomVersion } from "../../protocol/index.js";
+import { submitEvent } from "../producers/input-producer.js";
 import { upsertServerKey } from "../storage/server-keys.js";
 import type { ExportHeader } from "./export-room.js";
 
@@ -33,7 +31,7 @@ export async function importRoom(lines: readonly string[], db: Queryable, log: E
     try {
       return parseEvent(line, version);
     } catch (err) {
-      throw new Error(`line ${i + 2}: ${(err as Error).message}`);
+      throw new Error(`line ${i + 2}: ${(err as Error).message}`, { cause: err });
     }
   });
   const result: ImportResult = { roomId: header.room_id, accepted: 0, rejected: 0, invalid: [] };
@@ -42,8 +40,8 @@ export async function importRoom(lines: readonly string[], db: Queryable, log: E
     while (next < events.length) {
       const event = events[next++]!;
       const verdict = await submitEvent(log, event, { origin, msgId: `import|${event.eventId}` });
-      if (verdict.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED) result.accepted++;
-      else if (verdict.outcome === InputOutcome.INPUT_OUTCOME_REJECTED) result.rejected++;
+      if (verdict.outcome === "accepted") result.accepted++;
+      else if (verdict.outcome === "rejected") result.rejected++;
       else result.invalid.push(`${event.eventId}: ${verdict.reason}`);
     }
   };

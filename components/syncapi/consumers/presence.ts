@@ -1,19 +1,20 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { PresenceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { PresenceUpdate } from "../api/log-messages.js";
+import { decodePresence } from "../codecs/presence.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
+import { upsertPresence } from "../storage/presence.js";
 
 export const PRESENCE_CONSUMER = "syncapi-presence";
 
 /** Presence of users; everyone sharing a room with the user hears of a change. */
-export function presenceConsumer(store: SyncStore): StoreConsumerSpec<PresenceEvent> {
+export function presenceConsumer(): StoreConsumerSpec<PresenceUpdate> {
   return {
     stream: STREAMS.outputPresenceEvent,
     durable: PRESENCE_CONSUMER,
     syncStream: "presence",
-    decode: (data) => PresenceEvent.decode(data),
+    decode: decodePresence,
     apply: eachInOrder(async (tx, p) => {
-      const position = await store.presence.upsert(tx, {
+      const position = await upsertPresence(tx, {
         userId: p.userId,
         presence: p.presence,
         statusMsg: p.statusMsg || null,

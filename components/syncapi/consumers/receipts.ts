@@ -1,7 +1,9 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { ReceiptEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { Receipt } from "../../clientapi/api/edus.js";
+import { decodeReceipt } from "../../clientapi/codecs/edus.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
+import { upsertReceipt } from "../storage/receipts.js";
 
 export const RECEIPTS_CONSUMER = "syncapi-receipts";
 
@@ -9,14 +11,14 @@ export const RECEIPTS_CONSUMER = "syncapi-receipts";
 const READ_MARKERS = new Set(["m.read", "m.read.private"]);
 
 /** Read receipts: the room sees public ones; a private one only its owner. */
-export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEvent> {
+export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<Receipt> {
   return {
     stream: STREAMS.outputReceiptEvent,
     durable: RECEIPTS_CONSUMER,
     syncStream: "receipt",
-    decode: (data) => ReceiptEvent.decode(data),
+    decode: decodeReceipt,
     apply: eachInOrder(async (tx, r) => {
-      const position = await store.receipts.upsert(tx, {
+      const position = await upsertReceipt(tx, {
         roomId: r.roomId,
         receiptType: r.receiptType,
         userId: r.userId,
@@ -26,7 +28,7 @@ export function receiptsConsumer(store: SyncStore): StoreConsumerSpec<ReceiptEve
       });
       return [
         (n) => {
-          if (READ_MARKERS.has(r.receiptType)) store.receipts.readMarkerMoved(r.userId, r.roomId);
+          if (READ_MARKERS.has(r.receiptType)) store.readMarkers.moved(r.userId, r.roomId);
           n.advance("receipt", position);
           if (r.receiptType === "m.read.private") n.wakeUsers([r.userId]);
           else n.wakeRoom(r.roomId);

@@ -1,23 +1,25 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { asHistoryVisibility } from "../../protocol/visibility/history.js";
-import {
+import { asHistoryVisibility, stateKeyOf, type StateKey } from "../../protocol/index.js";
+import type {
+  NewInviteOutput as NewInviteEvent,
+  NewRoomEventOutput as NewRoomEvent,
   OutputRoomEvent,
-  type NewInviteEvent,
-  type NewRoomEvent,
-  type RedactedEvent,
-  type RetireInviteEvent,
-} from "../../../proto/gen/dendrite/roomserver/v1/output.js";
-import { insertedPositions, storedAt, type StoredEvent } from "../storage/events.js";
+  RedactedEventOutput as RedactedEvent,
+  RetireInviteOutput as RetireInviteEvent,
+} from "../../roomserver/api/output.js";
+import { decodeOutputRoomEvent } from "../../roomserver/codecs/output-room-event.js";
 import type { StateChange } from "../storage/state.js";
-import type { SyncStore } from "../storage/store.js";
-import type { OneStatementWrite, StoreConsumerSpec } from "./store-consumer.js";
-import type { AfterCommit } from "./stream-writer.js";
+import type { SyncStore } from "../caches/sync-store.js";
+import type { StoreConsumerSpec } from "./store-consumer.js";
+import type { AfterCommit } from "../streams/stream-writer.js";
+import { insertEvent, insertEvents, redactEvent, selectRedactionIdByJson, storedAt, type StoredEvent } from "../storage/events.js";
+import { insertInvite, retireInvite } from "../storage/invites.js";
+import { applyStateChanges, selectCurrentEventIds } from "../storage/state.js";
 
 export const ROOM_EVENTS_CONSUMER = "syncapi-roomevents";
 
 type Json = Record<string, unknown>;
-const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("utf8");
 
 interface ParsedEvent {
   json: Json;
@@ -29,8 +31,7 @@ interface ParsedEvent {
   membership: string | null;
 }
 
-function parse(eventId: string, bytes: Uint8Array): ParsedEvent {
-  const raw = text(bytes);
+function parse(eventId: string, raw: string): ParsedEvent {
   const json = JSON.parse(raw) as Json;
   const content = (json.content ?? {}) as Json;
   const stateKey = typeof json.state_key === "string" ? json.state_key : null;
@@ -47,13 +48,8 @@ function parse(eventId: string, bytes: Uint8Array): ParsedEvent {
 }
 
 /** Event IDs of state events added without their own output (after a resolution): their ID is in `adds`. */
-function addedEventIds(v: NewRoomEvent): Map<string, Uint8Array> {
-  const byId = new Map<string, Uint8Array>();
-  const others = v.addsStateEventIds.filter((id) => id !== v.eventId);
-  v.addedStateEventsJson.forEach((json, i) => {
-    if (others[i]) byId.set(others[i]!, json);
-  });
-  return byId;
+function addedEventIds(v: NewRoomEvent): Map<string, string> {
+  return new Map(v.addedState.filter((e) => e.eventId !== v.eventId).map((e) => [e.eventId, e.eventJson]));
 }
 
 /** A room event the syncapi stored for the first time. */
@@ -73,23 +69,22 @@ export type NewEventListener = (event: StoredRoomEvent) => void;
  * state they change, redactions in place, invites on the invite stream. Wakes the room's
  * members and whoever's membership changed, and tells `onNewEvent` (presence: a sender is active).
  */
-export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListener = () => {}): StoreConsumerSpec<OutputRoomEvent> {
-  async function applyOne(tx: Queryable, output: OutputRoomEvent): Promise<AfterCommit[]> {
-    const payload = output.payload;
-    switch (payload?.$case) {
-      case "newRoomEvent":
-        return newRoomEvent(tx, store, payload.value, onNewEvent);
-      case "oldRoomEvent": {
-        const e = parse(payload.value.eventId, payload.value.eventJson);
-        await store.events.insert(tx, row(payload.value.roomId, e, "shared", false, null, null));
+export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListener = () => {}): StoreConsumerSpec<OutputRoomEvent | null> {
+  async function applyOne(tx: Queryable, output: OutputRoomEvent | null): Promise<AfterCommit[]> {
+    switch (output?.kind) {
+      case "new":
+        return newRoomEvent(tx, store, output, onNewEvent);
+      case "old": {
+        const e = parse(output.eventId, output.eventJson);
+        await insertEvent(tx, row(output.roomId, e, "shared", false, null, null));
         return [];
       }
-      case "redactedEvent":
-        return redacted(tx, store, payload.value);
-      case "newInviteEvent":
-        return invite(tx, store, payload.value);
-      case "retireInviteEvent":
-        return retireInvite(tx, store, payload.value);
+      case "redacted":
+        return redacted(tx, store, output);
+      case "invite":
+        return invite(tx, store, output);
+      case "retire-invite":
+        return applyRetiredInvite(tx, store, output);
       default:
         return [];
     }
@@ -99,17 +94,7 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
     stream: STREAMS.outputRoomEvent,
     durable: ROOM_EVENTS_CONSUMER,
     syncStream: "pdu",
-    decode: (data) => OutputRoomEvent.decode(data),
-    /** A batch of new events that change no state (messages, mostly): inserts keyed by event ID. */
-    asOneStatement(outputs) {
-      const plain: PlainEvent[] = [];
-      for (const output of outputs) {
-        const p = plainEventOf(output);
-        if (!p) return null;
-        plain.push(p);
-      }
-      return plain.length > 0 ? plainEventsWrite(store, plain, onNewEvent) : null;
-    },
+    decode: (data) => decodeOutputRoomEvent(data),
     /**
      * Runs of new events that change no state (messages, mostly) are inserted together, one
      * statement for the run; anything else is applied on its own, in order.
@@ -158,18 +143,18 @@ function row(roomId: string, e: ParsedEvent, historyVisibility: string, inTimeli
 async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, onNewEvent: NewEventListener): Promise<AfterCommit[]> {
   const event = parse(v.eventId, v.eventJson);
   for (const [id, json] of addedEventIds(v)) {
-    await store.events.insert(tx, row(v.roomId, parse(id, json), v.historyVisibility, false, null, null));
+    await insertEvent(tx, row(v.roomId, parse(id, json), v.historyVisibility, false, null, null));
   }
   let prevEventId: string | null = null;
   if (event.stateKey !== null) {
-    const current = await store.state.currentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
-    prevEventId = current.get(`${event.type}\u0000${event.stateKey}`) ?? null;
+    const current = await selectCurrentEventIds(tx, v.roomId, [{ type: event.type, stateKey: event.stateKey }]);
+    prevEventId = current.get(stateKeyOf(event.type, event.stateKey)) ?? null;
   }
   const timelineRow = row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, prevEventId);
-  const position = await store.events.insert(tx, timelineRow);
+  const position = await insertEvent(tx, timelineRow);
   if (position === null) return []; // stored before: a republished output
   const changes = await stateChanges(tx, store, v, event);
-  await store.state.apply(tx, v.roomId, position, changes);
+  await applyStateChanges(tx, v.roomId, position, changes);
   return [stored(store, v, storedAt(timelineRow, position), changes.filter((c) => c.type === "m.room.member"), onNewEvent)];
 }
 
@@ -180,8 +165,8 @@ async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, on
 function stored(store: SyncStore, v: NewRoomEvent, event: StoredEvent, members: readonly StateChange[], onNewEvent: NewEventListener): AfterCommit {
   const position = event.position;
   return (n) => {
-    store.events.recent.added(event);
-    store.state.membershipsChanged(members.map((c) => c.stateKey));
+    store.recent.added(event);
+    store.memberships.changed(members.map((c) => c.stateKey));
     n.advance("pdu", position);
     for (const c of members) n.setJoined(v.roomId, c.stateKey, c.membership === "join");
     n.wakeRoom(v.roomId, members.map((c) => c.stateKey));
@@ -195,10 +180,10 @@ interface PlainEvent {
 }
 
 /** A new event that is not state and changes none (no resolution came with it), or null. */
-function plainEventOf(output: OutputRoomEvent): PlainEvent | null {
-  if (output.payload?.$case !== "newRoomEvent") return null;
-  const v = output.payload.value;
-  if (v.addsStateEventIds.length > 0 || v.removesStateEventIds.length > 0) return null;
+function plainEventOf(output: OutputRoomEvent | null): PlainEvent | null {
+  if (output?.kind !== "new") return null;
+  const v = output;
+  if (v.addedState.length > 0 || v.removedStateEventIds.length > 0) return null;
   const event = parse(v.eventId, v.eventJson);
   return event.stateKey === null ? { v, event } : null;
 }
@@ -206,70 +191,57 @@ function plainEventOf(output: OutputRoomEvent): PlainEvent | null {
 /** What newRoomEvent does for each of `events`, which change no state, with one statement for all. */
 async function plainEvents(tx: Queryable, store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): Promise<AfterCommit[]> {
   if (events.length === 0) return [];
-  const write = plainEventsWrite(store, events, onNewEvent);
-  return write.after(await tx.query(write.statement.sql, write.statement.params));
-}
-
-function plainEventsWrite(store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): OneStatementWrite {
   const rows = events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null));
-  return {
-    statement: store.events.insertStatement(rows),
-    after(returned) {
-      const positions = insertedPositions(returned);
-      return events.flatMap(({ v }, i) => {
-        const position = positions.get(v.eventId);
-        // Not stored now: stored before, from a republished output.
-        return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
-      });
-    },
-  };
+  const positions = await insertEvents(tx, rows);
+  return events.flatMap(({ v }, i) => {
+    const position = positions.get(v.eventId);
+    // Not stored now: stored before, from a republished output.
+    return position === undefined ? [] : [stored(store, v, storedAt(rows[i]!, position), [], onNewEvent)];
+  });
 }
 
 /** The output's adds and removes as state-key changes: removes first, so an add of the same key wins. */
 async function stateChanges(tx: Queryable, store: SyncStore, v: NewRoomEvent, event: ParsedEvent): Promise<StateChange[]> {
-  const ids = [...new Set([...v.removesStateEventIds, ...v.addsStateEventIds])];
+  const addedIds = v.addedState.map((e) => e.eventId);
+  const ids = [...new Set([...v.removedStateEventIds, ...addedIds])];
   const known = new Map((await store.events.byIds(tx, ids)).map((e) => [e.eventId, e]));
-  const byKey = new Map<string, StateChange>();
+  const byKey = new Map<StateKey, StateChange>();
   const put = (id: string, present: boolean) => {
     const e = known.get(id);
     if (!e || e.stateKey === null) return;
     const content = (e.json.content ?? {}) as Json;
     const membership = e.type === "m.room.member" && present && typeof content.membership === "string" ? content.membership : null;
-    byKey.set(`${e.type}\u0000${e.stateKey}`, { type: e.type, stateKey: e.stateKey, eventId: present ? id : null, membership });
+    byKey.set(stateKeyOf(e.type, e.stateKey), { type: e.type, stateKey: e.stateKey, eventId: present ? id : null, membership });
   };
-  v.removesStateEventIds.forEach((id) => put(id, false));
-  v.addsStateEventIds.forEach((id) => put(id, true));
-  if (event.stateKey !== null && !byKey.has(`${event.type}\u0000${event.stateKey}`) && v.addsStateEventIds.includes(event.eventId)) {
-    byKey.set(`${event.type}\u0000${event.stateKey}`, { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
+  v.removedStateEventIds.forEach((id) => put(id, false));
+  addedIds.forEach((id) => put(id, true));
+  if (event.stateKey !== null && !byKey.has(stateKeyOf(event.type, event.stateKey)) && addedIds.includes(event.eventId)) {
+    byKey.set(stateKeyOf(event.type, event.stateKey), { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
   }
   return [...byKey.values()];
 }
 
 async function redacted(tx: Queryable, store: SyncStore, v: RedactedEvent): Promise<AfterCommit[]> {
-  const redaction = JSON.parse(text(v.redactionEventJson)) as Json;
+  const redaction = JSON.parse(v.redactionEventJson) as Json;
   const redactionId = await redactionEventId(tx, store, v, redaction);
-  const redactedJson = text(v.redactedEventJson);
-  await store.events.redact(tx, v.redactedEventId, redactedJson, redactionId);
-  return [() => store.events.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
+  const redactedJson = v.redactedEventJson;
+  await redactEvent(tx, v.redactedEventId, redactedJson, redactionId);
+  return [() => store.redacted(v.redactedEventId, JSON.parse(redactedJson) as Json, redactionId)];
 }
 
 /** The redaction's event ID: it was output (and stored) before the redaction took effect. */
 async function redactionEventId(tx: Queryable, store: SyncStore, v: RedactedEvent, redaction: Json): Promise<string> {
   if (typeof redaction.event_id === "string") return redaction.event_id;
-  const rows = await tx.query<{ event_id: string }>(
-    "SELECT event_id FROM syncapi_events WHERE room_id = $1 AND type = 'm.room.redaction' AND event_json = $2 LIMIT 1",
-    [v.roomId, text(v.redactionEventJson)],
-  );
-  return rows[0]?.event_id ?? "";
+  return selectRedactionIdByJson(tx, v.roomId, v.redactionEventJson);
 }
 
 async function invite(tx: Queryable, store: SyncStore, v: NewInviteEvent): Promise<AfterCommit[]> {
-  const position = await store.invites.add(tx, v.eventId, v.roomId, v.targetUserId, text(v.eventJson));
+  const position = await insertInvite(tx, v.eventId, v.roomId, v.targetUserId, v.eventJson);
   return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
 }
 
-async function retireInvite(tx: Queryable, store: SyncStore, v: RetireInviteEvent): Promise<AfterCommit[]> {
-  const position = await store.invites.retire(tx, v.eventId);
+async function applyRetiredInvite(tx: Queryable, store: SyncStore, v: RetireInviteEvent): Promise<AfterCommit[]> {
+  const position = await retireInvite(tx, v.eventId);
   if (position === null) return [];
   return [(n) => (n.advance("invite", position), n.wakeUsers([v.targetUserId]))];
 }

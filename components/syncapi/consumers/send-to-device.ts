@@ -1,9 +1,11 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
 import { serverNameOf } from "../../protocol/index.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
-import { SendToDeviceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SendToDeviceMessage } from "../api/log-messages.js";
+import { decodeSendToDevice } from "../codecs/send-to-device.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
+import { insertToDevice } from "../storage/send-to-device.js";
 
 export const SEND_TO_DEVICE_CONSUMER = "syncapi-sendtodevice";
 
@@ -18,13 +20,13 @@ export function sendToDeviceConsumer(
   store: SyncStore,
   userApi: () => UserApi,
   serverName: string,
-): StoreConsumerSpec<SendToDeviceEvent & { devices: string[] }> {
+): StoreConsumerSpec<SendToDeviceMessage & { devices: string[] }> {
   const isLocal = (userId: string) => serverNameOf(userId) === serverName;
   return {
     stream: STREAMS.outputSendToDeviceEvent,
     durable: SEND_TO_DEVICE_CONSUMER,
     syncStream: "toDevice",
-    decode: (data) => ({ ...SendToDeviceEvent.decode(data), devices: [] }),
+    decode: (data) => ({ ...decodeSendToDevice(data), devices: [] }),
     async prepare(m) {
       if (!isLocal(m.userId)) return m;
       const devices = m.deviceId === "*" ? (await userApi().devices.listDevices(m.userId)).map((d) => d.deviceId) : [m.deviceId];
@@ -32,10 +34,10 @@ export function sendToDeviceConsumer(
     },
     apply: eachInOrder(async (tx, m) => {
       const devices = m.devices;
-      const content = Buffer.from(m.contentJson).toString("utf8") || "{}";
+      const content = m.content || "{}";
       let last = 0;
       for (const deviceId of devices) {
-        const position = await store.toDevice.insert(tx, { userId: m.userId, deviceId, sender: m.sender, type: m.type, content, messageId: m.messageId });
+        const position = await insertToDevice(tx, { userId: m.userId, deviceId, sender: m.sender, type: m.type, content, messageId: m.messageId });
         if (position !== null) last = position;
       }
       if (last === 0) return [];

@@ -1,10 +1,9 @@
-import { combineStatements } from "../../internal/database/combined-statement.js";
-import type { Queryable, Row, Statement } from "../../internal/database/database.js";
-import { claimSequences, raiseAppliedStatement } from "../../internal/eventlog/applied-sequences.js";
+import type { Queryable } from "../../internal/database/database.js";
+import { claimSequences } from "../../internal/eventlog/applied-sequences.js";
 import type { Consumer, EventLog, LogMessage } from "../../internal/eventlog/eventlog.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import type { SyncStream } from "../api/positions.js";
-import type { AfterCommit, StreamWriter } from "./stream-writer.js";
+import type { SyncStream } from "../streams/positions.js";
+import type { AfterCommit, StreamWriter } from "../streams/stream-writer.js";
 
 export interface StoreConsumerDeps {
   readonly log: EventLog;
@@ -26,23 +25,12 @@ export interface StoreConsumerSpec<T> {
    */
   prepare?(message: T): Promise<T>;
   /**
-   * Applies the batch's new messages, in order, in the batch's transaction: the one way a
-   * consumer writes the store (a consumer whose messages each stand alone uses eachInOrder).
+   * The one way a consumer writes the store: applies the batch's new messages (those whose
+   * log sequences the transaction claimed), in order, in the batch's transaction. A consumer
+   * whose messages each stand alone builds it with eachInOrder; the room events insert runs
+   * of messages together.
    */
   apply(tx: Queryable, messages: readonly T[]): Promise<AfterCommit[]>;
-  /**
-   * The whole batch as one statement that takes the stream's lock itself, where it can be
-   * (else null): for effects that a redelivery repeats harmlessly, so the batch need not ask
-   * which of its messages are new. It runs without a transaction, with the sequences recorded
-   * in the same statement: one round trip for the batch.
-   */
-  asOneStatement?(messages: readonly T[]): OneStatementWrite | null;
-}
-
-export interface OneStatementWrite {
-  readonly statement: Statement;
-  /** What follows the commit, given the statement's RETURNING rows. */
-  after(rows: Row[]): AfterCommit[];
 }
 
 /**
@@ -74,16 +62,10 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
         }
         decoded.set(msg, spec.prepare ? await spec.prepare(message) : message);
       }
-      const single = spec.asOneStatement?.([...decoded.values()]);
-      if (single) {
-        await deps.writer.writeStatement(spec.syncStream, async (q) => {
-          const { sql, params } = combineStatements(single.statement, [raiseAppliedStatement(spec.durable, msgs)]);
-          return single.after(await q.query(sql, params));
-        });
-        return;
-      }
       await deps.writer.write(spec.syncStream, async (tx) => {
-        const fresh = (await claimSequences(tx, spec.durable, msgs)).flatMap((msg) => (decoded.has(msg) ? [decoded.get(msg)!] : []));
+        const fresh = (await claimSequences(tx, spec.durable, msgs, { readModel: true })).flatMap((msg) =>
+          decoded.has(msg) ? [decoded.get(msg)!] : [],
+        );
         return spec.apply(tx, fresh);
       });
     },

@@ -1,8 +1,11 @@
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { TypingEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "../storage/store.js";
+import type { TypingNotice } from "../../clientapi/api/edus.js";
+import { decodeTyping } from "../../clientapi/codecs/edus.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { eachInOrder, type StoreConsumerSpec } from "./store-consumer.js";
-import type { StreamWriter } from "./stream-writer.js";
+import type { StreamWriter } from "../streams/stream-writer.js";
+import { roomUserKey } from "../sync/keys.js";
+import { selectActiveTyping, typingStillExpiresAt, upsertTyping } from "../storage/typing.js";
 
 export const TYPING_CONSUMER = "syncapi-typing";
 
@@ -20,7 +23,7 @@ export class TypingExpiry {
   ) {}
 
   schedule(roomId: string, userId: string, expiresAt: number): void {
-    const key = `${roomId}\u0000${userId}`;
+    const key = roomUserKey(roomId, userId);
     clearTimeout(this.timers.get(key));
     const timer = setTimeout(() => {
       this.timers.delete(key);
@@ -31,7 +34,7 @@ export class TypingExpiry {
   }
 
   cancel(roomId: string, userId: string): void {
-    const key = `${roomId}\u0000${userId}`;
+    const key = roomUserKey(roomId, userId);
     clearTimeout(this.timers.get(key));
     this.timers.delete(key);
   }
@@ -39,19 +42,15 @@ export class TypingExpiry {
   private async expire(roomId: string, userId: string, expiresAt: number): Promise<void> {
     await this.writer.write("typing", async (tx) => {
       // Only if nothing newer replaced this typing notification meanwhile.
-      const [row] = await tx.query<{ n: number }>(
-        "SELECT count(*)::int AS n FROM syncapi_typing WHERE room_id = $1 AND user_id = $2 AND typing AND expires_at = $3",
-        [roomId, userId, expiresAt],
-      );
-      if (!row || Number(row.n) === 0) return [];
-      const position = await this.store.typing.set(tx, roomId, userId, false, 0);
+      if (!(await typingStillExpiresAt(tx, roomId, userId, expiresAt))) return [];
+      const position = await upsertTyping(tx, roomId, userId, false, 0);
       return [(n) => (n.advance("typing", position), n.wakeRoom(roomId))];
     });
   }
 
   /** After a restart: expiries of everyone still marked typing. */
   async restore(): Promise<void> {
-    for (const t of await this.store.typing.active(this.store.db)) this.schedule(t.roomId, t.userId, t.expiresAt);
+    for (const t of await selectActiveTyping(this.store.db)) this.schedule(t.roomId, t.userId, t.expiresAt);
   }
 
   stop(): void {
@@ -60,14 +59,14 @@ export class TypingExpiry {
   }
 }
 
-export function typingConsumer(store: SyncStore, expiry: TypingExpiry): StoreConsumerSpec<TypingEvent> {
+export function typingConsumer(store: SyncStore, expiry: TypingExpiry): StoreConsumerSpec<TypingNotice> {
   return {
     stream: STREAMS.outputTypingEvent,
     durable: TYPING_CONSUMER,
     syncStream: "typing",
-    decode: (data) => TypingEvent.decode(data),
+    decode: decodeTyping,
     apply: eachInOrder(async (tx, t) => {
-      const position = await store.typing.set(tx, t.roomId, t.userId, t.typing, t.typing ? t.expiresAtMs : 0);
+      const position = await upsertTyping(tx, t.roomId, t.userId, t.typing, t.typing ? t.expiresAtMs : 0);
       return [
         (n) => {
           n.advance("typing", position);

@@ -1,9 +1,8 @@
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
-import type { TokenLookup } from "../../internal/http/auth.js";
 import type { UserApi } from "../../userapi/api/userapi.js";
-import type { Notifier } from "../notifier.js";
-import type { PresencePublisher } from "../presence-publisher.js";
-import type { SyncStore } from "../storage/store.js";
+import type { Notifier } from "../streams/notifier.js";
+import type { PresencePublisher } from "../producers/presence.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import type { EventFormatter } from "../sync/client-event.js";
 import type { SyncHandler } from "../sync/sync-handler.js";
 import type Koa from "koa";
@@ -17,6 +16,5 @@ export interface SyncRouteDeps {
   readonly presence: PresencePublisher;
   readonly log: EventLog;
   readonly userApi: () => UserApi;
-  readonly lookupToken: TokenLookup;
   readonly writeLimit: Koa.Middleware;
 }

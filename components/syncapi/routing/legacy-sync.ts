@@ -1,14 +1,15 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { requireUser, type AuthenticatedUser } from "../../internal/http/auth.js";
+import type { AuthenticatedUser } from "../../internal/http/auth.js";
 import { MatrixError } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import { encodeHistoryToken } from "../api/positions.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
+import { encodeHistoryToken } from "../streams/positions.js";
 import type { StoredEvent } from "../storage/events.js";
 import { ignoringUsers } from "../sync/filter.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { boolParam, historyTokenParam, intParam, query } from "./params.js";
 import { roomAccess, stateAt, type RoomAccess } from "./room-access.js";
+import { selectAccountDataChanged } from "../storage/account-data.js";
+import { selectTimelinePage } from "../storage/events.js";
+import { selectMembershipsOf } from "../storage/state.js";
 
 /** Events per room and /events answer: the legacy endpoints have no filters to ask for more. */
 const DEFAULT_MESSAGES = 10;
@@ -26,13 +27,13 @@ const MAX_TIMEOUT_MS = 60_000;
  * on /events (no typing, receipts or presence, which /sync carries); presence is [] in
  * /initialSync.
  */
-export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
+export function addLegacySyncRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void {
   const q = () => deps.store.db;
 
   /** A room as /initialSync describes it: its latest messages and state, as the user may see them. */
   const roomInfo = async (user: AuthenticatedUser, roomId: string, access: RoomAccess, membership: string, limit: number) => {
-    const filter = ignoringUsers(undefined, await deps.store.accountData.ignoredUsers(q(), user.userId));
-    const page = limit > 0 ? await deps.store.events.page(q(), roomId, { after: 0, upTo: access.upTo }, true, limit, filter) : [];
+    const filter = ignoringUsers(undefined, await deps.store.ignoredUsers.of(q(), user.userId));
+    const page = limit > 0 ? await selectTimelinePage(q(), roomId, { after: 0, upTo: access.upTo }, true, limit, filter) : [];
     const visible = access.view.filter(page).reverse();
     const device = { device: { userId: user.userId, deviceId: user.deviceId } };
     const messages: Record<string, unknown> = { chunk: await deps.formatter.format(q(), visible, device), end: encodeHistoryToken(access.upTo) };
@@ -43,26 +44,24 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
     return { room_id: roomId, membership, messages, state, visibility: "private", account_data: roomData };
   };
 
-  const accountData = async (userId: string) => deps.store.accountData.changed(q(), userId, 0, deps.notifier.positions().accountData);
+  const accountData = async (userId: string) => selectAccountDataChanged(q(), userId, 0, deps.notifier.positions().accountData);
   const roomAccountData = async (userId: string, roomId: string) =>
     (await accountData(userId)).filter((r) => r.roomId === roomId).map((r) => ({ type: r.type, content: r.content }));
 
-  router.get("/_matrix/client/v3/rooms/{roomId}/initialSync", async (ctx: Koa.Context) => {
-    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
-    const roomId = (ctx.state as RequestState).params.roomId!;
+  routes.get("/_matrix/client/v3/rooms/{roomId}/initialSync", { access: "guest" }, async ({ ctx, user, params }) => {
+    const { roomId } = params;
     const access = await roomAccess(q(), deps.store, user.userId, roomId, deps.notifier.positions().pdu);
     const membership = access.view.membershipAt(access.upTo);
     ctx.body = await roomInfo(user, roomId, access, membership, intParam(query(ctx, "limit"), "limit", DEFAULT_MESSAGES, MAX_EVENTS));
   });
 
-  router.get("/_matrix/client/v3/initialSync", async (ctx: Koa.Context) => {
-    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+  routes.get("/_matrix/client/v3/initialSync", { access: "guest" }, async ({ ctx, user }) => {
     const limit = intParam(query(ctx, "limit"), "limit", DEFAULT_MESSAGES, MAX_EVENTS);
     const archived = boolParam(query(ctx, "archived"), "archived");
     const now = deps.notifier.positions().pdu;
     const wanted = new Set(archived ? ["join", "invite", "leave", "ban"] : ["join", "invite"]);
     const rooms = [];
-    for (const m of await deps.store.state.membershipsOf(q(), user.userId)) {
+    for (const m of await selectMembershipsOf(q(), user.userId)) {
       if (!wanted.has(m.membership)) continue;
       if (m.membership === "invite") {
         const [invite] = await deps.store.events.byIds(q(), m.eventId ? [m.eventId] : []);
@@ -80,8 +79,7 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
     ctx.body = { end: encodeHistoryToken(now), rooms, presence: [], account_data: global };
   });
 
-  router.get("/_matrix/client/v3/events", async (ctx: Koa.Context) => {
-    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
+  routes.get("/_matrix/client/v3/events", { access: "guest" }, async ({ ctx, user }) => {
     const fromParam = query(ctx, "from") || undefined;
     const from = historyTokenParam(fromParam, "from") ?? deps.notifier.positions().pdu;
     const timeout = Math.min(intParam(query(ctx, "timeout"), "timeout", DEFAULT_TIMEOUT_MS, Number.MAX_SAFE_INTEGER), MAX_TIMEOUT_MS);
@@ -114,12 +112,12 @@ export function addLegacySyncRoutes(router: Router, deps: SyncRouteDeps): void {
       if (peeked !== undefined) await roomAccess(q(), deps.store, user.userId, peeked, now);
       return [];
     }
-    const roomIds = peeked !== undefined ? [peeked] : (await deps.store.state.membershipsOf(q(), user.userId)).filter((m) => m.membership === "join").map((m) => m.roomId);
-    const filter = ignoringUsers(undefined, await deps.store.accountData.ignoredUsers(q(), user.userId));
+    const roomIds = peeked !== undefined ? [peeked] : (await selectMembershipsOf(q(), user.userId)).filter((m) => m.membership === "join").map((m) => m.roomId);
+    const filter = ignoringUsers(undefined, await deps.store.ignoredUsers.of(q(), user.userId));
     const out: StoredEvent[] = [];
     for (const roomId of roomIds) {
       const access = await roomAccess(q(), deps.store, user.userId, roomId, now);
-      const page = await deps.store.events.page(q(), roomId, { after: from, upTo: Math.min(now, access.upTo) }, false, MAX_EVENTS, filter);
+      const page = await selectTimelinePage(q(), roomId, { after: from, upTo: Math.min(now, access.upTo) }, false, MAX_EVENTS, filter);
       out.push(...access.view.filter(page));
     }
     return out.sort((a, b) => a.position - b.position).slice(0, MAX_EVENTS);

@@ -1,19 +1,16 @@
-import type Koa from "koa";
-import type { RequestState } from "../../internal/http/app.js";
-import { requireUser } from "../../internal/http/auth.js";
 import { forbidden, invalidParam } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { historyTokenParam, query } from "./params.js";
 import { roomAccess, stateAt } from "./room-access.js";
+import { selectMembers } from "../storage/state.js";
 
 const MEMBERSHIPS = new Set(["join", "invite", "knock", "leave", "ban"]);
 
 /** GET /rooms/{roomId}/members (at, membership, not_membership) and /joined_members. */
-export function addMemberRoutes(router: Router, deps: SyncRouteDeps): void {
-  router.get("/_matrix/client/v3/rooms/{roomId}/members", async (ctx: Koa.Context) => {
-    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
-    const roomId = (ctx.state as RequestState).params.roomId!;
+export function addMemberRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void {
+  routes.get("/_matrix/client/v3/rooms/{roomId}/members", { access: "guest" }, async ({ ctx, user, params }) => {
+    const { roomId } = params;
     const q = deps.store.db;
     const access = await roomAccess(q, deps.store, user.userId, roomId, deps.notifier.positions().pdu);
     const at = historyTokenParam(query(ctx, "at"), "at");
@@ -31,13 +28,12 @@ export function addMemberRoutes(router: Router, deps: SyncRouteDeps): void {
     ctx.body = { chunk: await deps.formatter.format(q, members) };
   });
 
-  router.get("/_matrix/client/v3/rooms/{roomId}/joined_members", async (ctx: Koa.Context) => {
-    const user = await requireUser(ctx, deps.lookupToken, { allowGuests: true });
-    const roomId = (ctx.state as RequestState).params.roomId!;
+  routes.get("/_matrix/client/v3/rooms/{roomId}/joined_members", { access: "guest" }, async ({ ctx, user, params }) => {
+    const { roomId } = params;
     const q = deps.store.db;
     const access = await roomAccess(q, deps.store, user.userId, roomId, deps.notifier.positions().pdu);
     if (!access.joined) throw forbidden("You are not a member of this room");
-    const joined = await deps.store.state.members(q, roomId, ["join"]);
+    const joined = await selectMembers(q, roomId, ["join"]);
     const events = new Map((await deps.store.events.byIds(q, joined.map((m) => m.eventId))).map((e) => [e.eventId, e]));
     const body: Record<string, Record<string, unknown>> = {};
     for (const m of joined) {

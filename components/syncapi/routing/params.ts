@@ -1,5 +1,5 @@
 import { invalidParam } from "../../internal/http/matrix-error.js";
-import { decodeHistoryToken } from "../api/positions.js";
+import { decodeHistoryToken } from "../streams/positions.js";
 import { filterProblem } from "../../userapi/api/filter.js";
 import { parseFilterJson, type RoomEventFilter } from "../sync/filter.js";
 

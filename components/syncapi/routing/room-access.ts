@@ -1,8 +1,9 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { forbidden } from "../../internal/http/matrix-error.js";
 import type { StoredEvent } from "../storage/events.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { RoomHistoryView } from "../sync/visibility.js";
+import { selectCurrentEventIds, selectStateChanges } from "../storage/state.js";
 
 export interface RoomAccess {
   view: RoomHistoryView;
@@ -16,7 +17,7 @@ export interface RoomAccess {
  * left; anyone while the room is world_readable. Everyone else gets 403.
  */
 export async function roomAccess(q: Queryable, store: SyncStore, userId: string, roomId: string, now: number): Promise<RoomAccess> {
-  const history = await store.state.membershipHistory(q, userId, [roomId]);
+  const history = await store.memberships.of(q, userId, [roomId]);
   const view = new RoomHistoryView(userId, history);
   const last = history.at(-1);
   if (last?.membership === "join") return { view, upTo: now, joined: true };
@@ -28,14 +29,14 @@ export async function roomAccess(q: Queryable, store: SyncStore, userId: string,
 }
 
 async function worldReadable(q: Queryable, store: SyncStore, roomId: string): Promise<boolean> {
-  const ids = await store.state.currentEventIds(q, roomId, [{ type: "m.room.history_visibility", stateKey: "" }]);
+  const ids = await selectCurrentEventIds(q, roomId, [{ type: "m.room.history_visibility", stateKey: "" }]);
   const [event] = await store.events.byIds(q, [...ids.values()]);
   return ((event?.json.content ?? {}) as Record<string, unknown>).history_visibility === "world_readable";
 }
 
 /** The room's state events at a position. */
 export async function stateAt(q: Queryable, store: SyncStore, roomId: string, upTo: number): Promise<StoredEvent[]> {
-  const changes = (await store.state.changes(q, [{ roomId, after: 0, upTo }])).get(roomId) ?? [];
+  const changes = (await selectStateChanges(q, [{ roomId, after: 0, upTo }])).get(roomId) ?? [];
   const events = await store.events.byIds(q, changes.flatMap((c) => (c.eventId ? [c.eventId] : [])));
   return events.sort((a, b) => a.position - b.position);
 }

@@ -1,21 +1,17 @@
-import type Koa from "koa";
 import { LruMap } from "../../internal/cache/lru-map.js";
-import type { RequestState } from "../../internal/http/app.js";
-import { requireUser } from "../../internal/http/auth.js";
 import { invalidParam } from "../../internal/http/matrix-error.js";
-import type { Router } from "../../internal/http/router.js";
-import { decodeSyncToken } from "../api/positions.js";
-import { PRESENCE_STATES } from "../presence-publisher.js";
+import type { TypedRoutes } from "../../internal/http/typed-routes.js";
+import { decodeSyncToken } from "../streams/positions.js";
+import { PRESENCE_STATES } from "../producers/presence.js";
 import { parseFilterJson, type SyncFilter } from "../sync/filter.js";
 import type { SyncRouteDeps } from "./deps.js";
 import { boolParam, intParam, query } from "./params.js";
+import { userFilterKey } from "../sync/keys.js";
 
 /** GET /sync: the filter inline (JSON) or by ID, since, timeout, full_state, set_presence. */
-export function addSyncRoutes(router: Router, deps: SyncRouteDeps): void {
+export function addSyncRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void {
   const filters = new LruMap<string, SyncFilter>(10_000);
-  router.get("/_matrix/client/v3/sync", async (ctx: Koa.Context) => {
-    await requireUser(ctx, deps.lookupToken, { allowGuests: true });
-    const user = (ctx.state as RequestState).user!;
+  routes.get("/_matrix/client/v3/sync", { access: "guest" }, async ({ ctx, user }) => {
     const filter = await syncFilter(deps, filters, user.userId, query(ctx, "filter"));
     const sinceParam = query(ctx, "since");
     const since = sinceParam ? decodeSyncToken(sinceParam) : null;
@@ -46,7 +42,7 @@ export function addSyncRoutes(router: Router, deps: SyncRouteDeps): void {
 async function syncFilter(deps: SyncRouteDeps, filters: LruMap<string, SyncFilter>, userId: string, value: string | undefined): Promise<SyncFilter> {
   if (value === undefined || value === "") return {};
   const inline = value.trimStart().startsWith("{");
-  const key = inline ? value : `${userId}\u0000${value}`;
+  const key = inline ? value : userFilterKey(userId, value);
   const known = filters.get(key);
   if (known) return known;
   let filter: SyncFilter;

@@ -1,4 +1,3 @@
-import { InvalidatedCache } from "../../internal/cache/invalidated-cache.js";
 import type { Queryable } from "../../internal/database/database.js";
 
 /** The global account data that names the users whose events a user does not want to see. */
@@ -10,44 +9,33 @@ export interface AccountDataRow {
   content: Record<string, unknown>;
 }
 
-/** The latest account data of each user, type and room ('' for global). */
-export class AccountDataTable {
-  /** Each user's ignored users, kept until the consumer commits a new list of theirs. */
-  private readonly ignored = new InvalidatedCache<string, readonly string[]>(50_000);
+/* syncapi_account_data: the latest account data of each user, type and room ('' for global). */
 
-  async upsert(tx: Queryable, userId: string, roomId: string, type: string, content: string): Promise<number> {
-    const [row] = await tx.query<{ position: number }>(
-      `INSERT INTO syncapi_account_data (user_id, room_id, type, content, position) VALUES ($1, $2, $3, $4, nextval('syncapi_account_data_seq'))
-       ON CONFLICT (user_id, room_id, type) DO UPDATE SET content = EXCLUDED.content, position = EXCLUDED.position RETURNING position`,
-      [userId, roomId, type, content],
-    );
-    return Number(row!.position);
-  }
+export async function upsertAccountData(tx: Queryable, userId: string, roomId: string, type: string, content: string): Promise<number> {
+  const [row] = await tx.query<{ position: number }>(
+    `INSERT INTO syncapi_account_data (user_id, room_id, type, content, position) VALUES ($1, $2, $3, $4, nextval('syncapi_account_data_seq'))
+     ON CONFLICT (user_id, room_id, type) DO UPDATE SET content = EXCLUDED.content, position = EXCLUDED.position RETURNING position`,
+    [userId, roomId, type, content],
+  );
+  return Number(row!.position);
+}
 
-  async changed(q: Queryable, userId: string, after: number, upTo: number): Promise<AccountDataRow[]> {
-    if (after >= upTo) return []; // nothing can be in an empty range: no query
-    const rows = await q.query<{ room_id: string; type: string; content: string }>(
-      "SELECT room_id, type, content FROM syncapi_account_data WHERE user_id = $1 AND position > $2 AND position <= $3 ORDER BY position",
-      [userId, after, upTo],
-    );
-    return rows.map((r) => ({ roomId: r.room_id, type: r.type, content: JSON.parse(r.content) as Record<string, unknown> }));
-  }
+export async function selectAccountDataChanged(q: Queryable, userId: string, after: number, upTo: number): Promise<AccountDataRow[]> {
+  if (after >= upTo) return []; // nothing can be in an empty range: no query
+  const rows = await q.query<{ room_id: string; type: string; content: string }>(
+    "SELECT room_id, type, content FROM syncapi_account_data WHERE user_id = $1 AND position > $2 AND position <= $3 ORDER BY position",
+    [userId, after, upTo],
+  );
+  return rows.map((r) => ({ roomId: r.room_id, type: r.type, content: JSON.parse(r.content) as Record<string, unknown> }));
+}
 
-  /** The users `userId` ignores: every sync and history read asks, so it is kept in memory. */
-  ignoredUsers(q: Queryable, userId: string): Promise<readonly string[]> {
-    return this.ignored.get(userId, async () => {
-      const [row] = await q.query<{ content: string }>(
-        "SELECT content FROM syncapi_account_data WHERE user_id = $1 AND room_id = '' AND type = $2",
-        [userId, IGNORED_USER_LIST],
-      );
-      return row ? ignoredUserIds(JSON.parse(row.content)) : [];
-    });
-  }
-
-  /** After the commit of a user's account data: what is kept of it is read again. */
-  written(userId: string, roomId: string, type: string): void {
-    if (roomId === "" && type === IGNORED_USER_LIST) this.ignored.invalidate(userId);
-  }
+/** The users `userId` ignores, from their m.ignored_user_list (none without one). */
+export async function selectIgnoredUsers(q: Queryable, userId: string): Promise<string[]> {
+  const [row] = await q.query<{ content: string }>(
+    "SELECT content FROM syncapi_account_data WHERE user_id = $1 AND room_id = '' AND type = $2",
+    [userId, IGNORED_USER_LIST],
+  );
+  return row ? ignoredUserIds(JSON.parse(row.content)) : [];
 }
 
 /** The user IDs of an m.ignored_user_list's content (`{"ignored_users": {"@u:s": {}}}`); anything malformed ignores nobody. */

@@ -1,5 +1,5 @@
 import { advisoryLockCall, type Queryable } from "../../internal/database/database.js";
-import { zeroPositions, type StreamPositions, type SyncStream } from "../api/positions.js";
+import { zeroPositions, type StreamPositions, type SyncStream } from "../streams/positions.js";
 
 const SEQUENCES: Record<SyncStream, string> = {
   pdu: "syncapi_pdu_seq",

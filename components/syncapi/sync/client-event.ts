@@ -1,6 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import type { StoredEvent } from "../storage/events.js";
-import type { EventsTable } from "../storage/events.js";
+import type { CachedEvents } from "../caches/events.js";
 
 type Json = Record<string, unknown>;
 
@@ -56,7 +56,7 @@ export function pickFields(event: Json, fields: readonly string[]): Json {
  * transaction_id. The events those need are fetched in one query.
  */
 export class EventFormatter {
-  constructor(private readonly events: EventsTable) {}
+  constructor(private readonly events: CachedEvents) {}
 
   async format(q: Queryable, events: readonly StoredEvent[], options: FormatOptions = {}): Promise<Json[]> {
     const related = [...new Set(events.flatMap((e) => [e.prevEventId, e.redactionEventId].filter((id): id is string => !!id)))];

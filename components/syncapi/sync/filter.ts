@@ -1,5 +1,5 @@
 import { badJson, invalidParam } from "../../internal/http/matrix-error.js";
-import { jsonLimitProblem } from "../../protocol/json/limits.js";
+import { jsonLimitProblem } from "../../protocol/index.js";
 import { filterProblem } from "../../userapi/api/filter.js";
 
 /** The spec's filter types ("Filtering"); the shape is checked by the userapi's filterProblem. */

@@ -1,6 +1,7 @@
 import type { Queryable } from "../../internal/database/database.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import type { RoomHistoryView } from "./visibility.js";
+import { selectCurrentEventIds, selectMembers } from "../storage/state.js";
 
 type Json = Record<string, unknown>;
 
@@ -10,7 +11,7 @@ type Json = Record<string, unknown>;
  * after that, so heroes would only be bytes (Synapse leaves them out too).
  */
 export async function roomSummary(q: Queryable, store: SyncStore, roomId: string, userId: string): Promise<Json> {
-  const members = await store.state.members(q, roomId, ["join", "invite"]);
+  const members = await selectMembers(q, roomId, ["join", "invite"]);
   const joined = members.filter((m) => m.membership === "join").length;
   const summary: Json = { "m.joined_member_count": joined, "m.invited_member_count": members.length - joined };
   if (!(await hasNameOrAlias(q, store, roomId))) {
@@ -21,7 +22,7 @@ export async function roomSummary(q: Queryable, store: SyncStore, roomId: string
 
 /** Whether the room's current m.room.name or m.room.canonical_alias names it (an empty one does not). */
 async function hasNameOrAlias(q: Queryable, store: SyncStore, roomId: string): Promise<boolean> {
-  const ids = await store.state.currentEventIds(q, roomId, [
+  const ids = await selectCurrentEventIds(q, roomId, [
     { type: "m.room.name", stateKey: "" },
     { type: "m.room.canonical_alias", stateKey: "" },
   ]);
@@ -50,8 +51,8 @@ export async function unreadCounts(
   upTo: number,
   views: ReadonlyMap<string, RoomHistoryView>,
 ): Promise<Map<string, { notification_count: number; highlight_count: number }>> {
-  const after = await store.receipts.readMarkerPositions(q, userId, roomIds);
-  const rows = await store.events.countAfter(q, roomIds, after, upTo, userId);
+  const after = await store.readMarkers.positions(q, userId, roomIds);
+  const rows = await store.unread.countAfter(q, roomIds, after, upTo, userId);
   const localpart = userId.slice(1, userId.indexOf(":"));
   const mentionsLocalpart = new RegExp(`\\b${localpart.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}\\b`, "i");
   const out = new Map<string, { notification_count: number; highlight_count: number }>();

@@ -1,11 +1,12 @@
 import type { Queryable } from "../../internal/database/database.js";
 import type { StoredEvent } from "../storage/events.js";
 import type { StateRange } from "../storage/state.js";
-import type { SyncStore } from "../storage/store.js";
-import { encodeHistoryToken } from "../api/positions.js";
+import type { SyncStore } from "../caches/sync-store.js";
+import { encodeHistoryToken } from "../streams/positions.js";
 import { limitOf, passesFilter, type RoomFilter } from "./filter.js";
 import type { LazyMemberCache } from "./lazy-members.js";
 import type { RoomHistoryView } from "./visibility.js";
+import { selectStateChanges } from "../storage/state.js";
 
 /** What a sync asks of one room: its events in (after, upTo], and whether it needs full state. */
 export interface RoomPlan {
@@ -65,8 +66,8 @@ export async function roomTimelines(
     if (lazyLoad) fullRanges.push({ roomId: p.roomId, after: 0, upTo: start - 1 });
   }
 
-  const changes = await store.state.changes(q, ranges);
-  const memberChanges = lazyLoad ? await store.state.changes(q, fullRanges) : new Map();
+  const changes = await selectStateChanges(q, ranges);
+  const memberChanges = lazyLoad ? await selectStateChanges(q, fullRanges) : new Map();
   const wanted = new Map<string, string[]>();
   for (const p of plans) {
     const timeline = out.get(p.roomId)!;

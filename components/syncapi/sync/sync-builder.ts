@@ -1,7 +1,7 @@
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
-import type { StreamPositions } from "../api/positions.js";
+import type { StreamPositions } from "../streams/positions.js";
 import type { StoredEvent } from "../storage/events.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import type { EventFormatter, FormatOptions } from "./client-event.js";
 import { receiptEvent, typingEvent } from "./ephemeral.js";
 import { ignoringUsers, limitOf, passesFilter, roomAllowed, type SyncFilter } from "./filter.js";
@@ -11,6 +11,11 @@ import { roomTimelines, type RoomPlan, type RoomTimeline } from "./room-timeline
 import { inviteState, stripped } from "./stripped-state.js";
 import { userExtras } from "./user-extras.js";
 import { historyByRoom, RoomHistoryView } from "./visibility.js";
+import { selectAccountDataChanged } from "../storage/account-data.js";
+import { selectInvitesChanged } from "../storage/invites.js";
+import { selectReceiptsChanged } from "../storage/receipts.js";
+import { selectStateChanges } from "../storage/state.js";
+import { selectTypingChanged } from "../storage/typing.js";
 
 type Json = Record<string, unknown>;
 
@@ -44,7 +49,7 @@ export class SyncBuilder {
     const from = (stream: keyof StreamPositions) => (full || since === null ? 0 : since[stream]);
     const device = { userId: user.userId, deviceId: user.deviceId };
     if (full) this.lazy.reset(user.userId, user.deviceId);
-    const ignored = await this.store.accountData.ignoredUsers(q, user.userId);
+    const ignored = await this.store.ignoredUsers.of(q, user.userId);
     const roomFilter = filter.room ?? {};
     const format: FormatOptions = { format: filter.event_format, fields: filter.event_fields, withoutRoomId: true, device };
 
@@ -53,7 +58,7 @@ export class SyncBuilder {
     const knocks: { roomId: string; view: RoomHistoryView }[] = [];
     const newlyJoined = new Set<string>();
     const views = new Map<string, RoomHistoryView>();
-    for (const [roomId, rows] of historyByRoom(await this.store.state.membershipHistory(q, user.userId))) {
+    for (const [roomId, rows] of historyByRoom(await this.store.memberships.of(q, user.userId))) {
       if (!roomAllowed(roomFilter, roomId)) continue;
       const view = new RoomHistoryView(user.userId, rows);
       views.set(roomId, view);
@@ -78,9 +83,9 @@ export class SyncBuilder {
     const timelineFilter = { ...roomFilter, timeline: ignoringUsers(roomFilter.timeline, ignored) };
     const timelines = await roomTimelines(q, this.store, [...plans, ...leavePlans], timelineFilter, device, this.lazy);
     const joinIds = plans.map((p) => p.roomId);
-    const typing = await this.store.typing.changed(q, joinIds, from("typing"), to.typing, Date.now());
-    const receipts = await this.store.receipts.changed(q, joinIds, from("receipt"), to.receipt);
-    const accountData = await this.store.accountData.changed(q, user.userId, from("accountData"), to.accountData);
+    const typing = await selectTypingChanged(q, joinIds, from("typing"), to.typing, Date.now());
+    const receipts = await selectReceiptsChanged(q, joinIds, from("receipt"), to.receipt);
+    const accountData = await selectAccountDataChanged(q, user.userId, from("accountData"), to.accountData);
     // First what each joined room has to say, then the unread counts of those that say anything.
     const shown: { plan: RoomPlan; t: RoomTimeline; ephemeral: Json[]; roomData: Json[] }[] = [];
     for (const p of plans) {
@@ -124,7 +129,7 @@ export class SyncBuilder {
     }
 
     const invite: Json = {};
-    for (const inv of await this.store.invites.changed(q, user.userId, from("invite"), to.invite)) {
+    for (const inv of await selectInvitesChanged(q, user.userId, from("invite"), to.invite)) {
       // The spec: invites from ignored users are not sent.
       if (inv.retired || !roomAllowed(roomFilter, inv.roomId) || ignored.includes(inv.json.sender as string)) continue;
       invite[inv.roomId] = { invite_state: { events: inviteState(inv.json, await this.roomState(inv.roomId, to.pdu)) } };
@@ -149,7 +154,7 @@ export class SyncBuilder {
 
   /** The room's state at a position (for invite and knock stripped state). */
   private async roomState(roomId: string, upTo: number): Promise<StoredEvent[]> {
-    const changes = (await this.store.state.changes(this.store.db, [{ roomId, after: 0, upTo }])).get(roomId) ?? [];
+    const changes = (await selectStateChanges(this.store.db, [{ roomId, after: 0, upTo }])).get(roomId) ?? [];
     return this.store.events.byIds(this.store.db, changes.flatMap((c) => (c.eventId ? [c.eventId] : [])));
   }
 }

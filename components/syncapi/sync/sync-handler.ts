@@ -1,8 +1,8 @@
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
-import { encodeSyncToken, maxPositions, type StreamPositions } from "../api/positions.js";
-import type { Notifier } from "../notifier.js";
-import type { PresencePublisher } from "../presence-publisher.js";
-import type { SyncStore } from "../storage/store.js";
+import { encodeSyncToken, maxPositions, type StreamPositions } from "../streams/positions.js";
+import type { Notifier } from "../streams/notifier.js";
+import type { PresencePublisher } from "../producers/presence.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import type { SyncFilter } from "./filter.js";
 import type { SyncBuilder } from "./sync-builder.js";
 
@@ -33,7 +33,7 @@ export class SyncHandler {
 
   async sync(req: SyncRequest, signal: AbortSignal): Promise<Record<string, unknown>> {
     const { user, since } = req;
-    if (since) await this.store.toDevice.acknowledge(this.store.db, user.userId, user.deviceId, since.toDevice);
+    if (since) await this.store.toDeviceAcks.acknowledge(this.store.db, user.userId, user.deviceId, since.toDevice);
     await this.presence.syncing(user.userId, req.setPresence);
     const deadline = Date.now() + Math.min(Math.max(req.timeoutMs, 0), MAX_TIMEOUT_MS);
     for (;;) {

@@ -1,10 +1,14 @@
 import type { Queryable } from "../../internal/database/database.js";
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
 import type { AccountDataRow } from "../storage/account-data.js";
-import type { SyncStore } from "../storage/store.js";
+import type { SyncStore } from "../caches/sync-store.js";
 import { limitOf, passesFilter, type SyncFilter } from "./filter.js";
 import type { RoomTimeline } from "./room-timelines.js";
 import type { SyncRange } from "./sync-builder.js";
+import { selectUsersWithKeyChanges } from "../storage/key-changes.js";
+import { selectPresenceChanged } from "../storage/presence.js";
+import { selectPendingToDevice } from "../storage/send-to-device.js";
+import { selectMembers, selectUsersSharingRooms } from "../storage/state.js";
 
 type Json = Record<string, unknown>;
 
@@ -32,15 +36,15 @@ export async function userExtras(
   // for when neither has changed and no membership went by (most incremental syncs).
   const membersWent = newlyJoined.length > 0 || [...timelines.values()].some((t) => t.events.some((e) => e.type === "m.room.member"));
   const needsSharing = full || since.presence < to.presence || since.deviceList < to.deviceList || membersWent;
-  const sharing = needsSharing ? await store.state.usersSharingRooms(q, user.userId) : [];
+  const sharing = needsSharing ? await selectUsersSharingRooms(q, user.userId) : [];
   const everyone = sharing.includes(user.userId) ? sharing : [...sharing, user.userId];
   const now = Date.now();
 
   // Users newly met in a room are owed their presence as it stands, not only its changes
   // since `since`: the client has never been told it.
   const met = full || !since ? [] : await newlySharedUsers(q, store, user.userId, newlyJoined, timelines);
-  const changedPresence = await store.presence.changed(q, everyone, full || !since ? 0 : since.presence, to.presence);
-  const metPresence = met.length === 0 ? [] : await store.presence.changed(q, met, 0, to.presence);
+  const changedPresence = await selectPresenceChanged(q, everyone, full || !since ? 0 : since.presence, to.presence);
+  const metPresence = met.length === 0 ? [] : await selectPresenceChanged(q, met, 0, to.presence);
   const alreadyChanged = new Set(changedPresence.map((p) => p.userId));
   const presence = [...metPresence.filter((p) => !alreadyChanged.has(p.userId)), ...changedPresence]
     .filter((p) => passesFilter(filter.presence, { type: "m.presence", sender: p.userId }))
@@ -62,7 +66,7 @@ export async function userExtras(
     .map((a) => ({ type: a.type, content: a.content }));
 
   // The sync acknowledged `since` before building: only later messages can be waiting.
-  const messages = await store.toDevice.pending(q, user.userId, user.deviceId, since?.toDevice ?? 0, to.toDevice, TO_DEVICE_LIMIT);
+  const messages = await selectPendingToDevice(q, user.userId, user.deviceId, since?.toDevice ?? 0, to.toDevice, TO_DEVICE_LIMIT);
   const toDevice = messages.length === TO_DEVICE_LIMIT ? messages[messages.length - 1]!.position : to.toDevice;
 
   const deviceLists = since === null ? { changed: [], left: [] } : await deviceListChanges(q, store, user.userId, everyone, since.deviceList, to.deviceList, newlyJoined, timelines);
@@ -91,7 +95,7 @@ async function newlySharedUsers(
 ): Promise<string[]> {
   const met = new Set<string>();
   for (const roomId of newlyJoined) {
-    for (const m of await store.state.members(q, roomId, ["join"])) met.add(m.userId);
+    for (const m of await selectMembers(q, roomId, ["join"])) met.add(m.userId);
   }
   for (const t of timelines.values()) {
     for (const e of [...t.state, ...t.events]) {
@@ -116,9 +120,9 @@ async function deviceListChanges(
   newlyJoined: readonly string[],
   timelines: ReadonlyMap<string, RoomTimeline>,
 ): Promise<{ changed: string[]; left: string[] }> {
-  const changed = new Set(await store.keyChanges.changedUsers(q, sharing, after, upTo));
+  const changed = new Set(await selectUsersWithKeyChanges(q, sharing, after, upTo));
   for (const roomId of newlyJoined) {
-    for (const m of await store.state.members(q, roomId, ["join"])) if (m.userId !== userId) changed.add(m.userId);
+    for (const m of await selectMembers(q, roomId, ["join"])) if (m.userId !== userId) changed.add(m.userId);
   }
   const left = new Set<string>();
   const shared = new Set(sharing);

@@ -1,4 +1,5 @@
 import type { PushRuleActions, PushRuleKind, PushRuleset, PushRuleUpdate } from "./push-rules.js";
+import type { KeyBackupApi } from "./key-backup.js";
 
 /**
  * The userapi as its callers see it, one part per concern. Each part is one gRPC service in
@@ -14,6 +15,7 @@ export interface UserApi {
   readonly profiles: ProfilesApi;
   readonly accountData: AccountDataApi;
   readonly pushRules: PushRulesApi;
+  readonly keyBackup: KeyBackupApi;
 }
 
 /** Who holds an access token. */

@@ -1,5 +1,4 @@
-import type * as grpc from "@grpc/grpc-js";
-import { createGrpcClient, unary } from "../../internal/grpc/client.js";
+import { createGrpcClient } from "../../internal/grpc/client.js";
 import {
   AccountDataClient,
   AccountsClient,
@@ -19,23 +18,8 @@ import {
 import type { PushRuleset } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
 import { accountFromMessage, parseJsonObject, sessionFromMessage } from "./convert.js";
-import { fromGrpcError } from "./errors.js";
-
-type RequestOf<M> = M extends grpc.handleUnaryCall<infer Req, unknown> ? Req : never;
-type ResponseOf<M> = M extends grpc.handleUnaryCall<never, infer Res> ? Res : never;
-
-/**
- * A typed caller of one service's unary methods by name. Types come from the generated
- * server interface: the client's methods are overloaded, which defeats inference.
- */
-function caller<S>(client: grpc.Client) {
-  return <K extends keyof S & string>(method: K, request: RequestOf<S[K]>): Promise<ResponseOf<S[K]>> => {
-    const fn = (client as unknown as Record<K, (req: RequestOf<S[K]>, cb: (err: grpc.ServiceError | null, res: ResponseOf<S[K]>) => void) => unknown>)[method];
-    return unary(fn.bind(client), request).catch((err: unknown) => {
-      throw fromGrpcError(err);
-    });
-  };
-}
+import { caller } from "./caller.js";
+import { createKeyBackupClient } from "./key-backup-client.js";
 
 const parseOptional = (json: string | undefined) => (json === undefined ? null : parseJsonObject(json));
 
@@ -137,5 +121,6 @@ export function createUserApiClient(address: string, secret: string): UserApi {
         await pushRules("setPushRuleActions", { userId, kind, ruleId, actionsJson: JSON.stringify(actions) });
       },
     },
+    keyBackup: createKeyBackupClient(address, secret),
   };
 }

@@ -27,6 +27,7 @@ import type { PushRuleActions } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
 import { accountType, parseJsonObject, pushRuleKind, sessionToMessage } from "./convert.js";
 import { unaryHandler as handle } from "./errors.js";
+import { keyBackupService } from "./key-backup-server.js";
 
 /**
  * The calls that hand out an account or its keys: each is logged at info with whom it was
@@ -164,5 +165,6 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     { definition: ProfilesService, implementation: profiles },
     { definition: AccountDataService, implementation: accountData },
     { definition: PushRulesService, implementation: pushRules },
+    keyBackupService(api.keyBackup),
   ];
 }

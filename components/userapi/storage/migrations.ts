@@ -78,4 +78,35 @@ export const USERAPI_MIGRATIONS: readonly Migration[] = [
         ADD COLUMN result JSONB;
     `,
   },
+  {
+    version: 3,
+    name: "server-side key backups: versions and their session keys",
+    up: `
+      CREATE TABLE userapi_key_backup_versions (
+        localpart TEXT NOT NULL REFERENCES userapi_accounts (localpart),
+        -- Per user 1, 2, 3...; a deleted version keeps its row, so its number is never reused.
+        version BIGINT NOT NULL,
+        algorithm TEXT NOT NULL,
+        auth_data JSONB NOT NULL,
+        -- Bumped by every change of the version's keys; clients compare it to notice others' uploads.
+        etag BIGINT NOT NULL DEFAULT 0,
+        deleted BOOLEAN NOT NULL DEFAULT false,
+        PRIMARY KEY (localpart, version)
+      );
+
+      CREATE TABLE userapi_key_backup_keys (
+        localpart TEXT NOT NULL,
+        version BIGINT NOT NULL,
+        room_id TEXT NOT NULL,
+        session_id TEXT NOT NULL,
+        first_message_index BIGINT NOT NULL,
+        forwarded_count BIGINT NOT NULL,
+        is_verified BOOLEAN NOT NULL,
+        -- Encrypted by the client; stored and served as given.
+        session_data JSONB NOT NULL,
+        PRIMARY KEY (localpart, version, room_id, session_id),
+        FOREIGN KEY (localpart, version) REFERENCES userapi_key_backup_versions (localpart, version)
+      );
+    `,
+  },
 ];

@@ -3,7 +3,6 @@ import { roomserverGrpcClient } from "../../../components/roomserver/grpc/client
 import type { RoomserverApi } from "../../../components/roomserver/api/roomserver-api.js";
 import { parseStored } from "../../../components/roomserver/api/stored-events.js";
 import type { RoomEvent } from "../../../components/protocol/events/event.js";
-import { Direction } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 import type { Deployment } from "../../helpers/deployment.js";
 import { TestClient, uniqueName } from "../../helpers/test-client.js";
 
@@ -70,7 +69,7 @@ export class RoomInspector {
 
   /** How many events the room has: the cases check that refused requests added none. */
   async eventCount(roomId: string): Promise<number> {
-    const { events } = await this.api.queryMessageHistory({ roomId, from: "", direction: Direction.DIRECTION_BACKWARD, limit: 1000 });
+    const { events } = await this.api.queryMessageHistory({ roomId, from: "", direction: "backward", limit: 1000 });
     return events.length;
   }
 }

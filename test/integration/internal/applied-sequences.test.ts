@@ -73,13 +73,15 @@ for (const backend of DATABASE_BACKENDS) {
     });
 
     it("forgets a claim whose transaction rolled back", async () => {
-      await db.transaction(async (tx) => {
-        await claimSequences(tx, "rollback", [msg("S.r", 1)]);
-        throw new Error("effects failed");
-      }).catch(() => {});
+      await db
+        .transaction(async (tx) => {
+          await claimSequences(tx, "rollback", [msg("S.r", 1)]);
+          throw new Error("effects failed");
+        })
+        .catch(() => {});
       expect((await db.transaction((tx) => claimSequences(tx, "rollback", [msg("S.r", 1)]))).map((m) => m.seq)).to.deep.equal([1]);
     });
-  
+
     describe("claimSequences, several subjects at once", () => {
       const claim = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequences(tx, consumer, msgs));
       it("claims nothing of nothing, without a statement", async () => {
@@ -189,7 +191,13 @@ for (const backend of DATABASE_BACKENDS) {
         const second = db.transaction((tx) => {
           const counted = counting(tx);
           statements = counted.statements;
-          return claimSequences(counted.q, "race", [msg("S.known", 7), msg("S.known", 8), msg("S.known", 9), msg("S.new", 3), msg("S.new", 4)]);
+          return claimSequences(counted.q, "race", [
+            msg("S.known", 7),
+            msg("S.known", 8),
+            msg("S.known", 9),
+            msg("S.new", 3),
+            msg("S.new", 4),
+          ]);
         });
         await someoneWaitsForALock(db);
         release();
@@ -201,26 +209,27 @@ for (const backend of DATABASE_BACKENDS) {
       });
 
       // PGlite runs one transaction at a time: there nobody can wait for anybody.
-      if (backend.name === "postgres") it("does not wait for another consumer's transaction on the same subjects", async function () {
-        let release!: () => void;
-        const gate = new Promise<void>((r) => (release = r));
-        let firstClaimed!: () => void;
-        const claimedFirst = new Promise<void>((r) => (firstClaimed = r));
-        await claim("busy", [msg("S.a", 1)]);
-        await claim("free", [msg("S.a", 1)]);
-        const first = db.transaction(async (tx) => {
-          await claimSequences(tx, "busy", [msg("S.a", 2), msg("S.b", 1)]);
-          firstClaimed();
-          await gate;
+      if (backend.name === "postgres")
+        it("does not wait for another consumer's transaction on the same subjects", async function () {
+          let release!: () => void;
+          const gate = new Promise<void>((r) => (release = r));
+          let firstClaimed!: () => void;
+          const claimedFirst = new Promise<void>((r) => (firstClaimed = r));
+          await claim("busy", [msg("S.a", 1)]);
+          await claim("free", [msg("S.a", 1)]);
+          const first = db.transaction(async (tx) => {
+            await claimSequences(tx, "busy", [msg("S.a", 2), msg("S.b", 1)]);
+            firstClaimed();
+            await gate;
+          });
+          await claimedFirst;
+          try {
+            expect(seqs(await claim("free", [msg("S.a", 1), msg("S.a", 2), msg("S.b", 1)]))).to.deep.equal(["S.a:2", "S.b:1"]);
+          } finally {
+            release();
+            await first;
+          }
         });
-        await claimedFirst;
-        try {
-          expect(seqs(await claim("free", [msg("S.a", 1), msg("S.a", 2), msg("S.b", 1)]))).to.deep.equal(["S.a:2", "S.b:1"]);
-        } finally {
-          release();
-          await first;
-        }
-      });
     });
 
     describe("AppliedSequencesMemory: a read, then the writes with the batch's own", () => {
@@ -262,10 +271,14 @@ for (const backend of DATABASE_BACKENDS) {
         // Each half on its own: a known subject changed, and a new subject that appeared.
         const known = await firstRead(db, "raced", [msg("S.known", 3)]);
         await claimSequences(db, "raced", [msg("S.known", 3)]);
-        expect(await db.transaction((tx) => tx.execute(known.writes[0]!.sql, known.writes[0]!.params)).catch((e: Error) => e.message)).to.match(/division by zero/);
+        expect(
+          await db.transaction((tx) => tx.execute(known.writes[0]!.sql, known.writes[0]!.params)).catch((e: Error) => e.message),
+        ).to.match(/division by zero/);
         const added = await firstRead(db, "raced", [msg("S.later", 1)]);
         await claimSequences(db, "raced", [msg("S.later", 1)]);
-        expect(await db.transaction((tx) => tx.execute(added.writes[0]!.sql, added.writes[0]!.params)).catch((e: Error) => e.message)).to.match(/duplicate key/);
+        expect(
+          await db.transaction((tx) => tx.execute(added.writes[0]!.sql, added.writes[0]!.params)).catch((e: Error) => e.message),
+        ).to.match(/duplicate key/);
       });
 
       const claim2 = (consumer: string, msgs: LogMessage[]) => db.transaction((tx) => claimSequences(tx, consumer, msgs));
@@ -296,7 +309,10 @@ for (const backend of DATABASE_BACKENDS) {
         expect(seqs(await applyBatch(memory, q, [msg("S.b", 3), msg("S.c", 1)]))).to.deep.equal(["S.c:1"]);
         expect(statements, "known subjects are not asked again; a new one is").to.have.length(2);
         expect(await recorded("memory")).to.deep.equal({ "S.a": 2, "S.b": 3, "S.c": 1 });
-        expect(seqs((await new AppliedSequencesMemory("memory").read(db, [msg("S.a", 2), msg("S.a", 3)])).fresh)).to.deep.equal(["S.a:3"], "what a first read finds");
+        expect(seqs((await new AppliedSequencesMemory("memory").read(db, [msg("S.a", 2), msg("S.a", 3)])).fresh)).to.deep.equal(
+          ["S.a:3"],
+          "what a first read finds",
+        );
       });
 
       it("when another instance recorded meanwhile, the writes fail, and the next read asks the database", async () => {
@@ -326,6 +342,35 @@ for (const backend of DATABASE_BACKENDS) {
         await raise("then-claim", [msg("S.a", 4)]);
         const fresh = await db.transaction((tx) => claimSequences(tx, "then-claim", [msg("S.a", 4), msg("S.a", 5)]));
         expect(seqs(fresh)).to.deep.equal(["S.a:5"]);
+      });
+
+      it("lets a read model's commit skip the disk wait only when the log acknowledges in this database", async () => {
+        const commitWaits = (msgs: LogMessage[], readModel: boolean) =>
+          db.transaction(async (tx) => {
+            const { sql, params } = raiseAppliedStatement("read-model", msgs, { readModel });
+            await tx.execute(sql, params);
+            return (await tx.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s"))[0]!.s;
+          });
+        const inDatabase = (m: LogMessage): LogMessage => ({ ...m, ackedInDatabase: true });
+        expect(await commitWaits([inDatabase(msg("S.a", 1))], true)).to.equal("off");
+        expect(await commitWaits([inDatabase(msg("S.a", 2))], false)).to.equal("on");
+        expect(await commitWaits([inDatabase(msg("S.a", 3)), msg("S.b", 1)], true)).to.equal("on");
+        // The setting ends with its transaction.
+        expect((await db.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s"))[0]!.s).to.equal("on");
+        expect(await recorded("read-model")).to.deep.equal({ "S.a": 3, "S.b": 1 });
+      });
+
+      it("claimSequences for a read model: the same rule for its transaction's commit", async () => {
+        const inDatabase = (m: LogMessage): LogMessage => ({ ...m, ackedInDatabase: true });
+        const commitWaits = (msgs: LogMessage[], readModel: boolean) =>
+          db.transaction(async (tx) => {
+            await claimSequences(tx, "claimed-read-model", msgs, { readModel });
+            return (await tx.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s"))[0]!.s;
+          });
+        expect(await commitWaits([inDatabase(msg("S.a", 1))], true)).to.equal("off");
+        expect(await commitWaits([inDatabase(msg("S.a", 2))], false)).to.equal("on");
+        expect(await commitWaits([inDatabase(msg("S.a", 3)), msg("S.b", 1)], true)).to.equal("on");
+        expect(await recorded("claimed-read-model")).to.deep.equal({ "S.a": 3, "S.b": 1 });
       });
     });
   });

@@ -408,4 +408,33 @@ describe("in-process event log persistence", function () {
       await db.close();
     }
   });
+
+  it("waits for the disk only for publishes whose publisher relies on them being stored", async () => {
+    const db = await PgliteDatabase.open(null);
+    try {
+      const log = await InProcessLog.open(db, "f_", silentLogger());
+      await log.declareStreams([STREAM]);
+      // Each message's INSERT runs in a transaction of ours, which reads what its commit will do.
+      const commits: string[] = [];
+      const execute = db.execute.bind(db);
+      db.execute = (sql, params) =>
+        db.transaction(async (tx) => {
+          const changed = await tx.execute(sql, params);
+          const [row] = await tx.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s");
+          if (sql.startsWith("INSERT INTO eventlog_messages")) commits.push(row!.s);
+          return changed;
+        });
+      try {
+        await log.publish(`${STREAM}.a`, enc("relied on"));
+        await log.publish(`${STREAM}.a`, enc("verdict awaited"), { unacknowledged: true });
+        await log.publish(`${STREAM}.a`, enc("kept by an outbox"), { keptByPublisher: true });
+      } finally {
+        db.execute = execute;
+      }
+      expect(commits).to.deep.equal(["on", "off", "off"]);
+      await log.close();
+    } finally {
+      await db.close();
+    }
+  });
 });

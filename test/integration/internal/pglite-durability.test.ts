@@ -5,19 +5,26 @@ import { join } from "node:path";
 import { validateConfig } from "../../../components/internal/config/load.js";
 import type { Database } from "../../../components/internal/database/database.js";
 import { openDatabase } from "../../../components/internal/database/open.js";
+import { UNFLUSHED_COMMIT } from "../../../components/internal/database/unflushed-commit.js";
 
-/** How many times the process asked the OS to flush a file to disk while `work` ran. */
+/** How many times the process asked the OS to flush a file to disk while `work` ran (synchronously or not). */
 async function fsyncsDuring(work: () => Promise<unknown>): Promise<number> {
   const original = fs.fsyncSync;
+  const originalAsync = fs.fsync;
   let count = 0;
   fs.fsyncSync = (fd) => {
     count += 1;
     original(fd);
   };
+  (fs as { fsync: typeof fs.fsync }).fsync = ((fd: number, callback: fs.NoParamCallback) => {
+    count += 1;
+    originalAsync(fd, callback);
+  }) as typeof fs.fsync;
   try {
     await work();
   } finally {
     fs.fsyncSync = original;
+    (fs as { fsync: typeof fs.fsync }).fsync = originalAsync;
   }
   return count;
 }
@@ -68,6 +75,56 @@ describe("embedded database durability", function () {
       expect((await db.query("SELECT v FROM durable_t ORDER BY v")).map((r) => r.v)).to.deep.equal([1, 2, 3]);
     } finally {
       await db.close();
+    }
+  });
+
+  it("commits a statement with UNFLUSHED_COMMIT without a flush; the next durable commit flushes it", async () => {
+    const db = await openDatabase(validateConfig({ server_name: "a.example", data_dir: dataDir }));
+    try {
+      expect(await fsyncsDuring(() => db.execute(`INSERT INTO durable_t VALUES (4) ${UNFLUSHED_COMMIT}`))).to.equal(0);
+      expect(await setting(db, "synchronous_commit")).to.equal("on");
+      expect(await fsyncsDuring(() => db.execute("INSERT INTO durable_t VALUES (5)"))).to.be.at.least(1);
+    } finally {
+      await db.close();
+    }
+    // Closed and opened again: both are there.
+    const reopened = await openDatabase(validateConfig({ server_name: "a.example", data_dir: dataDir }));
+    try {
+      expect((await reopened.query("SELECT v FROM durable_t WHERE v >= 4 ORDER BY v")).map((r) => r.v)).to.deep.equal([4, 5]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it("makes a new database from the build's template instead of running initdb", async () => {
+    // initdb gives each database a random system identifier; copies of one template share it.
+    const identifiers: string[] = [];
+    for (const name of ["first", "second"]) {
+      const dir = join(dataDir, name);
+      const db = await openDatabase(validateConfig({ server_name: "a.example", data_dir: dir }));
+      try {
+        identifiers.push((await db.query<{ id: string }>("SELECT system_identifier::text AS id FROM pg_control_system()"))[0]!.id);
+        await db.exec("CREATE TABLE works_t (v int)");
+      } finally {
+        await db.close();
+      }
+    }
+    expect(identifiers[0]).to.equal(identifiers[1]);
+  });
+
+  it("sizes its memory for one connection: a 16 MB page cache by default, database.embedded_cache_mb for more", async () => {
+    const small = await openDatabase(validateConfig({ server_name: "a.example", data_dir: dataDir }));
+    try {
+      expect(await setting(small, "shared_buffers")).to.equal("16MB");
+      expect(await setting(small, "max_connections")).to.equal("10");
+    } finally {
+      await small.close();
+    }
+    const large = await openDatabase(validateConfig({ server_name: "a.example", data_dir: dataDir, database: { embedded_cache_mb: 256 } }));
+    try {
+      expect(await setting(large, "shared_buffers")).to.equal("256MB");
+    } finally {
+      await large.close();
     }
   });
 });

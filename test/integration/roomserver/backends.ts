@@ -3,7 +3,7 @@ import type { EventLog } from "../../../components/internal/eventlog/eventlog.js
 import { openEventLog } from "../../../components/internal/eventlog/open.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
 import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
-import type { RoomserverCore } from "../../../components/roomserver/core.js";
+import type { RoomserverCore } from "../../../components/roomserver/core/roomserver-core.js";
 import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, suiteVariant, uniquePrefix, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
 import { OutputCollector, startRoomserverCore } from "../../helpers/roomserver-harness.js";
 

@@ -3,8 +3,8 @@ import { PostgresDatabase } from "../../../components/internal/database/postgres
 import type { Consumer } from "../../../components/internal/eventlog/eventlog.js";
 import { STREAMS } from "../../../components/internal/eventlog/streams.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
-import { submitEvent, submitTemplate } from "../../../components/roomserver/api/input.js";
-import { InputOutcome, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { submitEvent, submitTemplate } from "../../../components/roomserver/producers/input-producer.js";
+import type { InputVerdict } from "../../../components/roomserver/api/input.js";
 import { OutputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
 import { TEST_NATS_URL, TEST_POSTGRES_URL, suiteVariant, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
 import type { RunningProcess } from "../../helpers/cli-process.js";
@@ -53,14 +53,14 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
         const submit = (event: ProtocolEvent) => submitEvent(log, event, { origin: SERVER, timeoutMs: 120_000 });
         const templateRoomStarts = templateRooms.map((room) => room.standardStart(room.user("alice")));
         for (const events of [...firstEvents, ...templateRoomStarts]) {
-          for (const event of events) expect((await submit(event)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+          for (const event of events) expect((await submit(event)).outcome).to.equal("accepted");
         }
         const templates = templateRooms.flatMap((room, r) =>
           Array.from({ length: MESSAGES_PER_ROOM }, (_, i) => ({
             roomId: room.roomId,
             type: "m.room.message",
             sender: room.user("alice"),
-            contentJson: Buffer.from(JSON.stringify({ msgtype: "m.text", body: `template ${i}` })),
+            contentJson: JSON.stringify({ msgtype: "m.text", body: `template ${i}` }),
             redacts: "",
             templateId: `crash ${r} ${i}`,
           })),
@@ -70,7 +70,7 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
         const accepted = new Set<string>();
         const verdicts: Promise<InputVerdict>[] = messages.flat().map((event) =>
           submit(event).then((verdict) => {
-            if (verdict.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED) accepted.add(event.eventId);
+            if (verdict.outcome === "accepted") accepted.add(event.eventId);
             return verdict;
           }),
         );
@@ -82,9 +82,9 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
 
         roomserver = await setup.start();
         const all = await Promise.all(verdicts);
-        expect(all.every((v) => v.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED), "every input eventually accepted").to.equal(true);
+        expect(all.every((v) => v.outcome === "accepted"), "every input eventually accepted").to.equal(true);
         const completed = await Promise.all(templateVerdicts);
-        expect(completed.every((v) => v.outcome === InputOutcome.INPUT_OUTCOME_ACCEPTED), "every template eventually accepted").to.equal(true);
+        expect(completed.every((v) => v.outcome === "accepted"), "every template eventually accepted").to.equal(true);
         const templateEventIds = new Set(completed.map((v) => v.eventId));
         expect(templateEventIds.size).to.equal(templates.length, "each template its own event");
         const recorded = await db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_completed_templates");

@@ -1,5 +1,4 @@
 import { expect } from "chai";
-import { InputKind, InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
 import { TestRoom } from "../../helpers/test-room.js";
 import { SETUPS, useRoomserver, pendingSetups } from "./backends.js";
@@ -12,7 +11,7 @@ for (const setup of SETUPS) {
     async function accept(...events: Parameters<typeof inputEvent>[1][]): Promise<void> {
       for (const event of events) {
         const verdict = await inputEvent(rs.log, event);
-        expect(verdict.outcome, `${event.type} ${verdict.reason}`).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+        expect(verdict.outcome, `${event.type} ${verdict.reason}`).to.equal("accepted");
       }
     }
 
@@ -95,8 +94,8 @@ for (const setup of SETUPS) {
       const alice = room.user("alice");
       await accept(...room.standardStart(alice));
       const invite = room.member(alice, room.user("dave"), "invite", { detached: true });
-      const verdict = await inputEvent(rs.log, invite, InputKind.INPUT_KIND_OUTLIER);
-      expect(verdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+      const verdict = await inputEvent(rs.log, invite, "outlier");
+      expect(verdict.outcome).to.equal("accepted");
       const [row] = await rs.db.query<{ outlier: boolean; state_before_nid: number | null }>(
         "SELECT outlier, state_before_nid FROM roomserver_events WHERE event_id = $1",
         [invite.eventId],
@@ -116,8 +115,8 @@ for (const setup of SETUPS) {
       await accept(room.message(alice, "now"));
       const extremitiesBefore = await extremities(room.roomId);
       const historical = room.stateEvent(alice, "m.room.topic", { topic: "from the past" }, { prevs: forkPoint, state: forkState, detached: true });
-      const verdict = await inputEvent(rs.log, historical, InputKind.INPUT_KIND_OLD);
-      expect(verdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+      const verdict = await inputEvent(rs.log, historical, "old");
+      expect(verdict.outcome).to.equal("accepted");
       expect(await extremities(room.roomId)).to.deep.equal(extremitiesBefore);
       expect(await currentStateEventId(room.roomId, "m.room.topic", "")).to.equal(undefined);
       const [row] = await rs.db.query<{ state_before_nid: number | null; outlier: boolean }>(

@@ -2,9 +2,8 @@ import { expect } from "chai";
 import { PostgresDatabase } from "../../../components/internal/database/postgres.js";
 import { STREAMS } from "../../../components/internal/eventlog/streams.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
-import { submitEvent } from "../../../components/roomserver/api/input.js";
+import { submitEvent } from "../../../components/roomserver/producers/input-producer.js";
 import { INPUT_CONSUMER } from "../../../components/roomserver/consumers/input-consumer.js";
-import { InputOutcome } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
 import type { RunningProcess } from "../../helpers/cli-process.js";
 import { eventually } from "../../helpers/eventually.js";
@@ -49,7 +48,7 @@ withPostgresAndNats("roomserver-dead-letter-crash:postgres+nats", () => {
         const other = new TestRoom(SERVER, setup.key, "11");
         const alice = poisoned.user("alice");
         for (const event of [...poisoned.standardStart(alice), ...other.standardStart(alice)]) {
-          expect((await submit(event)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+          expect((await submit(event)).outcome).to.equal("accepted");
         }
 
         const poison = poisoned.message(alice, `hello ${POISON_MARKER}`, { detached: true });
@@ -69,10 +68,10 @@ withPostgresAndNats("roomserver-dead-letter-crash:postgres+nats", () => {
         roomserver = await setup.start(env);
 
         const verdict = await poisonVerdict;
-        expect(verdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_INVALID);
+        expect(verdict.outcome).to.equal("invalid");
         expect(verdict.reason).to.match(/could not store this event/);
-        expect((await Promise.all(otherVerdicts)).map((v) => v.outcome)).to.deep.equal(Array(5).fill(InputOutcome.INPUT_OUTCOME_ACCEPTED));
-        expect((await submit(poisoned.message(alice, "after the poison"))).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+        expect((await Promise.all(otherVerdicts)).map((v) => v.outcome)).to.deep.equal(Array(5).fill("accepted"));
+        expect((await submit(poisoned.message(alice, "after the poison"))).outcome).to.equal("accepted");
 
         const rows = await db.query<{ consumer: string; stream: string; attempts: number; dead: boolean }>(
           "SELECT consumer, stream, attempts, dead_lettered_at IS NOT NULL AS dead FROM eventlog_dead_letters",

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { deadLetterCount } from "../../../components/internal/eventlog/dead-letters.js";
 import { STREAMS } from "../../../components/internal/eventlog/streams.js";
 import { INPUT_CONSUMER } from "../../../components/roomserver/consumers/input-consumer.js";
-import { InputOutcome, InputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import { InputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
 import { POISON_MARKER, poisonEventsTable } from "../../helpers/poisoned-events.js";
 import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
 import { TestRoom } from "../../helpers/test-room.js";
@@ -23,7 +23,7 @@ for (const setup of SETUPS) {
       const alice = poisoned.user("alice");
       const bob = other.user("bob");
       for (const event of [...poisoned.standardStart(alice), ...other.standardStart(bob)]) {
-        expect((await inputEvent(rs.log, event)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+        expect((await inputEvent(rs.log, event)).outcome).to.equal("accepted");
       }
       const countBefore = deadLetterCount();
 
@@ -34,13 +34,13 @@ for (const setup of SETUPS) {
         inputEvent(rs.log, poison, undefined, { timeoutMs: 30_000 }),
         ...otherMessages.map((event) => inputEvent(rs.log, event, undefined, { timeoutMs: 30_000 })),
       ]);
-      expect(poisonVerdict.outcome).to.equal(InputOutcome.INPUT_OUTCOME_INVALID);
+      expect(poisonVerdict.outcome).to.equal("invalid");
       expect(poisonVerdict.reason).to.match(/could not store this event/);
-      expect(otherVerdicts.map((v) => v.outcome)).to.deep.equal(otherMessages.map(() => InputOutcome.INPUT_OUTCOME_ACCEPTED));
+      expect(otherVerdicts.map((v) => v.outcome)).to.deep.equal(otherMessages.map(() => "accepted"));
 
       // The poisoned room itself goes on after it.
       const after = poisoned.message(alice, "still here");
-      expect((await inputEvent(rs.log, after)).outcome).to.equal(InputOutcome.INPUT_OUTCOME_ACCEPTED);
+      expect((await inputEvent(rs.log, after)).outcome).to.equal("accepted");
 
       const rows = await rs.db.query<{ consumer: string; stream: string; payload: Uint8Array; error: string; attempts: number; dead: boolean }>(
         "SELECT consumer, stream, payload, error, attempts, dead_lettered_at IS NOT NULL AS dead FROM eventlog_dead_letters",

@@ -3,7 +3,6 @@ import * as grpc from "@grpc/grpc-js";
 import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
 import type { RoomserverApi } from "../../../components/roomserver/api/roomserver-api.js";
 import { roomserverGrpcClient } from "../../../components/roomserver/grpc/client.js";
-import { Direction } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
 import { TEST_NATS_URL, TEST_POSTGRES_URL, suiteVariant, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
 import type { RunningProcess } from "../../helpers/cli-process.js";
 import { RoomserverProcessSetup } from "../../helpers/roomserver-process.js";
@@ -59,7 +58,7 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
 
     it("answers a malformed request with INVALID_ARGUMENT and its reason", async () => {
       const err = await api
-        .queryMessageHistory({ roomId: fixture.main.roomId, from: "????", direction: Direction.DIRECTION_BACKWARD, limit: 1 })
+        .queryMessageHistory({ roomId: fixture.main.roomId, from: "????", direction: "backward", limit: 1 })
         .then(() => null, (e: grpc.ServiceError) => e);
       expect(err?.code).to.equal(grpc.status.INVALID_ARGUMENT);
       expect(err?.details).to.match(/^not a history token/);

@@ -3,7 +3,7 @@ import type { Database } from "../../../components/internal/database/database.js
 import { migrate } from "../../../components/internal/database/migrations.js";
 import type { EventLog, PublishOptions } from "../../../components/internal/eventlog/eventlog.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { OutboxPublisher } from "../../../components/roomserver/output/outbox-publisher.js";
+import { OutboxPublisher } from "../../../components/roomserver/producers/outbox-publisher.js";
 import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { inTransaction } from "../../../components/roomserver/storage/unit-of-work.js";
 import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Database } from "../../../components/internal/database/database.js";
 import type { JsonObject } from "../../../components/protocol/events/event.js";
-import type { RoomserverCore } from "../../../components/roomserver/core.js";
+import type { RoomserverCore } from "../../../components/roomserver/core/roomserver-core.js";
 import { RoomserverPerformer } from "../../../components/roomserver/perform/performer.js";
 import { RoomserverQueries } from "../../../components/roomserver/query/queries.js";
 import { selectRoom } from "../../../components/roomserver/storage/rooms.js";
@@ -44,10 +44,10 @@ for (const setup of SETUPS) {
     const createRoom = (body: JsonObject | string, creator = alice) =>
       performer.performCreateRoom({
         creator,
-        requestJson: Buffer.from(typeof body === "string" ? body : JSON.stringify(body)),
+        requestJson: typeof body === "string" ? body : JSON.stringify(body),
         roomId: "",
         transactionId: undefined,
-        creatorMemberContentJson: Buffer.alloc(0),
+        creatorMemberContentJson: "",
       });
 
     async function newRoom(body: JsonObject, creator = alice): Promise<string> {
@@ -88,7 +88,7 @@ for (const setup of SETUPS) {
       return performer.performMembership({ roomId, sender, target, membership: change, reason: extra.reason ?? "", isDirect: extra.isDirect ?? false });
     }
     const join = (roomIdOrAlias: string, userId: string, content: JsonObject = {}) =>
-      performer.performJoin({ roomIdOrAlias, userId, contentJson: Buffer.from(JSON.stringify(content)), isGuest: false });
+      performer.performJoin({ roomIdOrAlias, userId, contentJson: JSON.stringify(content), isGuest: false });
 
     describe("createRoom", () => {
       const presets = {

@@ -3,7 +3,7 @@ import { encodeBase64 } from "../../../components/protocol/crypto/base64.js";
 import { stateKeyOf } from "../../../components/protocol/events/event.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
 import type { RoomserverReaderApi, RoomserverWriterApi } from "../../../components/roomserver/api/roomserver-api.js";
-import { Direction, type StoredEvent } from "../../../proto/gen/dendrite/roomserver/v1/query.js";
+import type { HistoryDirection, StoredEvent } from "../../../components/roomserver/api/queries.js";
 import { TEST_SERVER } from "../../helpers/roomserver-harness.js";
 import { OTHER_SERVER, type QueryFixture } from "./query-fixture.js";
 
@@ -24,24 +24,23 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
     expect(main).to.deep.include({
       roomExists: true,
       roomVersion: "11",
-      prevEventIds: [f.named("four").eventId],
-      prevEventSha256: [],
+      prevEvents: [{ eventId: f.named("four").eventId, sha256: "" }],
       depth: f.named("four").depth + 1,
     });
     expect(ids(main.stateEvents)).to.deep.equal(ids3(f.named("create"), f.named("powerLevels"), f.named("aliceJoin")));
 
     // Two forward extremities: both are prev_events, and the depth is above both.
     const fork = await api.queryBuildInfo({ roomId: f.fork.roomId, stateNeeded: [tuple("m.room.topic")] });
-    expect([...fork.prevEventIds].sort()).to.deep.equal([f.forkX.eventId, f.forkY.eventId].sort());
+    expect(fork.prevEvents.map((p) => p.eventId).sort()).to.deep.equal([f.forkX.eventId, f.forkY.eventId].sort());
     expect(fork.depth).to.equal(f.forkX.depth + 1);
     expect(ids(fork.stateEvents)).to.deep.equal([f.forkX.eventId], "the current state is the resolved one");
 
     const v1 = await api.queryBuildInfo({ roomId: f.v1.roomId, stateNeeded: [] });
     const last = f.v1Events.at(-1)!;
-    expect(v1).to.deep.include({ roomVersion: "1", prevEventIds: [last.eventId], prevEventSha256: [encodeBase64(last.referenceHash())], depth: last.depth + 1 });
+    expect(v1).to.deep.include({ roomVersion: "1", prevEvents: [{ eventId: last.eventId, sha256: encodeBase64(last.referenceHash()) }], depth: last.depth + 1 });
     expect(v1.stateEvents).to.deep.equal([]);
 
-    expect(await api.queryBuildInfo({ roomId: "!absent:test.local", stateNeeded: [] })).to.deep.include({ roomExists: false, prevEventIds: [] });
+    expect(await api.queryBuildInfo({ roomId: "!absent:test.local", stateNeeded: [] })).to.deep.include({ roomExists: false, prevEvents: [] });
   },
 
   async queryEventsById(api, f) {
@@ -54,7 +53,7 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
       { eventId: f.rejected.eventId, roomVersion: "11", rejected: true, softFailed: false, outlier: false },
       { eventId: f.outlier.eventId, roomVersion: "11", rejected: false, softFailed: false, outlier: true },
     ]);
-    expect(Buffer.from(events[0]!.eventJson).toString()).to.equal(one.canonicalJson(), "the stored JSON bytes");
+    expect(events[0]!.eventJson).to.equal(one.canonicalJson(), "the stored JSON text");
   },
 
   async queryStateAfterEvents(api, f) {
@@ -184,32 +183,31 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
   },
 
   async queryMessageHistory(api, f) {
-    const page = (from: string, direction: Direction, limit: number) =>
+    const page = (from: string, direction: HistoryDirection, limit: number) =>
       api.queryMessageHistory({ roomId: f.main.roomId, from, direction, limit });
     const dag = f.dag.map((e) => e.eventId);
     const newestFirst = [...dag].reverse();
 
-    const b1 = await page("", Direction.DIRECTION_BACKWARD, 5);
+    const b1 = await page("", "backward", 5);
     expect(ids(b1.events)).to.deep.equal(newestFirst.slice(0, 5));
-    const b2 = await page(b1.next, Direction.DIRECTION_BACKWARD, 5);
+    const b2 = await page(b1.next, "backward", 5);
     expect(ids(b2.events)).to.deep.equal(newestFirst.slice(5, 10));
-    const b3 = await page(b2.next, Direction.DIRECTION_BACKWARD, 5);
+    const b3 = await page(b2.next, "backward", 5);
     expect(ids(b3.events)).to.deep.equal(newestFirst.slice(10), "rejected events and outliers are not history");
     expect(b3.next).to.equal("", "nothing older");
 
-    const f1 = await page("", Direction.DIRECTION_FORWARD, 7);
+    const f1 = await page("", "forward", 7);
     expect(ids(f1.events)).to.deep.equal(dag.slice(0, 7));
-    const f2 = await page(f1.next, Direction.DIRECTION_FORWARD, 7);
+    const f2 = await page(f1.next, "forward", 7);
     expect(ids(f2.events)).to.deep.equal(dag.slice(7));
     expect(f2.next).to.equal("", "an exact last page says so without an empty page after it");
 
     // A token is a position: turning around at it gives the other side.
-    expect(ids((await page(b1.next, Direction.DIRECTION_FORWARD, 10)).events)).to.deep.equal(dag.slice(-4));
-    expect(ids((await page("", Direction.DIRECTION_UNSPECIFIED, 1)).events)).to.deep.equal(newestFirst.slice(0, 1), "backward by default");
+    expect(ids((await page(b1.next, "forward", 10)).events)).to.deep.equal(dag.slice(-4));
 
-    const bad = await page("not a token", Direction.DIRECTION_BACKWARD, 5).then(() => null, (err: Error) => err);
+    const bad = await page("not a token", "backward", 5).then(() => null, (err: Error) => err);
     expect(bad?.message).to.match(/not a history token/);
-    expect(await api.queryMessageHistory({ roomId: "!absent:test.local", from: "", direction: Direction.DIRECTION_BACKWARD, limit: 5 })).to.deep.equal({
+    expect(await api.queryMessageHistory({ roomId: "!absent:test.local", from: "", direction: "backward", limit: 5 })).to.deep.equal({
       roomExists: false,
       events: [],
       next: "",

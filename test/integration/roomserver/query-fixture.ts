@@ -1,6 +1,6 @@
 import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
-import { InputKind, InputOutcome, type InputVerdict } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
+import type { InputKind, InputOutcome, InputVerdict } from "../../../components/roomserver/api/input.js";
 import { TEST_SERVER } from "../../helpers/roomserver-harness.js";
 import { TestRoom } from "../../helpers/test-room.js";
 
@@ -86,10 +86,10 @@ export class QueryFixture {
     for (const event of events) await this.accept(event);
     this.dag.push(...events);
     this.rejected = room.message(room.user("fixture-mallory"), "not a member", { detached: true });
-    await this.expect(this.rejected, InputOutcome.INPUT_OUTCOME_REJECTED);
+    await this.expect(this.rejected, "rejected");
     // An event known without its state, as one fetched to check another's auth chain.
     this.outlier = room.message(alice, "seen alone", { detached: true });
-    await this.expect(this.outlier, InputOutcome.INPUT_OUTCOME_ACCEPTED, InputKind.INPUT_KIND_OUTLIER);
+    await this.expect(this.outlier, "accepted", "outlier");
   }
 
   private async buildFork(): Promise<void> {
@@ -112,10 +112,10 @@ export class QueryFixture {
   }
 
   private accept(event: ProtocolEvent): Promise<void> {
-    return this.expect(event, InputOutcome.INPUT_OUTCOME_ACCEPTED);
+    return this.expect(event, "accepted");
   }
 
-  private async expect(event: ProtocolEvent, outcome: InputOutcome, kind = InputKind.INPUT_KIND_NEW): Promise<void> {
+  private async expect(event: ProtocolEvent, outcome: InputOutcome, kind: InputKind = "new"): Promise<void> {
     const verdict = await this.input(event, kind);
     if (verdict.outcome !== outcome || verdict.softFailed) {
       throw new Error(`fixture event ${event.type} got ${JSON.stringify(verdict)}, expected outcome ${outcome}`);

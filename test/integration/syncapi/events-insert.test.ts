@@ -3,7 +3,7 @@ import { combineStatements } from "../../../components/internal/database/combine
 import type { Database } from "../../../components/internal/database/database.js";
 import { migrate } from "../../../components/internal/database/migrations.js";
 import { APPLIED_SEQUENCES_MIGRATIONS, raiseAppliedStatement } from "../../../components/internal/eventlog/applied-sequences.js";
-import { EventsTable, insertedPositions, type NewEventRow } from "../../../components/syncapi/storage/events.js";
+import { insertedPositions, insertEvents, insertEventsStatement, type NewEventRow } from "../../../components/syncapi/storage/events.js";
 import { SYNCAPI_MIGRATIONS } from "../../../components/syncapi/storage/migrations.js";
 import { streamLock } from "../../../components/syncapi/storage/positions.js";
 import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
@@ -25,18 +25,18 @@ const message = (eventId: string): NewEventRow => ({
 });
 
 /**
- * The room-event consumer's batch of messages as one statement outside a transaction (its
- * sequences recorded in the same statement): the positions it takes must commit in order,
- * as those taken in the stream's locked transactions do.
+ * The events insert takes the stream's lock itself (streamLockTaken): run as one statement
+ * outside a transaction (here with log sequences recorded in the same statement), the
+ * positions it takes still commit in order, as those taken in the stream's locked
+ * transactions do.
  */
 for (const backend of DATABASE_BACKENDS) {
   describe(`syncapi: new events stored by one statement [${backend.name}]`, function () {
     this.timeout(30_000);
     let db: Database;
     let drop: () => Promise<void>;
-    const events = new EventsTable();
     const storeAlone = async (rows: NewEventRow[]) => {
-      const { sql, params } = combineStatements(events.insertStatement(rows), [
+      const { sql, params } = combineStatements(insertEventsStatement(rows), [
         raiseAppliedStatement("test-consumer", rows.map((r, i) => ({ stream: "S", subject: "S.room", seq: i + 1, data: new Uint8Array(), headers: {}, redelivered: false }))),
       ]);
       return insertedPositions(await db.query(sql, params));
@@ -72,7 +72,7 @@ for (const backend of DATABASE_BACKENDS) {
           async (tx) => {
             locked();
             await holding;
-            return events.insertMany(tx, [message("$in-transaction")]);
+            return insertEvents(tx, [message("$in-transaction")]);
           },
           { advisoryLock: streamLock("pdu") },
         );

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { zeroPositions } from "../../../components/syncapi/api/positions.js";
-import { Notifier } from "../../../components/syncapi/notifier.js";
+import { zeroPositions } from "../../../components/syncapi/streams/positions.js";
+import { Notifier } from "../../../components/syncapi/streams/notifier.js";
 
 describe("syncapi: Notifier", () => {
   const alice = "@alice:example.org";

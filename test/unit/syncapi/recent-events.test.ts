@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import type { StoredEvent } from "../../../components/syncapi/storage/events.js";
-import { RecentEvents } from "../../../components/syncapi/storage/recent-events.js";
+import { RecentEvents } from "../../../components/syncapi/caches/recent-events.js";
 
 const ROOM = "!a:example.org";
 const OTHER = "!b:example.org";

@@ -1,21 +1,25 @@
 import { expect } from "chai";
 import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
-import { PresencePublisher } from "../../../components/syncapi/presence-publisher.js";
-import { showsActivity } from "../../../components/syncapi/sending-activity.js";
+import { PresencePublisher } from "../../../components/syncapi/producers/presence.js";
+import { showsActivity } from "../../../components/syncapi/presence/sending-activity.js";
 import type { PresenceRow } from "../../../components/syncapi/storage/presence.js";
-import type { SyncStore } from "../../../components/syncapi/storage/store.js";
-import { PresenceEvent } from "../../../proto/gen/dendrite/edu/v1/edu.js";
+import type { Queryable } from "../../../components/internal/database/database.js";
+import type { PresenceUpdate } from "../../../components/syncapi/api/log-messages.js";
+import { decodePresence } from "../../../components/syncapi/codecs/presence.js";
 
 /** A publisher over a stored presence the test sets, recording what it puts on the log. */
 function publisher(stored: Partial<PresenceRow> | null) {
-  const published: PresenceEvent[] = [];
-  const log = { publish: async (_subject: string, data: Uint8Array) => void published.push(PresenceEvent.decode(data)) };
-  const store = { db: {}, presence: { get: async () => stored } };
-  return { published, presence: new PresencePublisher(log as unknown as EventLog, store as unknown as SyncStore) };
+  const published: PresenceUpdate[] = [];
+  const log = { publish: async (_subject: string, data: Uint8Array) => void published.push(decodePresence(data)) };
+  // The presence table's row as the database returns it.
+  const row = stored && { user_id: alice, presence: "online", status_msg: null, last_active_ts: 0, currently_active: false, position: 1, ...(stored.statusMsg !== undefined && { status_msg: stored.statusMsg }), ...(stored.presence !== undefined && { presence: stored.presence }) };
+  const db = { query: async () => (row ? [row] : []) };
+  return { published, presence: new PresencePublisher(log as unknown as EventLog, db as unknown as Queryable) };
 }
 
+const alice = "@alice:example.org";
+
 describe("syncapi: sending sets presence", () => {
-  const alice = "@alice:example.org";
 
   it("a sender without presence, or unavailable, becomes online at the event's time, keeping the status", async () => {
     for (const stored of [null, { presence: "unavailable", statusMsg: "lunch" }]) {

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { Queryable } from "../../../components/internal/database/database.js";
 import { eachInOrder } from "../../../components/syncapi/consumers/store-consumer.js";
-import type { AfterCommit } from "../../../components/syncapi/consumers/stream-writer.js";
-import { Notifier } from "../../../components/syncapi/notifier.js";
+import type { AfterCommit } from "../../../components/syncapi/streams/stream-writer.js";
+import { Notifier } from "../../../components/syncapi/streams/notifier.js";
 
 const tx = { query: async () => [] } as unknown as Queryable;
 

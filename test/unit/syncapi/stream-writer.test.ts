@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { Database, Queryable } from "../../../components/internal/database/database.js";
-import type { SyncStream } from "../../../components/syncapi/api/positions.js";
-import { StreamWriter } from "../../../components/syncapi/consumers/stream-writer.js";
-import { Notifier } from "../../../components/syncapi/notifier.js";
+import type { SyncStream } from "../../../components/syncapi/streams/positions.js";
+import { StreamWriter } from "../../../components/syncapi/streams/stream-writer.js";
+import { Notifier } from "../../../components/syncapi/streams/notifier.js";
 
 /**
  * A StreamWriter over a database whose transactions commit (or roll back) when the test
@@ -65,23 +65,6 @@ describe("syncapi: StreamWriter", () => {
     commit(1);
     await second;
     expect(told).to.deep.equal(["second"]);
-  });
-
-  it("a single statement (writeStatement) takes its turn with the transactions, outside any transaction", async () => {
-    const { db, writer, write, told, commit, begun } = streamWriter();
-    const ran: Queryable[] = [];
-    const first = write("pdu", "transaction");
-    const second = writer.writeStatement("pdu", async (q) => {
-      ran.push(q);
-      return [() => void told.push("statement")];
-    });
-    await settle();
-    expect(ran, "waits for the transaction before it").to.have.length(0);
-    commit(0);
-    await Promise.all([first, second]);
-    expect(ran).to.deep.equal([db]);
-    expect(begun()).to.equal(1);
-    expect(told).to.deep.equal(["transaction", "statement"]);
   });
 
   it("streams take turns separately", async () => {

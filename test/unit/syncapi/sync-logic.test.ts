@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { decodeHistoryToken, decodeSyncToken, encodeHistoryToken, encodeSyncToken, zeroPositions } from "../../../components/syncapi/api/positions.js";
+import { decodeHistoryToken, decodeSyncToken, encodeHistoryToken, encodeSyncToken, zeroPositions } from "../../../components/syncapi/streams/positions.js";
 import { pickFields } from "../../../components/syncapi/sync/client-event.js";
 import { passesFilter, typeMatches } from "../../../components/syncapi/sync/filter.js";
 import { RoomHistoryView } from "../../../components/syncapi/sync/visibility.js";

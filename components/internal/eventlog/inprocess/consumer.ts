@@ -1,4 +1,5 @@
 import type { Database } from "../../database/database.js";
+import { UNFLUSHED_COMMIT } from "../../database/unflushed-commit.js";
 import type { Logger } from "../../logging/logger.js";
 import { countDelivery, watchConsumerLag } from "../../metrics/eventlog-metrics.js";
 import { SubjectDispatcher } from "../dispatcher.js";
@@ -104,6 +105,7 @@ export class InProcessConsumer implements Consumer {
           data: stored.data,
           headers: stored.headers,
           redelivered: stored.seq <= this.previousDeliveredMax,
+          ackedInDatabase: true,
         };
         this.deliveredMax = Math.max(this.deliveredMax, stored.seq);
         countDelivery(msg.stream, this.options.durable, msg.redelivered);
@@ -131,7 +133,8 @@ export class InProcessConsumer implements Consumer {
     this.ackWrite = this.ackWrite
       .then(() =>
         this.db.execute(
-          "UPDATE eventlog_consumers SET ack_floor = $2, acked_above = $3::bigint[], delivered_max = $4 WHERE name = $1",
+          // A lost acknowledgement is a redelivery, which consumers recognise: no disk wait.
+          `UPDATE eventlog_consumers SET ack_floor = $2, acked_above = $3::bigint[], delivered_max = $4 WHERE name = $1 ${UNFLUSHED_COMMIT}`,
           [this.name, floor, above, deliveredMax],
         ),
       )

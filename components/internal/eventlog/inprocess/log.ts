@@ -60,7 +60,14 @@ export class InProcessLog implements EventLog {
   }
 
   async publish(subject: string, data: Uint8Array, options: PublishOptions = {}): Promise<PublishResult> {
-    const result = await this.stream(streamOf(subject)).publish(this.prefix + subject, data, options.headers ?? {}, options.msgId ?? null);
+    const result = await this.stream(streamOf(subject)).publish(
+      this.prefix + subject,
+      data,
+      options.headers ?? {},
+      options.msgId ?? null,
+      // Only a publisher told "stored" with nothing of its own to fall back on needs the disk.
+      options.unacknowledged !== true && options.keptByPublisher !== true,
+    );
     // As NATS does, plain subscribers get the message before the publisher hears it was taken.
     this.bus.publish(this.prefix + subject, data);
     return result;

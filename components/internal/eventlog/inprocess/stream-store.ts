@@ -1,4 +1,5 @@
 import type { Database } from "../../database/database.js";
+import { UNFLUSHED_COMMIT } from "../../database/unflushed-commit.js";
 import { valuesList } from "../../database/values-list.js";
 
 export interface StoredMessage {
@@ -13,6 +14,8 @@ interface PendingPublish {
   data: Uint8Array;
   headers: Record<string, string>;
   msgId: string | null;
+  /** Whether the message must be on disk before the publish resolves. */
+  flush: boolean;
   resolve: (result: { seq: number; duplicate: boolean }) => void;
   reject: (err: unknown) => void;
 }
@@ -41,10 +44,7 @@ export class StreamStore {
   static async open(db: Database, name: string): Promise<StreamStore> {
     await db.execute("INSERT INTO eventlog_streams (name) VALUES ($1) ON CONFLICT DO NOTHING", [name]);
     const store = new StreamStore(db, name);
-    const [row] = await db.query<{ max: number | null }>(
-      "SELECT max(seq) AS max FROM eventlog_messages WHERE stream = $1",
-      [name],
-    );
+    const [row] = await db.query<{ max: number | null }>("SELECT max(seq) AS max FROM eventlog_messages WHERE stream = $1", [name]);
     store.nextSeq = (row?.max ?? 0) + 1;
     return store;
   }
@@ -53,9 +53,16 @@ export class StreamStore {
     return this.nextSeq - 1;
   }
 
-  publish(subject: string, data: Uint8Array, headers: Record<string, string>, msgId: string | null) {
+  /**
+   * With `flush`, the publish resolves once its message is on disk. Without, once committed
+   * in memory, for a publisher that does not rely on it being stored: one that learns its
+   * fate from a verdict (the consumer's commit that answers it flushes the log's WAL up to
+   * it, so no verdict speaks of a message a crash could lose), or one that keeps its own
+   * copy until a later write (log.ts).
+   */
+  publish(subject: string, data: Uint8Array, headers: Record<string, string>, msgId: string | null, flush = true) {
     return new Promise<{ seq: number; duplicate: boolean }>((resolve, reject) => {
-      this.pending.push({ subject, data, headers, msgId, resolve, reject });
+      this.pending.push({ subject, data, headers, msgId, flush, resolve, reject });
       if (!this.flushing) this.flushing = this.flushLoop();
     });
   }
@@ -134,7 +141,11 @@ export class StreamStore {
     });
     if (rows.length > 0) {
       const values = valuesList(rows);
-      await this.db.execute(`INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${values.sql}`, values.params);
+      const unflushed = batch.every((p) => !p.flush) ? UNFLUSHED_COMMIT : "";
+      await this.db.execute(
+        `INSERT INTO eventlog_messages (stream, seq, subject, data, headers, msg_id) VALUES ${values.sql} ${unflushed}`,
+        values.params,
+      );
     }
     // Only once stored do the new sequences become visible to consumers.
     this.nextSeq = seq;

@@ -1,6 +1,6 @@
-import type { Logger } from "../internal/logging/logger.js";
-import type { NewEventListener, StoredRoomEvent } from "./consumers/room-events.js";
-import type { PresencePublisher } from "./presence-publisher.js";
+import type { Logger } from "../../internal/logging/logger.js";
+import type { NewEventListener, StoredRoomEvent } from "../consumers/room-events.js";
+import type { PresencePublisher } from "../producers/presence.js";
 
 /**
  * Activity older than this is history, not news: when the syncapi catches up on a backlog

@@ -1,4 +1,4 @@
-import type { StoredEvent } from "./events.js";
+import type { StoredEvent } from "../storage/events.js";
 
 /** A room's newest timeline events, oldest first, and from where on the list is complete. */
 interface RoomTail {

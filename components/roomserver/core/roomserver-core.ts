@@ -1,19 +1,19 @@
-import type { ComponentDeps } from "../internal/component.js";
-import type { KeyProvider } from "./api/keys.js";
-import { InputConsumer } from "./consumers/input-consumer.js";
-import { Authoriser } from "./input/authorise.js";
-import { LatestEventsUpdater } from "./input/latest-events.js";
-import { OutputWriter } from "./input/output-writer.js";
-import { InputProcessor } from "./input/processor.js";
-import { Redactions } from "./input/redactions.js";
-import { TemplateCompleter } from "./input/template-completer.js";
-import { TemplateInputs } from "./input/template-inputs.js";
-import { OutboxPublisher } from "./output/outbox-publisher.js";
-import { EventStore } from "./state/event-store.js";
-import { StoredKeyProvider } from "./state/key-provider.js";
-import { RoomStore } from "./state/room-store.js";
-import { SnapshotStore } from "./state/snapshots.js";
-import { StateCalculator } from "./state/state-calculator.js";
+import type { ComponentDeps } from "../../internal/component.js";
+import type { KeyProvider } from "../api/keys.js";
+import { InputConsumer } from "../consumers/input-consumer.js";
+import { Authoriser } from "../input/authorise.js";
+import { LatestEventsUpdater } from "../input/latest-events.js";
+import { OutputWriter } from "../producers/output-writer.js";
+import { InputProcessor } from "../input/processor.js";
+import { Redactions } from "../input/redactions.js";
+import { TemplateCompleter } from "../input/template-completer.js";
+import { TemplateInputs } from "../input/template-inputs.js";
+import { OutboxPublisher } from "../producers/outbox-publisher.js";
+import { EventStore } from "../state/event-store.js";
+import { StoredKeyProvider } from "../state/key-provider.js";
+import { RoomStore } from "../state/room-store.js";
+import { SnapshotStore } from "../state/snapshots.js";
+import { StateCalculator } from "../state/state-calculator.js";
 
 /** The roomserver's parts, shared by its input pipeline, queries and perform services. */
 export interface RoomserverCore {

@@ -1,8 +1,10 @@
-import type { EventLog } from "../internal/eventlog/eventlog.js";
-import { STREAMS } from "../internal/eventlog/streams.js";
-import { subjectToken } from "../internal/eventlog/subjects.js";
-import { PresenceEvent } from "../../proto/gen/dendrite/edu/v1/edu.js";
-import type { SyncStore } from "./storage/store.js";
+import type { EventLog } from "../../internal/eventlog/eventlog.js";
+import { STREAMS } from "../../internal/eventlog/streams.js";
+import { subjectToken } from "../../internal/eventlog/subjects.js";
+import type { Queryable } from "../../internal/database/database.js";
+import type { PresenceUpdate } from "../api/log-messages.js";
+import { encodePresence } from "../codecs/presence.js";
+import { selectPresence } from "../storage/presence.js";
 
 export const PRESENCE_STATES = new Set(["online", "unavailable", "offline"]);
 
@@ -19,7 +21,8 @@ export class PresencePublisher {
 
   constructor(
     private readonly log: EventLog,
-    private readonly store: SyncStore,
+    /** Where the stored presence is read (the syncapi's database). */
+    private readonly db: Queryable,
   ) {}
 
   /** A /sync with set_presence (default online): publish when it changes something or is due. */
@@ -29,7 +32,7 @@ export class PresencePublisher {
     const now = Date.now();
     if (last && last.presence === setPresence && now - last.at < SYNC_REFRESH_MS) return;
     this.lastSync.set(userId, { presence: setPresence, at: now });
-    const current = await this.store.presence.get(this.store.db, userId);
+    const current = await selectPresence(this.db, userId);
     await this.publish({
       userId,
       presence: setPresence,
@@ -50,7 +53,7 @@ export class PresencePublisher {
   async sent(userId: string, at: number): Promise<void> {
     const last = this.lastSync.get(userId);
     if (last && last.presence === "online" && at - last.at < SYNC_REFRESH_MS) return;
-    const current = await this.store.presence.get(this.store.db, userId);
+    const current = await selectPresence(this.db, userId);
     if (current?.presence === "offline") return;
     this.lastSync.set(userId, { presence: "online", at });
     await this.publish({
@@ -63,8 +66,8 @@ export class PresencePublisher {
     });
   }
 
-  async set(userId: string, presence: string, statusMsg: string | undefined): Promise<PresenceEvent> {
-    const event: PresenceEvent = {
+  async set(userId: string, presence: string, statusMsg: string | undefined): Promise<PresenceUpdate> {
+    const event: PresenceUpdate = {
       userId,
       presence,
       statusMsg: statusMsg ?? "",
@@ -77,7 +80,7 @@ export class PresencePublisher {
     return event;
   }
 
-  private async publish(event: PresenceEvent): Promise<void> {
-    await this.log.publish(`${STREAMS.outputPresenceEvent}.${subjectToken(event.userId)}`, PresenceEvent.encode(event).finish());
+  private async publish(event: PresenceUpdate): Promise<void> {
+    await this.log.publish(`${STREAMS.outputPresenceEvent}.${subjectToken(event.userId)}`, encodePresence(event));
   }
 }

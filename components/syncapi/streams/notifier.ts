@@ -1,4 +1,4 @@
-import { coversPositions, zeroPositions, type StreamPositions, type SyncStream } from "./api/positions.js";
+import { coversPositions, zeroPositions, type StreamPositions, type SyncStream } from "./positions.js";
 
 /**
  * Wakes long-polling /sync requests. Consumers tell it, after their transaction committed,

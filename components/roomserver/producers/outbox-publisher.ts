@@ -76,7 +76,7 @@ export class OutboxPublisher {
 
   private async publishAll(entries: readonly OutboxEntry[]): Promise<void> {
     // One connection publishes in order, so concurrent publishes keep the commit order.
-    await Promise.all(entries.map((e) => this.log.publish(e.subject, e.payload, { msgId: e.msgId })));
+    await Promise.all(entries.map((e) => this.log.publish(e.subject, e.payload, { msgId: e.msgId, keptByPublisher: true })));
   }
 
   private async deletePublished(): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from "../../internal/database/database.js";
-import type { SyncStream } from "../api/positions.js";
-import type { Notifier } from "../notifier.js";
+import type { SyncStream } from "./positions.js";
+import type { Notifier } from "./notifier.js";
 import { streamLock } from "../storage/positions.js";
 
 /** What to do once the write committed (never before: a woken sync must find the rows). */
@@ -27,15 +27,6 @@ export class StreamWriter {
   /** Runs `work` in a transaction that holds the stream's lock. */
   write(stream: SyncStream, work: (tx: Queryable) => Promise<AfterCommit[]>): Promise<void> {
     return this.inTurn(stream, () => this.db.transaction(work, { advisoryLock: streamLock(stream) }));
-  }
-
-  /**
-   * Runs `work`, which is one statement that takes the stream's lock itself
-   * (streamLockTaken), outside a transaction: one round trip where BEGIN and COMMIT would
-   * make three.
-   */
-  writeStatement(stream: SyncStream, work: (q: Queryable) => Promise<AfterCommit[]>): Promise<void> {
-    return this.inTurn(stream, () => work(this.db));
   }
 
   private inTurn(stream: SyncStream, write: () => Promise<AfterCommit[]>): Promise<void> {

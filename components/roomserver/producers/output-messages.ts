@@ -1,6 +1,7 @@
 import { subjectToken } from "../../internal/eventlog/subjects.js";
 import { STREAMS } from "../../internal/eventlog/streams.js";
-import { OutputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
+import type { OutputRoomEvent } from "../api/output.js";
+import { encodeOutputRoomEvent } from "../codecs/output-room-event.js";
 
 /** One output message: its subject (per room, so a room's outputs stay in order) and dedupe ID. */
 export interface OutputMessage {
@@ -17,6 +18,6 @@ export function outputSubject(roomId: string): string {
  * Encodes an output. The message ID names the change (the event and what kind of output),
  * so a republish after a crash is recognised as the same message.
  */
-export function outputMessage(roomId: string, change: string, output: OutputRoomEvent): OutputMessage {
-  return { subject: outputSubject(roomId), msgId: change, payload: OutputRoomEvent.encode(output).finish() };
+export function outputMessage(change: string, output: OutputRoomEvent): OutputMessage {
+  return { subject: outputSubject(output.roomId), msgId: change, payload: encodeOutputRoomEvent(output) };
 }
