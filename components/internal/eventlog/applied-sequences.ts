@@ -1,7 +1,6 @@
 import { LruMap } from "../cache/lru-map.js";
 import type { Migration } from "../database/migrations.js";
 import type { Queryable, Statement } from "../database/database.js";
-import { UNFLUSHED_COMMIT, UNFLUSHED_SETTING } from "../database/unflushed-commit.js";
 import type { LogMessage } from "./eventlog.js";
 
 /**
@@ -42,14 +41,8 @@ export async function claimSequence(tx: Queryable, consumer: string, msg: LogMes
  * of the subjects for the first time meanwhile (two instances of one durable consumer):
  * then one more for those subjects.
  */
-export async function claimSequences(
-  tx: Queryable,
-  consumer: string,
-  msgs: readonly LogMessage[],
-  options: { readModel?: boolean } = {},
-): Promise<LogMessage[]> {
+export async function claimSequences(tx: Queryable, consumer: string, msgs: readonly LogMessage[]): Promise<LogMessage[]> {
   if (msgs.length === 0) return [];
-  if (unflushedReadModel(msgs, options)) await tx.query(`SELECT ${UNFLUSHED_SETTING}`);
   const highest = highestPerSubject(msgs);
   const applied = await claimHighest(tx, consumer, highest);
   const missing = new Map([...highest].filter(([subject]) => !applied.has(subject)));
@@ -111,20 +104,13 @@ function highestPerSubject(msgs: readonly LogMessage[]): Map<string, number> {
  * repeated (inserts keyed by event ID): raises each subject's recorded sequence to the
  * batch's highest, as a statement to run with the effects. The consumer learns nothing from
  * it, so it need not read first: a batch of such effects is one statement in all.
- *
- * A `readModel` (effects that redelivery rebuilds and nobody else relies on being stored,
- * as the sync store) whose messages' acknowledgements are written to this same database
- * after it (the in-process log) commits without waiting for the disk (unflushed-commit.ts):
- * a crash that loses the commit loses the acknowledgements too, and the messages come again.
  */
-export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessage[], options: { readModel?: boolean } = {}): Statement {
+export function raiseAppliedStatement(consumer: string, msgs: readonly LogMessage[]): Statement {
   const highest = highestPerSubject(msgs);
-  const unflushed = unflushedReadModel(msgs, options);
   return {
     sql: `INSERT INTO eventlog_applied_sequences (consumer, subject, seq)
           SELECT $1, v.subject, v.seq FROM unnest($2::text[], $3::bigint[]) AS v(subject, seq)
-          ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(eventlog_applied_sequences.seq, EXCLUDED.seq)
-          ${unflushed ? UNFLUSHED_COMMIT : ""}`,
+          ON CONFLICT (consumer, subject) DO UPDATE SET seq = GREATEST(eventlog_applied_sequences.seq, EXCLUDED.seq)`,
     params: [consumer, [...highest.keys()], [...highest.values()]],
   };
 }
@@ -224,12 +210,3 @@ export class AppliedSequencesMemory {
   }
 }
 
-/**
- * Whether a read model's transaction may commit without waiting for the disk: its messages'
- * acknowledgements are written to the same database after it (the in-process log), so a
- * crash that loses the commit loses them too and the messages come again (see
- * raiseAppliedStatement). With NATS the acknowledgement is elsewhere: the commit waits.
- */
-function unflushedReadModel(msgs: readonly LogMessage[], options: { readModel?: boolean }): boolean {
-  return options.readModel === true && msgs.every((m) => m.ackedInDatabase === true);
-}

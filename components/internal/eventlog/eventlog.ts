@@ -42,12 +42,6 @@ export interface LogMessage {
   readonly headers: Readonly<Record<string, string>>;
   /** True when this message was delivered to this durable consumer before. */
   readonly redelivered: boolean;
-  /**
-   * True when the consumer's acknowledgement of this message is written to the consumer's
-   * own database (the in-process log), after the consumer's writes: a commit of those that
-   * a crash loses takes the acknowledgement with it, and the message comes again.
-   */
-  readonly ackedInDatabase?: boolean;
 }
 
 /** A consumer's answer to a message published with publishAndWait. */

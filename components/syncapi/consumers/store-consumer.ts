@@ -63,9 +63,10 @@ export async function startStoreConsumer<T>(deps: StoreConsumerDeps, spec: Store
         decoded.set(msg, spec.prepare ? await spec.prepare(message) : message);
       }
       await deps.writer.write(spec.syncStream, async (tx) => {
-        const fresh = (await claimSequences(tx, spec.durable, msgs, { readModel: true })).flatMap((msg) =>
-          decoded.has(msg) ? [decoded.get(msg)!] : [],
-        );
+        // This commit waits for the disk, unlike the log's acks: /sync hands out the positions
+        // it assigns as soon as it commits, and a crash that lost it would hand them out again
+        // to other events, which clients past them would never see.
+        const fresh = (await claimSequences(tx, spec.durable, msgs)).flatMap((msg) => (decoded.has(msg) ? [decoded.get(msg)!] : []));
         return spec.apply(tx, fresh);
       });
     },

@@ -343,35 +343,6 @@ for (const backend of DATABASE_BACKENDS) {
         const fresh = await db.transaction((tx) => claimSequences(tx, "then-claim", [msg("S.a", 4), msg("S.a", 5)]));
         expect(seqs(fresh)).to.deep.equal(["S.a:5"]);
       });
-
-      it("lets a read model's commit skip the disk wait only when the log acknowledges in this database", async () => {
-        const commitWaits = (msgs: LogMessage[], readModel: boolean) =>
-          db.transaction(async (tx) => {
-            const { sql, params } = raiseAppliedStatement("read-model", msgs, { readModel });
-            await tx.execute(sql, params);
-            return (await tx.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s"))[0]!.s;
-          });
-        const inDatabase = (m: LogMessage): LogMessage => ({ ...m, ackedInDatabase: true });
-        expect(await commitWaits([inDatabase(msg("S.a", 1))], true)).to.equal("off");
-        expect(await commitWaits([inDatabase(msg("S.a", 2))], false)).to.equal("on");
-        expect(await commitWaits([inDatabase(msg("S.a", 3)), msg("S.b", 1)], true)).to.equal("on");
-        // The setting ends with its transaction.
-        expect((await db.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s"))[0]!.s).to.equal("on");
-        expect(await recorded("read-model")).to.deep.equal({ "S.a": 3, "S.b": 1 });
-      });
-
-      it("claimSequences for a read model: the same rule for its transaction's commit", async () => {
-        const inDatabase = (m: LogMessage): LogMessage => ({ ...m, ackedInDatabase: true });
-        const commitWaits = (msgs: LogMessage[], readModel: boolean) =>
-          db.transaction(async (tx) => {
-            await claimSequences(tx, "claimed-read-model", msgs, { readModel });
-            return (await tx.query<{ s: string }>("SELECT current_setting('synchronous_commit') AS s"))[0]!.s;
-          });
-        expect(await commitWaits([inDatabase(msg("S.a", 1))], true)).to.equal("off");
-        expect(await commitWaits([inDatabase(msg("S.a", 2))], false)).to.equal("on");
-        expect(await commitWaits([inDatabase(msg("S.a", 3)), msg("S.b", 1)], true)).to.equal("on");
-        expect(await recorded("claimed-read-model")).to.deep.equal({ "S.a": 3, "S.b": 1 });
-      });
     });
   });
 }

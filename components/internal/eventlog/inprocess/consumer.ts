@@ -105,7 +105,6 @@ export class InProcessConsumer implements Consumer {
           data: stored.data,
           headers: stored.headers,
           redelivered: stored.seq <= this.previousDeliveredMax,
-          ackedInDatabase: true,
         };
         this.deliveredMax = Math.max(this.deliveredMax, stored.seq);
         countDelivery(msg.stream, this.options.durable, msg.redelivered);
