@@ -108,6 +108,9 @@ function mediaSuite(variant: string, start: () => Promise<Deployment>): void {
         const reply = await alice.download(serverName, mediaId);
         expect(reply.headers.get("content-type")).to.equal("application/octet-stream");
         expect(reply.headers.get("content-disposition")).to.equal("attachment");
+        const empty = await alice.upload(Buffer.alloc(0), "text/plain");
+        const nothing = await bob.download(empty.serverName, empty.mediaId);
+        expect([nothing.status, nothing.bytes.length, nothing.headers.get("content-type")]).to.deep.equal([200, 0, "text/plain"]);
       });
 
       it("refuses uploads without a token and with a bad content type or file name", async () => {
