@@ -102,6 +102,11 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     ["POST", "/_matrix/client/v3/rooms/{roomId}/receipt/{receiptType}/{eventId}", "clientapi"],
     ["POST", "/_matrix/client/v3/rooms/{roomId}/read_markers", "clientapi"],
     ["POST", "/_matrix/client/v3/rooms/{roomId}/upgrade", "clientapi"],
+    ["POST", "/_matrix/client/v3/keys/upload", "clientapi"],
+    ["POST", "/_matrix/client/v3/keys/query", "clientapi"],
+    ["POST", "/_matrix/client/v3/keys/claim", "clientapi"],
+    ["POST", "/_matrix/client/v3/keys/device_signing/upload", "clientapi"],
+    ["POST", "/_matrix/client/v3/keys/signatures/upload", "clientapi"],
     // syncapi
     ["GET", "/_matrix/client/v3/sync", "syncapi"],
     ["GET", "/_matrix/client/v3/rooms/{roomId}/messages", "syncapi"],
@@ -119,6 +124,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     ["PUT", "/_matrix/client/v3/presence/{userId}/status", "syncapi"],
     ["GET", "/_matrix/client/v3/presence/{userId}/status", "syncapi"],
     ["PUT", "/_matrix/client/v3/sendToDevice/{eventType}/{txnId}", "syncapi"],
+    ["GET", "/_matrix/client/v3/keys/changes", "syncapi"],
     // federationapi
     ["GET", "/_matrix/federation/v1/version", "federationapi"],
     // mediaapi

@@ -14,11 +14,13 @@ import { addAccountRoutes } from "./routing/account.js";
 import { addAccountDataRoutes } from "./routing/account-data.js";
 import { addCapabilitiesRoutes } from "./routing/capabilities.js";
 import { addCreateRoomRoutes } from "./routing/create-room.js";
+import { addCrossSigningRoutes } from "./routing/cross-signing.js";
 import { clientRoutes, type RouteDeps } from "./routing/deps.js";
 import { addDeviceRoutes } from "./routing/devices.js";
 import { addDirectoryRoutes } from "./routing/directory.js";
 import { addFilterRoutes } from "./routing/filters.js";
 import { addKeyBackupRoutes } from "./routing/key-backup.js";
+import { addKeysRoutes } from "./routing/keys.js";
 import { addLoginRoutes } from "./routing/login.js";
 import { addMembershipRoutes } from "./routing/membership.js";
 import { addProfileRoutes } from "./routing/profile.js";
@@ -97,6 +99,8 @@ export function createClientApi(deps: ComponentDeps, peers: ClientApiPeers): Com
   addReceiptRoutes(routes, routeDeps);
   addUpgradeRoutes(routes, routeDeps);
   addKeyBackupRoutes(routes, routeDeps);
+  addKeysRoutes(routes, routeDeps);
+  addCrossSigningRoutes(routes, routeDeps);
   return {
     name: "clientapi",
     router,

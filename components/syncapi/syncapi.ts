@@ -20,6 +20,7 @@ import { PresencePublisher } from "./producers/presence.js";
 import { sendingActivity } from "./presence/sending-activity.js";
 import { addEventRoutes } from "./routing/context.js";
 import type { SyncRouteDeps } from "./routing/deps.js";
+import { addKeysChangesRoutes } from "./routing/keys-changes.js";
 import { addMemberRoutes } from "./routing/members.js";
 import { addLegacySyncRoutes } from "./routing/legacy-sync.js";
 import { addMessagesRoutes } from "./routing/messages.js";
@@ -37,7 +38,7 @@ import { SyncHandler } from "./sync/sync-handler.js";
 
 /** The peers the syncapi calls (cli/components.ts hands them over). */
 export interface SyncApiPeers {
-  /** Access tokens, stored filters, and the devices a to-device message for "*" reaches. */
+  /** Access tokens, stored filters, the devices a to-device message for "*" reaches, and key counts. */
   readonly userapi: () => UserApi;
 }
 
@@ -53,7 +54,8 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   const notifier = new Notifier();
   const formatter = new EventFormatter(store.events);
   const presence = new PresencePublisher(deps.log, deps.db);
-  const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache()), presence);
+  const keyCounts = (userId: string, deviceId: string) => peers.userapi().keys.keyCounts(userId, deviceId);
+  const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache(), keyCounts), presence);
   const writer = new StreamWriter(deps.db, notifier);
   const typingExpiry = new TypingExpiry(store, writer);
   const routeDeps: SyncRouteDeps = {
@@ -77,6 +79,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   addRelationRoutes(routes, routeDeps);
   addPresenceRoutes(routes, routeDeps);
   addSendToDeviceRoutes(routes, routeDeps);
+  addKeysChangesRoutes(routes, routeDeps);
 
   const consumerDeps = { log: deps.log, writer, logger: deps.logger };
   const startConsumers = () => [

@@ -7,6 +7,7 @@ import { AuthSessions } from "./accounts/auth-sessions.js";
 import { LocalUsers } from "./accounts/local-users.js";
 import { PasswordAttempts } from "./accounts/password-attempts.js";
 import type { UserApi } from "./api/userapi.js";
+import { Keys } from "./keys/keys.js";
 import { followRevocations } from "./consumers/token-revocations.js";
 import { Devices } from "./devices/devices.js";
 import { TokenCache } from "./devices/token-cache.js";
@@ -37,19 +38,21 @@ export function createLocalUserApi(
 ): UserApi {
   const users = new LocalUsers(serverName);
   const revocations = new TokenRevocations(cache, log && new TokenRevocationProducer(log));
+  const deviceLists = new DeviceListChanges(log);
   return {
     auth: new UserAuth(db, users, cache),
-    accounts: new Accounts(db, users, revocations, attempts),
-    devices: new Devices(db, users, revocations, new DeviceListChanges(log)),
+    accounts: new Accounts(db, users, revocations, deviceLists, attempts),
+    devices: new Devices(db, users, revocations, deviceLists),
     sessions: new AuthSessions(db),
     profiles: new Profiles(db, users),
     accountData: new AccountData(db, users),
     pushRules: new PushRules(db, users),
     keyBackup: new KeyBackups(db, users),
+    keys: new Keys(db, users, deviceLists),
   };
 }
 
-/** Accounts, devices, access tokens, profiles, account data, filters and push rules. */
+/** Accounts, devices, access tokens, profiles, account data, filters, push rules and E2EE keys. */
 export function createUserApi(deps: ComponentDeps): Component & { api: UserApi } {
   const cache = new TokenCache();
   const attempts = deps.config.rate_limit.enabled ? new PasswordAttempts() : null;

@@ -13,6 +13,9 @@ const MATRIX_ERRORS: Record<UserApiErrorCode, [status: number, errcode: string]>
   INVALID_PARAM: [400, "M_INVALID_PARAM"],
   PROFILE_TOO_LARGE: [400, "M_PROFILE_TOO_LARGE"],
   LIMIT_EXCEEDED: [429, "M_LIMIT_EXCEEDED"],
+  BAD_JSON: [400, "M_BAD_JSON"],
+  MISSING_PARAM: [400, "M_MISSING_PARAM"],
+  INVALID_SIGNATURE: [400, "M_INVALID_SIGNATURE"],
 };
 
 export function toMatrixError(err: UserApiError): MatrixError {

@@ -6,7 +6,10 @@ import { insertKeyChange } from "../storage/key-changes.js";
 
 export const KEY_CHANGES_CONSUMER = "syncapi-keychanges";
 
-/** Device-key changes, for device_lists.changed of everyone sharing a room with the user. */
+/**
+ * Device-key changes, for device_lists.changed of everyone sharing a room with the user;
+ * claims of a device's keys wake only the device's owner, whose sync reports new counts.
+ */
 export function keyChangesConsumer(): StoreConsumerSpec<KeyChange> {
   return {
     stream: STREAMS.outputKeyChangeEvent,
@@ -14,8 +17,8 @@ export function keyChangesConsumer(): StoreConsumerSpec<KeyChange> {
     syncStream: "deviceList",
     decode: decodeKeyChange,
     apply: eachInOrder(async (tx, k) => {
-      const position = await insertKeyChange(tx, k.userId, k.deviceId);
-      return [(n) => (n.advance("deviceList", position), n.wakeUsers(n.usersSharingRooms(k.userId)))];
+      const position = await insertKeyChange(tx, k.userId, k.deviceId, k.keyCountsChanged);
+      return [(n) => (n.advance("deviceList", position), n.wakeUsers(k.keyCountsChanged ? [k.userId] : n.usersSharingRooms(k.userId)))];
     }),
   };
 }

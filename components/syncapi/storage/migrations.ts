@@ -145,4 +145,13 @@ CREATE TABLE syncapi_key_changes (
 );
 `,
   },
+  {
+    version: 3,
+    name: "key changes that only concern one device's key counts",
+    up: `
+-- A claim of a device's one-time or fallback keys: wakes that device's syncs with the new
+-- counts, and is no device-list change for anyone.
+ALTER TABLE syncapi_key_changes ADD COLUMN key_counts_only BOOLEAN NOT NULL DEFAULT false;
+`,
+  },
 ];

@@ -121,6 +121,23 @@ export async function selectAllJoined(q: Queryable): Promise<{ roomId: string; u
   return rows.map((r) => ({ roomId: r.room_id, userId: r.state_key }));
 }
 
+/** The membership changes in the rooms between two positions (after, upTo], oldest first. */
+export async function selectMembershipChanges(
+  q: Queryable,
+  roomIds: readonly string[],
+  after: number,
+  upTo: number,
+): Promise<{ roomId: string; userId: string; membership: string }[]> {
+  if (roomIds.length === 0 || after >= upTo) return [];
+  const rows = await q.query<{ room_id: string; state_key: string; membership: string | null }>(
+    `SELECT room_id, state_key, membership FROM syncapi_state_deltas
+     WHERE type = 'm.room.member' AND room_id = ANY($1::text[]) AND position > $2 AND position <= $3
+     ORDER BY position`,
+    [roomIds, after, upTo],
+  );
+  return rows.map((r) => ({ roomId: r.room_id, userId: r.state_key, membership: r.membership ?? "leave" }));
+}
+
 /** Users who share a joined room with `userId` now (the user included). */
 export async function selectUsersSharingRooms(q: Queryable, userId: string): Promise<string[]> {
   const rows = await q.query<{ user_id: string }>(

@@ -1,4 +1,5 @@
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
+import type { KeyCounts } from "../../userapi/api/keys.js";
 import type { StreamPositions } from "../streams/positions.js";
 import type { StoredEvent } from "../storage/events.js";
 import type { SyncStore } from "../caches/sync-store.js";
@@ -13,6 +14,7 @@ import { userExtras } from "./user-extras.js";
 import { historyByRoom, RoomHistoryView } from "./visibility.js";
 import { selectAccountDataChanged } from "../storage/account-data.js";
 import { selectInvitesChanged } from "../storage/invites.js";
+import { selectKeyCountsChanged } from "../storage/key-changes.js";
 import { selectReceiptsChanged } from "../storage/receipts.js";
 import { selectStateChanges } from "../storage/state.js";
 import { selectTypingChanged } from "../storage/typing.js";
@@ -34,12 +36,19 @@ export interface BuiltSync {
   toDevice: number;
 }
 
-/** Builds one /sync response for a range of stream positions, from the sync store alone. */
+/** The syncing device's key counts, which the userapi keeps. */
+export type KeyCountsLookup = (userId: string, deviceId: string) => Promise<KeyCounts>;
+
+/**
+ * Builds one /sync response for a range of stream positions, from the sync store, and the
+ * device's key counts from the userapi.
+ */
 export class SyncBuilder {
   constructor(
     private readonly store: SyncStore,
     private readonly formatter: EventFormatter,
     private readonly lazy: LazyMemberCache,
+    private readonly keyCounts: KeyCountsLookup,
   ) {}
 
   async build(user: AuthenticatedUser, filter: SyncFilter, range: SyncRange): Promise<BuiltSync> {
@@ -141,14 +150,18 @@ export class SyncBuilder {
       knock[k.roomId] = { knock_state: { events: [...inviteState({}, state).slice(0, -1), ...own] } };
     }
 
-    const extras = await userExtras(q, this.store, user, filter, range, accountData, [...newlyJoined], timelines);
+    const keyCounts = await this.keyCounts(user.userId, user.deviceId);
+    const extras = await userExtras(q, this.store, user, filter, range, accountData, [...newlyJoined], timelines, keyCounts);
+    // A claim of this device's keys (by someone else) is news for it even with nothing else.
+    const keyCountsChanged = since !== null && (await selectKeyCountsChanged(q, user.userId, user.deviceId, since.deviceList, to.deviceList));
     const rooms = { join, invite, leave, knock };
     const empty =
       [join, invite, leave, knock].every((s) => Object.keys(s).length === 0) &&
       (extras.body.presence as { events: unknown[] }).events.length === 0 &&
       (extras.body.account_data as { events: unknown[] }).events.length === 0 &&
       (extras.body.to_device as { events: unknown[] }).events.length === 0 &&
-      extras.deviceListsEmpty;
+      extras.deviceListsEmpty &&
+      !keyCountsChanged;
     return { body: { rooms, ...extras.body }, empty, toDevice: extras.toDevice };
   }
 

@@ -1,5 +1,6 @@
 import type { Queryable } from "../../internal/database/database.js";
 import type { AuthenticatedUser } from "../../internal/http/auth.js";
+import type { KeyCounts } from "../../userapi/api/keys.js";
 import type { AccountDataRow } from "../storage/account-data.js";
 import type { SyncStore } from "../caches/sync-store.js";
 import { limitOf, passesFilter, type SyncFilter } from "./filter.js";
@@ -18,7 +19,7 @@ const TO_DEVICE_LIMIT = 100;
 /**
  * The parts of a sync that belong to the user rather than a room: presence of the people
  * they share rooms with, global account data, to-device messages, device-list changes and
- * one-time key counts.
+ * the syncing device's one-time and fallback key counts (`keyCounts`, from the userapi).
  */
 export async function userExtras(
   q: Queryable,
@@ -29,6 +30,7 @@ export async function userExtras(
   accountData: readonly AccountDataRow[],
   newlyJoined: readonly string[],
   timelines: ReadonlyMap<string, RoomTimeline>,
+  keyCounts: KeyCounts,
 ): Promise<{ body: Json; toDevice: number; deviceListsEmpty: boolean }> {
   const { since, to } = range;
   const full = since === null || range.fullState;
@@ -76,9 +78,8 @@ export async function userExtras(
       account_data: { events: globalData },
       to_device: { events: messages.map((m) => ({ sender: m.sender, type: m.type, content: m.content })) },
       device_lists: deviceLists,
-      // One-time and fallback keys live with the device keys, which the userapi does not hold yet.
-      device_one_time_keys_count: {},
-      device_unused_fallback_key_types: [],
+      device_one_time_keys_count: keyCounts.oneTimeKeyCounts,
+      device_unused_fallback_key_types: keyCounts.unusedFallbackKeyTypes,
     },
     toDevice,
     deviceListsEmpty: deviceLists.changed.length === 0 && deviceLists.left.length === 0,

@@ -2,6 +2,7 @@ import type { Database, Queryable } from "../../internal/database/database.js";
 import { UserApiError } from "../api/errors.js";
 import type { Account, AccountsApi, CreateAccountRequest } from "../api/userapi.js";
 import type { TokenRevocations } from "../devices/token-revocations.js";
+import type { DeviceListChanges } from "../producers/device-list-changes.js";
 import {
   accountExists,
   insertAccount,
@@ -28,6 +29,8 @@ export class Accounts implements AccountsApi {
     private readonly db: Database,
     private readonly users: LocalUsers,
     private readonly revocations: TokenRevocations,
+    /** Logging devices out (with their keys) changes the user's device list. */
+    private readonly deviceLists: DeviceListChanges,
     /** Failed checks per account; null where nobody guesses (the CLI) or limits are off. */
     private readonly attempts: PasswordAttempts | null,
   ) {}
@@ -107,6 +110,7 @@ export class Accounts implements AccountsApi {
       return options.logoutDevices ? deleteDevices(tx, localpart, null, options.keepDeviceId ?? null) : [];
     });
     await this.revocations.revoke(userId, revoked);
+    if (revoked.length > 0) await this.deviceLists.changed(userId, "", true);
   }
 
   async deactivateAccount(userId: string): Promise<void> {
@@ -119,6 +123,7 @@ export class Accounts implements AccountsApi {
       return deleteDevices(tx, localpart, null);
     });
     await this.revocations.revoke(userId, revoked);
+    if (revoked.length > 0) await this.deviceLists.changed(userId, "", true);
   }
 }
 

@@ -11,7 +11,10 @@ export type UserApiErrorCode =
   | "NOT_FOUND"
   | "INVALID_PARAM"
   | "PROFILE_TOO_LARGE"
-  | "LIMIT_EXCEEDED";
+  | "LIMIT_EXCEEDED"
+  | "BAD_JSON"
+  | "MISSING_PARAM"
+  | "INVALID_SIGNATURE";
 
 export const USER_API_ERROR_CODES: readonly UserApiErrorCode[] = [
   "USER_IN_USE",
@@ -22,6 +25,9 @@ export const USER_API_ERROR_CODES: readonly UserApiErrorCode[] = [
   "INVALID_PARAM",
   "PROFILE_TOO_LARGE",
   "LIMIT_EXCEEDED",
+  "BAD_JSON",
+  "MISSING_PARAM",
+  "INVALID_SIGNATURE",
 ];
 
 export class UserApiError extends Error {

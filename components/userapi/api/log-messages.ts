@@ -3,13 +3,18 @@
  * are protobuf (codecs/), which no reader needs to know.
  */
 
-/** OutputKeyChangeEvent: a user's device list changed. */
+/** OutputKeyChangeEvent: a user's device list changed, or the key counts of one of their devices. */
 export interface KeyChange {
   readonly userId: string;
   /** The device made or deleted; "" when several were deleted at once. */
   readonly deviceId: string;
   /** True when the device (or devices) were deleted. */
   readonly deleted: boolean;
+  /**
+   * True when another user claimed the device's one-time or fallback keys: the device's
+   * own syncs must report the new counts; the device list itself did not change.
+   */
+  readonly keyCountsChanged: boolean;
 }
 
 /** OutputTokenRevocation: access tokens of one user that no longer work. */

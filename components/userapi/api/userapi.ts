@@ -1,3 +1,4 @@
+import type { KeysApi } from "./keys.js";
 import type { PushRuleActions, PushRuleKind, PushRuleset, PushRuleUpdate } from "./push-rules.js";
 import type { KeyBackupApi } from "./key-backup.js";
 
@@ -16,6 +17,7 @@ export interface UserApi {
   readonly accountData: AccountDataApi;
   readonly pushRules: PushRulesApi;
   readonly keyBackup: KeyBackupApi;
+  readonly keys: KeysApi;
 }
 
 /** Who holds an access token. */

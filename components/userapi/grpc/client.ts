@@ -4,6 +4,7 @@ import {
   AccountsClient,
   AuthSessionsClient,
   DevicesClient,
+  KeysClient,
   ProfilesClient,
   PushRulesClient,
   UserAuthClient,
@@ -11,13 +12,23 @@ import {
   type AccountsServer,
   type AuthSessionsServer,
   type DevicesServer,
+  type KeysServer,
   type ProfilesServer,
   type PushRulesServer,
   type UserAuthServer,
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleset } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
-import { accountFromMessage, parseJsonObject, sessionFromMessage } from "./convert.js";
+import {
+  accountFromMessage,
+  crossSigningUploadToMessage,
+  keyCountsFromMessage,
+  keysUploadToMessage,
+  parseJsonObject,
+  queryResultFromMessage,
+  sessionFromMessage,
+  signatureFailureFromMessage,
+} from "./convert.js";
 import { caller } from "./caller.js";
 import { createKeyBackupClient } from "./key-backup-client.js";
 
@@ -32,6 +43,7 @@ export function createUserApiClient(address: string, secret: string): UserApi {
   const profiles = caller<ProfilesServer>(createGrpcClient(ProfilesClient, address, { secret }));
   const accountData = caller<AccountDataServer>(createGrpcClient(AccountDataClient, address, { secret }));
   const pushRules = caller<PushRulesServer>(createGrpcClient(PushRulesClient, address, { secret }));
+  const keys = caller<KeysServer>(createGrpcClient(KeysClient, address, { secret }));
 
   return {
     auth: {
@@ -122,5 +134,26 @@ export function createUserApiClient(address: string, secret: string): UserApi {
       },
     },
     keyBackup: createKeyBackupClient(address, secret),
+    keys: {
+      uploadKeys: async (userId, deviceId, upload) =>
+        keyCountsFromMessage(await keys("uploadKeys", { userId, deviceId, ...keysUploadToMessage(upload) })),
+      queryKeys: async (users, requestingUserId) =>
+        queryResultFromMessage(
+          await keys("queryKeys", {
+            users: users.map((u) => ({ userId: u.userId, deviceIds: [...u.deviceIds] })),
+            requestingUserId: requestingUserId ?? undefined,
+          }),
+        ),
+      claimKeys: async (claims) =>
+        (await keys("claimKeys", { claims: [...claims] })).keys.map(({ keyJson, ...claimed }) => ({
+          ...claimed,
+          key: JSON.parse(keyJson) as unknown,
+        })),
+      keyCounts: async (userId, deviceId) => keyCountsFromMessage(await keys("queryKeyCounts", { userId, deviceId })),
+      uploadCrossSigningKeys: (userId, upload, authenticated) =>
+        keys("uploadCrossSigningKeys", { userId, authenticated, ...crossSigningUploadToMessage(upload) }),
+      uploadSignatures: async (userId, signed) =>
+        (await keys("uploadSignatures", { userId, signedJson: JSON.stringify(signed) })).failures.map(signatureFailureFromMessage),
+    },
   };
 }

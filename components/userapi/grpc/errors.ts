@@ -18,6 +18,9 @@ const STATUS: Record<UserApiErrorCode, grpc.status> = {
   INVALID_PARAM: grpc.status.INVALID_ARGUMENT,
   PROFILE_TOO_LARGE: grpc.status.INVALID_ARGUMENT,
   LIMIT_EXCEEDED: grpc.status.RESOURCE_EXHAUSTED,
+  BAD_JSON: grpc.status.INVALID_ARGUMENT,
+  MISSING_PARAM: grpc.status.INVALID_ARGUMENT,
+  INVALID_SIGNATURE: grpc.status.INVALID_ARGUMENT,
 };
 
 /** Wraps an async handler as a grpc-js unary handler that reports UserApiErrors faithfully. */

@@ -4,6 +4,7 @@ import {
   AccountsService,
   AuthSessionsService,
   DevicesService,
+  KeysService,
   ProfilesService,
   PushRulesService,
   UserAuthService,
@@ -11,6 +12,7 @@ import {
   type AccountsServer,
   type AuthSessionsServer,
   type DevicesServer,
+  type KeysServer,
   type ProfilesServer,
   type PushRulesServer,
   type UserAuthServer,
@@ -25,7 +27,16 @@ import type {
 } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { PushRuleActions } from "../api/push-rules.js";
 import type { UserApi } from "../api/userapi.js";
-import { accountType, parseJsonObject, pushRuleKind, sessionToMessage } from "./convert.js";
+import {
+  accountType,
+  crossSigningUploadFromMessage,
+  keyCountsToMessage,
+  keysUploadFromMessage,
+  parseJsonObject,
+  pushRuleKind,
+  queryResultToMessage,
+  sessionToMessage,
+} from "./convert.js";
 import { unaryHandler as handle } from "./errors.js";
 import { keyBackupService } from "./key-backup-server.js";
 
@@ -157,6 +168,23 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     }),
   };
 
+  const keys: KeysServer = {
+    uploadKeys: handle(async ({ userId, deviceId, ...upload }) =>
+      keyCountsToMessage(await api.keys.uploadKeys(userId, deviceId, keysUploadFromMessage(upload))),
+    ),
+    queryKeys: handle(async ({ users, requestingUserId }) => queryResultToMessage(await api.keys.queryKeys(users, requestingUserId ?? null))),
+    claimKeys: handle(async ({ claims }) => ({
+      keys: (await api.keys.claimKeys(claims)).map(({ key, ...claimed }) => ({ ...claimed, keyJson: JSON.stringify(key) })),
+    })),
+    queryKeyCounts: handle(async ({ userId, deviceId }) => keyCountsToMessage(await api.keys.keyCounts(userId, deviceId))),
+    uploadCrossSigningKeys: handle(async ({ userId, authenticated, ...keys }) =>
+      api.keys.uploadCrossSigningKeys(userId, crossSigningUploadFromMessage(keys), authenticated),
+    ),
+    uploadSignatures: handle(async ({ userId, signedJson }) => ({
+      failures: await api.keys.uploadSignatures(userId, parseJsonObject(signedJson) as Record<string, Record<string, unknown>>),
+    })),
+  };
+
   return [
     { definition: UserAuthService, implementation: auth },
     { definition: AccountsService, implementation: accounts, privileged: PRIVILEGED_ACCOUNT_CALLS },
@@ -166,5 +194,6 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     { definition: AccountDataService, implementation: accountData },
     { definition: PushRulesService, implementation: pushRules },
     keyBackupService(api.keyBackup),
+    { definition: KeysService, implementation: keys },
   ];
 }

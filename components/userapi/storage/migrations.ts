@@ -109,4 +109,70 @@ export const USERAPI_MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 4,
+    name: "end-to-end encryption keys: device keys, one-time keys, fallback keys",
+    up: `
+      -- Each key table cascades from its device: deleting a device (logout, deletion,
+      -- deactivation) drops its keys in the same statement, whichever path deletes it.
+      CREATE TABLE userapi_device_keys (
+        localpart TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        -- The signed device keys object as the device uploaded it (JSON text: served as is).
+        key_json TEXT NOT NULL,
+        PRIMARY KEY (localpart, device_id),
+        FOREIGN KEY (localpart, device_id) REFERENCES userapi_devices (localpart, device_id) ON DELETE CASCADE
+      );
+
+      -- Handed out in upload order (upload_seq) and deleted when claimed.
+      CREATE SEQUENCE userapi_one_time_key_seq;
+      CREATE TABLE userapi_one_time_keys (
+        localpart TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        algorithm TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        key_json TEXT NOT NULL,
+        upload_seq BIGINT NOT NULL DEFAULT nextval('userapi_one_time_key_seq'),
+        PRIMARY KEY (localpart, device_id, algorithm, key_id),
+        FOREIGN KEY (localpart, device_id) REFERENCES userapi_devices (localpart, device_id) ON DELETE CASCADE
+      );
+      CREATE INDEX userapi_one_time_keys_claim ON userapi_one_time_keys (localpart, device_id, algorithm, upload_seq);
+
+      -- At most one per algorithm; kept when claimed, only marked used.
+      CREATE TABLE userapi_fallback_keys (
+        localpart TEXT NOT NULL,
+        device_id TEXT NOT NULL,
+        algorithm TEXT NOT NULL,
+        key_id TEXT NOT NULL,
+        key_json TEXT NOT NULL,
+        used BOOLEAN NOT NULL DEFAULT false,
+        PRIMARY KEY (localpart, device_id, algorithm),
+        FOREIGN KEY (localpart, device_id) REFERENCES userapi_devices (localpart, device_id) ON DELETE CASCADE
+      );
+    `,
+  },
+  {
+    version: 5,
+    name: "cross-signing keys and the signatures uploaded for keys",
+    up: `
+      -- A user's master, self-signing and user-signing keys, as canonical JSON text.
+      CREATE TABLE userapi_cross_signing_keys (
+        localpart TEXT NOT NULL REFERENCES userapi_accounts (localpart),
+        key_type TEXT NOT NULL CHECK (key_type IN ('master', 'self_signing', 'user_signing')),
+        key_json TEXT NOT NULL,
+        PRIMARY KEY (localpart, key_type)
+      );
+
+      -- Signatures from POST /keys/signatures/upload, merged into the keys they sign when
+      -- served: target_key_id is a device ID or a cross-signing public key.
+      CREATE TABLE userapi_key_signatures (
+        origin_user_id TEXT NOT NULL,
+        origin_key_id TEXT NOT NULL,
+        target_user_id TEXT NOT NULL,
+        target_key_id TEXT NOT NULL,
+        signature TEXT NOT NULL,
+        PRIMARY KEY (target_user_id, target_key_id, origin_user_id, origin_key_id)
+      );
+    `,
+  },
 ];
