@@ -132,6 +132,10 @@ export const CONFIG_SCHEMA: Section = {
       "room version of new rooms whose request names none (the spec recommends 12)",
     ),
   },
+  media: {
+    base_path: leaf("path", null, "folder of the media repository's files (content-addressed); unset: data_dir/media", true),
+    max_upload_bytes: leaf("int", 52428800, "largest media upload accepted; larger gets 413 M_TOO_LARGE (default 50 MiB)"),
+  },
   rate_limit: {
     enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),
   },
