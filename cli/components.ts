@@ -1,4 +1,5 @@
 import { createClientApi } from "../components/clientapi/clientapi.js";
+import { createMediaApi } from "../components/mediaapi/mediaapi.js";
 import { createFederationApi } from "../components/federationapi/federationapi.js";
 import type { ComponentName } from "../components/internal/config/types.js";
 import type { Component, ComponentDeps } from "../components/internal/component.js";
@@ -49,6 +50,7 @@ export const COMPONENTS: Partial<Record<ComponentName, ComponentWiring>> = {
   clientapi: { create: (deps, peers) => createClientApi(deps, peers) },
   syncapi: { create: (deps, peers) => createSyncApi(deps, peers) },
   federationapi: { create: (deps) => createFederationApi(deps) },
+  mediaapi: { create: (deps, peers) => createMediaApi(deps, peers) },
 };
 
 /**

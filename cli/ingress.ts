@@ -79,8 +79,7 @@ export function ingressYaml(): string {
 # first, so the prefixes come last. With another ingress controller, translate the same
 # rules into its syntax.
 #
-${split}# Not routed: /_matrix/media (mediaapi is not deployed until it is implemented), and
-# /.well-known/matrix/server on the server_name's host, which you serve if server_name
+${split}# Not routed: /.well-known/matrix/server on the server_name's host, which you serve if server_name
 # differs from this host or federation should reach port 443 (delegation).
 # Fill in: host, TLS secret, ingressClassName.
 apiVersion: networking.k8s.io/v1

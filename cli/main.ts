@@ -2,6 +2,7 @@ import { ConfigError } from "../components/internal/config/errors.js";
 import { SERVER_SOFTWARE } from "../components/internal/version.js";
 import { CREATE_ACCOUNT_USAGE, runCreateAccount } from "./commands/create-account.js";
 import { GENERATE_CONFIG_USAGE, runGenerateConfig } from "./commands/generate-config.js";
+import { ROTATE_SIGNING_KEY_USAGE, runRotateSigningKey } from "./commands/rotate-signing-key.js";
 import { ROOM_TRANSFER_USAGE, runExportRoom, runImportRoom } from "./commands/room-transfer.js";
 import { isComponentName, runComponent, runMonolith, runStart } from "./commands/serve.js";
 
@@ -13,6 +14,7 @@ Usage:
   dendrite-ts COMPONENT --config FILE     one component (roomserver, userapi, clientapi, syncapi, federationapi, mediaapi)
   dendrite-ts generate-config ...         print or write a config file (see dendrite-ts generate-config --help)
   dendrite-ts create-account --config FILE --username NAME [--password P | --password-stdin] [--admin]
+  dendrite-ts rotate-signing-key --config FILE   new signing key; the current one kept as an old verify key
   dendrite-ts export-room ROOM_ID --config FILE [-o FILE]
   dendrite-ts import-room FILE --config FILE
   dendrite-ts --version
@@ -30,6 +32,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (rest.includes("--help") || rest.includes("-h")) {
     const usage: Record<string, string> = { "generate-config": GENERATE_CONFIG_USAGE, "create-account": CREATE_ACCOUNT_USAGE,
+      "rotate-signing-key": ROTATE_SIGNING_KEY_USAGE,
       "export-room": ROOM_TRANSFER_USAGE,
       "import-room": ROOM_TRANSFER_USAGE,
     };
@@ -41,6 +44,8 @@ async function main(argv: string[]): Promise<number> {
       return runGenerateConfig(rest);
     case "create-account":
       return runCreateAccount(rest);
+    case "rotate-signing-key":
+      return runRotateSigningKey(rest);
     case "export-room":
       return runExportRoom(rest);
     case "import-room":

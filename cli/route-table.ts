@@ -22,6 +22,7 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     // clientapi
     ["GET", "/_matrix/client/versions", "clientapi"],
     ["GET", "/.well-known/matrix/client", "clientapi"],
+    ["GET", "/.well-known/matrix/server", "federationapi"],
     ["GET", "/_matrix/client/v3/capabilities", "clientapi"],
     ["POST", "/_matrix/client/v3/register", "clientapi"],
     ["GET", "/_matrix/client/v3/register/available", "clientapi"],
@@ -127,6 +128,21 @@ export const ROUTE_TABLE: readonly RouteEntry[] = (
     ["GET", "/_matrix/client/v3/keys/changes", "syncapi"],
     // federationapi
     ["GET", "/_matrix/federation/v1/version", "federationapi"],
+    ["GET", "/_matrix/key/v2/server", "federationapi"],
+    ["GET", "/_matrix/key/v2/query/{serverName}", "federationapi"],
+    ["POST", "/_matrix/key/v2/query", "federationapi"],
+    // mediaapi
+    ["GET", "/_matrix/client/v1/media/config", "mediaapi"],
+    ["POST", "/_matrix/media/v3/upload", "mediaapi"],
+    ["POST", "/_matrix/media/v1/create", "mediaapi"],
+    ["PUT", "/_matrix/media/v3/upload/{serverName}/{mediaId}", "mediaapi"],
+    ["GET", "/_matrix/client/v1/media/download/{serverName}/{mediaId}", "mediaapi"],
+    ["GET", "/_matrix/client/v1/media/download/{serverName}/{mediaId}/{fileName}", "mediaapi"],
+    ["GET", "/_matrix/client/v1/media/thumbnail/{serverName}/{mediaId}", "mediaapi"],
+    ["GET", "/_matrix/media/v3/download/{serverName}/{mediaId}", "mediaapi"],
+    ["GET", "/_matrix/media/v3/download/{serverName}/{mediaId}/{fileName}", "mediaapi"],
+    ["GET", "/_matrix/media/v3/thumbnail/{serverName}/{mediaId}", "mediaapi"],
+    ["DELETE", "/_synapse/admin/v1/media/{serverName}/{mediaId}", "mediaapi"],
   ] as const
 ).map(([method, template, component]) => ({ method, template, component }));
 
@@ -138,6 +154,7 @@ export const FALLBACK_PREFIXES: readonly { readonly prefix: string; readonly com
   { prefix: "/_matrix/federation/", component: "federationapi" },
   { prefix: "/_matrix/client/", component: "clientapi" },
   { prefix: "/_matrix/key/", component: "federationapi" },
+  { prefix: "/_matrix/media/", component: "mediaapi" },
 ];
 
 /** A template as a regular expression over request paths: each parameter is one non-empty segment. */

@@ -59,6 +59,8 @@ export function configValuesFromFlags(argv: string[]): { values: Record<string, 
     data_dir: dataDir,
     signing_key_path: flags["signing-key"] ?? join(dataDir, "signing.key"),
     "grpc.secret_path": flags["grpc-secret"] ?? join(dataDir, "grpc.secret"),
+    // Beside the signing key, in the data folder, not relative to wherever the server is started.
+    "federation.old_verify_keys_path": join(dataDir, "old_verify_keys"),
   };
   const optional: Array<[string, unknown]> = [
     ["http.listen", flags["http-listen"]],

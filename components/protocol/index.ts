@@ -39,3 +39,4 @@ export * from "./federation/server-keys.js";
 export * from "./federation/discovery.js";
 export * from "./federation/well-known.js";
 export * from "./federation/ttl-cache.js";
+export * from "./federation/old-verify-keys.js";

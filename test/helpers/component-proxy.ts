@@ -61,7 +61,9 @@ async function forward(req: IncomingMessage, targets: Partial<Record<ComponentNa
   const headers: Record<string, string> = {};
   for (const [k, v] of Object.entries(req.headers)) if (typeof v === "string" && !HOP_HEADERS.has(k)) headers[k] = v;
   const res = await httpRequest(`${target}${url}`, { method, headers, body: body.length > 0 ? body : undefined });
-  for (const k of HOP_HEADERS) delete res.headers[k];
+  // The upstream's Content-Length stays: the body is passed on whole, and a HEAD answer has
+  // none to measure (media downloads announce their size that way).
+  for (const k of HOP_HEADERS) if (k !== "content-length") delete res.headers[k];
   return res;
 }
 

@@ -11,6 +11,7 @@ import {
   uniquePrefix,
 } from "./backends.js";
 import { CLI, runCli, START_BUDGET_MS, startCli, track, type RunningProcess } from "./cli-process.js";
+import type { ComponentName } from "../../components/internal/config/types.js";
 import { ComponentProxy } from "./component-proxy.js";
 
 /** A server under test, reached over HTTP like any client reaches it. */
@@ -21,6 +22,8 @@ export interface Deployment {
   readonly sharedSecret: string;
   /** Accounts made with `create-account` before the server started: username → password. */
   readonly cliAccounts: Readonly<Record<string, string>>;
+  /** The server's data_dir (media files live under its media/). */
+  readonly dataDir: string;
   /** The roomserver's gRPC address, where tests read room state (no reader component serves it yet). */
   readonly roomserverGrpc: string;
   /** The userapi's gRPC address (the monolith's one gRPC port, or the userapi process's). */
@@ -80,6 +83,8 @@ const ENV: NodeJS.ProcessEnv = {
   DENDRITE_COMPONENTS_CLIENTAPI_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_SYNCAPI_HTTP_LISTEN: "127.0.0.1:0",
   DENDRITE_COMPONENTS_SYNCAPI_GRPC_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_MEDIAAPI_HTTP_LISTEN: "127.0.0.1:0",
+  DENDRITE_COMPONENTS_MEDIAAPI_GRPC_LISTEN: "127.0.0.1:0",
   DENDRITE_PUBLIC_BASE_URL: PUBLIC_BASE_URL,
   DENDRITE_REGISTRATION_OPEN: "true",
   DENDRITE_REGISTRATION_GUESTS: "true",
@@ -108,7 +113,10 @@ async function writeConfig(dir: string, extraFlags: string[]): Promise<string> {
 }
 
 async function createCliAccounts(config: string, env: NodeJS.ProcessEnv): Promise<void> {
-  const first = await createAccountWithCli(["--config", config, "--username", "operator", "--password", CLI_ACCOUNTS.operator, "--admin"], env);
+  const first = await createAccountWithCli(
+    ["--config", config, "--username", "operator", "--password", CLI_ACCOUNTS.operator, "--admin"],
+    env,
+  );
   const second = await createAccountWithCli(["--config", config, "--username", "piped"], env, CLI_ACCOUNTS.piped);
   for (const result of [first, second]) {
     if (result.code !== 0) throw new Error(`create-account failed (${result.code}): ${result.stderr}`);
@@ -166,8 +174,12 @@ function deployment(
     userapiGrpc: `127.0.0.1:${ports.userapiGrpc}`,
     // Written by generate-config, like the signing key.
     grpcSecret: readFileSync(join(dir, "grpc.secret"), "utf8").trim(),
-    output: () => processes().map((proc) => proc.output()).join("\n"),
+    output: () =>
+      processes()
+        .map((proc) => proc.output())
+        .join("\n"),
     serverName: SERVER_NAME,
+    dataDir: dir,
     publicBaseUrl: PUBLIC_BASE_URL,
     sharedSecret: SHARED_SECRET,
     cliAccounts: CLI_ACCOUNTS,
@@ -214,6 +226,8 @@ export async function startMonolith(env: NodeJS.ProcessEnv = {}): Promise<Deploy
 export interface PolylithOptions {
   /** Also run a syncapi process, with a path-routing proxy in front as an Ingress would be. */
   syncapi?: boolean;
+  /** Also run a mediaapi process, behind the same proxy. */
+  mediaapi?: boolean;
 }
 
 /**
@@ -249,16 +263,23 @@ export async function startPolylith(extraEnv: NodeJS.ProcessEnv = {}, options: P
     started.push(clientapi);
     let proxy: ComponentProxy | null = null;
     let syncapiPort: number | undefined;
-    const metricsUrls: Record<string, string> = { roomserver: metricsUrl(roomserver), userapi: metricsUrl(userapi), clientapi: metricsUrl(clientapi) };
-    if (options.syncapi) {
-      const syncapi = await startCli(["syncapi", "--config", config], {
+    const metricsUrls: Record<string, string> = {
+      roomserver: metricsUrl(roomserver),
+      userapi: metricsUrl(userapi),
+      clientapi: metricsUrl(clientapi),
+    };
+    const targets: Partial<Record<ComponentName, string>> = { clientapi: `http://127.0.0.1:${clientapi.httpPorts[0]}` };
+    for (const name of ["syncapi", "mediaapi"] as const) {
+      if (!options[name]) continue;
+      const proc = await startCli([name, "--config", config], {
         env: { ...env, DENDRITE_COMPONENTS_USERAPI_GRPC_LISTEN: `127.0.0.1:${userapi.grpcPort}` },
       });
-      started.push(syncapi);
-      syncapiPort = syncapi.httpPorts[0]!;
-      metricsUrls.syncapi = metricsUrl(syncapi);
-      proxy = await ComponentProxy.start({ syncapi: `http://127.0.0.1:${syncapiPort}`, clientapi: `http://127.0.0.1:${clientapi.httpPorts[0]}` });
+      started.push(proc);
+      if (name === "syncapi") syncapiPort = proc.httpPorts[0]!;
+      metricsUrls[name] = metricsUrl(proc);
+      targets[name] = `http://127.0.0.1:${proc.httpPorts[0]}`;
     }
+    if (options.syncapi || options.mediaapi) proxy = await ComponentProxy.start(targets);
     const stop = async () => {
       await proxy?.stop();
       await stopAll(started);

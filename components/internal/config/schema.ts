@@ -5,7 +5,8 @@
  */
 import { DEFAULT_ROOM_VERSION } from "../../protocol/index.js";
 
-export type LeafKind = "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path" | "address_ranges" | "room_version";
+export type LeafKind =
+  "string" | "int" | "bool" | "address" | "url" | "level" | "server_name" | "path" | "address_ranges" | "room_version" | "key_servers";
 
 export interface Leaf {
   readonly kind: LeafKind;
@@ -131,6 +132,10 @@ export const CONFIG_SCHEMA: Section = {
       "room version of new rooms whose request names none (the spec recommends 12)",
     ),
   },
+  media: {
+    base_path: leaf("path", null, "folder of the media repository's files (content-addressed); unset: data_dir/media", true),
+    max_upload_bytes: leaf("int", 52428800, "largest media upload accepted; larger gets 413 M_TOO_LARGE (default 50 MiB)"),
+  },
   rate_limit: {
     enabled: leaf("bool", true, "limit requests per user and per IP (429 M_LIMIT_EXCEEDED)"),
   },
@@ -143,6 +148,41 @@ export const CONFIG_SCHEMA: Section = {
       "the monolith's own HTTP listener for metrics only (e.g. one Prometheus reaches and clients do not); unset: on http.listen",
       true,
     ),
+  },
+  federation: {
+    key_validity_ms: leaf(
+      "int",
+      7 * 24 * 3_600_000,
+      "how far ahead of now the valid_until_ts of our published signing key lies (other servers cap it at 7 days)",
+    ),
+    old_verify_keys_path: leaf(
+      "path",
+      "./data/old_verify_keys",
+      "retired signing keys published as old_verify_keys (written by `dendrite-ts rotate-signing-key`); a missing file means none",
+    ),
+    trusted_key_servers: leaf(
+      "key_servers",
+      [],
+      "notaries asked for other servers' keys when they cannot be fetched directly: \"name ed25519:ver base64key\" each (the notary's own key is required)",
+    ),
+    allow_private_destinations: leaf(
+      "bool",
+      false,
+      "allow federation requests to loopback, private and link-local addresses (tests and local clusters); off: refused",
+    ),
+    tls_ca_path: leaf(
+      "path",
+      null,
+      "PEM file of CA certificates trusted for outbound federation besides the system's (e.g. a private CA of a test cluster)",
+      true,
+    ),
+    well_known_server: leaf(
+      "server_name",
+      null,
+      "served as m.server at /.well-known/matrix/server (delegation: where other servers reach this one, e.g. matrix.example.org:443); unset: 404",
+      true,
+    ),
+    request_timeout_ms: leaf("int", 30000, "an outbound federation request (key fetches included) fails after this"),
   },
   logging: {
     level: leaf("level", "info", "one of fatal, error, warn, info, debug, trace, silent"),

@@ -1,14 +1,7 @@
 import type { LevelWithSilent } from "pino";
 
 export type ComponentName = "roomserver" | "userapi" | "clientapi" | "syncapi" | "federationapi" | "mediaapi";
-export const COMPONENT_NAMES: readonly ComponentName[] = [
-  "roomserver",
-  "userapi",
-  "clientapi",
-  "syncapi",
-  "federationapi",
-  "mediaapi",
-];
+export const COMPONENT_NAMES: readonly ComponentName[] = ["roomserver", "userapi", "clientapi", "syncapi", "federationapi", "mediaapi"];
 
 export interface ComponentAddresses {
   grpc_listen: string;
@@ -37,8 +30,19 @@ export interface Config {
   event_log: { nats: string | null; stream_prefix: string; max_delivery_attempts: number };
   registration: { open: boolean; shared_secret: string | null; guests: boolean };
   rooms: { default_version: string };
+  media: { base_path: string | null; max_upload_bytes: number };
   rate_limit: { enabled: boolean };
   metrics: { enabled: boolean; path: string; listen: string | null };
+  federation: {
+    key_validity_ms: number;
+    old_verify_keys_path: string;
+    /** "name ed25519:ver base64key" each; see parseTrustedKeyServer. */
+    trusted_key_servers: string[];
+    allow_private_destinations: boolean;
+    tls_ca_path: string | null;
+    well_known_server: string | null;
+    request_timeout_ms: number;
+  };
   logging: { level: LevelWithSilent };
   components: Record<ComponentName, ComponentAddresses>;
 }

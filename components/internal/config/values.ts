@@ -39,6 +39,11 @@ export function checkValue(leaf: Leaf, value: unknown): string | null {
       const bad = value.find((item) => typeof item !== "string" || parseAddressRange(item) === null);
       return bad === undefined ? null : `expected an IP address or CIDR range (10.0.0.0/8, ::1), got ${describe(bad)}`;
     }
+    case "key_servers": {
+      if (!Array.isArray(value)) return `expected a list of "name ed25519:version base64key", got ${describe(value)}`;
+      const bad = value.find((item) => typeof item !== "string" || parseTrustedKeyServer(item) === null);
+      return bad === undefined ? null : `expected "name ed25519:version base64key" (a notary and its key), got ${describe(bad)}`;
+    }
     case "room_version":
       return typeof value === "string" && ROOM_VERSIONS.has(value)
         ? null
@@ -57,6 +62,7 @@ export function fromEnvironment(leaf: Leaf, text: string): unknown {
       if (["false", "0", "no"].includes(text.toLowerCase())) return false;
       return text;
     case "address_ranges":
+    case "key_servers":
       return text.split(",").map((item) => item.trim()).filter((item) => item !== "");
     default:
       return text;
@@ -106,4 +112,18 @@ function isUrl(text: string): boolean {
 
 function describe(value: unknown): string {
   return value === null ? "null" : typeof value === "string" ? JSON.stringify(value) : `${typeof value} ${JSON.stringify(value)}`;
+}
+
+export interface TrustedKeyServer {
+  readonly serverName: string;
+  readonly keyId: string;
+  /** Unpadded base64 of the notary's 32-byte ed25519 public key. */
+  readonly publicKey: string;
+}
+
+/** Parses one `federation.trusted_key_servers` entry: "name ed25519:version base64key". */
+export function parseTrustedKeyServer(text: string): TrustedKeyServer | null {
+  const m = /^(\S+)\s+(ed25519:[A-Za-z0-9_]+)\s+([A-Za-z0-9+/]{43})=?$/.exec(text.trim());
+  if (!m || !isValidServerName(m[1]!)) return null;
+  return { serverName: m[1]!, keyId: m[2]!, publicKey: m[3]! };
 }

@@ -8,6 +8,8 @@ import { missingToken } from "./matrix-error.js";
  */
 export function accessTokenOf(ctx: Koa.Context): string | null {
   const header = ctx.get("Authorization");
+  // Server-server requests authenticate with X-Matrix, checked by the federation routes; they carry no access token.
+  if (/^x-matrix[ \t]/i.test(header)) return null;
   if (header) {
     const m = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!m) throw missingToken("Authorization header is not of the form 'Bearer <token>'");

@@ -9,6 +9,7 @@ import {
   markAccountDeactivated,
   nextGeneratedLocalpart,
   selectAccount,
+  selectAdminsAmong,
   selectGuestsAmong,
   updatePasswordHash,
   upgradeGuestAccount,
@@ -69,6 +70,11 @@ export class Accounts implements AccountsApi {
   async guestsAmong(userIds: readonly string[]): Promise<string[]> {
     const localparts = userIds.flatMap((id) => this.users.tryLocalpart(id) ?? []);
     return (await selectGuestsAmong(this.db, localparts)).map((l) => this.users.userId(l));
+  }
+
+  async adminsAmong(userIds: readonly string[]): Promise<string[]> {
+    const localparts = userIds.flatMap((id) => this.users.tryLocalpart(id) ?? []);
+    return (await selectAdminsAmong(this.db, localparts)).map((l) => this.users.userId(l));
   }
 
   async upgradeGuest(request: { userId: string; password?: string; passwordOfSession?: string }): Promise<Account> {

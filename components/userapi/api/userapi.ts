@@ -73,6 +73,8 @@ export interface AccountsApi {
   deactivateAccount(userId: string): Promise<void>;
   /** Those of the users that are guest accounts of this server (other servers' users never are). */
   guestsAmong(userIds: readonly string[]): Promise<string[]>;
+  /** Those of the users that are admin accounts of this server (for admin APIs). */
+  adminsAmong(userIds: readonly string[]): Promise<string[]>;
   /**
    * Makes a guest account a full one with a password (`password`, or the one the UIA session
    * `passwordOfSession` kept), keeping its user ID. Throws NOT_FOUND unless it is a guest.

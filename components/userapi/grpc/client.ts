@@ -56,6 +56,7 @@ export function createUserApiClient(address: string, secret: string): UserApi {
       createAccount: async (request) => accountFromMessage((await accounts("createAccount", request)).account),
       upgradeGuest: async (request) => accountFromMessage((await accounts("upgradeGuest", request)).account),
       guestsAmong: async (userIds) => (await accounts("guestsAmong", { userIds: [...userIds] })).userIds,
+      adminsAmong: async (userIds) => (await accounts("adminsAmong", { userIds: [...userIds] })).userIds,
       isLocalpartAvailable: async (localpart) => (await accounts("isLocalpartAvailable", { localpart })).available,
       checkPassword: async (localpart, password) =>
         accountFromMessage((await accounts("checkPassword", { localpart, password })).account),

@@ -68,6 +68,7 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     createAccount: handle(async (r) => ({ account: await api.accounts.createAccount({ ...r, accountType: accountType(r.accountType) }) })),
     upgradeGuest: handle(async (r) => ({ account: await api.accounts.upgradeGuest(r) })),
     guestsAmong: handle(async ({ userIds }) => ({ userIds: await api.accounts.guestsAmong(userIds) })),
+    adminsAmong: handle(async ({ userIds }) => ({ userIds: await api.accounts.adminsAmong(userIds) })),
     isLocalpartAvailable: handle(async ({ localpart }) => ({ available: await api.accounts.isLocalpartAvailable(localpart) })),
     checkPassword: handle(async ({ localpart, password }) => ({ account: await api.accounts.checkPassword(localpart, password) })),
     setPassword: handle(async ({ userId, password, ...options }) => {

@@ -45,6 +45,16 @@ export async function selectGuestsAmong(q: Queryable, localparts: readonly strin
   return rows.map((r) => r.localpart);
 }
 
+/** Those of the localparts that are admin accounts (deactivated ones hold no tokens, so they never ask). */
+export async function selectAdminsAmong(q: Queryable, localparts: readonly string[]): Promise<string[]> {
+  if (localparts.length === 0) return [];
+  const rows = await q.query<{ localpart: string }>(
+    "SELECT localpart FROM userapi_accounts WHERE localpart = ANY($1) AND account_type = 'admin'",
+    [localparts],
+  );
+  return rows.map((r) => r.localpart);
+}
+
 /** A guest becomes a user with the password; false when the localpart is no guest. */
 export async function upgradeGuestAccount(q: Queryable, localpart: string, passwordHash: string): Promise<boolean> {
   const changed = await q.execute(
