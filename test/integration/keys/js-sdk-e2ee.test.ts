@@ -1,6 +1,15 @@
 import { expect } from "chai";
 import type { MatrixEvent } from "matrix-js-sdk";
-import { createClient, MatrixError, MatrixEventEvent, MemoryStore, Preset, type AuthDict, type MatrixClient } from "matrix-js-sdk";
+import {
+  createClient,
+  Direction,
+  MatrixError,
+  MatrixEventEvent,
+  MemoryStore,
+  Preset,
+  type AuthDict,
+  type MatrixClient,
+} from "matrix-js-sdk";
 import { suiteVariant } from "../../helpers/backends.js";
 import { eventually } from "../../helpers/eventually.js";
 import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
@@ -11,7 +20,8 @@ import { recentSdkLog, registerSdkClient, startSyncing, syncedUntil } from "../s
  * encrypted room on the monolith: they upload their keys, find each other's devices through
  * /keys/query and device_lists, claim one-time keys to set up Olm sessions, share Megolm
  * keys by to-device messages and read each other's messages decrypted; a device added later
- * is announced to the other side and gets the keys of the messages sent after it came.
+ * is announced to the other side and gets the keys of the messages sent after it came; a key
+ * backup the SDK creates on the server (/room_keys/*) lets a new login read the old messages.
  */
 const ENCRYPTION = { type: "m.room.encryption", state_key: "", content: { algorithm: "m.megolm.v1.aes-sha2" } };
 
@@ -82,6 +92,25 @@ describe("matrix-js-sdk clients with Rust crypto in an encrypted room: monolith"
     await new Promise((resolve) => event.once(MatrixEventEvent.Decrypted, resolve));
   }
 
+  /**
+   * The room's encrypted messages as /messages serves them (oldest first), each the text the
+   * client decrypts it to, or null where it cannot decrypt it.
+   */
+  async function historyTexts(client: MatrixClient, roomId: string): Promise<(string | null)[]> {
+    const history = await client.createMessagesRequest(roomId, null, 50, Direction.Backward);
+    const mapEvent = client.getEventMapper();
+    const encrypted = history.chunk
+      .map((raw) => mapEvent(raw))
+      .filter((e) => e.isEncrypted())
+      .reverse();
+    const texts: (string | null)[] = [];
+    for (const event of encrypted) {
+      await event.getDecryptionPromise();
+      texts.push(event.isDecryptionFailure() ? null : (event.getContent().body as string));
+    }
+    return texts;
+  }
+
   it("messages sent both ways in an encrypted room are read decrypted by the other side", async () => {
     const alice = await cryptoClient("alice");
     const bob = await cryptoClient("bob");
@@ -118,6 +147,66 @@ describe("matrix-js-sdk clients with Rust crypto in an encrypted room: monolith"
     await syncedUntil(bob, "the new message decrypted on bob's first device", () =>
       decryptedTexts(bob, roomId).includes("hello to both of bob's devices"),
     );
+  });
+
+  it("a key backup the SDK creates holds the room keys, and a new login restores it and reads the old messages", async () => {
+    const alice = await cryptoClient("alice");
+    const bob = await cryptoClient("bob");
+    const bobId = bob.getUserId()!;
+    const { room_id: roomId } = await alice.createRoom({
+      preset: Preset.PrivateChat,
+      invite: [bobId],
+      initial_state: [ENCRYPTION],
+    });
+    await syncedUntil(bob, "alice's invite", () => bob.getRoom(roomId)?.getMyMembership() === "invite");
+    await bob.joinRoom(roomId);
+    await syncedUntil(alice, "bob's join", () => alice.getRoom(roomId)?.getMember(bobId)?.membership === "join");
+
+    // Bob's client encrypts only once its sync has shown it the room's encryption state.
+    const bobEncrypts = async () =>
+      bob.getRoom(roomId)?.getMyMembership() === "join" && (await bob.getCrypto()!.isEncryptionEnabledInRoom(roomId));
+    await eventually(bobEncrypts, 20_000, "bob's client seeing the room encrypted");
+
+    // Two Megolm sessions to back up: bob's (received by alice) and alice's own outbound one.
+    const sent = ["bob's first secret", "bob's second secret", "alice's own secret"];
+    await bob.sendTextMessage(roomId, sent[0]);
+    await bob.sendTextMessage(roomId, sent[1]);
+    await syncedUntil(alice, "bob's messages decrypted", () => decryptedTexts(alice, roomId).includes(sent[1]));
+    await alice.sendTextMessage(roomId, sent[2]);
+    await syncedUntil(alice, "alice's own message", () => decryptedTexts(alice, roomId).includes(sent[2]));
+
+    // The SDK creates the backup version and its decryption key, then uploads the keys it holds.
+    const crypto = alice.getCrypto()!;
+    await crypto.resetKeyBackup();
+    // resetKeyBackup starts the check that enables the new backup without waiting for it.
+    let version: string | null = null;
+    await eventually(
+      async () => (version = await crypto.getActiveSessionBackupVersion()) !== null,
+      20_000,
+      "the new backup enabled on alice's device",
+    );
+    const backupKey = await crypto.getSessionBackupPrivateKey();
+    expect(backupKey, "the SDK keeps the new backup's decryption key").to.be.instanceOf(Uint8Array);
+    const serverCount = async () => {
+      const res = await fetch(`${server!.baseUrl}/_matrix/client/v3/room_keys/version`, {
+        headers: { Authorization: `Bearer ${alice.getAccessToken()}` },
+      });
+      const body = (await res.json()) as { version?: string; count?: number };
+      return body.version === version ? (body.count ?? 0) : 0;
+    };
+    await eventually(async () => (await serverCount()) >= 2, 30_000, "both room keys uploaded to the backup");
+
+    // A new login has no keys of its own for the old messages until it restores the backup.
+    const aliceLaptop = await newDevice(alice);
+    await syncedUntil(aliceLaptop, "the room on alice's new login", () => aliceLaptop.getRoom(roomId)?.getMyMembership() === "join");
+    expect(await historyTexts(aliceLaptop, roomId), "nothing readable before the restore").to.deep.equal([null, null, null]);
+    const laptopCrypto = aliceLaptop.getCrypto()!;
+    await laptopCrypto.storeSessionBackupPrivateKey(backupKey!, version!);
+    const restored = await laptopCrypto.restoreKeyBackup();
+    expect(restored.total, "the keys found in the backup").to.be.at.least(2);
+
+    // The old messages as /messages serves them, decrypted with the restored keys.
+    expect(await historyTexts(aliceLaptop, roomId)).to.deep.equal(sent);
   });
 
   it("cross-signing bootstrapped by the SDK: first keys without a password, the device signed and seen so by others, a reset behind the password", async () => {
