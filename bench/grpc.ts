@@ -8,7 +8,7 @@ import { createGrpcClient, unary } from "../components/internal/grpc/client.js";
 import { GrpcServer } from "../components/internal/grpc/server.js";
 import { silentLogger } from "../components/internal/logging/logger.js";
 import { UserAuthClient, UserAuthService } from "../proto/gen/dendrite/userapi/v1/userapi.js";
-import { report } from "./report.js";
+import { report, reportMachineSpeed } from "./report.js";
 
 const SECRET = "a secret of the usual length, 43 characters";
 const answer = { found: true, userId: "@alice:example.org", deviceId: "DEVICE", isGuest: false };
@@ -53,6 +53,7 @@ async function callsPerSecond(port: number, secret: string | undefined, inFlight
 }
 
 export async function run(): Promise<void> {
+  reportMachineSpeed("before grpc");
   for (const [name, start, secret] of [
     ["no authentication", bareServer, undefined],
     ["shared secret", componentServer, SECRET],

@@ -21,7 +21,7 @@ import {
   type StateMap,
 } from "../components/protocol/index.js";
 import { buildRoom } from "./fixtures/synthetic-room.js";
-import { opsPerSecond, report } from "./report.js";
+import { opsPerSecond, report, reportMachineSpeed } from "./report.js";
 
 const key = signingKeyFromSeed(Buffer.alloc(32, 42), "bench");
 
@@ -109,6 +109,7 @@ function benchStateResolution(): void {
 }
 
 export async function run(): Promise<void> {
+  reportMachineSpeed("before protocol");
   benchCanonicalJson();
   benchSignatures();
   benchEvents();

@@ -20,7 +20,7 @@ import { TEST_NATS_URL, uniquePrefix } from "../test/helpers/backends.js";
 import { TEST_SERVER, inputEvent, startRoomserverCore } from "../test/helpers/roomserver-harness.js";
 import { RoomserverProcessSetup } from "../test/helpers/roomserver-process.js";
 import { TestRoom } from "../test/helpers/test-room.js";
-import { report } from "./report.js";
+import { report, reportMachineSpeed } from "./report.js";
 
 /** Verdicts each writer waits for at once; the roomserver applies a room's events in order. */
 const IN_FLIGHT = 256;
@@ -146,6 +146,7 @@ async function memory(setupName: string, total: number): Promise<void> {
 }
 
 export async function run(): Promise<void> {
+  reportMachineSpeed("before roomserver");
   const available = ["embedded", ...(process.env.DENDRITE_TEST_POSTGRES && TEST_NATS_URL ? ["postgres+nats"] : [])];
   const setups = available.filter((s) => !process.env.BENCH_SETUP || s === process.env.BENCH_SETUP);
   const total = Number(process.env.BENCH_EVENTS ?? 5000);

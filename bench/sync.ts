@@ -24,7 +24,7 @@ import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../test/helpers/backends.js";
 import { startMonolith, startPolylith, type Deployment } from "../test/helpers/deployment.js";
 import { matrixRequest } from "../test/helpers/http-json.js";
 import { SyncClient, type Json } from "../test/integration/syncapi/sync-client.js";
-import { percentile, report } from "./report.js";
+import { percentile, report, reportMachineSpeed } from "./report.js";
 
 const CLIENTS = 20;
 const RATE = Number(process.env.BENCH_SYNC_RATE ?? 200);
@@ -199,6 +199,7 @@ async function benchSetup(setup: string, start: () => Promise<Deployment>): Prom
 }
 
 export async function run(): Promise<void> {
+  reportMachineSpeed("before sync");
   if (process.env.BENCH_SYNC_SETUP !== "postgres+nats") await benchSetup("embedded", () => startMonolith(ENV));
   if (process.env.BENCH_SYNC_SETUP === "embedded") return;
   if (TEST_POSTGRES_URL && TEST_NATS_URL) await benchSetup("postgres+nats", () => startPolylith(ENV, { syncapi: true }));

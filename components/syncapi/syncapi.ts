@@ -7,6 +7,7 @@ import { TypedRoutes } from "../internal/http/typed-routes.js";
 import type { UserApi } from "../userapi/api/userapi.js";
 import { accountDataConsumer } from "./consumers/account-data.js";
 import { keyChangesConsumer } from "./consumers/key-changes.js";
+import { KeyCountsCache } from "./caches/key-counts.js";
 import { presenceConsumer } from "./consumers/presence.js";
 import { receiptsConsumer } from "./consumers/receipts.js";
 import { roomEventsConsumer } from "./consumers/room-events.js";
@@ -54,8 +55,13 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
   const notifier = new Notifier();
   const formatter = new EventFormatter(store.events);
   const presence = new PresencePublisher(deps.log, deps.db);
-  const keyCounts = (userId: string, deviceId: string) => peers.userapi().keys.keyCounts(userId, deviceId);
-  const sync = new SyncHandler(store, notifier, new SyncBuilder(store, formatter, new LazyMemberCache(), keyCounts), presence);
+  const keyCounts = new KeyCountsCache((userId, deviceId) => peers.userapi().keys.keyCounts(userId, deviceId));
+  const sync = new SyncHandler(
+    store,
+    notifier,
+    new SyncBuilder(store, formatter, new LazyMemberCache(), (userId, deviceId) => keyCounts.of(userId, deviceId)),
+    presence,
+  );
   const writer = new StreamWriter(deps.db, notifier);
   const typingExpiry = new TypingExpiry(store, writer);
   const routeDeps: SyncRouteDeps = {
@@ -89,7 +95,7 @@ export function createSyncApi(deps: ComponentDeps, peers: SyncApiPeers): Compone
     startStoreConsumer(consumerDeps, sendToDeviceConsumer(store, peers.userapi, deps.config.server_name)),
     startStoreConsumer(consumerDeps, accountDataConsumer(store)),
     startStoreConsumer(consumerDeps, presenceConsumer()),
-    startStoreConsumer(consumerDeps, keyChangesConsumer()),
+    startStoreConsumer(consumerDeps, keyChangesConsumer(keyCounts)),
   ];
   let consumers: Consumer[] = [];
   return {

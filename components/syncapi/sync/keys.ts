@@ -12,3 +12,6 @@ export const roomUserKey = (roomId: string, userId: string): string => `${roomId
 
 /** A user's stored filter by its ID. */
 export const userFilterKey = (userId: string, filterId: string): string => `${userId}\u0000${filterId}`;
+
+/** A user's device (key counts). */
+export const userDeviceKey = (userId: string, deviceId: string): string => `${userId}\u0000${deviceId}`;

@@ -94,6 +94,8 @@ export class Keys implements KeysApi {
       return { counts: await this.countsIn(tx, localpart, deviceId), deviceKeysChanged };
     });
     if (deviceKeysChanged) await this.deviceLists.changed(userId, deviceId);
+    // New one-time or fallback keys change the counts every /sync reports, which readers keep.
+    else if (upload.oneTimeKeys !== undefined || upload.fallbackKeys !== undefined) await this.deviceLists.keyCountsChanged(userId, deviceId);
     return counts;
   }
 

@@ -44,6 +44,16 @@ export function deviceListCases(server: () => Deployment): void {
     expect(aAfter.device_lists.changed ?? []).to.not.include(b.userId);
   });
 
+  it("a sync after more one-time keys are uploaded reports the new count, not the one it kept", async () => {
+    const b = await KeysClient.make(server(), "b");
+    await b.uploadAll(3);
+    const first = await b.sync();
+    expect(first.device_one_time_keys_count).to.deep.equal({ signed_curve25519: 3 });
+    expect(await b.upload({ one_time_keys: b.crypto.oneTimeKeys(2) })).to.deep.equal({ signed_curve25519: 5 });
+    const after = await b.syncUntil(first.next_batch, (r) => r.device_one_time_keys_count.signed_curve25519 !== 3);
+    expect(after.device_one_time_keys_count).to.deep.equal({ signed_curve25519: 5 });
+  });
+
   it("device_lists.changed and /keys/changes name a roommate who uploads new device keys, not a stranger", async () => {
     const { a, b } = await roomOf();
     const stranger = await KeysClient.make(server(), "x");
