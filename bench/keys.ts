@@ -8,10 +8,10 @@
  * DENDRITE_TEST_NATS are set, the polylith. BENCH_SETUP=embedded or postgres+nats runs one
  * setup only. The machine's speed is measured before each setup: figures compare beside it.
  */
-import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../test/helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../test/helpers/deployment.js";
-import { matrixRequest } from "../test/helpers/http-json.js";
-import { TestClient, uniqueName } from "../test/helpers/test-client.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../testing/backends.js";
+import { startMonolith, startPolylith, type Deployment } from "../testing/deployment.js";
+import { matrixRequest } from "../testing/http-json.js";
+import { TestClient, uniqueName } from "../testing/test-client.js";
 import { DeviceCrypto } from "../test/integration/keys/device-crypto.js";
 import { percentile, report, reportMachineSpeed } from "./report.js";
 

@@ -26,10 +26,10 @@ import {
   TEST_NATS_URL,
   TEST_POSTGRES_URL,
   uniquePrefix,
-} from "../test/helpers/backends.js";
-import { CLI, runCli, track } from "../test/helpers/cli-process.js";
-import { httpRequest, matrixRequest } from "../test/helpers/http-json.js";
-import { TestClient, uniqueName } from "../test/helpers/test-client.js";
+} from "../testing/backends.js";
+import { CLI, runCli, track } from "../testing/cli-process.js";
+import { httpRequest, matrixRequest } from "../testing/http-json.js";
+import { TestClient, uniqueName } from "../testing/test-client.js";
 import { percentile, report, reportMachineSpeed } from "./report.js";
 
 const WARM_UP = 50;

@@ -12,8 +12,8 @@ import { readdirSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { Readable } from "node:stream";
 import sharp from "sharp";
-import { startMonolith, type Deployment } from "../test/helpers/deployment.js";
-import { TestClient, uniqueName } from "../test/helpers/test-client.js";
+import { startMonolith, type Deployment } from "../testing/deployment.js";
+import { TestClient, uniqueName } from "../testing/test-client.js";
 import { report, reportMachineSpeed } from "./report.js";
 
 const MiB = 1024 * 1024;

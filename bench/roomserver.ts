@@ -16,10 +16,10 @@ import { openEventLog } from "../components/internal/eventlog/open.js";
 import { silentLogger } from "../components/internal/logging/logger.js";
 import type { SigningKey } from "../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../components/protocol/events/protocolevent.js";
-import { TEST_NATS_URL, uniquePrefix } from "../test/helpers/backends.js";
-import { TEST_SERVER, inputEvent, startRoomserverCore } from "../test/helpers/roomserver-harness.js";
-import { RoomserverProcessSetup } from "../test/helpers/roomserver-process.js";
-import { TestRoom } from "../test/helpers/test-room.js";
+import { TEST_NATS_URL, uniquePrefix } from "../testing/backends.js";
+import { TEST_SERVER, inputEvent, startRoomserverCore } from "../testing/roomserver-harness.js";
+import { RoomserverProcessSetup } from "../testing/roomserver-process.js";
+import { TestRoom } from "../testing/test-room.js";
 import { report, reportMachineSpeed } from "./report.js";
 
 /** Verdicts each writer waits for at once; the roomserver applies a room's events in order. */

@@ -9,10 +9,10 @@
  * BENCH_SETUP=embedded or postgres+nats runs one setup only. The machine's speed (CPU and
  * disk flushes) is measured before each setup: the figures compare only beside it.
  */
-import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../test/helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../test/helpers/deployment.js";
-import { matrixRequest } from "../test/helpers/http-json.js";
-import { TestClient, uniqueName } from "../test/helpers/test-client.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../testing/backends.js";
+import { startMonolith, startPolylith, type Deployment } from "../testing/deployment.js";
+import { matrixRequest } from "../testing/http-json.js";
+import { TestClient, uniqueName } from "../testing/test-client.js";
 import { percentile, report, reportMachineSpeed } from "./report.js";
 
 const CLIENTS = 50;

@@ -20,10 +20,10 @@
  * The clients run in this process: their work shares the machine with the server's, so
  * their hot loops use node:http with keep-alive rather than fetch (several times the CPU).
  */
-import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../test/helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment } from "../test/helpers/deployment.js";
-import { matrixRequest } from "../test/helpers/http-json.js";
-import { SyncClient, type Json } from "../test/integration/syncapi/sync-client.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL } from "../testing/backends.js";
+import { startMonolith, startPolylith, type Deployment } from "../testing/deployment.js";
+import { matrixRequest } from "../testing/http-json.js";
+import { SyncClient, type Json } from "../testing/sync-client.js";
 import { percentile, report, reportMachineSpeed } from "./report.js";
 
 const CLIENTS = 20;

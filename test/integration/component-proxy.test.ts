@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { ComponentProxy } from "../helpers/component-proxy.js";
+import { ComponentProxy } from "../../testing/component-proxy.js";
 
 /** An upstream that answers every request with its own name, the method and the path. */
 async function upstream(name: string): Promise<{ server: Server; url: string }> {

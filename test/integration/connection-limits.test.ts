@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { request } from "node:http";
 import { connect, type Socket } from "node:net";
-import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../helpers/deployment.js";
-import { eventually } from "../helpers/eventually.js";
+import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../testing/deployment.js";
+import { eventually } from "../../testing/eventually.js";
 
 /**
  * A raw TCP connection to the server, for clients that misbehave below HTTP: what the

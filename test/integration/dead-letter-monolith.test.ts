@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PgliteDatabase } from "../../components/internal/database/pglite.js";
-import { suiteVariant } from "../helpers/backends.js";
-import { runCli, startCli, type RunningProcess } from "../helpers/cli-process.js";
-import { eventually } from "../helpers/eventually.js";
-import { POISON_MARKER, poisonEventsTable } from "../helpers/poisoned-events.js";
-import { TestClient } from "../helpers/test-client.js";
+import { suiteVariant } from "../../testing/backends.js";
+import { runCli, startCli, type RunningProcess } from "../../testing/cli-process.js";
+import { eventually } from "../../testing/eventually.js";
+import { POISON_MARKER, poisonEventsTable } from "../../testing/poisoned-events.js";
+import { TestClient } from "../../testing/test-client.js";
 
 /** Enough attempts that the retries are still going on when the test kills the process. */
 const MAX_ATTEMPTS = 8;

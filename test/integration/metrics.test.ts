@@ -2,11 +2,11 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { suiteVariant, withPostgresAndNats } from "../helpers/backends.js";
-import { startCli } from "../helpers/cli-process.js";
-import { startMonolith, startPolylith, type Deployment } from "../helpers/deployment.js";
-import { eventually } from "../helpers/eventually.js";
-import { sampleOf, samplesOf, scrape, type Scrape } from "../helpers/prometheus-text.js";
+import { suiteVariant, withPostgresAndNats } from "../../testing/backends.js";
+import { startCli } from "../../testing/cli-process.js";
+import { startMonolith, startPolylith, type Deployment } from "../../testing/deployment.js";
+import { eventually } from "../../testing/eventually.js";
+import { sampleOf, samplesOf, scrape, type Scrape } from "../../testing/prometheus-text.js";
 import { RoomClient, RoomInspector } from "./clientapi/room-client.js";
 
 /**

@@ -13,14 +13,14 @@ import {
   suiteVariant,
   withPostgresAndNats,
   uniquePrefix,
-} from "../helpers/backends.js";
-import { runCli, startCli, type RunningProcess } from "../helpers/cli-process.js";
-import { listServices } from "../helpers/grpc-reflection.js";
+} from "../../testing/backends.js";
+import { runCli, startCli, type RunningProcess } from "../../testing/cli-process.js";
+import { listServices } from "../../testing/grpc-reflection.js";
 import { COMPONENTS } from "../../cli/components.js";
 import { buildComponentsForListing } from "../../cli/route-list.js";
 import type { ComponentName } from "../../components/internal/config/types.js";
 import { serviceName } from "../../components/internal/grpc/server.js";
-import { checkResponse } from "../helpers/openapi.js";
+import { checkResponse } from "../../testing/openapi.js";
 
 /** Port 0 everywhere: each process reports the ports it got in its "listening" line. */
 const EPHEMERAL_PORTS: NodeJS.ProcessEnv = {

@@ -10,10 +10,10 @@ import {
   dropPostgresDatabase,
   suiteVariant,
   withPostgresAndNats,
-} from "../helpers/backends.js";
-import { CLI, runCli, StartTimeout, startCli, track } from "../helpers/cli-process.js";
-import { eventually } from "../helpers/eventually.js";
-import { SilentPeer } from "../helpers/silent-peer.js";
+} from "../../testing/backends.js";
+import { CLI, runCli, StartTimeout, startCli, track } from "../../testing/cli-process.js";
+import { eventually } from "../../testing/eventually.js";
+import { SilentPeer } from "../../testing/silent-peer.js";
 
 /**
  * Stopping at any moment: a server whose start-up is blocked on a peer that never answers

@@ -13,7 +13,7 @@ import {
   parseFile,
   type Allowed,
   type Violation,
-} from "../helpers/architecture-rules.js";
+} from "../../testing/architecture-rules.js";
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 

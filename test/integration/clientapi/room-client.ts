@@ -3,8 +3,8 @@ import { roomserverGrpcClient } from "../../../components/roomserver/grpc/client
 import type { RoomserverApi } from "../../../components/roomserver/api/roomserver-api.js";
 import { parseStored } from "../../../components/roomserver/api/stored-events.js";
 import type { RoomEvent } from "../../../components/protocol/events/event.js";
-import type { Deployment } from "../../helpers/deployment.js";
-import { TestClient, uniqueName } from "../../helpers/test-client.js";
+import type { Deployment } from "../../../testing/deployment.js";
+import { TestClient, uniqueName } from "../../../testing/test-client.js";
 
 /** A registered client with the room calls the cases make over and over. */
 export class RoomClient extends TestClient {

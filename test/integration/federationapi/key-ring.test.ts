@@ -6,7 +6,7 @@ import type { FetchedKeys, KeyFetcher, KeyQuery } from "../../../components/fede
 import { KeyRing } from "../../../components/federationapi/keys/key-ring.js";
 import { FEDERATIONAPI_MIGRATIONS } from "../../../components/federationapi/storage/migrations.js";
 import { buildServerKeys, roomVersion, signingKeyFromSeed, verifyServerKeys } from "../../../components/protocol/index.js";
-import { DATABASE_BACKENDS, pendingDatabaseBackends } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, pendingDatabaseBackends } from "../../../testing/backends.js";
 
 const DAY = 86_400_000;
 const T0 = Date.parse("2026-01-01T00:00:00Z");

@@ -34,10 +34,10 @@ import {
   TEST_POSTGRES_URL,
   uniquePrefix,
   withPostgresAndNats,
-} from "../../helpers/backends.js";
-import { runCli, startCli, type RunningProcess } from "../../helpers/cli-process.js";
-import { checkResponse, SPEC_AVAILABLE } from "../../helpers/openapi.js";
-import { makeTestCa, type TestCa } from "../../helpers/test-ca.js";
+} from "../../../testing/backends.js";
+import { runCli, startCli, type RunningProcess } from "../../../testing/cli-process.js";
+import { checkResponse, SPEC_AVAILABLE } from "../../../testing/openapi.js";
+import { makeTestCa, type TestCa } from "../../../testing/test-ca.js";
 
 const HOUR = 3_600_000;
 

@@ -21,7 +21,7 @@ import { FederationRoutes } from "../../../components/federationapi/routing/fede
 import { addKeyServerRoutes } from "../../../components/federationapi/routing/keys.js";
 import { FEDERATIONAPI_MIGRATIONS } from "../../../components/federationapi/storage/migrations.js";
 import { generateSigningKey, signingKeyFromSeed, signXMatrixRequest, type SigningKey } from "../../../components/protocol/index.js";
-import { makeTestCa, type TestCa } from "../../helpers/test-ca.js";
+import { makeTestCa, type TestCa } from "../../../testing/test-ca.js";
 
 interface TestServer {
   readonly serverName: string;

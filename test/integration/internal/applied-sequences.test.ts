@@ -9,8 +9,8 @@ import {
   raiseAppliedStatement,
 } from "../../../components/internal/eventlog/applied-sequences.js";
 import type { LogMessage } from "../../../components/internal/eventlog/eventlog.js";
-import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
-import { someoneWaitsForALock } from "../../helpers/lock-waits.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../../testing/backends.js";
+import { someoneWaitsForALock } from "../../../testing/lock-waits.js";
 
 const msg = (subject: string, seq: number): LogMessage => ({
   stream: "S",

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type { Database, Queryable } from "../../../components/internal/database/database.js";
 import { migrate, type Migration } from "../../../components/internal/database/migrations.js";
-import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../../testing/backends.js";
 
 for (const backend of DATABASE_BACKENDS) {
   describe(`database [${backend.name}]`, function () {

@@ -12,8 +12,8 @@ import type { DeadLetterSettings, EventLog, LogMessage } from "../../../componen
 import { InProcessLog } from "../../../components/internal/eventlog/inprocess/log.js";
 import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/log.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { DATABASE_BACKENDS, TEST_NATS_URL, TEST_POSTGRES_URL, deleteNatsStreams, pendingVariant, suiteVariant, uniquePrefix } from "../../helpers/backends.js";
-import { eventually } from "../../helpers/eventually.js";
+import { DATABASE_BACKENDS, TEST_NATS_URL, TEST_POSTGRES_URL, deleteNatsStreams, pendingVariant, suiteVariant, uniquePrefix } from "../../../testing/backends.js";
+import { eventually } from "../../../testing/eventually.js";
 import { metricsRegistry } from "../../../components/internal/metrics/registry.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);

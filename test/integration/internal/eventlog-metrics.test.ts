@@ -8,8 +8,8 @@ import { InProcessLog } from "../../../components/internal/eventlog/inprocess/lo
 import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/log.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
 import { metricsRegistry } from "../../../components/internal/metrics/registry.js";
-import { TEST_NATS_URL, deleteNatsStreams, uniquePrefix } from "../../helpers/backends.js";
-import { eventually } from "../../helpers/eventually.js";
+import { TEST_NATS_URL, deleteNatsStreams, uniquePrefix } from "../../../testing/backends.js";
+import { eventually } from "../../../testing/eventually.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -13,8 +13,8 @@ import {
 import { InProcessLog } from "../../../components/internal/eventlog/inprocess/log.js";
 import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/log.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { TEST_NATS_URL, deleteNatsStreams, suiteVariant, uniquePrefix, pendingVariant } from "../../helpers/backends.js";
-import { eventually } from "../../helpers/eventually.js";
+import { TEST_NATS_URL, deleteNatsStreams, suiteVariant, uniquePrefix, pendingVariant } from "../../../testing/backends.js";
+import { eventually } from "../../../testing/eventually.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -9,8 +9,8 @@ import {
   HealthCheckResponse_ServingStatus as ServingStatus,
   HealthClient,
 } from "../../../proto/gen/grpc/health/v1/health.js";
-import { fileContainingSymbol, listServices } from "../../helpers/grpc-reflection.js";
-import { SilentPeer } from "../../helpers/silent-peer.js";
+import { fileContainingSymbol, listServices } from "../../../testing/grpc-reflection.js";
+import { SilentPeer } from "../../../testing/silent-peer.js";
 
 const SECRET = "the shared secret of the gRPC plumbing tests";
 

@@ -10,9 +10,9 @@ import {
   type AuthDict,
   type MatrixClient,
 } from "matrix-js-sdk";
-import { suiteVariant } from "../../helpers/backends.js";
-import { eventually } from "../../helpers/eventually.js";
-import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { suiteVariant } from "../../../testing/backends.js";
+import { eventually } from "../../../testing/eventually.js";
+import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
 import { recentSdkLog, registerSdkClient, startSyncing, syncedUntil } from "../syncapi/sdk-client.js";
 
 /**

@@ -1,6 +1,6 @@
-import type { Deployment } from "../../helpers/deployment.js";
-import { uniqueName } from "../../helpers/test-client.js";
-import { SyncClient } from "../syncapi/sync-client.js";
+import type { Deployment } from "../../../testing/deployment.js";
+import { uniqueName } from "../../../testing/test-client.js";
+import { SyncClient } from "../../../testing/sync-client.js";
 import { DeviceCrypto, type Json } from "./device-crypto.js";
 
 /** A client with a device's keys, calling the key endpoints with each response checked against the spec. */

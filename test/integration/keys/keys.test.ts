@@ -1,5 +1,5 @@
-import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { suiteVariant, withPostgresAndNats } from "../../../testing/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
 import { crossSigningCases } from "./cases/cross-signing.js";
 import { deviceListCases } from "./cases/device-lists.js";
 import { queryAndClaimCases } from "./cases/query-claim.js";

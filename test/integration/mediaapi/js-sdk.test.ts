@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import type { MatrixClient } from "matrix-js-sdk";
 import sharp from "sharp";
-import { suiteVariant } from "../../helpers/backends.js";
-import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { suiteVariant } from "../../../testing/backends.js";
+import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
 import { registerSdkClient } from "../syncapi/sdk-client.js";
 import { pngOf } from "./media-files.js";
 

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import { checkResponseOrCommonError } from "../../helpers/openapi.js";
-import { TestClient, uniqueName } from "../../helpers/test-client.js";
-import type { Deployment } from "../../helpers/deployment.js";
+import { checkResponseOrCommonError } from "../../../testing/openapi.js";
+import { TestClient, uniqueName } from "../../../testing/test-client.js";
+import type { Deployment } from "../../../testing/deployment.js";
 
 export interface MediaReply {
   status: number;

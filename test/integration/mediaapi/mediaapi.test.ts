@@ -3,8 +3,8 @@ import { request } from "node:http";
 import { join } from "node:path";
 import { Readable } from "node:stream";
 import sharp from "sharp";
-import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { suiteVariant, withPostgresAndNats } from "../../../testing/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
 import { AUTHED, expectError, MediaClient, parseMxc } from "./media-client.js";
 import { animatedGif, decompressionBombPng, filesUnder, jpegOf, pngOf } from "./media-files.js";
 

@@ -15,7 +15,7 @@ import {
   Uploads,
   type UploadContent,
 } from "../../../components/mediaapi/upload/uploads.js";
-import { DATABASE_BACKENDS, pendingDatabaseBackends, suiteVariant } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, pendingDatabaseBackends, suiteVariant } from "../../../testing/backends.js";
 
 const SERVER = "media.test";
 const ALICE = "@alice:media.test";

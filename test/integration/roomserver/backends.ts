@@ -4,8 +4,8 @@ import { openEventLog } from "../../../components/internal/eventlog/open.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
 import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
 import type { RoomserverCore } from "../../../components/roomserver/core/roomserver-core.js";
-import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, suiteVariant, uniquePrefix, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
-import { OutputCollector, startRoomserverCore } from "../../helpers/roomserver-harness.js";
+import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, suiteVariant, uniquePrefix, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../../testing/backends.js";
+import { OutputCollector, startRoomserverCore } from "../../../testing/roomserver-harness.js";
 
 /** The setups the roomserver suites run on: embedded (PGlite + in-process log) and PostgreSQL + NATS. */
 export interface Setup {

@@ -6,10 +6,10 @@ import type { ProtocolEvent } from "../../../components/protocol/events/protocol
 import { submitEvent, submitTemplate } from "../../../components/roomserver/producers/input-producer.js";
 import type { InputVerdict } from "../../../components/roomserver/api/input.js";
 import { OutputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/output.js";
-import { TEST_NATS_URL, TEST_POSTGRES_URL, suiteVariant, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
-import type { RunningProcess } from "../../helpers/cli-process.js";
-import { RoomserverProcessSetup } from "../../helpers/roomserver-process.js";
-import { TestRoom } from "../../helpers/test-room.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL, suiteVariant, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../../testing/backends.js";
+import type { RunningProcess } from "../../../testing/cli-process.js";
+import { RoomserverProcessSetup } from "../../../testing/roomserver-process.js";
+import { TestRoom } from "../../../testing/test-room.js";
 
 const SERVER = "crash.test";
 const ROOMS = 10;

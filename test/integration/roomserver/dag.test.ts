@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
-import { TestRoom } from "../../helpers/test-room.js";
+import { TEST_SERVER, inputEvent } from "../../../testing/roomserver-harness.js";
+import { TestRoom } from "../../../testing/test-room.js";
 import { SETUPS, useRoomserver, pendingSetups } from "./backends.js";
 
 for (const setup of SETUPS) {

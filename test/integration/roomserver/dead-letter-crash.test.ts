@@ -4,12 +4,12 @@ import { STREAMS } from "../../../components/internal/eventlog/streams.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
 import { submitEvent } from "../../../components/roomserver/producers/input-producer.js";
 import { INPUT_CONSUMER } from "../../../components/roomserver/consumers/input-consumer.js";
-import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import type { RunningProcess } from "../../helpers/cli-process.js";
-import { eventually } from "../../helpers/eventually.js";
-import { POISON_MARKER, poisonEventsTable } from "../../helpers/poisoned-events.js";
-import { RoomserverProcessSetup } from "../../helpers/roomserver-process.js";
-import { TestRoom } from "../../helpers/test-room.js";
+import { suiteVariant, withPostgresAndNats } from "../../../testing/backends.js";
+import type { RunningProcess } from "../../../testing/cli-process.js";
+import { eventually } from "../../../testing/eventually.js";
+import { POISON_MARKER, poisonEventsTable } from "../../../testing/poisoned-events.js";
+import { RoomserverProcessSetup } from "../../../testing/roomserver-process.js";
+import { TestRoom } from "../../../testing/test-room.js";
 
 const SERVER = "deadletter-crash.test";
 /** Enough attempts that the retries are still going on when the test kills the process. */

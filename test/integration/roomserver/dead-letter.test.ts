@@ -3,9 +3,9 @@ import { deadLetterCount } from "../../../components/internal/eventlog/dead-lett
 import { STREAMS } from "../../../components/internal/eventlog/streams.js";
 import { INPUT_CONSUMER } from "../../../components/roomserver/consumers/input-consumer.js";
 import { InputRoomEvent } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { POISON_MARKER, poisonEventsTable } from "../../helpers/poisoned-events.js";
-import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
-import { TestRoom } from "../../helpers/test-room.js";
+import { POISON_MARKER, poisonEventsTable } from "../../../testing/poisoned-events.js";
+import { TEST_SERVER, inputEvent } from "../../../testing/roomserver-harness.js";
+import { TestRoom } from "../../../testing/test-room.js";
 import { SETUPS, useRoomserver } from "./backends.js";
 
 for (const setup of SETUPS) {

@@ -3,11 +3,11 @@ import * as grpc from "@grpc/grpc-js";
 import type { EventLog } from "../../../components/internal/eventlog/eventlog.js";
 import type { RoomserverApi } from "../../../components/roomserver/api/roomserver-api.js";
 import { roomserverGrpcClient } from "../../../components/roomserver/grpc/client.js";
-import { TEST_NATS_URL, TEST_POSTGRES_URL, suiteVariant, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../helpers/backends.js";
-import type { RunningProcess } from "../../helpers/cli-process.js";
-import { RoomserverProcessSetup } from "../../helpers/roomserver-process.js";
-import { listServices } from "../../helpers/grpc-reflection.js";
-import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
+import { TEST_NATS_URL, TEST_POSTGRES_URL, suiteVariant, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../../testing/backends.js";
+import type { RunningProcess } from "../../../testing/cli-process.js";
+import { RoomserverProcessSetup } from "../../../testing/roomserver-process.js";
+import { listServices } from "../../../testing/grpc-reflection.js";
+import { TEST_SERVER, inputEvent } from "../../../testing/roomserver-harness.js";
 import { QUERY_CHECKS } from "./query-checks.js";
 import { QueryFixture } from "./query-fixture.js";
 

@@ -6,8 +6,8 @@ import { silentLogger } from "../../../components/internal/logging/logger.js";
 import { OutboxPublisher } from "../../../components/roomserver/producers/outbox-publisher.js";
 import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { inTransaction } from "../../../components/roomserver/storage/unit-of-work.js";
-import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
-import { eventually } from "../../helpers/eventually.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../../testing/backends.js";
+import { eventually } from "../../../testing/eventually.js";
 
 /** The part of the event log the outbox uses: publishes are noted, and fail while `failing`. */
 class PublishRecorder {

@@ -6,7 +6,7 @@ import { RoomserverPerformer } from "../../../components/roomserver/perform/perf
 import { RoomserverQueries } from "../../../components/roomserver/query/queries.js";
 import { selectRoom } from "../../../components/roomserver/storage/rooms.js";
 import type { PerformError } from "../../../proto/gen/dendrite/roomserver/v1/input.js";
-import { TEST_SERVER } from "../../helpers/roomserver-harness.js";
+import { TEST_SERVER } from "../../../testing/roomserver-harness.js";
 import { SETUPS, useRoomserver, pendingSetups } from "./backends.js";
 
 const user = (localpart: string) => `@${localpart}:${TEST_SERVER}`;

@@ -1,5 +1,5 @@
 import { RoomserverQueries } from "../../../components/roomserver/query/queries.js";
-import { inputEvent } from "../../helpers/roomserver-harness.js";
+import { inputEvent } from "../../../testing/roomserver-harness.js";
 import { SETUPS, useRoomserver, pendingSetups } from "./backends.js";
 import { QUERY_CHECKS } from "./query-checks.js";
 import { QueryFixture } from "./query-fixture.js";

@@ -4,7 +4,7 @@ import { stateKeyOf } from "../../../components/protocol/events/event.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
 import type { RoomserverReaderApi, RoomserverWriterApi } from "../../../components/roomserver/api/roomserver-api.js";
 import type { HistoryDirection, StoredEvent } from "../../../components/roomserver/api/queries.js";
-import { TEST_SERVER } from "../../helpers/roomserver-harness.js";
+import { TEST_SERVER } from "../../../testing/roomserver-harness.js";
 import { OTHER_SERVER, type QueryFixture } from "./query-fixture.js";
 
 type QueryApi = RoomserverWriterApi & RoomserverReaderApi;

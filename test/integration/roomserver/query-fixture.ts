@@ -1,8 +1,8 @@
 import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
 import type { ProtocolEvent } from "../../../components/protocol/events/protocolevent.js";
 import type { InputKind, InputOutcome, InputVerdict } from "../../../components/roomserver/api/input.js";
-import { TEST_SERVER } from "../../helpers/roomserver-harness.js";
-import { TestRoom } from "../../helpers/test-room.js";
+import { TEST_SERVER } from "../../../testing/roomserver-harness.js";
+import { TestRoom } from "../../../testing/test-room.js";
 
 /** Hands an event to the roomserver under test and resolves with its verdict. */
 export type InputFn = (event: ProtocolEvent, kind?: InputKind) => Promise<InputVerdict>;

@@ -5,7 +5,7 @@ import { RoomStore } from "../../../components/roomserver/state/room-store.js";
 import { ROOMSERVER_MIGRATIONS } from "../../../components/roomserver/storage/migrations.js";
 import { selectRoom, updateRoomsLatestStatement, type RoomLatest } from "../../../components/roomserver/storage/rooms.js";
 import { inTransaction } from "../../../components/roomserver/storage/unit-of-work.js";
-import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../../testing/backends.js";
 
 let counter = 0;
 const newRoomId = () => `!room${++counter}_${Date.now()}:test.local`;

@@ -5,8 +5,8 @@ import { parseEvent } from "../../../components/protocol/events/parse.js";
 import { roomVersion } from "../../../components/protocol/roomversions.js";
 import { submitTemplate } from "../../../components/roomserver/producers/input-producer.js";
 import type { EventTemplate } from "../../../components/roomserver/api/input.js";
-import { TEST_SERVER, inputEvent } from "../../helpers/roomserver-harness.js";
-import { TestRoom } from "../../helpers/test-room.js";
+import { TEST_SERVER, inputEvent } from "../../../testing/roomserver-harness.js";
+import { TestRoom } from "../../../testing/test-room.js";
 import { SETUPS, useRoomserver, pendingSetups } from "./backends.js";
 
 for (const setup of SETUPS) {

@@ -7,10 +7,10 @@ import type { EventLog } from "../../../components/internal/eventlog/eventlog.js
 import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
 import { exportRoom } from "../../../components/roomserver/transfer/export-room.js";
 import { importRoom } from "../../../components/roomserver/transfer/import-room.js";
-import { suiteVariant } from "../../helpers/backends.js";
-import { runCli } from "../../helpers/cli-process.js";
-import { TEST_SERVER, inputEvent, startRoomserverCore } from "../../helpers/roomserver-harness.js";
-import { TestRoom } from "../../helpers/test-room.js";
+import { suiteVariant } from "../../../testing/backends.js";
+import { runCli } from "../../../testing/cli-process.js";
+import { TEST_SERVER, inputEvent, startRoomserverCore } from "../../../testing/roomserver-harness.js";
+import { TestRoom } from "../../../testing/test-room.js";
 import { SETUPS, pendingSetups } from "./backends.js";
 
 interface Server {

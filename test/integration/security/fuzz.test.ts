@@ -2,10 +2,10 @@ import { expect } from "chai";
 import { request } from "node:http";
 import { listServedRoutes } from "../../../cli/route-list.js";
 import type { RouteInfo } from "../../../components/internal/http/router.js";
-import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
-import { deepJson, HostileJson, Random } from "../../helpers/hostile-json.js";
-import { SyncClient } from "../syncapi/sync-client.js";
+import { suiteVariant, withPostgresAndNats } from "../../../testing/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
+import { deepJson, HostileJson, Random } from "../../../testing/hostile-json.js";
+import { SyncClient } from "../../../testing/sync-client.js";
 import type { ComponentName } from "../../../components/internal/config/types.js";
 
 /**

@@ -1,5 +1,5 @@
-import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { suiteVariant, withPostgresAndNats } from "../../../testing/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
 import { RoomInspector } from "../clientapi/room-client.js";
 import { jsonDepthCases } from "./cases/json-depth.js";
 import { unstorableTextCases } from "./cases/unstorable-text.js";

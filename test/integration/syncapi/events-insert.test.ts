@@ -6,8 +6,8 @@ import { APPLIED_SEQUENCES_MIGRATIONS, raiseAppliedStatement } from "../../../co
 import { insertedPositions, insertEvents, insertEventsStatement, type NewEventRow } from "../../../components/syncapi/storage/events.js";
 import { SYNCAPI_MIGRATIONS } from "../../../components/syncapi/storage/migrations.js";
 import { streamLock } from "../../../components/syncapi/storage/positions.js";
-import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
-import { someoneWaitsForALock } from "../../helpers/lock-waits.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../../testing/backends.js";
+import { someoneWaitsForALock } from "../../../testing/lock-waits.js";
 
 const message = (eventId: string): NewEventRow => ({
   eventId,

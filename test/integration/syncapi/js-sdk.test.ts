@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Preset, type MatrixClient, type Room } from "matrix-js-sdk";
-import { suiteVariant } from "../../helpers/backends.js";
-import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { suiteVariant } from "../../../testing/backends.js";
+import { startMonolith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
 import { recentSdkLog, registerSdkClient, startSyncing, syncedUntil } from "./sdk-client.js";
 
 /**

@@ -8,8 +8,8 @@ import {
   type MatrixClient,
 } from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
-import type { Deployment } from "../../helpers/deployment.js";
-import { uniqueName } from "../../helpers/test-client.js";
+import type { Deployment } from "../../../testing/deployment.js";
+import { uniqueName } from "../../../testing/test-client.js";
 
 /**
  * The SDK logs every request and sync; the tests' output would drown in it. Its lines are kept

@@ -1,5 +1,5 @@
-import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { suiteVariant, withPostgresAndNats } from "../../../testing/backends.js";
+import { startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
 import { ephemeralCases } from "./cases/ephemeral.js";
 import { filterCases } from "./cases/filters.js";
 import { historyCases } from "./cases/history.js";

@@ -5,7 +5,7 @@ import { APPLIED_SEQUENCES_MIGRATIONS } from "../../../components/internal/event
 import { SyncStore } from "../../../components/syncapi/caches/sync-store.js";
 import { insertEvents, redactEvent, storedAt, type NewEventRow } from "../../../components/syncapi/storage/events.js";
 import { SYNCAPI_MIGRATIONS } from "../../../components/syncapi/storage/migrations.js";
-import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../helpers/backends.js";
+import { DATABASE_BACKENDS, suiteVariant, pendingDatabaseBackends } from "../../../testing/backends.js";
 
 const ROOM = "!busy:test";
 const ME = "@me:test";

@@ -2,8 +2,8 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { suiteVariant, withPostgresAndNats } from "../../helpers/backends.js";
-import { runCli } from "../../helpers/cli-process.js";
+import { suiteVariant, withPostgresAndNats } from "../../../testing/backends.js";
+import { runCli } from "../../../testing/cli-process.js";
 import { trustedProxyCases, untrustedForwardingCases } from "./cases/client-addresses.js";
 import { deviceCases } from "./cases/devices.js";
 import { grpcAuthCases } from "./cases/grpc-auth.js";
@@ -15,7 +15,7 @@ import { rateLimitCases } from "./cases/rate-limit.js";
 import { closedRegistrationCases, registrationCases } from "./cases/registration.js";
 import { sharedSecretCases } from "./cases/shared-secret.js";
 import { tokenRevocationCases } from "./cases/token-revocation.js";
-import { createAccountWithCli, startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../helpers/deployment.js";
+import { createAccountWithCli, startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
 
 /**
  * The account endpoints over HTTP against real servers started from the built CLI (run

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { OwnKeys, readOldVerifyKeys } from "../../../components/federationapi/keys/own-keys.js";
 import { signingKeyFromSeed } from "../../../components/protocol/crypto/keys.js";
 import { formatOldVerifyKeysFile, verifyServerKeys } from "../../../components/protocol/index.js";
-import { checkResponse, SPEC_AVAILABLE } from "../../helpers/openapi.js";
+import { checkResponse, SPEC_AVAILABLE } from "../../../testing/openapi.js";
 
 const NOW = Date.parse("2026-01-01T00:00:00Z");
 const key = signingKeyFromSeed(new Uint8Array(32).fill(7), "a_cur");

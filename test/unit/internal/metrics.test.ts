@@ -6,7 +6,7 @@ import { countDeadLetter, watchConsumerLag } from "../../../components/internal/
 import { observeGrpcCall } from "../../../components/internal/metrics/grpc-metrics.js";
 import { observeHttpRequest } from "../../../components/internal/metrics/http-metrics.js";
 import { metricsRegistry, renderMetrics } from "../../../components/internal/metrics/registry.js";
-import { parsePrometheusText, sampleOf, samplesOf } from "../../helpers/prometheus-text.js";
+import { parsePrometheusText, sampleOf, samplesOf } from "../../../testing/prometheus-text.js";
 
 async function scrapeNow() {
   const { contentType, body } = await renderMetrics();

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
+import type { Deployment } from "../../../../testing/deployment.js";
 import type { RoomInspector } from "../room-client.js";
 import { RoomClient } from "../room-client.js";
 

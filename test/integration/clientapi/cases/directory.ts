@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
+import type { Deployment } from "../../../../testing/deployment.js";
 import { RoomClient } from "../room-client.js";
 
 const ALIAS = { spec: "/directory/room/{roomAlias}" };

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { eventually } from "../../../helpers/eventually.js";
-import { TestClient } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { eventually } from "../../../../testing/eventually.js";
+import { TestClient } from "../../../../testing/test-client.js";
 import { RoomClient, type RoomInspector } from "../room-client.js";
 
 const room = (roomId: string, rest: string) => `/rooms/${encodeURIComponent(roomId)}/${rest}`;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
+import type { Deployment } from "../../../../testing/deployment.js";
 import { expectUnchanged, RoomClient, type RoomInspector } from "../room-client.js";
 
 const path = (roomId: string, action: string) => `/rooms/${encodeURIComponent(roomId)}/${action}`;

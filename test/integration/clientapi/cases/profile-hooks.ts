@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
+import type { Deployment } from "../../../../testing/deployment.js";
 import { RoomClient, type RoomInspector } from "../room-client.js";
 
 const enc = encodeURIComponent;

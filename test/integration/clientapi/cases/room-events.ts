@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { checkResponse } from "../../../helpers/openapi.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { checkResponse } from "../../../../testing/openapi.js";
 import { expectUnchanged, RoomClient, type RoomInspector } from "../room-client.js";
 
 const SEND = { spec: "/rooms/{roomId}/send/{eventType}/{txnId}" };

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { checkSpecSchema, SPEC_AVAILABLE } from "../../../helpers/openapi.js";
-import { TestClient } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { checkSpecSchema, SPEC_AVAILABLE } from "../../../../testing/openapi.js";
+import { TestClient } from "../../../../testing/test-client.js";
 import { RoomClient } from "../room-client.js";
 
 const STATE = { spec: "/rooms/{roomId}/state/{eventType}/{stateKey}" };

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { ROOM_VERSIONS } from "../../../../components/protocol/roomversions.js";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { eventually } from "../../../helpers/eventually.js";
-import { roomPath, SyncClient, type Json } from "../../syncapi/sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { eventually } from "../../../../testing/eventually.js";
+import { roomPath, SyncClient, type Json } from "../../../../testing/sync-client.js";
 
 const enc = encodeURIComponent;
 const EVENT = "/rooms/{roomId}/event/{eventId}";

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { eventually } from "../../../helpers/eventually.js";
-import { roomPath, SyncClient, type Json } from "../../syncapi/sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { eventually } from "../../../../testing/eventually.js";
+import { roomPath, SyncClient, type Json } from "../../../../testing/sync-client.js";
 import { expectUnchanged, type RoomInspector } from "../room-client.js";
 
 const UPGRADE = { spec: "/rooms/{roomId}/upgrade" };

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
+import type { Deployment } from "../../../../testing/deployment.js";
 import type { Json } from "../device-crypto.js";
 import { KeysClient } from "../keys-client.js";
 

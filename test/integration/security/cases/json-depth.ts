@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { deepArray, deepJson, jsonWith } from "../../../helpers/hostile-json.js";
-import { roomPath, SyncClient, type Json } from "../../syncapi/sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { deepArray, deepJson, jsonWith } from "../../../../testing/hostile-json.js";
+import { roomPath, SyncClient, type Json } from "../../../../testing/sync-client.js";
 
 const enc = encodeURIComponent;
 /** The nesting limit of every JSON body and stored value (docs/architecture.md). */

@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import { checkContentHash, encodeCanonicalJson } from "../../../../components/protocol/index.js";
-import type { Deployment } from "../../../helpers/deployment.js";
+import type { Deployment } from "../../../../testing/deployment.js";
 import type { RoomInspector } from "../../clientapi/room-client.js";
-import { roomPath, SyncClient, twoMemberRoom, type Json } from "../../syncapi/sync-client.js";
+import { roomPath, SyncClient, twoMemberRoom, type Json } from "../../../../testing/sync-client.js";
 
 const enc = encodeURIComponent;
 

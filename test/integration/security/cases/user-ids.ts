@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
+import type { Deployment } from "../../../../testing/deployment.js";
 import { expectUnchanged, type RoomInspector } from "../../clientapi/room-client.js";
-import { roomPath, SyncClient } from "../../syncapi/sync-client.js";
+import { roomPath, SyncClient } from "../../../../testing/sync-client.js";
 
 const enc = encodeURIComponent;
 

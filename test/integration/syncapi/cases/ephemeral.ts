@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { joined, roomPath, type Json } from "../sync-client.js";
-import { twoMemberRoom } from "../sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { joined, roomPath, type Json } from "../../../../testing/sync-client.js";
+import { twoMemberRoom } from "../../../../testing/sync-client.js";
 
 export function ephemeralCases(server: () => Deployment): void {
   it("typing reaches the room's members through sync, and its end too", async () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { bodies, joined, SyncClient, twoMemberRoom, type Json } from "../sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { bodies, joined, SyncClient, twoMemberRoom, type Json } from "../../../../testing/sync-client.js";
 
 const f = (filter: Json) => ({ filter: JSON.stringify(filter) });
 

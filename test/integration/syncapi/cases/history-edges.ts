@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { bodies, joined, roomPath, SyncClient, twoMemberRoom, type Json } from "../sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { bodies, joined, roomPath, SyncClient, twoMemberRoom, type Json } from "../../../../testing/sync-client.js";
 
 const limit = (n: number) => ({ filter: JSON.stringify({ room: { timeline: { limit: n } } }) });
 

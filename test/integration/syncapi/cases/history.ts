@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { eventually } from "../../../helpers/eventually.js";
-import { bodies, roomPath, SyncClient, twoMemberRoom, type Json } from "../sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { eventually } from "../../../../testing/eventually.js";
+import { bodies, roomPath, SyncClient, twoMemberRoom, type Json } from "../../../../testing/sync-client.js";
 
 export function historyCases(server: () => Deployment): void {
   it("/messages pages both ways with from, to and limit; end is absent at the end", async () => {
@@ -70,7 +70,7 @@ export function historyCases(server: () => Deployment): void {
   it("/members with at, membership, not_membership; /joined_members", async () => {
     const { a, b, roomId } = await twoMemberRoom(server());
     const before = await b.messages(roomId, { limit: "1" });
-    const c = await (await import("../sync-client.js")).SyncClient.make(server(), "c");
+    const c = await (await import("../../../../testing/sync-client.js")).SyncClient.make(server(), "c");
     await a.invite(roomId, c.userId);
     const all = await b.get(roomPath(roomId, "/members"), "/rooms/{roomId}/members");
     expect(all.chunk.map((e: Json) => e.state_key)).to.have.members([a.userId, b.userId, c.userId]);

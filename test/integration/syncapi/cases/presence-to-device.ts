@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { twoMemberRoom, type Json } from "../sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { twoMemberRoom, type Json } from "../../../../testing/sync-client.js";
 
 export function presenceAndToDeviceCases(server: () => Deployment): void {
   it("PUT/GET presence; roommates see it in sync; syncing sets online", async () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { bodies, joined, twoMemberRoom } from "../sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { bodies, joined, twoMemberRoom } from "../../../../testing/sync-client.js";
 
 /** Cases that restart the server (the monolith's `restart`); they run last in their suite. */
 export function restartCases(server: () => Deployment): void {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { bodies, joined, SyncClient, twoMemberRoom } from "../sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { bodies, joined, SyncClient, twoMemberRoom } from "../../../../testing/sync-client.js";
 
 export function syncBasicCases(server: () => Deployment): void {
   it("initial sync: joined room with state, timeline, summary, unread counts", async () => {

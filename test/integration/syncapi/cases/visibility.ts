@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { bodies, joined, roomPath, SyncClient } from "../sync-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { bodies, joined, roomPath, SyncClient } from "../../../../testing/sync-client.js";
 
 export function visibilityCases(server: () => Deployment): void {
   it("in a `joined` room a later joiner sees no earlier event via /messages, /context, /event or /sync", async () => {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { TestClient, uniqueName } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { TestClient, uniqueName } from "../../../../testing/test-client.js";
 
 /** GET /devices, GET/PUT/DELETE /devices/{deviceId}, POST /delete_devices. */
 export function deviceCases(server: () => Deployment): void {

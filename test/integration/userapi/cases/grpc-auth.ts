@@ -4,9 +4,9 @@ import { createGrpcClient, unary } from "../../../../components/internal/grpc/cl
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from "../../../../proto/gen/grpc/health/v1/health.js";
 import { RoomserverReaderQueryClient } from "../../../../proto/gen/dendrite/roomserver/v1/query.js";
 import { AccountsClient, DevicesClient, type CreateDeviceRequest, type CreateDeviceResponse } from "../../../../proto/gen/dendrite/userapi/v1/userapi.js";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { listServices } from "../../../helpers/grpc-reflection.js";
-import { TestClient, uniqueName } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { listServices } from "../../../../testing/grpc-reflection.js";
+import { TestClient, uniqueName } from "../../../../testing/test-client.js";
 
 /** A call's gRPC failure, or null when it succeeded. */
 async function failure(call: Promise<unknown>): Promise<grpc.ServiceError | null> {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { TestClient, uniqueName } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { TestClient, uniqueName } from "../../../../testing/test-client.js";
 
 const ALGORITHM = "m.megolm_backup.v1.curve25519-aes-sha2";
 const VERSIONS = "/room_keys/version";

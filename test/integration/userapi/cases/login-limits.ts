@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { TestClient, uniqueName, type Response } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { TestClient, uniqueName, type Response } from "../../../../testing/test-client.js";
 
 const wrongLogin = (user: string) => ({ type: "m.login.password", identifier: { type: "m.id.user", user }, password: "wrong guess" });
 

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { TestClient, uniqueName } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { TestClient, uniqueName } from "../../../../testing/test-client.js";
 
 const RULE = "/pushrules/global/{kind}/{ruleId}";
 const ids = (rules: unknown) => (rules as Array<{ rule_id: string }>).map((r) => r.rule_id);

@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { TestClient, uniqueName } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { TestClient, uniqueName } from "../../../../testing/test-client.js";
 
 /** Rate limiting on (the default): per client IP on logins, per user on writes. */
 export function rateLimitCases(server: () => Deployment): void {

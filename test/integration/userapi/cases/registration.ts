@@ -1,6 +1,6 @@
 import { expect } from "chai";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { TestClient, uniqueName } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { TestClient, uniqueName } from "../../../../testing/test-client.js";
 
 /** POST /register (accounts, guests, UIA), GET /register/available, and the accounts the CLI made. */
 export function registrationCases(server: () => Deployment): void {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { sharedSecretMac } from "../../../../components/clientapi/auth/shared-secret-mac.js";
-import type { Deployment } from "../../../helpers/deployment.js";
-import { TestClient, uniqueName } from "../../../helpers/test-client.js";
+import type { Deployment } from "../../../../testing/deployment.js";
+import { TestClient, uniqueName } from "../../../../testing/test-client.js";
 
 const PATH = "/_synapse/admin/v1/register";
 

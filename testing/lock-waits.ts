@@ -1,4 +1,4 @@
-import type { Database } from "../../components/internal/database/database.js";
+import type { Database } from "../components/internal/database/database.js";
 import { eventually } from "./eventually.js";
 
 /** Resolves once some session of this database waits for a lock (PostgreSQL only; PGlite has one session). */

@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { JetStreamLog } from "../../components/internal/eventlog/jetstream/log.js";
-import { silentLogger } from "../../components/internal/logging/logger.js";
-import { parseSigningKeyFile, type SigningKey } from "../../components/protocol/crypto/keys.js";
+import { JetStreamLog } from "../components/internal/eventlog/jetstream/log.js";
+import { silentLogger } from "../components/internal/logging/logger.js";
+import { parseSigningKeyFile, type SigningKey } from "../components/protocol/crypto/keys.js";
 import { TEST_NATS_URL, TEST_POSTGRES_URL, createPostgresDatabase, deleteNatsStreams, dropPostgresDatabase, uniquePrefix } from "./backends.js";
 import { runCli, startCli, type RunningProcess } from "./cli-process.js";
 

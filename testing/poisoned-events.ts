@@ -1,4 +1,4 @@
-import type { Database } from "../../components/internal/database/database.js";
+import type { Database } from "../components/internal/database/database.js";
 
 /** Text in an event's content that makes the database refuse the event (a trigger below). */
 export const POISON_MARKER = "poison-7f3a";

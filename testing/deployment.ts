@@ -11,7 +11,7 @@ import {
   uniquePrefix,
 } from "./backends.js";
 import { CLI, runCli, START_BUDGET_MS, startCli, track, type RunningProcess } from "./cli-process.js";
-import type { ComponentName } from "../../components/internal/config/types.js";
+import type { ComponentName } from "../components/internal/config/types.js";
 import { ComponentProxy } from "./component-proxy.js";
 
 /** A server under test, reached over HTTP like any client reaches it. */

@@ -1,7 +1,7 @@
 import { expect } from "chai";
-import type { Deployment } from "../../helpers/deployment.js";
-import { uniqueName } from "../../helpers/test-client.js";
-import { RoomClient } from "../clientapi/room-client.js";
+import type { Deployment } from "./deployment.js";
+import { uniqueName } from "./test-client.js";
+import { RoomClient } from "../test/integration/clientapi/room-client.js";
 
 export type Json = Record<string, any>;
 const enc = encodeURIComponent;

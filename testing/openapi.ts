@@ -10,7 +10,7 @@ import yaml from "js-yaml";
  * (a stranger's clone), `SPEC_AVAILABLE` is false and callers say plainly that the check did
  * not run; everything else still passes.
  */
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..", "..");
+const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 export const SPEC_DATA_DIR = process.env.DENDRITE_SPEC_DATA ?? resolve(repoRoot, "..", "shared", "matrix-spec", "data");
 export const SPEC_AVAILABLE = existsSync(join(SPEC_DATA_DIR, "api", "client-server"));
 

@@ -1,9 +1,9 @@
-import { selectAuthEvents } from "../../components/protocol/auth/index.js";
-import type { SigningKey } from "../../components/protocol/crypto/keys.js";
-import { stateKeyOf, type JsonObject, type RoomEvent } from "../../components/protocol/events/event.js";
-import { buildEvent } from "../../components/protocol/events/build.js";
-import type { ProtocolEvent } from "../../components/protocol/events/protocolevent.js";
-import { roomVersion, type RoomVersion } from "../../components/protocol/roomversions.js";
+import { selectAuthEvents } from "../components/protocol/auth/index.js";
+import type { SigningKey } from "../components/protocol/crypto/keys.js";
+import { stateKeyOf, type JsonObject, type RoomEvent } from "../components/protocol/events/event.js";
+import { buildEvent } from "../components/protocol/events/build.js";
+import type { ProtocolEvent } from "../components/protocol/events/protocolevent.js";
+import { roomVersion, type RoomVersion } from "../components/protocol/roomversions.js";
 
 export interface BuildOptions {
   /** prev_events; the room's current extremities by default. */

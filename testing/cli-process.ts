@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /** The built CLI, started exactly as an operator (or Kubernetes) starts it. */
-export const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "bin", "dendrite-ts.js");
+export const CLI = join(dirname(fileURLToPath(import.meta.url)), "..", "bin", "dendrite-ts.js");
 
 export interface RunningProcess {
   child: ChildProcess;

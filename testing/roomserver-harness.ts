@@ -1,17 +1,17 @@
-import type { ComponentDeps } from "../../components/internal/component.js";
-import { validateConfig } from "../../components/internal/config/load.js";
-import type { Database } from "../../components/internal/database/database.js";
-import type { Consumer, EventLog } from "../../components/internal/eventlog/eventlog.js";
-import { STREAMS } from "../../components/internal/eventlog/streams.js";
-import { silentLogger } from "../../components/internal/logging/logger.js";
-import { generateSigningKey, type SigningKey } from "../../components/protocol/crypto/keys.js";
-import type { ProtocolEvent } from "../../components/protocol/events/protocolevent.js";
-import { migrate } from "../../components/internal/database/migrations.js";
-import { submitEvent } from "../../components/roomserver/producers/input-producer.js";
-import { createRoomserverCore } from "../../components/roomserver/core/roomserver-core.js";
-import { ROOMSERVER_MIGRATIONS } from "../../components/roomserver/storage/migrations.js";
-import type { InputKind, InputVerdict } from "../../components/roomserver/api/input.js";
-import { OutputRoomEvent } from "../../proto/gen/dendrite/roomserver/v1/output.js";
+import type { ComponentDeps } from "../components/internal/component.js";
+import { validateConfig } from "../components/internal/config/load.js";
+import type { Database } from "../components/internal/database/database.js";
+import type { Consumer, EventLog } from "../components/internal/eventlog/eventlog.js";
+import { STREAMS } from "../components/internal/eventlog/streams.js";
+import { silentLogger } from "../components/internal/logging/logger.js";
+import { generateSigningKey, type SigningKey } from "../components/protocol/crypto/keys.js";
+import type { ProtocolEvent } from "../components/protocol/events/protocolevent.js";
+import { migrate } from "../components/internal/database/migrations.js";
+import { submitEvent } from "../components/roomserver/producers/input-producer.js";
+import { createRoomserverCore } from "../components/roomserver/core/roomserver-core.js";
+import { ROOMSERVER_MIGRATIONS } from "../components/roomserver/storage/migrations.js";
+import type { InputKind, InputVerdict } from "../components/roomserver/api/input.js";
+import { OutputRoomEvent } from "../proto/gen/dendrite/roomserver/v1/output.js";
 
 export const TEST_SERVER = "test.local";
 

@@ -2,9 +2,9 @@ import { appendFileSync } from "node:fs";
 import { randomBytes } from "node:crypto";
 import { connect } from "nats";
 import pg from "pg";
-import type { Database } from "../../components/internal/database/database.js";
-import { PgliteDatabase } from "../../components/internal/database/pglite.js";
-import { PostgresDatabase } from "../../components/internal/database/postgres.js";
+import type { Database } from "../components/internal/database/database.js";
+import { PgliteDatabase } from "../components/internal/database/pglite.js";
+import { PostgresDatabase } from "../components/internal/database/postgres.js";
 
 /**
  * The backends a suite runs against. The embedded ones always; PostgreSQL and NATS when

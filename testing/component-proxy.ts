@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { componentFor } from "../../cli/route-table.js";
-import type { ComponentName } from "../../components/internal/config/types.js";
+import { componentFor } from "../cli/route-table.js";
+import type { ComponentName } from "../components/internal/config/types.js";
 import { httpRequest } from "./http-json.js";
 
 /**
