@@ -94,7 +94,10 @@ function buildRooms(key: SigningKey, rooms: number, perRoom: number): { setup: P
 
 /** Inputs every room's events, rooms in parallel, up to IN_FLIGHT verdicts awaited at once. */
 async function inputAll(log: EventLog, perRoom: ProtocolEvent[][]): Promise<number> {
-  const queue = perRoom.flatMap((events) => events.map((e, i) => ({ e, i }))).sort((a, b) => a.i - b.i).map((x) => x.e);
+  const queue = perRoom
+    .flatMap((events) => events.map((e, i) => ({ e, i })))
+    .sort((a, b) => a.i - b.i)
+    .map((x) => x.e);
   let next = 0;
   let accepted = 0;
   const worker = async () => {

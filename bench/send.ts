@@ -73,5 +73,6 @@ async function benchSetup(setup: string, start: () => Promise<Deployment>): Prom
 export async function run(): Promise<void> {
   const only = process.env.BENCH_SETUP;
   if (!only || only === "embedded") await benchSetup("embedded", () => startMonolith(ENV));
-  if ((!only || only === "postgres+nats") && TEST_POSTGRES_URL && TEST_NATS_URL) await benchSetup("postgres+nats", () => startPolylith(ENV));
+  if ((!only || only === "postgres+nats") && TEST_POSTGRES_URL && TEST_NATS_URL)
+    await benchSetup("postgres+nats", () => startPolylith(ENV));
 }

@@ -50,7 +50,13 @@ const roomPath = (roomId: string) => `/rooms/${encodeURIComponent(roomId)}`;
 const SYNC_RETRIES = 5;
 
 /** A client's sync loop: long-polls from `since` until aborted, handing each response over as it arrives. */
-async function syncLoop(server: Deployment, client: SyncClient, since: string, signal: AbortSignal, onResponse: (res: Json, at: number) => void): Promise<void> {
+async function syncLoop(
+  server: Deployment,
+  client: SyncClient,
+  since: string,
+  signal: AbortSignal,
+  onResponse: (res: Json, at: number) => void,
+): Promise<void> {
   let token = since;
   let failures = 0;
   while (!signal.aborted) {
@@ -166,7 +172,9 @@ async function crowdedUser(server: Deployment): Promise<SyncClient> {
       const roomId = await user.createRoom({ preset: "private_chat", name: `room ${r}` });
       let last = "";
       for (let m = 0; m < MESSAGES_PER_ROOM; m++) {
-        const sent = await user.expectOk("PUT", `${roomPath(roomId)}/send/m.room.message/r${r}m${m}`, { body: { msgtype: "m.text", body: `message ${m} of room ${r}` } });
+        const sent = await user.expectOk("PUT", `${roomPath(roomId)}/send/m.room.message/r${r}m${m}`, {
+          body: { msgtype: "m.text", body: `message ${m} of room ${r}` },
+        });
         last = sent.event_id as string;
       }
       await user.seen(roomId, last, 60_000);

@@ -52,7 +52,10 @@ export function loadGrpcSecret(path: string, create: boolean): string {
   }
   const secret = text.trim();
   if (secret.length < MIN_GRPC_SECRET_LENGTH || /\s/.test(secret)) {
-    throw new ConfigError(KEY, `the gRPC secret in ${path} must be one line of at least ${MIN_GRPC_SECRET_LENGTH} characters without spaces`);
+    throw new ConfigError(
+      KEY,
+      `the gRPC secret in ${path} must be one line of at least ${MIN_GRPC_SECRET_LENGTH} characters without spaces`,
+    );
   }
   return secret;
 }

@@ -31,7 +31,9 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    const usage: Record<string, string> = { "generate-config": GENERATE_CONFIG_USAGE, "create-account": CREATE_ACCOUNT_USAGE,
+    const usage: Record<string, string> = {
+      "generate-config": GENERATE_CONFIG_USAGE,
+      "create-account": CREATE_ACCOUNT_USAGE,
       "rotate-signing-key": ROTATE_SIGNING_KEY_USAGE,
       "export-room": ROOM_TRANSFER_USAGE,
       "import-room": ROOM_TRANSFER_USAGE,

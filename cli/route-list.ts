@@ -14,7 +14,14 @@ import { COMPONENTS, makePeers } from "./components.js";
 export function buildComponentsForListing(): Map<ComponentName, Component> {
   const config = validateConfig({ server_name: "routes.invalid" });
   // Building a component only keeps references to these; anything that used them would throw.
-  const unused = new Proxy({}, { get: (_, key) => () => { throw new Error(`listing components: ${String(key)} used`); } });
+  const unused = new Proxy(
+    {},
+    {
+      get: (_, key) => () => {
+        throw new Error(`listing components: ${String(key)} used`);
+      },
+    },
+  );
   const deps: ComponentDeps = {
     config,
     logger: silentLogger(),

@@ -174,5 +174,10 @@ function untilAborted<T>(step: Promise<T>, abort: AbortSignal | undefined, undo:
 
 function connectionLimits(config: Config): ConnectionLimits {
   const { headers_ms, request_ms, keep_alive_ms } = config.http.timeouts;
-  return { headersMs: headers_ms, requestMs: request_ms, keepAliveMs: keep_alive_ms, maxPerAddress: config.http.max_connections_per_address };
+  return {
+    headersMs: headers_ms,
+    requestMs: request_ms,
+    keepAliveMs: keep_alive_ms,
+    maxPerAddress: config.http.max_connections_per_address,
+  };
 }

@@ -34,8 +34,7 @@ function yamlFiles(dir: string): string[] {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) {
       if (name !== "examples") out.push(...yamlFiles(path)); // examples are events, not schemas
-    }
-    else if (/\.(ya?ml|json)$/.test(name)) out.push(path);
+    } else if (/\.(ya?ml|json)$/.test(name)) out.push(path);
   }
   return out;
 }
@@ -50,7 +49,11 @@ function load(): InstanceType<typeof Ajv2020> {
     if (!doc || typeof doc !== "object") continue;
     const fileUri = pathToFileURL(file).href;
     ajv.addSchema({ ...doc, $id: fileUri }, fileUri);
-    const api = file.includes(`${join("api", "client-server")}`) ? "client-server" : file.includes(join("api", "server-server")) ? "server-server" : null;
+    const api = file.includes(`${join("api", "client-server")}`)
+      ? "client-server"
+      : file.includes(join("api", "server-server"))
+        ? "server-server"
+        : null;
     const paths = doc.paths as Record<string, Record<string, unknown>> | undefined;
     if (!api || !paths) continue;
     for (const [path, methods] of Object.entries(paths)) {
@@ -103,7 +106,9 @@ export function checkResponseOrCommonError(api: Api, method: string, path: strin
   const ref = pathToFileURL(join(SPEC_DATA_DIR, "api", api, "definitions", "errors", file)).href;
   const validate = validator.getSchema(ref) ?? validator.compile({ $ref: ref });
   if (!validate(body)) {
-    throw new Error(`error response to ${method} ${path} (${status}) is not a Matrix error: ${validator.errorsText(validate.errors)}\n${JSON.stringify(body)}`);
+    throw new Error(
+      `error response to ${method} ${path} (${status}) is not a Matrix error: ${validator.errorsText(validate.errors)}\n${JSON.stringify(body)}`,
+    );
   }
   return true;
 }

@@ -66,7 +66,9 @@ export function samplesOf(scrape: Scrape, name: string, labels: Record<string, s
 /** The one sample of `name` with `labels`, which must exist. */
 export function sampleOf(scrape: Scrape, name: string, labels: Record<string, string> = {}): Sample {
   const found = samplesOf(scrape, name, labels);
-  const near = samplesOf(scrape, name).map((s) => JSON.stringify(s.labels)).slice(0, 20);
+  const near = samplesOf(scrape, name)
+    .map((s) => JSON.stringify(s.labels))
+    .slice(0, 20);
   expect(found, `${name}${JSON.stringify(labels)} among ${near.join(" ")}`).to.have.lengthOf.at.least(1);
   return found[0]!;
 }

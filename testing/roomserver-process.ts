@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { JetStreamLog } from "../components/internal/eventlog/jetstream/log.js";
 import { silentLogger } from "../components/internal/logging/logger.js";
 import { parseSigningKeyFile, type SigningKey } from "../components/protocol/crypto/keys.js";
-import { TEST_NATS_URL, TEST_POSTGRES_URL, createPostgresDatabase, deleteNatsStreams, dropPostgresDatabase, uniquePrefix } from "./backends.js";
+import {
+  TEST_NATS_URL,
+  TEST_POSTGRES_URL,
+  createPostgresDatabase,
+  deleteNatsStreams,
+  dropPostgresDatabase,
+  uniquePrefix,
+} from "./backends.js";
 import { runCli, startCli, type RunningProcess } from "./cli-process.js";
 
 /**
@@ -30,8 +37,17 @@ export class RoomserverProcessSetup {
     const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL);
     const config = join(dir, "dendrite.yaml");
     const generated = await runCli([
-      "generate-config", "--server-name", serverName, "--data-dir", dir,
-      "--postgres", dbUrl, "--nats", TEST_NATS_URL, "-o", config,
+      "generate-config",
+      "--server-name",
+      serverName,
+      "--data-dir",
+      dir,
+      "--postgres",
+      dbUrl,
+      "--nats",
+      TEST_NATS_URL,
+      "-o",
+      config,
     ]);
     if (generated.code !== 0) throw new Error(`generate-config failed: ${generated.stderr}`);
     const [key] = parseSigningKeyFile(readFileSync(join(dir, "signing.key"), "utf8"));

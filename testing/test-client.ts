@@ -42,7 +42,8 @@ export class TestClient {
     const headers: Record<string, string> = { "X-Forwarded-For": options.forwardedFor ?? this.ip };
     const token = options.token === undefined ? this.accessToken || null : options.token;
     if (token) headers.Authorization = `Bearer ${token}`;
-    let body: string | Blob | undefined = typeof options.rawBody === "string" || options.rawBody === undefined ? options.rawBody : new Blob([new Uint8Array(options.rawBody)]);
+    let body: string | Blob | undefined =
+      typeof options.rawBody === "string" || options.rawBody === undefined ? options.rawBody : new Blob([new Uint8Array(options.rawBody)]);
     if (options.body !== undefined) {
       body = JSON.stringify(options.body);
       headers["Content-Type"] = "application/json";

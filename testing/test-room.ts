@@ -40,13 +40,26 @@ export class TestRoom {
     return `@${localpart}:${this.serverName}`;
   }
 
-  build(template: { type: string; sender: string; state_key?: string; content: JsonObject; redacts?: string }, options: BuildOptions = {}): ProtocolEvent {
+  build(
+    template: { type: string; sender: string; state_key?: string; content: JsonObject; redacts?: string },
+    options: BuildOptions = {},
+  ): ProtocolEvent {
     const state = options.state ?? this.state;
-    const authEvents = template.type === "m.room.create" ? [] : selectAuthEvents(state as Map<string, RoomEvent>, { ...template, stateKey: template.state_key }, this.version)
-      .filter((e) => !(this.version.roomIdFromCreateEvent && e.type === "m.room.create"));
+    const authEvents =
+      template.type === "m.room.create"
+        ? []
+        : selectAuthEvents(state as Map<string, RoomEvent>, { ...template, stateKey: template.state_key }, this.version).filter(
+            (e) => !(this.version.roomIdFromCreateEvent && e.type === "m.room.create"),
+          );
     const prevs = options.prevs ?? this.latest;
     const event = buildEvent(
-      { ...template, room_id: template.type === "m.room.create" && this.version.roomIdFromCreateEvent ? undefined : this.roomId || `!${this.idSuffix}:${this.serverName}` },
+      {
+        ...template,
+        room_id:
+          template.type === "m.room.create" && this.version.roomIdFromCreateEvent
+            ? undefined
+            : this.roomId || `!${this.idSuffix}:${this.serverName}`,
+      },
       {
         roomVersion: this.version,
         prevEvents: prevs,

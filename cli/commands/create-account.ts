@@ -19,7 +19,9 @@ export const CREATE_ACCOUNT_USAGE = `dendrite-ts create-account --config FILE --
 async function readStdin(): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString("utf8").replace(/\r?\n$/, "");
+  return Buffer.concat(chunks)
+    .toString("utf8")
+    .replace(/\r?\n$/, "");
 }
 
 /** `create-account`: exit 0 and the new user ID on stdout; 1 with the reason when refused. */

@@ -98,7 +98,15 @@ export function runGenerateConfig(argv: string[]): number {
   writeFileSync(output, text);
   const { created } = loadOrCreateSigningKey(values.signing_key_path as string);
   const secretPath = values["grpc.secret_path"] as string;
-  const made = [created && `a new signing key at ${values.signing_key_path}`, createGrpcSecretFile(secretPath) && `a new gRPC secret at ${secretPath}`];
-  process.stderr.write(`wrote ${output}${made.filter(Boolean).map((m) => ` and ${m}`).join("")}\n`);
+  const made = [
+    created && `a new signing key at ${values.signing_key_path}`,
+    createGrpcSecretFile(secretPath) && `a new gRPC secret at ${secretPath}`,
+  ];
+  process.stderr.write(
+    `wrote ${output}${made
+      .filter(Boolean)
+      .map((m) => ` and ${m}`)
+      .join("")}\n`,
+  );
   return 0;
 }

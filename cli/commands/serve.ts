@@ -97,7 +97,11 @@ async function stopStarting(starting: Promise<ProcessRuntime>, signal: string, a
   logger.info({ signal }, "stopping during start-up");
   const undone = starting.then(
     // Start finished just as the signal came: stop what it started.
-    (runtime) => runtime.stop().then(() => 0, () => 1),
+    (runtime) =>
+      runtime.stop().then(
+        () => 0,
+        () => 1,
+      ),
     (err: unknown) => {
       if (err === abortReason) return 0;
       logger.error({ err }, "start-up failed while stopping");

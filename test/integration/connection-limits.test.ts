@@ -54,7 +54,13 @@ class RawConnection {
 }
 
 /** A request on a connection of its own, closed after the answer. */
-function oneShot(port: number, method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; body: Record<string, unknown> }> {
+function oneShot(
+  port: number,
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; body: Record<string, unknown> }> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { "content-type": "application/json" };
     if (token) headers.authorization = `Bearer ${token}`;
@@ -107,7 +113,12 @@ describe("connection limits of the HTTP listener", function () {
     expect(await silent.closedWithin(GENEROUS_MS), "a silent connection was held").to.equal(true);
     expect(await partial.closedWithin(GENEROUS_MS), "a connection with partial headers was held").to.equal(true);
     expect(partial.received).to.match(/^HTTP\/1\.1 408 /);
-    const closedLines = () => server.output().slice(logged).split("\n").filter((line) => line.includes('"msg":"closed a connection"'));
+    const closedLines = () =>
+      server
+        .output()
+        .slice(logged)
+        .split("\n")
+        .filter((line) => line.includes('"msg":"closed a connection"'));
     await eventually(() => closedLines().length === 2, 10_000, "a log line for each closed connection");
     expect(JSON.parse(closedLines()[0]!)).to.include({ level: "warn", code: "ERR_HTTP_REQUEST_TIMEOUT", client: "127.0.0.1" });
   });
@@ -116,7 +127,9 @@ describe("connection limits of the HTTP listener", function () {
     const logged = server.output().length;
     const body = JSON.stringify({ type: "m.login.password", user: "slowloris", password: "x".repeat(40) });
     const slow = await RawConnection.open(port);
-    slow.write(`POST /_matrix/client/v3/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`);
+    slow.write(
+      `POST /_matrix/client/v3/login HTTP/1.1\r\nHost: test\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`,
+    );
     let sent = 0;
     // At this pace the body would take about 20 s; the server allows the request 2 s.
     const dribble = setInterval(() => slow.write(body[sent++] ?? ""), 250);
@@ -143,7 +156,11 @@ describe("connection limits of the HTTP listener", function () {
   });
 
   it(`caps the connections one address holds at ${CAP}, closing more at once, and takes new ones once some close`, async () => {
-    const registered = await oneShot(port, "POST", "/_matrix/client/v3/register", { username: "connections", password: "pw", auth: { type: "m.login.dummy" } });
+    const registered = await oneShot(port, "POST", "/_matrix/client/v3/register", {
+      username: "connections",
+      password: "pw",
+      auth: { type: "m.login.dummy" },
+    });
     expect(registered.status, JSON.stringify(registered.body)).to.equal(200);
     const token = registered.body.access_token as string;
     const first = await oneShot(port, "GET", "/_matrix/client/v3/sync?timeout=0", undefined, token);
@@ -157,7 +174,9 @@ describe("connection limits of the HTTP listener", function () {
         // An answer first proves the server counts the connection.
         c.write(VERSIONS);
         await c.receives("HTTP/1.1 200 OK");
-        c.write(`GET /_matrix/client/v3/sync?since=${since}&timeout=60000 HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer ${token}\r\n\r\n`);
+        c.write(
+          `GET /_matrix/client/v3/sync?since=${since}&timeout=60000 HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer ${token}\r\n\r\n`,
+        );
       }
       const refused = await RawConnection.open(port);
       refused.write(VERSIONS);
@@ -165,15 +184,22 @@ describe("connection limits of the HTTP listener", function () {
       expect(refused.received).to.equal("");
       held.shift()!.destroy();
       // Once the server has seen the close, a new connection is served.
-      await eventually(async () => {
-        const next = await RawConnection.open(port);
-        next.write(VERSIONS);
-        await next.closedWithin(200);
-        const served = next.received.startsWith("HTTP/1.1 200 OK");
-        next.destroy();
-        return served;
-      }, GENEROUS_MS, "a connection served after one closed");
-      expect(held.every((c) => !c.closed), "a long-poll was cut").to.equal(true);
+      await eventually(
+        async () => {
+          const next = await RawConnection.open(port);
+          next.write(VERSIONS);
+          await next.closedWithin(200);
+          const served = next.received.startsWith("HTTP/1.1 200 OK");
+          next.destroy();
+          return served;
+        },
+        GENEROUS_MS,
+        "a connection served after one closed",
+      );
+      expect(
+        held.every((c) => !c.closed),
+        "a long-poll was cut",
+      ).to.equal(true);
     } finally {
       for (const c of held) c.destroy();
     }

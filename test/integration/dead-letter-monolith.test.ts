@@ -19,7 +19,11 @@ const ENV: NodeJS.ProcessEnv = {
 };
 
 /** Lines of a process's output whose message starts with `msg`. */
-const linesWith = (proc: RunningProcess, msg: string) => proc.output().split("\n").filter((line) => line.includes(`"msg":"${msg}`));
+const linesWith = (proc: RunningProcess, msg: string) =>
+  proc
+    .output()
+    .split("\n")
+    .filter((line) => line.includes(`"msg":"${msg}`));
 
 /**
  * The monolith, embedded (PGlite + in-process log), killed with SIGKILL while a message its
@@ -98,10 +102,14 @@ describe("monolith crash: kill -9 while a poisoned send is being retried [embedd
       };
       return Object.values(sync.rooms?.join ?? {}).flatMap((room) => room.timeline.events.map((e) => e.event_id));
     };
-    await eventually(async () => {
-      const ids = await timelines();
-      return ids.includes(other.body.event_id as string) && ids.includes(after.body.event_id as string);
-    }, 30_000, "both messages synced");
+    await eventually(
+      async () => {
+        const ids = await timelines();
+        return ids.includes(other.body.event_id as string) && ids.includes(after.body.event_id as string);
+      },
+      30_000,
+      "both messages synced",
+    );
 
     // A new send of such an event is answered, not left hanging.
     const refused = await send(poisonedRoom, "poison-2", `again ${POISON_MARKER}`);

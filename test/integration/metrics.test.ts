@@ -46,7 +46,9 @@ function checkHttp(s: Scrape, { roomId }: Exercised): void {
   const sent = sampleOf(s, "dendrite_http_requests_total", { method: "PUT", route: SEND_TEMPLATE, status: "200" });
   expect(sent.value).to.be.at.least(2);
   expect(sampleOf(s, "dendrite_http_requests_total", { method: "PUT", route: SEND_TEMPLATE, status: "401" }).value).to.be.at.least(1);
-  expect(sampleOf(s, "dendrite_http_requests_total", { method: "POST", route: CREATE_ROOM_TEMPLATE, status: "200" }).value).to.be.at.least(1);
+  expect(sampleOf(s, "dendrite_http_requests_total", { method: "POST", route: CREATE_ROOM_TEMPLATE, status: "200" }).value).to.be.at.least(
+    1,
+  );
   expect(sampleOf(s, "dendrite_http_requests_total", { method: "GET", route: "unmatched", status: "404" }).value).to.be.at.least(1);
   // The histogram counts the same requests, and its +Inf bucket holds all of them.
   const labels = { method: "PUT", route: SEND_TEMPLATE, status: "200" };
@@ -65,7 +67,10 @@ function checkHttp(s: Scrape, { roomId }: Exercised): void {
 function checkGrpcServed(s: Scrape, service: string, method?: string): void {
   expect(s.types.get("dendrite_grpc_server_handled_total")).to.equal("counter");
   const calls = samplesOf(s, "dendrite_grpc_server_handled_total", { service, code: "OK", ...(method ? { method } : {}) });
-  expect(calls.length, `gRPC calls of ${service} among ${JSON.stringify(samplesOf(s, "dendrite_grpc_server_handled_total").map((c) => c.labels))}`).to.be.greaterThan(0);
+  expect(
+    calls.length,
+    `gRPC calls of ${service} among ${JSON.stringify(samplesOf(s, "dendrite_grpc_server_handled_total").map((c) => c.labels))}`,
+  ).to.be.greaterThan(0);
   for (const call of calls) {
     expect(call.value).to.be.at.least(1);
     expect(call.labels.method).to.match(/^[A-Z]\w+$/);
@@ -83,10 +88,14 @@ async function checkConsumer(url: string): Promise<Scrape> {
   expect(sampleOf(s, "dendrite_eventlog_delivered_total", INPUT_STREAM).value).to.be.at.least(3);
   expect(sampleOf(s, "dendrite_eventlog_consumer_lag", INPUT_STREAM).value).to.be.at.least(0);
   // Acks are flushed a moment after the handler's answer, so the lag reaches 0 shortly after.
-  await eventually(async () => {
-    s = await scrape(url);
-    return sampleOf(s, "dendrite_eventlog_consumer_lag", INPUT_STREAM).value === 0;
-  }, 20_000, "the input consumer's lag at 0");
+  await eventually(
+    async () => {
+      s = await scrape(url);
+      return sampleOf(s, "dendrite_eventlog_consumer_lag", INPUT_STREAM).value === 0;
+    },
+    20_000,
+    "the input consumer's lag at 0",
+  );
   return s;
 }
 
@@ -131,7 +140,9 @@ describe("metrics", function () {
       checkDatabase(s, "pglite");
       checkProcess(s);
       // The syncapi's consumers report too (in-process log).
-      expect(sampleOf(s, "dendrite_eventlog_consumer_lag", { stream: "OutputRoomEvent", durable: "syncapi-roomevents" }).value).to.be.at.least(0);
+      expect(
+        sampleOf(s, "dendrite_eventlog_consumer_lag", { stream: "OutputRoomEvent", durable: "syncapi-roomevents" }).value,
+      ).to.be.at.least(0);
     });
   });
 
@@ -164,7 +175,9 @@ describe("metrics", function () {
         checkProcess(roomserver);
 
         const userapi = await scrape(urls.userapi!);
-        const userapiServices = new Set(samplesOf(userapi, "dendrite_grpc_server_handled_total", { code: "OK" }).map((c) => c.labels.service));
+        const userapiServices = new Set(
+          samplesOf(userapi, "dendrite_grpc_server_handled_total", { code: "OK" }).map((c) => c.labels.service),
+        );
         expect([...userapiServices].some((name) => name?.startsWith("dendrite.userapi."))).to.equal(true);
         for (const service of userapiServices) checkGrpcServed(userapi, service!);
         checkDatabase(userapi, "postgres");
@@ -180,7 +193,10 @@ describe("metrics", function () {
     const ports = { DENDRITE_HTTP_LISTEN: "127.0.0.1:0", DENDRITE_GRPC_LISTEN: "127.0.0.1:0" };
 
     it("metrics.listen serves them on a listener of their own, and only there", async () => {
-      const proc = await startCli(["start"], { cwd: dir, env: { ...ports, DENDRITE_METRICS_LISTEN: "127.0.0.1:0", DENDRITE_METRICS_PATH: "/internal/metrics" } });
+      const proc = await startCli(["start"], {
+        cwd: dir,
+        env: { ...ports, DENDRITE_METRICS_LISTEN: "127.0.0.1:0", DENDRITE_METRICS_PATH: "/internal/metrics" },
+      });
       try {
         expect(proc.metricsPort).to.be.a("number");
         const s = await scrape(`http://127.0.0.1:${proc.metricsPort}/internal/metrics`);

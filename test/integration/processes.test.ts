@@ -151,44 +151,55 @@ describe("the dendrite-ts CLI as processes", function () {
     expect(result.stderr).to.contain('unknown command "pushserver"');
   });
 
-  withPostgresAndNats("process:polylith-postgres-nats", () => describe("polylith on PostgreSQL and NATS", () => {
-    suiteVariant("process:polylith-postgres-nats");
-    it("runs roomserver, clientapi and federationapi as their own processes, each healthy and reflecting", async () => {
-      const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
-      const prefix = uniquePrefix();
-      const config = join(dir, "poly.yaml");
-      const generated = await runCli([
-        "generate-config", "--server-name", "example.org", "--data-dir", dir,
-        "--postgres", dbUrl, "--nats", TEST_NATS_URL!, "-o", config,
-      ]);
-      expect(generated.code).to.equal(0);
-      const env = { ...EPHEMERAL_PORTS, DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix };
-      const started: RunningProcess[] = [];
-      try {
-        const [client, federation, roomserver] = await Promise.all([
-          startCli(["clientapi", "--config", config], { env }),
-          startCli(["federationapi", "--config", config], { env }),
-          startCli(["roomserver", "--config", config], { env }),
+  withPostgresAndNats("process:polylith-postgres-nats", () =>
+    describe("polylith on PostgreSQL and NATS", () => {
+      suiteVariant("process:polylith-postgres-nats");
+      it("runs roomserver, clientapi and federationapi as their own processes, each healthy and reflecting", async () => {
+        const dbUrl = await createPostgresDatabase(TEST_POSTGRES_URL!);
+        const prefix = uniquePrefix();
+        const config = join(dir, "poly.yaml");
+        const generated = await runCli([
+          "generate-config",
+          "--server-name",
+          "example.org",
+          "--data-dir",
+          dir,
+          "--postgres",
+          dbUrl,
+          "--nats",
+          TEST_NATS_URL!,
+          "-o",
+          config,
         ]);
-        started.push(client, federation, roomserver);
-        expect(await listServices(`127.0.0.1:${roomserver.grpcPort}`)).to.include("dendrite.roomserver.v1.RoomserverReaderQuery");
-        await expectVersions(client.httpPorts[0]!);
-        const fed = await fetch(`http://127.0.0.1:${federation.httpPorts[0]}/_matrix/federation/v1/version`);
-        expect(fed.status).to.equal(200);
-        // Each process serves only its own component's routes.
-        expect((await fetch(`http://127.0.0.1:${client.httpPorts[0]}/_matrix/federation/v1/version`)).status).to.equal(404);
-        await checkHealthAndReflection(client, ["clientapi"]);
-        await checkHealthAndReflection(federation, ["federationapi"]);
-        await checkHealthAndReflection(roomserver, ["roomserver"]);
-        // The roomserver's reflection names none of the userapi's services, and vice versa.
-        expect(await listServices(`127.0.0.1:${roomserver.grpcPort}`)).to.not.include("dendrite.userapi.v1.Devices");
-        expect(client.output()).to.contain('"database":"postgres"');
-        expect(client.output()).to.contain('"event_log":"nats"');
-      } finally {
-        for (const proc of started) expect((await proc.stop("SIGTERM")).code).to.equal(0);
-        await deleteNatsStreams(TEST_NATS_URL!, prefix);
-        await dropPostgresDatabase(TEST_POSTGRES_URL!, dbUrl);
-      }
-    });
-  }));
+        expect(generated.code).to.equal(0);
+        const env = { ...EPHEMERAL_PORTS, DENDRITE_EVENT_LOG_STREAM_PREFIX: prefix };
+        const started: RunningProcess[] = [];
+        try {
+          const [client, federation, roomserver] = await Promise.all([
+            startCli(["clientapi", "--config", config], { env }),
+            startCli(["federationapi", "--config", config], { env }),
+            startCli(["roomserver", "--config", config], { env }),
+          ]);
+          started.push(client, federation, roomserver);
+          expect(await listServices(`127.0.0.1:${roomserver.grpcPort}`)).to.include("dendrite.roomserver.v1.RoomserverReaderQuery");
+          await expectVersions(client.httpPorts[0]!);
+          const fed = await fetch(`http://127.0.0.1:${federation.httpPorts[0]}/_matrix/federation/v1/version`);
+          expect(fed.status).to.equal(200);
+          // Each process serves only its own component's routes.
+          expect((await fetch(`http://127.0.0.1:${client.httpPorts[0]}/_matrix/federation/v1/version`)).status).to.equal(404);
+          await checkHealthAndReflection(client, ["clientapi"]);
+          await checkHealthAndReflection(federation, ["federationapi"]);
+          await checkHealthAndReflection(roomserver, ["roomserver"]);
+          // The roomserver's reflection names none of the userapi's services, and vice versa.
+          expect(await listServices(`127.0.0.1:${roomserver.grpcPort}`)).to.not.include("dendrite.userapi.v1.Devices");
+          expect(client.output()).to.contain('"database":"postgres"');
+          expect(client.output()).to.contain('"event_log":"nats"');
+        } finally {
+          for (const proc of started) expect((await proc.stop("SIGTERM")).code).to.equal(0);
+          await deleteNatsStreams(TEST_NATS_URL!, prefix);
+          await dropPostgresDatabase(TEST_POSTGRES_URL!, dbUrl);
+        }
+      });
+    }),
+  );
 });

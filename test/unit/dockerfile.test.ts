@@ -32,7 +32,10 @@ describe("the Dockerfile", () => {
     const env = instructions().find((l) => l.startsWith("ENV HEALTHCHECK_URL="))!;
     const url = new URL(env.slice("ENV HEALTHCHECK_URL=".length));
     expect(url.pathname).to.equal("/health");
-    const exposed = instructions().find((l) => l.startsWith("EXPOSE "))!.split(/\s+/).slice(1);
+    const exposed = instructions()
+      .find((l) => l.startsWith("EXPOSE "))!
+      .split(/\s+/)
+      .slice(1);
     expect(exposed).to.include(url.port);
     // The port every config made for a container listens on (generate-config's default).
     expect(validateConfig({ server_name: "x" }).http.listen.endsWith(`:${url.port}`)).to.equal(true);

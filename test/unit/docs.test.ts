@@ -24,7 +24,12 @@ function tableRows(markdown: string, header: string): string[][] {
   const rows: string[][] = [];
   for (const line of lines.slice(start + 2)) {
     if (!line.startsWith("|")) break;
-    rows.push(line.split("|").slice(1, -1).map((c) => c.trim()));
+    rows.push(
+      line
+        .split("|")
+        .slice(1, -1)
+        .map((c) => c.trim()),
+    );
   }
   return rows;
 }
@@ -38,11 +43,15 @@ describe("the docs match the code", () => {
     const documented = new Map(rows.map(([component, folders]) => [backticked(component!)[0]!, backticked(folders!).sort()]));
     const components = subfolders("components").filter((c) => c !== "internal" && c !== "protocol");
     expect([...documented.keys()].sort()).to.deep.equal(components);
-    for (const component of components) expect(documented.get(component), component).to.deep.equal(subfolders(join("components", component)));
+    for (const component of components)
+      expect(documented.get(component), component).to.deep.equal(subfolders(join("components", component)));
   });
 
   it("every repository path the README and architecture.md name exists", () => {
-    for (const [name, text] of [["README.md", README], ["docs/architecture.md", ARCHITECTURE]] as const) {
+    for (const [name, text] of [
+      ["README.md", README],
+      ["docs/architecture.md", ARCHITECTURE],
+    ] as const) {
       const paths = backticked(text)
         .map((p) => p.split(/\s/)[0]!.replace(/[.,:;]$/, ""))
         .filter((p) => /^(components|cli|docker|docs|scripts|test|bench)\//.test(p) && !/[<{*]/.test(p));

@@ -32,7 +32,9 @@ describe("the Kubernetes manifests", () => {
     const implemented = Object.keys(COMPONENTS).sort();
     expect(deployments.map((d) => d.metadata.name).sort()).to.deep.equal(implemented);
     for (const deployment of deployments) {
-      expect(deployment.spec.template.spec.containers[0].args.slice(0, 1), deployment.metadata.name).to.deep.equal([deployment.metadata.name]);
+      expect(deployment.spec.template.spec.containers[0].args.slice(0, 1), deployment.metadata.name).to.deep.equal([
+        deployment.metadata.name,
+      ]);
     }
     const services = objects.filter((o) => o.kind === "Service").map((o) => o.metadata.name);
     expect(services.filter((name) => !implemented.includes(name))).to.deep.equal([]);

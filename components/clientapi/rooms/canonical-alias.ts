@@ -8,7 +8,11 @@ import { checkRoomAlias } from "../validation/checks.js";
  * be valid (400 M_INVALID_PARAM) and point to this room (400 M_BAD_ALIAS). Aliases of other
  * servers cannot be looked up before federation arrives, so they count as not pointing here.
  */
-export async function checkCanonicalAlias(roomserver: Pick<RoomserverPerformApi, "queryAlias">, roomId: string, content: JsonObject): Promise<void> {
+export async function checkCanonicalAlias(
+  roomserver: Pick<RoomserverPerformApi, "queryAlias">,
+  roomId: string,
+  content: JsonObject,
+): Promise<void> {
   const aliases: string[] = [];
   const alias = content["alias"];
   if (alias !== undefined && alias !== null) {

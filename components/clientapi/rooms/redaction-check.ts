@@ -18,7 +18,10 @@ export async function checkRedactionAllowed(
   redacts: string,
 ): Promise<void> {
   const sketch = { type: "m.room.redaction", sender: userId, content: {}, redacts };
-  const [position, { events }] = await Promise.all([builder.positionIn(roomId, sketch), roomserver.queryEventsById({ eventIds: [redacts] })]);
+  const [position, { events }] = await Promise.all([
+    builder.positionIn(roomId, sketch),
+    roomserver.queryEventsById({ eventIds: [redacts] }),
+  ]);
   const original = events[0] ? parseStored(events[0]) : undefined;
   // A redaction applies only within its room; one naming another room's event would do nothing.
   if (original && original.roomId !== roomId) throw invalidParam(`${redacts} is not an event of ${roomId}`);
@@ -26,4 +29,3 @@ export async function checkRedactionAllowed(
   if (power.userLevel(userId) >= power.content.redact) return;
   if (original?.sender !== userId) throw forbidden("only the sender of an event, or a user at the room's redact level, may redact it");
 }
-

@@ -40,9 +40,13 @@ export function roomHooks(
     const { roomIds } = await roomserver().queryRoomsForUser({ userId, membership });
     for (let i = 0; i < roomIds.length; i += PARALLEL_ROOMS) {
       await Promise.all(
-        roomIds.slice(i, i + PARALLEL_ROOMS).map((roomId) =>
-          work(roomId).catch((err: Error) => logger.warn({ room: roomId, user: userId, err: err.message }, "room not updated after an account change")),
-        ),
+        roomIds
+          .slice(i, i + PARALLEL_ROOMS)
+          .map((roomId) =>
+            work(roomId).catch((err: Error) =>
+              logger.warn({ room: roomId, user: userId, err: err.message }, "room not updated after an account change"),
+            ),
+          ),
       );
     }
   };
@@ -61,7 +65,16 @@ export function roomHooks(
     },
     async leaveAllRooms(userId) {
       const leave = async (roomId: string) => {
-        performed(await roomserver().performMembership({ roomId, sender: userId, target: userId, membership: "leave", reason: "", isDirect: false }));
+        performed(
+          await roomserver().performMembership({
+            roomId,
+            sender: userId,
+            target: userId,
+            membership: "leave",
+            reason: "",
+            isDirect: false,
+          }),
+        );
       };
       await eachRoom(userId, "join", leave);
       await eachRoom(userId, "invite", leave);
@@ -78,7 +91,16 @@ export function roomHooks(
         await Promise.all(
           guests.slice(i, i + PARALLEL_ROOMS).map(async (guest) => {
             try {
-              performed(await roomserver().performMembership({ roomId, sender: guest, target: guest, membership: "leave", reason: "", isDirect: false }));
+              performed(
+                await roomserver().performMembership({
+                  roomId,
+                  sender: guest,
+                  target: guest,
+                  membership: "leave",
+                  reason: "",
+                  isDirect: false,
+                }),
+              );
               left.push(guest);
             } catch (err) {
               logger.warn({ room: roomId, user: guest, err: (err as Error).message }, "guest not removed after guest access closed");

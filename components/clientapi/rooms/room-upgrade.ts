@@ -47,13 +47,24 @@ export interface UpgradeDeps extends UserSettingsDeps {
  * the tombstone would have to name, so there it is the old room's newest event before the
  * tombstone.
  */
-export async function upgradeRoom(deps: UpgradeDeps, upgrader: string, oldRoomId: string, newVersion: string, additionalCreators: string[]): Promise<string> {
+export async function upgradeRoom(
+  deps: UpgradeDeps,
+  upgrader: string,
+  oldRoomId: string,
+  newVersion: string,
+  additionalCreators: string[],
+): Promise<string> {
   const target = ROOM_VERSIONS.get(newVersion);
   if (!target) throw new MatrixError(400, "M_UNSUPPORTED_ROOM_VERSION", `room version ${JSON.stringify(newVersion)} is not supported`);
   const rs = deps.roomserver();
   await requireJoined(rs, oldRoomId, upgrader);
 
-  const tombstone = { type: TOMBSTONE, sender: upgrader, state_key: "", content: { body: "This room has been replaced", replacement_room: "" } };
+  const tombstone = {
+    type: TOMBSTONE,
+    sender: upgrader,
+    state_key: "",
+    content: { body: "This room has been replaced", replacement_room: "" },
+  };
   const position = await deps.builder.positionIn(oldRoomId, tombstone);
   if (!deps.builder.permits(position, tombstone)) throw forbidden("you may not send m.room.tombstone in this room");
 
@@ -65,7 +76,14 @@ export async function upgradeRoom(deps: UpgradeDeps, upgrader: string, oldRoomId
 
   const newCreators = [upgrader, ...(target.privilegedCreators ? additionalCreators : [])];
   const oldPower = RoomPowerLevels.fromState(state, old);
-  const finalPl = carriedPowerLevels(state.get(stateKeyOf(POWER_LEVELS, "")), old, target, upgrader, oldPower.userLevel(upgrader), newCreators);
+  const finalPl = carriedPowerLevels(
+    state.get(stateKeyOf(POWER_LEVELS, "")),
+    old,
+    target,
+    upgrader,
+    oldPower.userLevel(upgrader),
+    newCreators,
+  );
   // While the state is copied the upgrader may need more power than they keep (Synapse does the same).
   const needed = levelNeededForState(finalPl);
   const raise = !target.privilegedCreators && (finalPl.users.get(upgrader) ?? finalPl.usersDefault) < needed;
@@ -103,7 +121,12 @@ function tombstoneTo(sketch: EventSketch, replacementRoom: string): EventSketch 
 }
 
 /** Each local member's settings for the room, to the new room; one user's failure is logged and skipped. */
-async function carrySettingsOfLocalMembers(deps: UpgradeDeps, state: ReadonlyMap<string, RoomEvent>, oldRoomId: string, newRoomId: string): Promise<void> {
+async function carrySettingsOfLocalMembers(
+  deps: UpgradeDeps,
+  state: ReadonlyMap<string, RoomEvent>,
+  oldRoomId: string,
+  newRoomId: string,
+): Promise<void> {
   for (const event of state.values()) {
     const userId = event.stateKey!;
     if (event.type !== MEMBER || event.content["membership"] !== "join" || serverNameOf(userId) !== deps.builder.serverName) continue;
@@ -154,7 +177,13 @@ function createRoomBody(
  * gives the new room that canonical alias. (The roomserver lists aliases only by name, so
  * local aliases the canonical alias event does not name stay where they are.)
  */
-async function moveAliases(deps: UpgradeDeps, upgrader: string, oldRoomId: string, newRoomId: string, canonical: RoomEvent | undefined): Promise<void> {
+async function moveAliases(
+  deps: UpgradeDeps,
+  upgrader: string,
+  oldRoomId: string,
+  newRoomId: string,
+  canonical: RoomEvent | undefined,
+): Promise<void> {
   if (!canonical) return;
   const rs = deps.roomserver();
   const named = [canonical.content["alias"], ...(Array.isArray(canonical.content["alt_aliases"]) ? canonical.content["alt_aliases"] : [])];

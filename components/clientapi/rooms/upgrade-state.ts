@@ -64,5 +64,8 @@ export function carriedPowerLevels(
 
 /** The levels the upgrader needs to send the carried state and the power levels into the new room. */
 export function levelNeededForState(pl: PowerLevelContent): number {
-  return Math.max(...[...CARRIED_STATE, "m.room.power_levels", "m.room.canonical_alias"].map((t) => pl.events.get(t) ?? pl.stateDefault), pl.ban);
+  return Math.max(
+    ...[...CARRIED_STATE, "m.room.power_levels", "m.room.canonical_alias"].map((t) => pl.events.get(t) ?? pl.stateDefault),
+    pl.ban,
+  );
 }

@@ -37,7 +37,11 @@ async function carryPushRules(deps: UserSettingsDeps, userId: string, oldRoomId:
       if (!namesRoom) continue;
       const ruleId = kind === "room" || !rule.rule_id.includes(oldRoomId) ? newRoomId : rule.rule_id.replaceAll(oldRoomId, newRoomId);
       const conditions = rule.conditions?.map((c) => (isRoomCondition(c, oldRoomId) ? { ...c, pattern: newRoomId } : c));
-      const update = { actions: rule.actions, ...(conditions ? { conditions } : {}), ...(rule.pattern !== undefined ? { pattern: rule.pattern } : {}) };
+      const update = {
+        actions: rule.actions,
+        ...(conditions ? { conditions } : {}),
+        ...(rule.pattern !== undefined ? { pattern: rule.pattern } : {}),
+      };
       await pushRules.putPushRule(userId, kind, ruleId, update, { before: rule.rule_id });
     }
   }

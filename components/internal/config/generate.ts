@@ -6,8 +6,11 @@ import { CONFIG_SCHEMA, isLeaf, type Section } from "./schema.js";
  * and its meaning as a comment, so the generated file documents itself.
  */
 export function renderConfig(values: Record<string, unknown>): string {
-  const lines = ["# dendrite-ts configuration. Every key can be overridden by an environment variable:",
-    "# DENDRITE_ + the key's path in upper case joined by _, e.g. DENDRITE_DATABASE_POSTGRES.", ""];
+  const lines = [
+    "# dendrite-ts configuration. Every key can be overridden by an environment variable:",
+    "# DENDRITE_ + the key's path in upper case joined by _, e.g. DENDRITE_DATABASE_POSTGRES.",
+    "",
+  ];
   render(CONFIG_SCHEMA, values, [], 0, lines);
   return lines.join("\n") + "\n";
 }

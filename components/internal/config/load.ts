@@ -41,7 +41,10 @@ export function validateConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Confi
   }
   const { headers_ms, request_ms } = config.http.timeouts;
   if (headers_ms > 0 && request_ms > 0 && headers_ms > request_ms) {
-    throw new ConfigError("http.timeouts.headers_ms", `must not exceed http.timeouts.request_ms (${request_ms}): the headers are part of the request`);
+    throw new ConfigError(
+      "http.timeouts.headers_ms",
+      `must not exceed http.timeouts.request_ms (${request_ms}): the headers are part of the request`,
+    );
   }
   if (!/^\/[^?#\s]*$/.test(config.metrics.path)) throw new ConfigError("metrics.path", "must be a path starting with /");
   if (config.public_base_url === null) config.public_base_url = defaultPublicBaseUrl(config.http.listen);

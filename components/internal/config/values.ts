@@ -15,9 +15,7 @@ export function checkValue(leaf: Leaf, value: unknown): string | null {
     case "path":
       return typeof value === "string" && value.length > 0 ? null : `expected a path, got ${describe(value)}`;
     case "int":
-      return Number.isSafeInteger(value) && (value as number) >= 0
-        ? null
-        : `expected a non-negative integer, got ${describe(value)}`;
+      return Number.isSafeInteger(value) && (value as number) >= 0 ? null : `expected a non-negative integer, got ${describe(value)}`;
     case "bool":
       return typeof value === "boolean" ? null : `expected true or false, got ${describe(value)}`;
     case "level":
@@ -25,9 +23,7 @@ export function checkValue(leaf: Leaf, value: unknown): string | null {
         ? null
         : `expected one of ${LOG_LEVELS.join(", ")}, got ${describe(value)}`;
     case "address":
-      return typeof value === "string" && parseListenAddress(value) !== null
-        ? null
-        : `expected HOST:PORT, got ${describe(value)}`;
+      return typeof value === "string" && parseListenAddress(value) !== null ? null : `expected HOST:PORT, got ${describe(value)}`;
     case "url":
       return typeof value === "string" && isUrl(value) ? null : `expected a URL, got ${describe(value)}`;
     case "server_name":
@@ -63,7 +59,10 @@ export function fromEnvironment(leaf: Leaf, text: string): unknown {
       return text;
     case "address_ranges":
     case "key_servers":
-      return text.split(",").map((item) => item.trim()).filter((item) => item !== "");
+      return text
+        .split(",")
+        .map((item) => item.trim())
+        .filter((item) => item !== "");
     default:
       return text;
   }

@@ -25,7 +25,9 @@ export function meteredDatabase(db: Database): Database {
       timeTransaction(driver, () => db.transaction((tx) => work(meteredQueryable(driver, tx)), options)),
     lazyTransaction: <T>(work: (tx: LazyTransaction) => Promise<T>) =>
       timeTransaction(driver, () =>
-        db.lazyTransaction((tx) => work({ ...meteredQueryable(driver, tx), last: (sql, params) => timeQuery(driver, "query", tx.last(sql, params)) })),
+        db.lazyTransaction((tx) =>
+          work({ ...meteredQueryable(driver, tx), last: (sql, params) => timeQuery(driver, "query", tx.last(sql, params)) }),
+        ),
       ),
     close: () => db.close(),
   };

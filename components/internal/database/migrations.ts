@@ -32,10 +32,7 @@ export async function migrate(db: Database, component: string, migrations: reado
   for (const migration of migrations) {
     const done = await db.transaction(async (tx) => {
       await tx.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`migrate:${component}`]);
-      const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2", [
-        component,
-        migration.version,
-      ]);
+      const rows = await tx.query("SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2", [component, migration.version]);
       if (rows.length > 0) return false;
       await tx.exec(migration.up);
       await tx.execute("INSERT INTO schema_migrations (component, version, name) VALUES ($1, $2, $3)", [

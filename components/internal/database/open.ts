@@ -18,7 +18,9 @@ export async function openDatabase(config: Pick<Config, "database" | "data_dir">
   }
   const dir = join(config.data_dir, "pglite");
   mkdirSync(dir, { recursive: true });
-  return meteredDatabase(await PgliteDatabase.open(dir, { fsync: config.database.embedded_fsync, cacheMb: config.database.embedded_cache_mb }));
+  return meteredDatabase(
+    await PgliteDatabase.open(dir, { fsync: config.database.embedded_fsync, cacheMb: config.database.embedded_cache_mb }),
+  );
 }
 
 /** Resolves when the database answers a trivial statement (start-up and health checks). */

@@ -264,17 +264,26 @@ export class SubjectDispatcher {
     try {
       count = await policy.store.countFailure(policy.consumer, msg, reason, policy.maxAttempts);
     } catch (storeErr) {
-      this.logger.warn({ ...where, err: error, store_err: storeErr }, "event log handler failed and its failure could not be counted; retrying");
+      this.logger.warn(
+        { ...where, err: error, store_err: storeErr },
+        "event log handler failed and its failure could not be counted; retrying",
+      );
       return "retry";
     }
     if (count.kind === "retry") {
       this.failedSeqs.add(msg.seq);
-      this.logger.warn({ ...where, err: error, attempt: count.attempts, max_attempts: policy.maxAttempts }, "event log handler failed; retrying");
+      this.logger.warn(
+        { ...where, err: error, attempt: count.attempts, max_attempts: policy.maxAttempts },
+        "event log handler failed; retrying",
+      );
       return "retry";
     }
     this.failedSeqs.delete(msg.seq);
     if (count.kind === "dead") {
-      this.logger.error({ ...where, error: reason, attempts: count.attempts }, "event log message dead-lettered: skipped after failing every attempt");
+      this.logger.error(
+        { ...where, error: reason, attempts: count.attempts },
+        "event log message dead-lettered: skipped after failing every attempt",
+      );
       announceDeadLetter({ ...where, consumer: policy.consumer, attempts: count.attempts, error: reason });
     }
     // Dead before: a redelivery whose acknowledgement was lost. Its writer may not have heard.
@@ -293,7 +302,9 @@ export class SubjectDispatcher {
     const seqs = batch.map((d) => d.msg.seq).filter((seq) => this.failedSeqs.delete(seq));
     if (seqs.length === 0) return;
     const { store, consumer, stream } = this.options.deadLetters;
-    store.clear(consumer, stream, seqs).catch((err: unknown) => this.logger.warn({ err, seqs }, "could not clear the failures of messages that succeeded"));
+    store
+      .clear(consumer, stream, seqs)
+      .catch((err: unknown) => this.logger.warn({ err, seqs }, "could not clear the failures of messages that succeeded"));
   }
 }
 

@@ -2,7 +2,16 @@ import { status as GrpcStatus } from "@grpc/grpc-js";
 import { NoResponderError, TimeoutError } from "./eventlog.js";
 
 /** Node's codes for a peer that cannot be reached (or stopped answering). */
-const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+const NETWORK_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+]);
 
 /**
  * PostgreSQL SQLSTATE classes that say something about the server, not the statement:
@@ -14,7 +23,12 @@ const NETWORK_CODES = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE
 const TRANSIENT_SQLSTATE_CLASSES = new Set(["08", "53", "57", "58"]);
 const TRANSIENT_SQLSTATES = new Set(["40001", "40P01", "55P03"]);
 
-const TRANSIENT_GRPC = new Set<number>([GrpcStatus.UNAVAILABLE, GrpcStatus.DEADLINE_EXCEEDED, GrpcStatus.RESOURCE_EXHAUSTED, GrpcStatus.ABORTED]);
+const TRANSIENT_GRPC = new Set<number>([
+  GrpcStatus.UNAVAILABLE,
+  GrpcStatus.DEADLINE_EXCEEDED,
+  GrpcStatus.RESOURCE_EXHAUSTED,
+  GrpcStatus.ABORTED,
+]);
 
 /**
  * Whether a handler's failure is about the world around the message (a database, log or

@@ -45,7 +45,11 @@ export function authenticateCalls(secret: string, logger: Logger): grpc.ServerIn
               return;
             }
             logger.warn({ grpc_method: method.path, peer: call.getPeer() }, "refused a gRPC call without the shared secret");
-            call.sendStatus({ code: grpc.status.UNAUTHENTICATED, details: "this call needs the components' shared secret", metadata: new grpc.Metadata() });
+            call.sendStatus({
+              code: grpc.status.UNAUTHENTICATED,
+              details: "this call needs the components' shared secret",
+              metadata: new grpc.Metadata(),
+            });
           },
         }),
     });

@@ -18,11 +18,7 @@ type ClientConstructor<C> = new (address: string, credentials: grpc.ChannelCrede
  * exponential backoff, through gRPC's own retry policy so streaming calls and hedging rules
  * stay correct.
  */
-export function createGrpcClient<C extends grpc.Client>(
-  Client: ClientConstructor<C>,
-  address: string,
-  options: ClientOptions = {},
-): C {
+export function createGrpcClient<C extends grpc.Client>(Client: ClientConstructor<C>, address: string, options: ClientOptions = {}): C {
   const deadlineMs = options.deadlineMs ?? 10_000;
   const serviceConfig = {
     methodConfig: [
@@ -54,7 +50,5 @@ export function unary<Req, Res>(
   method: (request: Req, callback: (err: grpc.ServiceError | null, response: Res) => void) => unknown,
   request: Req,
 ): Promise<Res> {
-  return new Promise((resolve, reject) =>
-    method(request, (err, response) => (err ? reject(err) : resolve(response))),
-  );
+  return new Promise((resolve, reject) => method(request, (err, response) => (err ? reject(err) : resolve(response))));
 }

@@ -32,8 +32,15 @@ export function withServerLogging(
         const ms = Math.round(elapsed * 100) / 100;
         if (describe) {
           const outcome = err ? { code: err.code, err: err.details ?? (err as { message?: string }).message } : { code: 0 };
-          logger.info({ grpc_method: method.path, peer: call.getPeer(), ...describe(call.request), ...outcome, ms }, "privileged gRPC call");
-        } else if (err) logger.warn({ grpc_method: method.path, code: err.code, err: err.details ?? (err as { message?: string }).message, ms }, "gRPC call failed");
+          logger.info(
+            { grpc_method: method.path, peer: call.getPeer(), ...describe(call.request), ...outcome, ms },
+            "privileged gRPC call",
+          );
+        } else if (err)
+          logger.warn(
+            { grpc_method: method.path, code: err.code, err: err.details ?? (err as { message?: string }).message, ms },
+            "gRPC call failed",
+          );
         else logger.debug({ grpc_method: method.path, ms }, "gRPC call");
         callback(err, value, trailer, flags);
       });

@@ -20,8 +20,7 @@ export interface RequireUserOptions {
   allowGuests?: boolean;
 }
 
-export const unknownToken = () =>
-  new MatrixError(401, "M_UNKNOWN_TOKEN", "Unknown or expired access token", { soft_logout: false });
+export const unknownToken = () => new MatrixError(401, "M_UNKNOWN_TOKEN", "Unknown or expired access token", { soft_logout: false });
 
 /**
  * The user a request acts for: 401 M_MISSING_TOKEN without a token, 401 M_UNKNOWN_TOKEN for

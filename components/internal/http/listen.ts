@@ -20,9 +20,11 @@ export class HttpListener {
   private constructor(private readonly server: http.Server | https.Server) {}
 
   static async start(app: Koa, address: string, { limits, trustedProxies, logger, tls }: ListenOptions): Promise<HttpListener> {
-    const { host, port } = parseListenAddress(address) ?? (() => {
-      throw new Error(`not a HOST:PORT address: ${address}`);
-    })();
+    const { host, port } =
+      parseListenAddress(address) ??
+      (() => {
+        throw new Error(`not a HOST:PORT address: ${address}`);
+      })();
     // The request timeouts cover receiving a request, never answering it: a long-polling
     // /sync waits as long as it likes once its request is in.
     const options = serverOptions(limits);

@@ -28,9 +28,7 @@ export interface RouteRequest<Template extends string, A extends Access> {
   readonly user: A extends "public" ? undefined : AuthenticatedUser;
 }
 
-export type RouteHandler<Template extends string, A extends Access> = (
-  request: RouteRequest<Template, A>,
-) => Promise<void> | void;
+export type RouteHandler<Template extends string, A extends Access> = (request: RouteRequest<Template, A>) => Promise<void> | void;
 
 export interface RouteSpec<A extends Access> {
   readonly access: A;
@@ -79,7 +77,12 @@ export class TypedRoutes {
   add<T extends string, A extends Access>(method: string, template: T, spec: RouteSpec<A>, handler: RouteHandler<T, A>): this {
     const auth = spec.access === "public" ? [] : [this.authenticators[spec.access as Exclude<Access, "public">]];
     const middleware = [...(this.group.around ?? []), ...auth, ...(spec.middleware ?? [])];
-    this.router.add(method, template, chain(middleware, (ctx) => handler(requestOf<T, A>(ctx))), spec.options);
+    this.router.add(
+      method,
+      template,
+      chain(middleware, (ctx) => handler(requestOf<T, A>(ctx))),
+      spec.options,
+    );
     return this;
   }
 }

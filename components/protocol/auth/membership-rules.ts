@@ -1,6 +1,6 @@
 import { hasOwn, isJsonObject } from "../events/event.js";
 import { signingKeyIdsOf } from "../crypto/signing.js";
-import type { AuthContext} from "./context.js";
+import type { AuthContext } from "./context.js";
 import { deny } from "./context.js";
 import { THIRD_PARTY_INVITE, getState, joinRuleOf, membershipOf, stringField } from "./state-view.js";
 import { verifyThirdPartyInviteSignature, verifyThirdPartyInviteSigned } from "./third-party-invite.js";

@@ -1,6 +1,6 @@
 import { hasOwn, isJsonObject, type JsonObject } from "../events/event.js";
 import type { RoomVersion } from "../roomversions.js";
-import type { AuthContext} from "./context.js";
+import type { AuthContext } from "./context.js";
 import { deny } from "./context.js";
 import { SCALAR_LEVEL_KEYS, parseLevel, parsePowerLevels, roomCreators } from "./power-levels.js";
 import { POWER_LEVELS, getState } from "./state-view.js";
@@ -44,7 +44,8 @@ export function checkPowerLevelsEvent(ctx: AuthContext): void {
   const maps: readonly string[] = version.notificationsPowerLevels ? ["events", "notifications"] : ["events"];
   for (const mapKey of maps) {
     for (const [key, before, after] of changedEntries(oldContent, newContent, mapKey, version)) {
-      if (before !== undefined && before > senderLevel) deny(RULE, `cannot change ${mapKey}.${key} from ${before} above own level ${senderLevel}`);
+      if (before !== undefined && before > senderLevel)
+        deny(RULE, `cannot change ${mapKey}.${key} from ${before} above own level ${senderLevel}`);
       if (after !== undefined && after > senderLevel) deny(RULE, `cannot set ${mapKey}.${key} to ${after} above own level ${senderLevel}`);
     }
   }

@@ -17,15 +17,7 @@ export const CREATOR_POWER_LEVEL = Number.POSITIVE_INFINITY;
 export const DEFAULT_CREATOR_LEVEL = 100;
 
 /** The seven scalar levels, as named in content. */
-export const SCALAR_LEVEL_KEYS = [
-  "users_default",
-  "events_default",
-  "state_default",
-  "ban",
-  "kick",
-  "redact",
-  "invite",
-] as const;
+export const SCALAR_LEVEL_KEYS = ["users_default", "events_default", "state_default", "ban", "kick", "redact", "invite"] as const;
 export type ScalarLevelKey = (typeof SCALAR_LEVEL_KEYS)[number];
 
 /** The maps of levels, as named in content. */
@@ -97,7 +89,8 @@ function parseMap(content: JsonObject, key: MapLevelKey, version: RoomVersion): 
   for (const [k, v] of Object.entries(raw)) {
     const level = parseLevel(v, version);
     if (level === undefined) reject(`power levels: "${key}"."${k}" is not a valid power level`);
-    if (key === "users" && !isValidUserId(k, { historical: true })) reject(`power levels: "users" key ${JSON.stringify(k)} is not a user ID`);
+    if (key === "users" && !isValidUserId(k, { historical: true }))
+      reject(`power levels: "users" key ${JSON.stringify(k)} is not a user ID`);
     out.set(k, level);
   }
   return out;

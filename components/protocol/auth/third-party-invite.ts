@@ -22,7 +22,11 @@ export type SignatureVerifier = (obj: JsonObject, server: string, keyId: string,
  * is neither, or not 32 bytes, verifies nothing.
  */
 export const verifyThirdPartyInviteSignature: SignatureVerifier = (obj, server, keyId, publicKeyBase64) => {
-  const raw = isBase64(publicKeyBase64) ? decodeBase64(publicKeyBase64) : isBase64Url(publicKeyBase64) ? decodeBase64Url(publicKeyBase64) : undefined;
+  const raw = isBase64(publicKeyBase64)
+    ? decodeBase64(publicKeyBase64)
+    : isBase64Url(publicKeyBase64)
+      ? decodeBase64Url(publicKeyBase64)
+      : undefined;
   if (raw === undefined || raw.length !== 32) return false;
   return verifyJsonSignature(obj, server, keyId, raw);
 };
@@ -46,11 +50,7 @@ export function thirdPartyInvitePublicKeys(inviteContent: JsonObject): string[] 
  * keys. Only ed25519 keys can be checked with a bare public key, so other algorithms are
  * skipped; a verifier that throws counts as a mismatch.
  */
-export function verifyThirdPartyInviteSigned(
-  signed: JsonObject,
-  inviteContent: JsonObject,
-  verify: SignatureVerifier,
-): boolean {
+export function verifyThirdPartyInviteSigned(signed: JsonObject, inviteContent: JsonObject, verify: SignatureVerifier): boolean {
   const signatures = signed["signatures"];
   if (!isJsonObject(signatures)) return false;
   const keys = thirdPartyInvitePublicKeys(inviteContent);

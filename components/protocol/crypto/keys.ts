@@ -52,7 +52,9 @@ export function signingKeyFromSeed(seed: Uint8Array, version: string): SigningKe
   if (!KEY_VERSION.test(version)) throw new ProtocolError("BAD_KEY", `key version ${JSON.stringify(version)} must match [A-Za-z0-9_]+`);
   const privateKeyObject = privateKeyFromSeed(seed);
   // The raw public key is the SPKI form's last 32 bytes.
-  const publicKey = new Uint8Array(createPublicKey(privateKeyObject).export({ format: "der", type: "spki" }).subarray(SPKI_ED25519_PREFIX.length));
+  const publicKey = new Uint8Array(
+    createPublicKey(privateKeyObject).export({ format: "der", type: "spki" }).subarray(SPKI_ED25519_PREFIX.length),
+  );
   return {
     keyId: keyIdOf(version),
     version,
@@ -107,7 +109,8 @@ export function parseSigningKeyFile(text: string): SigningKey[] {
     const parts = line.split(/\s+/);
     if (parts.length !== 3) throw new ProtocolError("BAD_KEY", `signing key file line ${i + 1}: expected "ed25519 <version> <seed>"`);
     const [algorithm, version, seedB64] = parts as [string, string, string];
-    if (algorithm !== ED25519) throw new ProtocolError("BAD_KEY", `signing key file line ${i + 1}: unsupported algorithm ${JSON.stringify(algorithm)}`);
+    if (algorithm !== ED25519)
+      throw new ProtocolError("BAD_KEY", `signing key file line ${i + 1}: unsupported algorithm ${JSON.stringify(algorithm)}`);
     let seed: Buffer;
     try {
       seed = decodeBase64(seedB64);

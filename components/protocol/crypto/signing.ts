@@ -45,17 +45,28 @@ export function verifyBytes(bytes: Uint8Array, signature: string, publicKey: Pub
  * Returns a copy of `obj` signed by `serverName` with `keyId`, keeping existing signatures
  * (from other servers or keys) and `unsigned`. The input is not modified.
  */
-export function signJson<T extends object>(obj: T, serverName: string, keyId: string, privateKey: PrivateKey): T & { signatures: Signatures } {
+export function signJson<T extends object>(
+  obj: T,
+  serverName: string,
+  keyId: string,
+  privateKey: PrivateKey,
+): T & { signatures: Signatures } {
   const signature = signBytes(signedBytesOf(obj), privateKey);
   return withSignature(obj, serverName, keyId, signature);
 }
 
 /** A copy of `obj` with one more signature in place. */
-export function withSignature<T extends object>(obj: T, serverName: string, keyId: string, signature: string): T & { signatures: Signatures } {
+export function withSignature<T extends object>(
+  obj: T,
+  serverName: string,
+  keyId: string,
+  signature: string,
+): T & { signatures: Signatures } {
   const existing = (obj as { signatures?: unknown }).signatures;
   const signatures: Signatures = {};
   if (isJsonObject(existing)) {
-    for (const [server, sigs] of Object.entries(existing)) if (isJsonObject(sigs)) signatures[server] = { ...(sigs as Record<string, string>) };
+    for (const [server, sigs] of Object.entries(existing))
+      if (isJsonObject(sigs)) signatures[server] = { ...(sigs as Record<string, string>) };
   }
   signatures[serverName] = { ...signatures[serverName], [keyId]: signature };
   return { ...obj, signatures };
@@ -81,7 +92,13 @@ export function signingKeyIdsOf(obj: object, serverName: string): string[] {
  * `signedBytes` overrides what the signature covers (e.g. an event's redacted form) and
  * saves re-encoding when several signatures are checked. Never throws on bad input.
  */
-export function verifyJsonSignature(obj: object, serverName: string, keyId: string, publicKey: PublicKey, signedBytes?: Uint8Array): boolean {
+export function verifyJsonSignature(
+  obj: object,
+  serverName: string,
+  keyId: string,
+  publicKey: PublicKey,
+  signedBytes?: Uint8Array,
+): boolean {
   const signature = signaturesBy(obj, serverName)?.[keyId];
   if (typeof signature !== "string") return false;
   let bytes: Uint8Array;

@@ -118,7 +118,8 @@ function depthOf(options: BuildEventOptions): number {
 function references(refs: readonly EventReference[], rv: RoomVersion, what: string): JsonValue[] {
   if (rv.eventFormat === "v2") return refs.map((r) => (typeof r === "string" ? r : r.eventId));
   return refs.map((r): JsonValue => {
-    if (typeof r === "string") throw new ProtocolError("BAD_EVENT", `${what}: room version ${rv.id} references need reference hashes, not bare IDs`);
+    if (typeof r === "string")
+      throw new ProtocolError("BAD_EVENT", `${what}: room version ${rv.id} references need reference hashes, not bare IDs`);
     const sha256 = "sha256" in r ? r.sha256 : encodeBase64(referenceHashOf(r));
     return [r.eventId, { sha256 }];
   });
@@ -130,8 +131,14 @@ function references(refs: readonly EventReference[], rv: RoomVersion, what: stri
  * only an event within reach of the limit is measured exactly (without encoding it again).
  */
 function checkBuiltSize(full: string, json: JsonObject): void {
-  const added = `,"hashes":` + encodeCanonicalJson(json.hashes) + `,"signatures":` + encodeCanonicalJson(json.signatures) + (json.unsigned ? `,"unsigned":` + encodeCanonicalJson(json.unsigned) : "");
+  const added =
+    `,"hashes":` +
+    encodeCanonicalJson(json.hashes) +
+    `,"signatures":` +
+    encodeCanonicalJson(json.signatures) +
+    (json.unsigned ? `,"unsigned":` + encodeCanonicalJson(json.unsigned) : "");
   if ((full.length + added.length) * 3 <= MAX_EVENT_BYTES) return;
   const size = utf8Length(full) + utf8Length(added);
-  if (size > MAX_EVENT_BYTES) throw new ProtocolError("TOO_LARGE", `event would be ${size} bytes of canonical JSON, over the ${MAX_EVENT_BYTES}-byte limit`);
+  if (size > MAX_EVENT_BYTES)
+    throw new ProtocolError("TOO_LARGE", `event would be ${size} bytes of canonical JSON, over the ${MAX_EVENT_BYTES}-byte limit`);
 }

@@ -38,7 +38,8 @@ export function computeEventId(event: JsonObject, roomVersion: RoomVersion): str
 
 /** v12+: the room ID a create event founds. */
 export function roomIdFromCreateEventId(createEventId: string): string {
-  if (!createEventId.startsWith("$")) throw new ProtocolError("BAD_ID", `invalid event ID ${JSON.stringify(createEventId)}: must start with "$"`);
+  if (!createEventId.startsWith("$"))
+    throw new ProtocolError("BAD_ID", `invalid event ID ${JSON.stringify(createEventId)}: must start with "$"`);
   return "!" + createEventId.slice(1);
 }
 

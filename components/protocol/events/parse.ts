@@ -59,7 +59,8 @@ export function parseEvent(
   // Encoding also enforces the version's number rules on objects handed in directly.
   const canonical = encodeCanonicalJson(json, { strict: rv.strictCanonicalJson });
   const size = canonical.length > MAX_EVENT_BYTES / 4 ? utf8Length(canonical) : canonical.length;
-  if (size > MAX_EVENT_BYTES) throw new ProtocolError("TOO_LARGE", `event is ${size} bytes of canonical JSON, over the ${MAX_EVENT_BYTES}-byte limit`);
+  if (size > MAX_EVENT_BYTES)
+    throw new ProtocolError("TOO_LARGE", `event is ${size} bytes of canonical JSON, over the ${MAX_EVENT_BYTES}-byte limit`);
 
   const checked = checkEventFields(json, rv);
   let eventId: string;
@@ -92,7 +93,8 @@ export function checkEventFields(json: JsonObject, rv: RoomVersion, options: { u
   let roomId: string | undefined;
   const isCreate = type === "m.room.create";
   if (rv.roomIdFromCreateEvent && isCreate) {
-    if (json.room_id !== undefined) throw new ProtocolError("BAD_EVENT", `room_id must be absent from m.room.create in room version ${rv.id}`);
+    if (json.room_id !== undefined)
+      throw new ProtocolError("BAD_EVENT", `room_id must be absent from m.room.create in room version ${rv.id}`);
   } else {
     roomId = requireString(json, "room_id");
     checkLength(roomId, "room_id");

@@ -10,18 +10,36 @@ import type { JsonObject, RoomEvent } from "./event.js";
 import { redactedSigningBytes, withContentHash } from "./hashes.js";
 
 /** Adds this server's signature to an event that already has its content hash (e.g. an invite or join we co-sign). */
-export function signEventJson(event: JsonObject, roomVersion: RoomVersion, serverName: string, keyId: string, privateKey: PrivateKey): JsonObject {
+export function signEventJson(
+  event: JsonObject,
+  roomVersion: RoomVersion,
+  serverName: string,
+  keyId: string,
+  privateKey: PrivateKey,
+): JsonObject {
   const signature = signBytes(redactedSigningBytes(event, roomVersion), privateKey);
   return withSignature(event, serverName, keyId, signature);
 }
 
 /** Computes the content hash, then signs: the full procedure for an outgoing event. */
-export function hashAndSignEvent(event: JsonObject, roomVersion: RoomVersion, serverName: string, keyId: string, privateKey: PrivateKey): JsonObject {
+export function hashAndSignEvent(
+  event: JsonObject,
+  roomVersion: RoomVersion,
+  serverName: string,
+  keyId: string,
+  privateKey: PrivateKey,
+): JsonObject {
   return signEventJson(withContentHash(event), roomVersion, serverName, keyId, privateKey);
 }
 
 /** Whether `serverName`'s signature with `keyId` on the event verifies (checked on the redacted form). */
-export function verifyEventSignature(event: JsonObject, roomVersion: RoomVersion, serverName: string, keyId: string, publicKey: PublicKey): boolean {
+export function verifyEventSignature(
+  event: JsonObject,
+  roomVersion: RoomVersion,
+  serverName: string,
+  keyId: string,
+  publicKey: PublicKey,
+): boolean {
   let bytes: Buffer;
   try {
     bytes = redactedSigningBytes(event, roomVersion);

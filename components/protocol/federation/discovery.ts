@@ -111,14 +111,7 @@ export async function resolveServerName(serverName: string, lookups: DiscoveryLo
   return viaSrv(serverName, host, lookups, ["srv", "srv-legacy", "default-port"]);
 }
 
-function direct(
-  serverName: string,
-  host: string,
-  port: number,
-  hostHeader: string,
-  isIp: boolean,
-  step: DiscoveryStep,
-): ResolvedServer {
+function direct(serverName: string, host: string, port: number, hostHeader: string, isIp: boolean, step: DiscoveryStep): ResolvedServer {
   return { serverName, targets: [{ host, port }], hostHeader, certificateName: host, sni: isIp ? undefined : host, step };
 }
 
@@ -152,9 +145,7 @@ async function viaSrv(
  * service is decidedly unavailable at that name.
  */
 export function orderSrv(records: readonly SrvRecord[], service: string, random: () => number): ConnectTarget[] {
-  const usable = records
-    .map((r) => ({ ...r, name: r.name.replace(/\.$/, "") }))
-    .filter((r) => r.name !== "");
+  const usable = records.map((r) => ({ ...r, name: r.name.replace(/\.$/, "") })).filter((r) => r.name !== "");
   if (usable.length === 0) throw new ProtocolError("DISCOVERY", `SRV ${service} says the service is not available`);
 
   const out: ConnectTarget[] = [];

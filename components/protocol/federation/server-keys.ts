@@ -183,9 +183,7 @@ function verifyNotarySignature(entry: JsonObject, options: NotaryKeysOptions): v
 }
 
 /** The body of `POST /_matrix/key/v2/query`; minimum_valid_until_ts prompts a refresh (v5 rule). */
-export function notaryQueryBody(
-  wanted: readonly { serverName: string; keyId?: string; minimumValidUntilTs: number }[],
-): JsonObject {
+export function notaryQueryBody(wanted: readonly { serverName: string; keyId?: string; minimumValidUntilTs: number }[]): JsonObject {
   const serverKeys: { [server: string]: { [keyId: string]: JsonObject } } = {};
   for (const w of wanted) {
     const perServer = (serverKeys[w.serverName] ??= {});

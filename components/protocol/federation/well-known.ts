@@ -39,8 +39,7 @@ export interface WellKnownResponse {
 export type WellKnownFetcher = (hostname: string) => Promise<WellKnownResponse>;
 
 export type WellKnownOutcome =
-  | { readonly ok: true; readonly server: string }
-  | { readonly ok: false; readonly temporary: boolean; readonly reason: string };
+  { readonly ok: true; readonly server: string } | { readonly ok: false; readonly temporary: boolean; readonly reason: string };
 
 /**
  * Reads `m.server` out of a response. The body is JSON whatever its Content-Type (spec),

@@ -150,7 +150,10 @@ export function parseXMatrixHeader(header: string): XMatrixAuth {
       while (i < text.length && (isTchar(text[i]!) || text[i] === ":")) i++;
       value = text.slice(valueStart, i);
       if (value === "") {
-        fail(`parameter ${JSON.stringify(name)} has an empty or invalid unquoted value` + (i < text.length ? ` at ${JSON.stringify(text[i])}` : ""));
+        fail(
+          `parameter ${JSON.stringify(name)} has an empty or invalid unquoted value` +
+            (i < text.length ? ` at ${JSON.stringify(text[i])}` : ""),
+        );
       }
     }
 

@@ -171,7 +171,8 @@ export function parseRoomId(id: string, options: RoomIdOptions = {}): { opaque: 
   if (options.hashed) {
     checkSigilAndLength(id, "!", "room ID");
     const opaque = id.slice(1);
-    if (!HASHED_ID.test(opaque)) throw new ProtocolError("BAD_ID", `invalid room ID ${quote(id)}: expected "!" and 43 URL-safe Base64 characters`);
+    if (!HASHED_ID.test(opaque))
+      throw new ProtocolError("BAD_ID", `invalid room ID ${quote(id)}: expected "!" and 43 URL-safe Base64 characters`);
     return { opaque, serverName: undefined };
   }
   const split = splitSigilId(id, "!", "room ID");

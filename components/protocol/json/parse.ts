@@ -182,14 +182,30 @@ class Parser {
       const e = t.charCodeAt(p + 1);
       p += 2;
       switch (e) {
-        case 0x22: out += '"'; break;
-        case 0x5c: out += "\\"; break;
-        case 0x2f: out += "/"; break;
-        case 0x62: out += "\b"; break;
-        case 0x66: out += "\f"; break;
-        case 0x6e: out += "\n"; break;
-        case 0x72: out += "\r"; break;
-        case 0x74: out += "\t"; break;
+        case 0x22:
+          out += '"';
+          break;
+        case 0x5c:
+          out += "\\";
+          break;
+        case 0x2f:
+          out += "/";
+          break;
+        case 0x62:
+          out += "\b";
+          break;
+        case 0x66:
+          out += "\f";
+          break;
+        case 0x6e:
+          out += "\n";
+          break;
+        case 0x72:
+          out += "\r";
+          break;
+        case 0x74:
+          out += "\t";
+          break;
         case 0x75: {
           const hex = t.slice(p, p + 4);
           if (!/^[0-9a-fA-F]{4}$/.test(hex)) {
@@ -258,7 +274,10 @@ class Parser {
       return n === 0 ? 0 : n;
     }
     if (this.strict) {
-      return this.bad(path, Number.isInteger(n) || !Number.isFinite(n) ? `integer ${literal} out of range` : `float ${literal} not allowed`);
+      return this.bad(
+        path,
+        Number.isInteger(n) || !Number.isFinite(n) ? `integer ${literal} out of range` : `float ${literal} not allowed`,
+      );
     }
     if (integral) return BigInt(literal);
     if (!Number.isFinite(n)) return this.bad(path, `number ${literal} out of range`);

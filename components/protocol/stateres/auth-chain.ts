@@ -8,12 +8,7 @@ import type { EventLookup } from "./types.js";
  * beyond it can be new). Seeds are events, not IDs, so state events the lookup does not
  * hold are still walked. Iterative, because real auth chains are deeper than the stack.
  */
-function closeOver(
-  seeds: Iterable<RoomEvent>,
-  eventById: EventLookup,
-  into: Set<string>,
-  stopAt?: ReadonlySet<string>,
-): void {
+function closeOver(seeds: Iterable<RoomEvent>, eventById: EventLookup, into: Set<string>, stopAt?: ReadonlySet<string>): void {
   const stack: RoomEvent[] = [];
   for (const seed of seeds) {
     if (into.has(seed.eventId) || stopAt?.has(seed.eventId)) continue;

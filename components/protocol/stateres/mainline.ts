@@ -18,11 +18,7 @@ function powerLevelsAuthEvent(event: RoomEvent, eventById: EventLookup): RoomEve
  * mainline earlier (further from its head) come first, then origin_server_ts, then ID.
  * An event whose ancestry never meets the mainline has position infinity and sorts first.
  */
-export function mainlineOrder(
-  events: readonly RoomEvent[],
-  powerLevels: RoomEvent | undefined,
-  eventById: EventLookup,
-): RoomEvent[] {
+export function mainlineOrder(events: readonly RoomEvent[], powerLevels: RoomEvent | undefined, eventById: EventLookup): RoomEvent[] {
   if (events.length === 0) return [];
 
   // Position 0 is the head P0, 1 its power levels auth event, and so on to the room's first.
@@ -62,8 +58,6 @@ export function mainlineOrder(
   const byPositionDescending = (x: number, y: number): number => (x === y ? 0 : x > y ? -1 : 1);
   return [...events].sort(
     (x, y) =>
-      byPositionDescending(position.get(x)!, position.get(y)!) ||
-      x.originServerTs - y.originServerTs ||
-      compareIds(x.eventId, y.eventId),
+      byPositionDescending(position.get(x)!, position.get(y)!) || x.originServerTs - y.originServerTs || compareIds(x.eventId, y.eventId),
   );
 }

@@ -82,7 +82,9 @@ function sha1(eventId: string): string {
 
 /** Highest depth first, then lowest sha1(event_id): the order the v1 passes read. */
 function byDepthDescending(events: readonly RoomEvent[]): RoomEvent[] {
-  return [...events].sort((a, b) => b.depth - a.depth || (sha1(a.eventId) < sha1(b.eventId) ? -1 : sha1(a.eventId) > sha1(b.eventId) ? 1 : 0));
+  return [...events].sort(
+    (a, b) => b.depth - a.depth || (sha1(a.eventId) < sha1(b.eventId) ? -1 : sha1(a.eventId) > sha1(b.eventId) ? 1 : 0),
+  );
 }
 
 function allowed(event: RoomEvent, state: StateMap, authCheck: AuthCheck): boolean {
@@ -111,4 +113,3 @@ function resolveNormalEvents(events: readonly RoomEvent[], state: StateMap, auth
   for (const event of ordered) if (allowed(event, state, authCheck)) return event;
   return ordered[ordered.length - 1]!;
 }
-

@@ -31,11 +31,7 @@ export function stateAfter(event: RoomEvent, stateBefore: StateMap): StateMap {
 }
 
 /** The spec's four rules for one (visibility, membership) pair. */
-export function userMayRead(
-  visibility: HistoryVisibility,
-  membership: string,
-  joinedAfterEvent: boolean,
-): boolean {
+export function userMayRead(visibility: HistoryVisibility, membership: string, joinedAfterEvent: boolean): boolean {
   if (visibility === "world_readable") return true;
   if (membership === "join") return true;
   if (visibility === "shared" && joinedAfterEvent) return true;
@@ -63,8 +59,7 @@ export function userMaySeeEvent(event: RoomEvent, query: UserVisibilityQuery): b
   const { userId, stateBefore, joinedAfterEvent } = query;
   const check = (state: StateMap) => userMayRead(historyVisibilityOf(state), membershipOf(state, userId), joinedAfterEvent);
   if (check(stateBefore)) return true;
-  const boundary =
-    (event.type === HISTORY_VISIBILITY && event.stateKey === "") || (event.type === MEMBER && event.stateKey === userId);
+  const boundary = (event.type === HISTORY_VISIBILITY && event.stateKey === "") || (event.type === MEMBER && event.stateKey === userId);
   return boundary && check(stateAfter(event, stateBefore));
 }
 

@@ -1,4 +1,22 @@
-import { type AuthEventsTemplate, type EventReference, type JsonObject, MAX_PREV_EVENTS, ProtocolError, type ProtocolEvent, type RoomEvent, type RoomVersion, type SigningKey, type StateKey, type StateTuple, authStateNeededInAnyVersion, buildEvent, checkAuth, encodeCanonicalJson, roomVersion, selectAuthEvents } from "../../protocol/index.js";
+import {
+  type AuthEventsTemplate,
+  type EventReference,
+  type JsonObject,
+  MAX_PREV_EVENTS,
+  ProtocolError,
+  type ProtocolEvent,
+  type RoomEvent,
+  type RoomVersion,
+  type SigningKey,
+  type StateKey,
+  type StateTuple,
+  authStateNeededInAnyVersion,
+  buildEvent,
+  checkAuth,
+  encodeCanonicalJson,
+  roomVersion,
+  selectAuthEvents,
+} from "../../protocol/index.js";
 import type { EventLog } from "../../internal/eventlog/eventlog.js";
 import type { InputVerdict, TransactionId } from "./input.js";
 import { submitEvent, submitTemplate } from "../producers/input-producer.js";

@@ -81,8 +81,14 @@ export class InputConsumer {
     // events are stored, which templates were completed.
     const reads = Promise.all([
       this.applied.read(this.db, msgs),
-      this.processor.prefetch(this.db, prepared.flatMap((p) => ("event" in p ? [p.event] : []))),
-      this.templates.prefetch(this.db, prepared.flatMap((p) => ("template" in p ? [p.input] : []))),
+      this.processor.prefetch(
+        this.db,
+        prepared.flatMap((p) => ("event" in p ? [p.event] : [])),
+      ),
+      this.templates.prefetch(
+        this.db,
+        prepared.flatMap((p) => ("template" in p ? [p.input] : [])),
+      ),
     ]);
     reads.catch(() => {}); // awaited below; a failure before then must not go unhandled
     let failed = () => {};

@@ -54,4 +54,3 @@ export function createRoomserverCore(deps: ComponentDeps, keys?: KeyProvider) {
   const core: RoomserverCore = { deps, rooms, events, snapshots, state, outbox, outputs };
   return { core, input, redactions };
 }
-

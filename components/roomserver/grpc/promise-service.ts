@@ -46,9 +46,16 @@ type GeneratedClient<D> = (new (address: string, credentials: grpc.ChannelCreden
  * The promise methods of a remote service, through createGrpcClient (default deadline,
  * the components' shared secret, retries of UNAVAILABLE). A failed call rejects with gRPC's ServiceError (code, details).
  */
-export function callUnary<D extends grpc.ServiceDefinition>(Client: GeneratedClient<D>, address: string, secret: string): PromiseService<D> {
+export function callUnary<D extends grpc.ServiceDefinition>(
+  Client: GeneratedClient<D>,
+  address: string,
+  secret: string,
+): PromiseService<D> {
   type Callback = (err: grpc.ServiceError | null, response: unknown) => void;
-  const client = createGrpcClient(Client, address, { secret }) as unknown as Record<string, (request: unknown, callback: Callback) => unknown>;
+  const client = createGrpcClient(Client, address, { secret }) as unknown as Record<
+    string,
+    (request: unknown, callback: Callback) => unknown
+  >;
   const methods: Record<string, (request: unknown) => Promise<unknown>> = {};
   for (const name of Object.keys(Client.service)) {
     const method = client[name]!.bind(client);

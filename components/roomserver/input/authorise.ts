@@ -1,5 +1,14 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { type AuthOptions, ProtocolError, type RoomEvent, type StateMap, authStateNeeded, checkAuth, checkAuthEventsSelection, stateKeyOf } from "../../protocol/index.js";
+import {
+  type AuthOptions,
+  ProtocolError,
+  type RoomEvent,
+  type StateMap,
+  authStateNeeded,
+  checkAuth,
+  checkAuthEventsSelection,
+  stateKeyOf,
+} from "../../protocol/index.js";
 import type { LoadedEvent } from "../state/event-store.js";
 import type { StateCalculator } from "../state/state-calculator.js";
 import type { StateNids } from "../state/snapshots.js";
@@ -17,7 +26,9 @@ export class Authoriser {
   ) {}
 
   againstAuthEvents(event: RoomEvent, authEvents: readonly LoadedEvent[], create: LoadedEvent | undefined): string | null {
-    const rejected = new Set([...authEvents, ...(create ? [create] : [])].filter((e) => e.record.status === "rejected").map((e) => e.event));
+    const rejected = new Set(
+      [...authEvents, ...(create ? [create] : [])].filter((e) => e.record.status === "rejected").map((e) => e.event),
+    );
     return attempt(() => {
       const authState = checkAuthEventsSelection(
         event,

@@ -41,7 +41,10 @@ export class LatestEventsUpdater {
     const latest = [...room.latestEventNids.filter((nid) => !prevNids.has(nid)), loaded.record.nid];
     const oldCurrent = await this.snapshots.load(q, room.currentSnapshotNid);
     // The extremities the new event does not replace (none in the common, linear case).
-    const others = await this.events.byNids(q, latest.filter((nid) => nid !== loaded.record.nid));
+    const others = await this.events.byNids(
+      q,
+      latest.filter((nid) => nid !== loaded.record.nid),
+    );
 
     // The common case, an event extending every extremity, needs no resolution.
     let current = withEvent(stateBefore, loaded);
@@ -51,16 +54,22 @@ export class LatestEventsUpdater {
       current = await this.state.resolve(q, loaded.event.roomVersion, sets);
     }
 
-    const currentNid = sameState(oldCurrent, current)
-      ? room.currentSnapshotNid
-      : await this.snapshots.save(uow, room.roomNid, current);
+    const currentNid = sameState(oldCurrent, current) ? room.currentSnapshotNid : await this.snapshots.save(uow, room.roomNid, current);
     const delta = stateDelta(oldCurrent, current);
-    const changed = await this.events.byNids(q, [...delta.added, ...delta.removed].filter((nid) => nid !== loaded.record.nid));
+    const changed = await this.events.byNids(
+      q,
+      [...delta.added, ...delta.removed].filter((nid) => nid !== loaded.record.nid),
+    );
     changed.set(loaded.record.nid, loaded);
     const adds = delta.added.map((nid) => changed.get(nid)!.record);
     const removes = delta.removed.map((nid) => changed.get(nid)!.record);
 
-    await this.updateMemberships(uow, room, delta.added.map((nid) => changed.get(nid)!), oldCurrent);
+    await this.updateMemberships(
+      uow,
+      room,
+      delta.added.map((nid) => changed.get(nid)!),
+      oldCurrent,
+    );
     const latestIds = latest.map((nid) => (nid === loaded.record.nid ? loaded.record.eventId : others.get(nid)!.record.eventId));
     const ownKey = loaded.record.stateKey === null ? null : stateKeyOf(loaded.record.type, loaded.record.stateKey);
     const rewritesState = adds.some((e) => stateKeyOf(e.type, e.stateKey!) !== ownKey);

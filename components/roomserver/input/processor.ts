@@ -1,7 +1,15 @@
 import type { Queryable } from "../../internal/database/database.js";
 import { storableText } from "../../internal/database/storable-text.js";
 import type { Logger } from "../../internal/logging/logger.js";
-import { ProtocolError, type ProtocolEvent, type RoomVersion, checkContentHash, parseEvent, redactEventJson, roomVersion } from "../../protocol/index.js";
+import {
+  ProtocolError,
+  type ProtocolEvent,
+  type RoomVersion,
+  checkContentHash,
+  parseEvent,
+  redactEventJson,
+  roomVersion,
+} from "../../protocol/index.js";
 import type { InputRoomEvent, InputVerdict } from "../api/input.js";
 import type { KeyProvider } from "../api/keys.js";
 import type { EventRecord, EventStatus } from "../storage/events.js";
@@ -76,9 +84,10 @@ export class InputProcessor {
     const founds = event.type === "m.room.create" && event.stateKey === "";
     if (!existingRoom && !founds && !outlier) throw new InvalidInput(`room ${event.roomId} is unknown`);
     const authEvents = await this.loadAll(q, event.authEventIds, "auth event");
-    const create = version.roomIdFromCreateEvent && event.type !== "m.room.create"
-      ? (await this.d.events.byIds(q, [`$${event.roomId.slice(1)}`])).get(`$${event.roomId.slice(1)}`)
-      : undefined;
+    const create =
+      version.roomIdFromCreateEvent && event.type !== "m.room.create"
+        ? (await this.d.events.byIds(q, [`$${event.roomId.slice(1)}`])).get(`$${event.roomId.slice(1)}`)
+        : undefined;
     const prevs = outlier ? [] : await this.loadAll(q, event.prevEventIds, "prev event");
     const stateBefore = outlier ? null : await this.d.state.stateAfterAll(q, version, prevs);
     if (!outlier && stateBefore === null) throw new InvalidInput("a prev event has no known state (it is an outlier)");
@@ -117,7 +126,10 @@ export class InputProcessor {
    * room's batch, and one room is in one batch at a time).
    */
   async prefetch(q: Queryable, events: readonly ProtocolEvent[]): Promise<(uow: UnitOfWork) => void> {
-    const found = await this.d.events.byIds(q, events.map((e) => e.eventId));
+    const found = await this.d.events.byIds(
+      q,
+      events.map((e) => e.eventId),
+    );
     const absent = new Set(events.map((e) => e.eventId).filter((id) => !found.has(id)));
     return (uow) => {
       uow.batch.absentEvents = absent;
@@ -181,12 +193,7 @@ export class InputProcessor {
    * The snapshot of the state before the event. Most events extend a single event that
    * changed no state, or the room's current state: their snapshots are reused as they are.
    */
-  private async snapshotNidOf(
-    uow: UnitOfWork,
-    room: RoomRecord,
-    stateBefore: StateNids,
-    prevs: readonly LoadedEvent[],
-  ): Promise<number> {
+  private async snapshotNidOf(uow: UnitOfWork, room: RoomRecord, stateBefore: StateNids, prevs: readonly LoadedEvent[]): Promise<number> {
     if (prevs.length === 1) {
       const prev = prevs[0]!;
       const prevChangesNothing = prev.record.stateKey === null || prev.record.status === "rejected";

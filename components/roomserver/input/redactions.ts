@@ -1,4 +1,12 @@
-import { RoomPowerLevels, type StateMap, encodeCanonicalJson, parseEvent, redactEventJson, serverNameOf, stateKeyOf } from "../../protocol/index.js";
+import {
+  RoomPowerLevels,
+  type StateMap,
+  encodeCanonicalJson,
+  parseEvent,
+  redactEventJson,
+  serverNameOf,
+  stateKeyOf,
+} from "../../protocol/index.js";
 import { insertRedaction, markRedactionApplied, selectAwaitedRedactionTargets, selectPendingRedactionsOf } from "../storage/redactions.js";
 import type { RoomRecord } from "../storage/rooms.js";
 import type { UnitOfWork } from "../storage/unit-of-work.js";

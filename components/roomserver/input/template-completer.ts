@@ -1,4 +1,17 @@
-import { type JsonObject, MAX_PREV_EVENTS, ProtocolError, type ProtocolEvent, type RoomEvent, type SigningKey, type StateKey, authStateNeeded, checkAuth, parseCanonicalJson, roomVersion, stateKeyOf } from "../../protocol/index.js";
+import {
+  type JsonObject,
+  MAX_PREV_EVENTS,
+  ProtocolError,
+  type ProtocolEvent,
+  type RoomEvent,
+  type SigningKey,
+  type StateKey,
+  authStateNeeded,
+  checkAuth,
+  parseCanonicalJson,
+  roomVersion,
+  stateKeyOf,
+} from "../../protocol/index.js";
 import type { EventTemplate } from "../api/input.js";
 import { buildAt, templateOf, type EventSketch, type RoomPosition } from "../api/event-builder.js";
 import { badJson, fromProtocolError, invalidParam, roomNotKnown } from "../api/perform-failure.js";

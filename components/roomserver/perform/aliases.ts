@@ -1,12 +1,7 @@
 import type { Database } from "../../internal/database/database.js";
 import type { Logger } from "../../internal/logging/logger.js";
 import { type JsonObject, ProtocolError, parseRoomAlias, parseRoomId } from "../../protocol/index.js";
-import type {
-  PerformRemoveAliasRequest,
-  PerformSetAliasRequest,
-  QueryAliasRequest,
-  QueryAliasResponse,
-} from "../api/perform.js";
+import type { PerformRemoveAliasRequest, PerformSetAliasRequest, QueryAliasRequest, QueryAliasResponse } from "../api/perform.js";
 import type { RoomserverReaderApi } from "../api/roomserver-api.js";
 import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";
 import type { EventSketch, RoomEventBuilder } from "../api/event-builder.js";

@@ -21,7 +21,12 @@ export function createRoomEvents(
 ): EventSketch[] {
   const { version, preset } = request;
   const rules = PRESET_RULES[preset];
-  const state = (type: string, content: JsonObject, stateKey = ""): EventSketch => ({ type, sender: creator, state_key: stateKey, content });
+  const state = (type: string, content: JsonObject, stateKey = ""): EventSketch => ({
+    type,
+    sender: creator,
+    state_key: stateKey,
+    content,
+  });
 
   const initial = latestByKey(request.initialState);
   const given = (type: string) => initial.get(stateKeyOf(type, ""))?.content;
@@ -70,7 +75,12 @@ export function createRoomEvents(
  * 100 (right there, invalid here), so creators are left out of the override's users rather
  * than the whole request refused. A power levels event in initial_state is taken as given.
  */
-function overrideWithoutCreators(override: JsonObject | undefined, version: RoomVersion, creator: string, create: JsonObject): JsonObject | undefined {
+function overrideWithoutCreators(
+  override: JsonObject | undefined,
+  version: RoomVersion,
+  creator: string,
+  create: JsonObject,
+): JsonObject | undefined {
   const users = override?.["users"];
   if (!version.privilegedCreators || !isJsonObject(users)) return override;
   const extra = create["additional_creators"];

@@ -108,8 +108,7 @@ function fieldReader(body: JsonObject, prefix = "") {
     boolean: (key: string) => get<boolean>(key, (v) => typeof v === "boolean", "a boolean"),
     object: (key: string) => get<JsonObject>(key, isJsonObject, "an object"),
     array: (key: string) => get<unknown[]>(key, Array.isArray, "an array"),
-    strings: (key: string) =>
-      get<string[]>(key, (v) => Array.isArray(v) && v.every((s) => typeof s === "string"), "an array of strings"),
+    strings: (key: string) => get<string[]>(key, (v) => Array.isArray(v) && v.every((s) => typeof s === "string"), "an array of strings"),
     oneOf: <T extends string>(key: string, allowed: readonly T[]) =>
       get<T>(key, (v) => typeof v === "string" && (allowed as readonly string[]).includes(v), `one of ${allowed.join(", ")}`),
   };

@@ -1,4 +1,13 @@
-import { type JsonObject, ProtocolError, type ProtocolEvent, type RoomEvent, type StateKey, checkAuth, newRoomId, stateKeyOf } from "../../protocol/index.js";
+import {
+  type JsonObject,
+  ProtocolError,
+  type ProtocolEvent,
+  type RoomEvent,
+  type StateKey,
+  checkAuth,
+  newRoomId,
+  stateKeyOf,
+} from "../../protocol/index.js";
 import type { PerformCreateRoomRequest, PerformCreateRoomResponse } from "../api/perform.js";
 import type { RoomserverCore } from "../core/roomserver-core.js";
 import { deleteAlias, insertAlias, selectAlias } from "../storage/aliases.js";

@@ -1,4 +1,11 @@
-import { type JsonObject, type RoomEvent, encodeCanonicalJson, isJsonObject, parseCanonicalJson, stateKeyOf } from "../../protocol/index.js";
+import {
+  type JsonObject,
+  type RoomEvent,
+  encodeCanonicalJson,
+  isJsonObject,
+  parseCanonicalJson,
+  stateKeyOf,
+} from "../../protocol/index.js";
 import type { EventSketch, RoomEventBuilder, RoomPosition } from "../api/event-builder.js";
 import { badJson } from "../api/perform-failure.js";
 

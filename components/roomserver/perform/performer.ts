@@ -47,17 +47,26 @@ export class RoomserverPerformer implements RoomserverPerformApi {
   }
 
   performPublish(request: q.PerformPublishRequest): Promise<q.PerformPublishResponse> {
-    return answer(async () => (await publishRoom(this.core, request), {}), (error) => ({ error }));
+    return answer(
+      async () => (await publishRoom(this.core, request), {}),
+      (error) => ({ error }),
+    );
   }
 
   performSetAlias(request: q.PerformSetAliasRequest): Promise<q.PerformSetAliasResponse> {
     const { db, config } = this.core.deps;
-    return answer(async () => (await setAlias(db, this.queries, config.server_name, request), {}), (error) => ({ error }));
+    return answer(
+      async () => (await setAlias(db, this.queries, config.server_name, request), {}),
+      (error) => ({ error }),
+    );
   }
 
   performRemoveAlias(request: q.PerformRemoveAliasRequest): Promise<q.PerformRemoveAliasResponse> {
     const { db, logger } = this.core.deps;
-    return answer(async () => (await removeAlias(db, this.builder, this.queries, logger, request), {}), (error) => ({ error }));
+    return answer(
+      async () => (await removeAlias(db, this.builder, this.queries, logger, request), {}),
+      (error) => ({ error }),
+    );
   }
 
   queryAlias(request: q.QueryAliasRequest): Promise<q.QueryAliasResponse> {

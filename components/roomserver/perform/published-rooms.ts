@@ -1,8 +1,4 @@
-import type {
-  PerformPublishRequest,
-  QueryPublishedRoomsRequest,
-  QueryPublishedRoomsResponse,
-} from "../api/perform.js";
+import type { PerformPublishRequest, QueryPublishedRoomsRequest, QueryPublishedRoomsResponse } from "../api/perform.js";
 import type { RoomserverReaderApi } from "../api/roomserver-api.js";
 import type { RoomserverCore } from "../core/roomserver-core.js";
 import { selectPublishedRoomIds, updateRoomPublished } from "../storage/rooms.js";

@@ -14,7 +14,13 @@ interface PresetRules {
 
 export const PRESET_RULES: Readonly<Record<Preset, PresetRules>> = {
   private_chat: { joinRule: "invite", historyVisibility: "shared", guestAccess: "can_join", inviteesAreAdmins: false, inviteLevel: 0 },
-  trusted_private_chat: { joinRule: "invite", historyVisibility: "shared", guestAccess: "can_join", inviteesAreAdmins: true, inviteLevel: 0 },
+  trusted_private_chat: {
+    joinRule: "invite",
+    historyVisibility: "shared",
+    guestAccess: "can_join",
+    inviteesAreAdmins: true,
+    inviteLevel: 0,
+  },
   public_chat: { joinRule: "public", historyVisibility: "shared", guestAccess: "forbidden", inviteesAreAdmins: false, inviteLevel: 50 },
 };
 
@@ -55,7 +61,13 @@ export function defaultPowerLevels(version: RoomVersion, preset: Preset, creator
 }
 
 /** The m.room.create content: creation_content with the keys the server owns overwritten. */
-export function createContent(version: RoomVersion, preset: Preset, creator: string, creationContent: JsonObject, invitees: readonly string[]): JsonObject {
+export function createContent(
+  version: RoomVersion,
+  preset: Preset,
+  creator: string,
+  creationContent: JsonObject,
+  invitees: readonly string[],
+): JsonObject {
   const content: JsonObject = { ...creationContent, room_version: version.id };
   if (version.implicitRoomCreator) delete content["creator"];
   else content["creator"] = creator;

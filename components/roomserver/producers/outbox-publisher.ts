@@ -50,7 +50,10 @@ export class OutboxPublisher {
       const entries = await selectOutbox(this.db, RECOVERY_BATCH);
       if (entries.length === 0) return;
       await this.publishAll(entries);
-      await deleteOutbox(this.db, entries.map((e) => e.id));
+      await deleteOutbox(
+        this.db,
+        entries.map((e) => e.id),
+      );
       this.logger.info({ republished: entries.length }, "outbox recovered after restart");
     }
   }
@@ -71,7 +74,10 @@ export class OutboxPublisher {
       throw err;
     }
     this.published.push(...entries.map((e) => e.id));
-    this.deleteTimer ??= setTimeout(() => void this.deletePublished().catch((err: unknown) => this.logger.warn({ err }, "outbox cleanup failed")), DELETE_DELAY_MS);
+    this.deleteTimer ??= setTimeout(
+      () => void this.deletePublished().catch((err: unknown) => this.logger.warn({ err }, "outbox cleanup failed")),
+      DELETE_DELAY_MS,
+    );
   }
 
   private async publishAll(entries: readonly OutboxEntry[]): Promise<void> {

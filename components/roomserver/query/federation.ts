@@ -16,7 +16,10 @@ const MAX_MISSING_LIMIT = 1000;
 export async function queryAuthChain(core: RoomserverCore, request: q.QueryAuthChainRequest): Promise<q.QueryAuthChainResponse> {
   const db = core.deps.db;
   const given = await core.events.byIds(db, request.eventIds);
-  const chain = await core.state.loadAuthChains(db, [...given.values()].flatMap((e) => e.record.authEventNids));
+  const chain = await core.state.loadAuthChains(
+    db,
+    [...given.values()].flatMap((e) => e.record.authEventNids),
+  );
   return { authChain: [...chain.values()].sort(byTopology).map(toStoredEvent) };
 }
 
@@ -26,7 +29,10 @@ export async function queryAuthChain(core: RoomserverCore, request: q.QueryAuthC
  * at most `limit` events. Of those, the ones the asking server may see and that were not
  * rejected are returned, oldest first.
  */
-export async function queryMissingEvents(core: RoomserverCore, request: q.QueryMissingEventsRequest): Promise<q.QueryMissingEventsResponse> {
+export async function queryMissingEvents(
+  core: RoomserverCore,
+  request: q.QueryMissingEventsRequest,
+): Promise<q.QueryMissingEventsResponse> {
   const db = core.deps.db;
   const room = await roomWithState(core, request.roomId);
   if (!room) return { events: [] };
@@ -50,7 +56,12 @@ export async function queryMissingEvents(core: RoomserverCore, request: q.QueryM
   }
   const candidates = walked.filter((e) => e.record.status !== "rejected");
   const visible = await eventsVisibleToServer(core, db, candidates, request.serverName);
-  return { events: candidates.filter((e) => visible.has(e.record.eventId)).sort(byTopology).map(toStoredEvent) };
+  return {
+    events: candidates
+      .filter((e) => visible.has(e.record.eventId))
+      .sort(byTopology)
+      .map(toStoredEvent),
+  };
 }
 
 export async function queryServerAllowedToSeeEvent(

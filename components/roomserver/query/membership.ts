@@ -1,12 +1,6 @@
 import type * as q from "../api/queries.js";
 import type { RoomserverCore } from "../core/roomserver-core.js";
-import {
-  countMembers,
-  selectMembers,
-  selectMembership,
-  selectRoomIdsForUser,
-  serverHasJoinedMember,
-} from "../storage/memberships.js";
+import { countMembers, selectMembers, selectMembership, selectRoomIdsForUser, serverHasJoinedMember } from "../storage/memberships.js";
 import { toStoredEvent } from "./convert.js";
 import { roomWithState } from "./rooms.js";
 
@@ -28,7 +22,10 @@ export async function queryMembers(core: RoomserverCore, request: q.QueryMembers
   const room = await roomWithState(core, request.roomId);
   if (!room) return { roomExists: false, memberEvents: [] };
   const members = await selectMembers(db, room.roomNid, request.memberships, request.localOnly);
-  const events = await core.events.byNids(db, members.map((m) => m.eventNid));
+  const events = await core.events.byNids(
+    db,
+    members.map((m) => m.eventNid),
+  );
   return { roomExists: true, memberEvents: members.map((m) => toStoredEvent(events.get(m.eventNid)!)) };
 }
 

@@ -26,7 +26,11 @@ export async function queryStateAfterEvents(
   const events = request.eventIds.map((id) => found.get(id));
   const placed = events.every((e) => e !== undefined && e.record.roomNid === room.roomNid && e.record.stateBeforeNid !== null);
   if (!placed) return { roomExists: true, prevEventsExist: false, stateEvents: [] };
-  const state = await core.state.stateAfterAll(db, roomVersion(room.roomVersion), events.map((e) => e!));
+  const state = await core.state.stateAfterAll(
+    db,
+    roomVersion(room.roomVersion),
+    events.map((e) => e!),
+  );
   return { roomExists: true, prevEventsExist: true, stateEvents: await stateEventsOf(core, db, state!, request.stateTuples) };
 }
 

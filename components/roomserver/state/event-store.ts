@@ -109,9 +109,9 @@ export class EventStore {
   /** Nids are taken from the sequence in blocks; concurrent transactions share a refill. */
   private async nextNid(q: Queryable): Promise<number> {
     while (this.freeNids.length === 0) {
-      this.refill ??= nextEventNids(q, NID_BLOCK).then(
-        (nids) => void this.freeNids.push(...nids),
-      ).finally(() => (this.refill = null));
+      this.refill ??= nextEventNids(q, NID_BLOCK)
+        .then((nids) => void this.freeNids.push(...nids))
+        .finally(() => (this.refill = null));
       await this.refill;
     }
     return this.freeNids.shift()!;

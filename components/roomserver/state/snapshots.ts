@@ -95,7 +95,10 @@ export class SnapshotStore {
       return nid === undefined;
     });
     if (unknown.length > 0) {
-      const found = await selectBlockNidsByHash(uow.q, unknown.map((b) => b.hash));
+      const found = await selectBlockNidsByHash(
+        uow.q,
+        unknown.map((b) => b.hash),
+      );
       for (const [hash, nid] of found) nidOf.set(hash, nid);
       const missing = unknown.filter((b) => !nidOf.has(b.hash.toString("hex")));
       if (missing.length > 0) {

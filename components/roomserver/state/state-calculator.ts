@@ -1,5 +1,13 @@
 import type { Queryable } from "../../internal/database/database.js";
-import { type AuthOptions, type RoomEvent, type RoomVersion, type StateMap, checkAuth, resolveState, stateKeyOf } from "../../protocol/index.js";
+import {
+  type AuthOptions,
+  type RoomEvent,
+  type RoomVersion,
+  type StateMap,
+  checkAuth,
+  resolveState,
+  stateKeyOf,
+} from "../../protocol/index.js";
 import type { EventStore, LoadedEvent } from "./event-store.js";
 import type { SnapshotStore, StateNids } from "./snapshots.js";
 

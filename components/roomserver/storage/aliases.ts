@@ -1,10 +1,11 @@
 import type { Queryable } from "../../internal/database/database.js";
 
 export async function insertAlias(q: Queryable, alias: string, roomId: string, creator: string): Promise<boolean> {
-  const n = await q.execute(
-    "INSERT INTO roomserver_room_aliases (alias, room_id, creator) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-    [alias, roomId, creator],
-  );
+  const n = await q.execute("INSERT INTO roomserver_room_aliases (alias, room_id, creator) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING", [
+    alias,
+    roomId,
+    creator,
+  ]);
   return n === 1;
 }
 

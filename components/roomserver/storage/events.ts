@@ -137,10 +137,12 @@ export async function updateEventState(
   status: EventStatus,
   reason: string,
 ): Promise<void> {
-  await q.execute(
-    "UPDATE roomserver_events SET state_before_nid = $2, status = $3, reason = $4, outlier = false WHERE event_nid = $1",
-    [nid, stateBeforeNid, status, reason],
-  );
+  await q.execute("UPDATE roomserver_events SET state_before_nid = $2, status = $3, reason = $4, outlier = false WHERE event_nid = $1", [
+    nid,
+    stateBeforeNid,
+    status,
+    reason,
+  ]);
 }
 
 export async function updateRedactedEvent(q: Queryable, nid: number, json: string, redactedBy: string): Promise<void> {

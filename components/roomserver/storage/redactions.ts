@@ -1,10 +1,10 @@
 import type { Queryable } from "../../internal/database/database.js";
 
 export async function insertRedaction(q: Queryable, redactionEventId: string, redactsEventId: string): Promise<void> {
-  await q.execute(
-    "INSERT INTO roomserver_redactions (redaction_event_id, redacts_event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-    [redactionEventId, redactsEventId],
-  );
+  await q.execute("INSERT INTO roomserver_redactions (redaction_event_id, redacts_event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING", [
+    redactionEventId,
+    redactsEventId,
+  ]);
 }
 
 /** Redactions waiting for the event they redact. */
@@ -22,8 +22,6 @@ export async function markRedactionApplied(q: Queryable, redactionEventId: strin
 
 /** The events that some stored redaction is still waiting for. */
 export async function selectAwaitedRedactionTargets(q: Queryable): Promise<string[]> {
-  const rows = await q.query<{ redacts_event_id: string }>(
-    "SELECT DISTINCT redacts_event_id FROM roomserver_redactions WHERE NOT applied",
-  );
+  const rows = await q.query<{ redacts_event_id: string }>("SELECT DISTINCT redacts_event_id FROM roomserver_redactions WHERE NOT applied");
   return rows.map((r) => r.redacts_event_id);
 }

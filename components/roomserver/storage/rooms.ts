@@ -39,10 +39,10 @@ export async function selectRoom(q: Queryable, roomId: string): Promise<RoomReco
 }
 
 export async function insertRoom(q: Queryable, roomId: string, roomVersion: string): Promise<RoomRecord> {
-  const [row] = await q.query<Row>(
-    `INSERT INTO roomserver_rooms (room_id, room_version) VALUES ($1, $2) RETURNING ${COLUMNS}`,
-    [roomId, roomVersion],
-  );
+  const [row] = await q.query<Row>(`INSERT INTO roomserver_rooms (room_id, room_version) VALUES ($1, $2) RETURNING ${COLUMNS}`, [
+    roomId,
+    roomVersion,
+  ]);
   return fromRow(row!);
 }
 

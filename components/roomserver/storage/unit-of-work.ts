@@ -43,7 +43,10 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
         beforeCommit: (key, build) => void (writes.has(key) || writes.set(key, build)),
       };
       const value = await work(uow);
-      await commitWrites(q, [...writes.values()].flatMap((build) => build() ?? []));
+      await commitWrites(
+        q,
+        [...writes.values()].flatMap((build) => build() ?? []),
+      );
       return value;
     });
     for (const hook of committed) hook();
@@ -60,7 +63,10 @@ export async function inTransaction<T>(db: Database, work: (uow: UnitOfWork) => 
 async function commitWrites(q: LazyTransaction, writes: readonly CommitWrite[]): Promise<void> {
   if (writes.length === 0) return;
   const main = writes.find((w) => w.returned) ?? writes[writes.length - 1]!;
-  const { sql, params } = combineStatements(main, writes.filter((w) => w !== main));
+  const { sql, params } = combineStatements(
+    main,
+    writes.filter((w) => w !== main),
+  );
   // The last statement: when the work wrote nothing itself, it is the whole transaction.
   const rows = await q.last(sql, params);
   main.returned?.(rows);

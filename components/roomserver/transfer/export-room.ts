@@ -24,7 +24,7 @@ export async function exportRoom(q: Queryable, roomId: string, ourServer: string
   const room = await selectRoom(q, roomId);
   if (!room) throw new Error(`room ${roomId} is not known to this server`);
   const records: EventRecord[] = [];
-  for (let after = 0; ; ) {
+  for (let after = 0; ;) {
     const page = await selectRoomEvents(q, room.roomNid, after, PAGE);
     records.push(...page.filter((r) => !r.outlier));
     if (page.length < PAGE) break;
@@ -43,7 +43,13 @@ async function verifyKeysOf(q: Queryable, records: readonly EventRecord[], ourSe
   const servers = new Set(records.map((r) => serverNameOf(r.sender)).filter((s): s is string => s !== undefined));
   const keys: Record<string, Record<string, string>> = {};
   if (servers.has(ourServer)) keys[ourServer] = { [ourKey.keyId]: ourKey.publicKeyBase64 };
-  return Object.assign(keys, await selectServerKeysOf(q, [...servers].filter((s) => s !== ourServer)));
+  return Object.assign(
+    keys,
+    await selectServerKeysOf(
+      q,
+      [...servers].filter((s) => s !== ourServer),
+    ),
+  );
 }
 
 /**

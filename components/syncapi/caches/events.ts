@@ -27,10 +27,23 @@ export class CachedEvents {
    * The newest `limit` timeline events of each room in (from, to], newest first, that pass
    * the filter: the memory's answers, and one query for every room it cannot answer for.
    */
-  async recentPerRoom(q: Queryable, roomIds: readonly string[], from: number, to: number, limit: number, filter?: RoomEventFilter): Promise<Map<string, StoredEvent[]>> {
+  async recentPerRoom(
+    q: Queryable,
+    roomIds: readonly string[],
+    from: number,
+    to: number,
+    limit: number,
+    filter?: RoomEventFilter,
+  ): Promise<Map<string, StoredEvent[]>> {
     if (roomIds.length === 0 || limit <= 0) return new Map();
     const pass = (e: StoredEvent) =>
-      passesFilter(filter, { type: e.type, sender: e.sender, roomId: e.roomId, containsUrl: containsUrl(e.json), isState: e.stateKey !== null });
+      passesFilter(filter, {
+        type: e.type,
+        sender: e.sender,
+        roomId: e.roomId,
+        containsUrl: containsUrl(e.json),
+        isState: e.stateKey !== null,
+      });
     const out = new Map<string, StoredEvent[]>();
     const rest: string[] = [];
     for (const roomId of roomIds) {

@@ -15,7 +15,11 @@ export class ReadMarkers {
   async positions(q: Queryable, userId: string, roomIds: readonly string[]): Promise<Map<string, number>> {
     const roomOfKey = new Map(roomIds.map((roomId) => [userRoomKey(userId, roomId), roomId]));
     const found = await this.markers.getMany([...roomOfKey.keys()], async (missing) => {
-      const read = await selectReadMarkerPositions(q, userId, missing.map((key) => roomOfKey.get(key)!));
+      const read = await selectReadMarkerPositions(
+        q,
+        userId,
+        missing.map((key) => roomOfKey.get(key)!),
+      );
       return new Map([...read].map(([roomId, position]) => [userRoomKey(userId, roomId), position]));
     });
     return new Map(roomIds.map((roomId) => [roomId, found.get(userRoomKey(userId, roomId)) ?? 0]));

@@ -97,7 +97,13 @@ export class RecentEvents {
    * answer for (after, upTo] (the range starts within what is held, or `limit` events were
    * found anyway). Null when it knows nothing (events up to `upTo` are not all told yet).
    */
-  newestHeld(roomId: string, after: number, upTo: number, limit: number, pass: (e: StoredEvent) => boolean): { events: StoredEvent[]; from: number; complete: boolean } | null {
+  newestHeld(
+    roomId: string,
+    after: number,
+    upTo: number,
+    limit: number,
+    pass: (e: StoredEvent) => boolean,
+  ): { events: StoredEvent[]; from: number; complete: boolean } | null {
     if (upTo > this.knownUpTo) return null;
     const tail = this.rooms.get(roomId);
     const events: StoredEvent[] = [];

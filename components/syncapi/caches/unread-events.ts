@@ -40,7 +40,13 @@ export class UnreadEvents {
    * its answer kept (UnreadBase): the next syncs add the memory's newer events to it instead
    * of asking again, until the marker moves or the memory no longer reaches back to it.
    */
-  async countAfter(q: Queryable, roomIds: readonly string[], afterByRoom: ReadonlyMap<string, number>, to: number, userId: string): Promise<Map<string, { events: StoredEvent[] }>> {
+  async countAfter(
+    q: Queryable,
+    roomIds: readonly string[],
+    afterByRoom: ReadonlyMap<string, number>,
+    to: number,
+    userId: string,
+  ): Promise<Map<string, { events: StoredEvent[] }>> {
     const out = new Map<string, { events: StoredEvent[] }>();
     const pass = (e: StoredEvent) => e.sender !== userId && e.stateKey === null && e.redactionEventId === null;
     const asked: { roomId: string; after: number; upTo: number; newer: StoredEvent[]; keep: boolean }[] = [];

@@ -121,7 +121,14 @@ export function roomEventsConsumer(store: SyncStore, onNewEvent: NewEventListene
   };
 }
 
-function row(roomId: string, e: ParsedEvent, historyVisibility: string, inTimeline: boolean, txn: NewRoomEvent["transactionId"] | null, prevEventId: string | null) {
+function row(
+  roomId: string,
+  e: ParsedEvent,
+  historyVisibility: string,
+  inTimeline: boolean,
+  txn: NewRoomEvent["transactionId"] | null,
+  prevEventId: string | null,
+) {
   return {
     eventId: e.eventId,
     roomId,
@@ -155,22 +162,45 @@ async function newRoomEvent(tx: Queryable, store: SyncStore, v: NewRoomEvent, on
   if (position === null) return []; // stored before: a republished output
   const changes = await stateChanges(tx, store, v, event);
   await applyStateChanges(tx, v.roomId, position, changes);
-  return [stored(store, v, storedAt(timelineRow, position), changes.filter((c) => c.type === "m.room.member"), onNewEvent)];
+  return [
+    stored(
+      store,
+      v,
+      storedAt(timelineRow, position),
+      changes.filter((c) => c.type === "m.room.member"),
+      onNewEvent,
+    ),
+  ];
 }
 
 /**
  * What follows the commit of a new event: the recent events and memberships in memory, its
  * position, the wake of its room, the listener.
  */
-function stored(store: SyncStore, v: NewRoomEvent, event: StoredEvent, members: readonly StateChange[], onNewEvent: NewEventListener): AfterCommit {
+function stored(
+  store: SyncStore,
+  v: NewRoomEvent,
+  event: StoredEvent,
+  members: readonly StateChange[],
+  onNewEvent: NewEventListener,
+): AfterCommit {
   const position = event.position;
   return (n) => {
     store.recent.added(event);
     store.memberships.changed(members.map((c) => c.stateKey));
     n.advance("pdu", position);
     for (const c of members) n.setJoined(v.roomId, c.stateKey, c.membership === "join");
-    n.wakeRoom(v.roomId, members.map((c) => c.stateKey));
-    onNewEvent({ roomId: v.roomId, eventId: v.eventId, type: event.type, sender: event.sender, originServerTs: Number(event.json.origin_server_ts ?? 0) });
+    n.wakeRoom(
+      v.roomId,
+      members.map((c) => c.stateKey),
+    );
+    onNewEvent({
+      roomId: v.roomId,
+      eventId: v.eventId,
+      type: event.type,
+      sender: event.sender,
+      originServerTs: Number(event.json.origin_server_ts ?? 0),
+    });
   };
 }
 
@@ -189,7 +219,12 @@ function plainEventOf(output: OutputRoomEvent | null): PlainEvent | null {
 }
 
 /** What newRoomEvent does for each of `events`, which change no state, with one statement for all. */
-async function plainEvents(tx: Queryable, store: SyncStore, events: readonly PlainEvent[], onNewEvent: NewEventListener): Promise<AfterCommit[]> {
+async function plainEvents(
+  tx: Queryable,
+  store: SyncStore,
+  events: readonly PlainEvent[],
+  onNewEvent: NewEventListener,
+): Promise<AfterCommit[]> {
   if (events.length === 0) return [];
   const rows = events.map(({ v, event }) => row(v.roomId, event, v.historyVisibility, true, v.transactionId ?? null, null));
   const positions = await insertEvents(tx, rows);
@@ -216,7 +251,12 @@ async function stateChanges(tx: Queryable, store: SyncStore, v: NewRoomEvent, ev
   v.removedStateEventIds.forEach((id) => put(id, false));
   addedIds.forEach((id) => put(id, true));
   if (event.stateKey !== null && !byKey.has(stateKeyOf(event.type, event.stateKey)) && addedIds.includes(event.eventId)) {
-    byKey.set(stateKeyOf(event.type, event.stateKey), { type: event.type, stateKey: event.stateKey, eventId: event.eventId, membership: event.membership });
+    byKey.set(stateKeyOf(event.type, event.stateKey), {
+      type: event.type,
+      stateKey: event.stateKey,
+      eventId: event.eventId,
+      membership: event.membership,
+    });
   }
   return [...byKey.values()];
 }

@@ -37,7 +37,14 @@ export function sendToDeviceConsumer(
       const content = m.content || "{}";
       let last = 0;
       for (const deviceId of devices) {
-        const position = await insertToDevice(tx, { userId: m.userId, deviceId, sender: m.sender, type: m.type, content, messageId: m.messageId });
+        const position = await insertToDevice(tx, {
+          userId: m.userId,
+          deviceId,
+          sender: m.sender,
+          type: m.type,
+          content,
+          messageId: m.messageId,
+        });
         if (position !== null) last = position;
       }
       if (last === 0) return [];

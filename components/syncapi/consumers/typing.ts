@@ -25,10 +25,13 @@ export class TypingExpiry {
   schedule(roomId: string, userId: string, expiresAt: number): void {
     const key = roomUserKey(roomId, userId);
     clearTimeout(this.timers.get(key));
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      void this.expire(roomId, userId, expiresAt).catch(() => {});
-    }, Math.max(0, expiresAt - Date.now()));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        void this.expire(roomId, userId, expiresAt).catch(() => {});
+      },
+      Math.max(0, expiresAt - Date.now()),
+    );
     timer.unref();
     this.timers.set(key, timer);
   }

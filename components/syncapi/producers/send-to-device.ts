@@ -11,6 +11,8 @@ import { encodeSendToDevice } from "../codecs/send-to-device.js";
  */
 export function publishSendToDevice(log: EventLog, message: SendToDeviceMessage): Promise<void> {
   return log
-    .publish(`${STREAMS.outputSendToDeviceEvent}.${subjectToken(message.userId)}`, encodeSendToDevice(message), { msgId: message.messageId })
+    .publish(`${STREAMS.outputSendToDeviceEvent}.${subjectToken(message.userId)}`, encodeSendToDevice(message), {
+      msgId: message.messageId,
+    })
     .then(() => {});
 }

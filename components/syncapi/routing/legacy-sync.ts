@@ -36,7 +36,10 @@ export function addLegacySyncRoutes(routes: TypedRoutes, deps: SyncRouteDeps): v
     const page = limit > 0 ? await selectTimelinePage(q(), roomId, { after: 0, upTo: access.upTo }, true, limit, filter) : [];
     const visible = access.view.filter(page).reverse();
     const device = { device: { userId: user.userId, deviceId: user.deviceId } };
-    const messages: Record<string, unknown> = { chunk: await deps.formatter.format(q(), visible, device), end: encodeHistoryToken(access.upTo) };
+    const messages: Record<string, unknown> = {
+      chunk: await deps.formatter.format(q(), visible, device),
+      end: encodeHistoryToken(access.upTo),
+    };
     const oldest = page.at(-1);
     if (oldest) messages.start = encodeHistoryToken(oldest.position - 1);
     const state = await deps.formatter.format(q(), await stateAt(q(), deps.store, roomId, access.upTo));
@@ -97,7 +100,11 @@ export function addLegacySyncRoutes(routes: TypedRoutes, deps: SyncRouteDeps): v
         const last = events.at(-1);
         const device = { device: { userId: user.userId, deviceId: user.deviceId } };
         const end = events.length === MAX_EVENTS && last ? last.position : Math.max(now, from);
-        ctx.body = { start: fromParam ?? encodeHistoryToken(from), end: encodeHistoryToken(end), chunk: await deps.formatter.format(q(), events, device) };
+        ctx.body = {
+          start: fromParam ?? encodeHistoryToken(from),
+          end: encodeHistoryToken(end),
+          chunk: await deps.formatter.format(q(), events, device),
+        };
         return;
       }
       if (peeked === undefined) await deps.notifier.waitFor(user.userId, version, wait, closed.signal);
@@ -112,7 +119,10 @@ export function addLegacySyncRoutes(routes: TypedRoutes, deps: SyncRouteDeps): v
       if (peeked !== undefined) await roomAccess(q(), deps.store, user.userId, peeked, now);
       return [];
     }
-    const roomIds = peeked !== undefined ? [peeked] : (await selectMembershipsOf(q(), user.userId)).filter((m) => m.membership === "join").map((m) => m.roomId);
+    const roomIds =
+      peeked !== undefined
+        ? [peeked]
+        : (await selectMembershipsOf(q(), user.userId)).filter((m) => m.membership === "join").map((m) => m.roomId);
     const filter = ignoringUsers(undefined, await deps.store.ignoredUsers.of(q(), user.userId));
     const out: StoredEvent[] = [];
     for (const roomId of roomIds) {

@@ -16,7 +16,10 @@ export function addMemberRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void 
     const at = historyTokenParam(query(ctx, "at"), "at");
     const membership = query(ctx, "membership");
     const notMembership = query(ctx, "not_membership");
-    for (const [name, value] of [["membership", membership], ["not_membership", notMembership]] as const) {
+    for (const [name, value] of [
+      ["membership", membership],
+      ["not_membership", notMembership],
+    ] as const) {
       if (value !== undefined && !MEMBERSHIPS.has(value)) throw invalidParam(`${name} must be one of ${[...MEMBERSHIPS].join(", ")}`);
     }
     const state = await stateAt(q, deps.store, roomId, Math.min(at ?? access.upTo, access.upTo));
@@ -34,7 +37,14 @@ export function addMemberRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void 
     const access = await roomAccess(q, deps.store, user.userId, roomId, deps.notifier.positions().pdu);
     if (!access.joined) throw forbidden("You are not a member of this room");
     const joined = await selectMembers(q, roomId, ["join"]);
-    const events = new Map((await deps.store.events.byIds(q, joined.map((m) => m.eventId))).map((e) => [e.eventId, e]));
+    const events = new Map(
+      (
+        await deps.store.events.byIds(
+          q,
+          joined.map((m) => m.eventId),
+        )
+      ).map((e) => [e.eventId, e]),
+    );
     const body: Record<string, Record<string, unknown>> = {};
     for (const m of joined) {
       const content = (events.get(m.eventId)?.json.content ?? {}) as Record<string, unknown>;

@@ -41,7 +41,12 @@ export function addMessagesRoutes(routes: TypedRoutes, deps: SyncRouteDeps): voi
 }
 
 /** The member events of a page's senders, as of the page's newest event (lazy loading). */
-export async function membersOf(deps: SyncRouteDeps, roomId: string, events: readonly StoredEvent[], filter: RoomEventFilter | undefined): Promise<StoredEvent[]> {
+export async function membersOf(
+  deps: SyncRouteDeps,
+  roomId: string,
+  events: readonly StoredEvent[],
+  filter: RoomEventFilter | undefined,
+): Promise<StoredEvent[]> {
   if (events.length === 0 || !filter?.lazy_load_members) return [];
   const senders = new Set(events.map((e) => e.sender));
   const newest = Math.max(...events.map((e) => e.position));

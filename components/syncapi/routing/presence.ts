@@ -17,9 +17,14 @@ export function addPresenceRoutes(routes: TypedRoutes, deps: SyncRouteDeps): voi
     async ({ ctx, user, params, body }) => {
       requireSelf(user, params.userId, "set presence");
       if (typeof body.presence !== "string" || !PRESENCE_STATES.has(body.presence)) {
-        throw new MatrixError(400, body.presence === undefined ? "M_MISSING_PARAM" : "M_INVALID_PARAM", 'presence must be "online", "unavailable" or "offline"');
+        throw new MatrixError(
+          400,
+          body.presence === undefined ? "M_MISSING_PARAM" : "M_INVALID_PARAM",
+          'presence must be "online", "unavailable" or "offline"',
+        );
       }
-      if (body.status_msg !== undefined && body.status_msg !== null && typeof body.status_msg !== "string") throw badJson("status_msg must be a string");
+      if (body.status_msg !== undefined && body.status_msg !== null && typeof body.status_msg !== "string")
+        throw badJson("status_msg must be a string");
       const published = await deps.presence.set(user.userId, body.presence, (body.status_msg as string | undefined) ?? undefined);
       await waitUntilStored(deps, user.userId, published.lastActiveTs);
       ctx.body = {};

@@ -37,6 +37,9 @@ async function worldReadable(q: Queryable, store: SyncStore, roomId: string): Pr
 /** The room's state events at a position. */
 export async function stateAt(q: Queryable, store: SyncStore, roomId: string, upTo: number): Promise<StoredEvent[]> {
   const changes = (await selectStateChanges(q, [{ roomId, after: 0, upTo }])).get(roomId) ?? [];
-  const events = await store.events.byIds(q, changes.flatMap((c) => (c.eventId ? [c.eventId] : [])));
+  const events = await store.events.byIds(
+    q,
+    changes.flatMap((c) => (c.eventId ? [c.eventId] : [])),
+  );
   return events.sort((a, b) => a.position - b.position);
 }

@@ -39,7 +39,12 @@ export function addSyncRoutes(routes: TypedRoutes, deps: SyncRouteDeps): void {
  * in `filters` because a client sends the same one with every sync. A stored filter never
  * changes (a client makes a new one instead), so neither can go stale. Shared: never modified.
  */
-async function syncFilter(deps: SyncRouteDeps, filters: LruMap<string, SyncFilter>, userId: string, value: string | undefined): Promise<SyncFilter> {
+async function syncFilter(
+  deps: SyncRouteDeps,
+  filters: LruMap<string, SyncFilter>,
+  userId: string,
+  value: string | undefined,
+): Promise<SyncFilter> {
   if (value === undefined || value === "") return {};
   const inline = value.trimStart().startsWith("{");
   const key = inline ? value : userFilterKey(userId, value);

@@ -78,10 +78,24 @@ export function insertedPositions(rows: readonly DatabaseRow[]): Map<string, num
 /** A new row as stored at `position` (what the recent events hold once it committed). */
 export function storedAt(e: NewEventRow, position: number): StoredEvent {
   const { eventId, roomId, type, sender, stateKey, json, historyVisibility, txnDeviceId, txnId, prevEventId } = e;
-  return { position, eventId, roomId, type, sender, stateKey, json, historyVisibility, txnDeviceId, txnId, prevEventId, redactionEventId: null };
+  return {
+    position,
+    eventId,
+    roomId,
+    type,
+    sender,
+    stateKey,
+    json,
+    historyVisibility,
+    txnDeviceId,
+    txnId,
+    prevEventId,
+    redactionEventId: null,
+  };
 }
 
-export const containsUrl = (json: Record<string, unknown>) => typeof (json.content as Record<string, unknown> | undefined)?.url === "string";
+export const containsUrl = (json: Record<string, unknown>) =>
+  typeof (json.content as Record<string, unknown> | undefined)?.url === "string";
 
 /**
  * The relation an event declares, for the relates_to and rel_type columns. Content may hold
@@ -122,8 +136,22 @@ export function insertEventsStatement(events: readonly NewEventRow[]): Statement
   const columns: unknown[][] = Array.from({ length: 14 }, () => []);
   for (const e of events) {
     const { relatesTo, relType } = relationOf(e.json);
-    [e.eventId, e.roomId, e.type, e.sender, e.stateKey, containsUrl(e.json), e.eventJson, e.historyVisibility,
-      e.inTimeline, e.txnDeviceId, e.txnId, e.prevEventId, relatesTo, relType].forEach((value, i) => columns[i]!.push(value));
+    [
+      e.eventId,
+      e.roomId,
+      e.type,
+      e.sender,
+      e.stateKey,
+      containsUrl(e.json),
+      e.eventJson,
+      e.historyVisibility,
+      e.inTimeline,
+      e.txnDeviceId,
+      e.txnId,
+      e.prevEventId,
+      relatesTo,
+      relType,
+    ].forEach((value, i) => columns[i]!.push(value));
   }
   return {
     sql: `INSERT INTO syncapi_events (event_id, room_id, type, sender, state_key, contains_url, event_json, history_visibility,
@@ -138,10 +166,11 @@ export function insertEventsStatement(events: readonly NewEventRow[]): Statement
 
 /** Replaces an event's JSON by its redacted form and remembers what redacted it. */
 export async function redactEvent(tx: Queryable, eventId: string, redactedJson: string, redactionEventId: string): Promise<void> {
-  await tx.execute(
-    "UPDATE syncapi_events SET event_json = $2, redaction_event_id = $3, contains_url = false WHERE event_id = $1",
-    [eventId, redactedJson, redactionEventId],
-  );
+  await tx.execute("UPDATE syncapi_events SET event_json = $2, redaction_event_id = $3, contains_url = false WHERE event_id = $1", [
+    eventId,
+    redactedJson,
+    redactionEventId,
+  ]);
 }
 
 export async function selectEventsByIds(q: Queryable, eventIds: readonly string[]): Promise<StoredEvent[]> {
@@ -166,7 +195,14 @@ function byRoomNewestFirst(rows: readonly Row[]): Map<string, StoredEvent[]> {
  * The newest `limit` timeline events of each room in (from, to], newest first, that pass
  * the filter: one query for every room of a sync.
  */
-export async function selectRecentPerRoom(q: Queryable, roomIds: readonly string[], from: number, to: number, limit: number, filter?: RoomEventFilter): Promise<Map<string, StoredEvent[]>> {
+export async function selectRecentPerRoom(
+  q: Queryable,
+  roomIds: readonly string[],
+  from: number,
+  to: number,
+  limit: number,
+  filter?: RoomEventFilter,
+): Promise<Map<string, StoredEvent[]>> {
   if (roomIds.length === 0 || limit <= 0) return new Map();
   const params: unknown[] = [roomIds, from, to, limit];
   const rows = await q.query<Row>(
@@ -180,7 +216,14 @@ export async function selectRecentPerRoom(q: Queryable, roomIds: readonly string
 }
 
 /** A page of one room's timeline between two positions, in the direction asked. */
-export async function selectTimelinePage(q: Queryable, roomId: string, range: { after: number; upTo: number }, backwards: boolean, limit: number, filter?: RoomEventFilter): Promise<StoredEvent[]> {
+export async function selectTimelinePage(
+  q: Queryable,
+  roomId: string,
+  range: { after: number; upTo: number },
+  backwards: boolean,
+  limit: number,
+  filter?: RoomEventFilter,
+): Promise<StoredEvent[]> {
   const params: unknown[] = [roomId, range.after, range.upTo, limit];
   const rows = await q.query<Row>(
     `SELECT ${COLUMNS} FROM syncapi_events e
@@ -192,7 +235,11 @@ export async function selectTimelinePage(q: Queryable, roomId: string, range: { 
 }
 
 /** Events relating to `eventId`, optionally of one rel_type and event type, newest first or oldest first. */
-export async function selectRelations(q: Queryable, eventId: string, opts: { relType?: string; eventType?: string; after: number; upTo: number; backwards: boolean; limit: number }): Promise<StoredEvent[]> {
+export async function selectRelations(
+  q: Queryable,
+  eventId: string,
+  opts: { relType?: string; eventType?: string; after: number; upTo: number; backwards: boolean; limit: number },
+): Promise<StoredEvent[]> {
   const rows = await q.query<Row>(
     `SELECT ${COLUMNS} FROM syncapi_events e
      WHERE e.relates_to = $1 AND ($2::text IS NULL OR e.rel_type = $2) AND ($3::text IS NULL OR e.type = $3)
@@ -207,7 +254,12 @@ export async function selectRelations(q: Queryable, eventId: string, opts: { rel
  * Per range, the newest `limit` timeline events in it that count as unread for `userId`
  * (by others, not state, not redacted), newest first: one query for every room asked.
  */
-export async function selectUnreadEvents(q: Queryable, ranges: readonly { roomId: string; after: number; upTo: number }[], userId: string, limit: number): Promise<Map<string, StoredEvent[]>> {
+export async function selectUnreadEvents(
+  q: Queryable,
+  ranges: readonly { roomId: string; after: number; upTo: number }[],
+  userId: string,
+  limit: number,
+): Promise<Map<string, StoredEvent[]>> {
   if (ranges.length === 0) return new Map();
   const rows = await q.query<Row>(
     `SELECT ${COLUMNS} FROM unnest($1::text[], $2::bigint[], $3::bigint[]) AS r(room_id, after, up_to) CROSS JOIN LATERAL (

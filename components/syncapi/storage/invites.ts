@@ -35,5 +35,11 @@ export async function selectInvitesChanged(q: Queryable, userId: string, after: 
      WHERE user_id = $1 AND position > $2 AND position <= $3 AND ($2 > 0 OR NOT retired) ORDER BY position`,
     [userId, after, upTo],
   );
-  return rows.map((r) => ({ eventId: r.event_id, roomId: r.room_id, position: Number(r.position), json: JSON.parse(r.event_json) as Record<string, unknown>, retired: r.retired }));
+  return rows.map((r) => ({
+    eventId: r.event_id,
+    roomId: r.room_id,
+    position: Number(r.position),
+    json: JSON.parse(r.event_json) as Record<string, unknown>,
+    retired: r.retired,
+  }));
 }

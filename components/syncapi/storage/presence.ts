@@ -9,7 +9,14 @@ export interface PresenceRow {
   position: number;
 }
 
-type Raw = { user_id: string; presence: string; status_msg: string | null; last_active_ts: number; currently_active: boolean; position: number };
+type Raw = {
+  user_id: string;
+  presence: string;
+  status_msg: string | null;
+  last_active_ts: number;
+  currently_active: boolean;
+  position: number;
+};
 const toRow = (r: Raw): PresenceRow => ({
   userId: r.user_id,
   presence: r.presence,

@@ -26,12 +26,28 @@ export async function upsertReceipt(tx: Queryable, r: Omit<ReceiptRow, "position
 export async function selectReceiptsChanged(q: Queryable, roomIds: readonly string[], after: number, upTo: number): Promise<ReceiptRow[]> {
   if (after >= upTo) return []; // nothing can be in an empty range: no query
   if (roomIds.length === 0) return [];
-  const rows = await q.query<{ room_id: string; receipt_type: string; user_id: string; thread_id: string; event_id: string; ts: number; position: number }>(
+  const rows = await q.query<{
+    room_id: string;
+    receipt_type: string;
+    user_id: string;
+    thread_id: string;
+    event_id: string;
+    ts: number;
+    position: number;
+  }>(
     `SELECT room_id, receipt_type, user_id, thread_id, event_id, ts, position FROM syncapi_receipts
      WHERE room_id = ANY($1::text[]) AND position > $2 AND position <= $3 ORDER BY position`,
     [roomIds, after, upTo],
   );
-  return rows.map((r) => ({ roomId: r.room_id, receiptType: r.receipt_type, userId: r.user_id, threadId: r.thread_id, eventId: r.event_id, ts: Number(r.ts), position: Number(r.position) }));
+  return rows.map((r) => ({
+    roomId: r.room_id,
+    receiptType: r.receipt_type,
+    userId: r.user_id,
+    threadId: r.thread_id,
+    eventId: r.event_id,
+    ts: Number(r.ts),
+    position: Number(r.position),
+  }));
 }
 
 /**

@@ -38,7 +38,11 @@ export async function applyStateChanges(tx: Queryable, roomId: string, position:
       [position, roomId, c.type, c.stateKey, c.eventId, c.membership],
     );
     if (c.eventId === null) {
-      await tx.execute("DELETE FROM syncapi_current_state WHERE room_id = $1 AND type = $2 AND state_key = $3", [roomId, c.type, c.stateKey]);
+      await tx.execute("DELETE FROM syncapi_current_state WHERE room_id = $1 AND type = $2 AND state_key = $3", [
+        roomId,
+        c.type,
+        c.stateKey,
+      ]);
     } else {
       await tx.execute(
         `INSERT INTO syncapi_current_state (room_id, type, state_key, event_id, position, membership) VALUES ($1, $2, $3, $4, $5, $6)
@@ -49,7 +53,11 @@ export async function applyStateChanges(tx: Queryable, roomId: string, position:
   }
 }
 
-export async function selectCurrentEventIds(q: Queryable, roomId: string, keys: readonly { type: string; stateKey: string }[]): Promise<Map<StateKey, string>> {
+export async function selectCurrentEventIds(
+  q: Queryable,
+  roomId: string,
+  keys: readonly { type: string; stateKey: string }[],
+): Promise<Map<StateKey, string>> {
   const out = new Map<StateKey, string>();
   if (keys.length === 0) return out;
   const rows = await q.query<{ type: string; state_key: string; event_id: string }>(
@@ -104,7 +112,11 @@ export async function selectMembershipHistory(q: Queryable, userId: string, room
 }
 
 /** Current members of a room with a membership, in the order they got it (for heroes). */
-export async function selectMembers(q: Queryable, roomId: string, memberships: readonly string[]): Promise<{ userId: string; membership: string; eventId: string }[]> {
+export async function selectMembers(
+  q: Queryable,
+  roomId: string,
+  memberships: readonly string[],
+): Promise<{ userId: string; membership: string; eventId: string }[]> {
   const rows = await q.query<{ state_key: string; membership: string; event_id: string }>(
     `SELECT state_key, membership, event_id FROM syncapi_current_state
      WHERE room_id = $1 AND type = 'm.room.member' AND membership = ANY($2::text[]) ORDER BY position`,
@@ -148,4 +160,3 @@ export async function selectUsersSharingRooms(q: Queryable, userId: string): Pro
   );
   return rows.map((r) => r.user_id);
 }
-

@@ -16,7 +16,13 @@ export async function upsertTyping(tx: Queryable, roomId: string, userId: string
 }
 
 /** Rooms whose typing changed in (after, upTo], with who types there now (not expired). */
-export async function selectTypingChanged(q: Queryable, roomIds: readonly string[], after: number, upTo: number, now: number): Promise<Map<string, string[]>> {
+export async function selectTypingChanged(
+  q: Queryable,
+  roomIds: readonly string[],
+  after: number,
+  upTo: number,
+  now: number,
+): Promise<Map<string, string[]>> {
   const out = new Map<string, string[]>();
   // Typing ends by a position change too (a timer stops it), so an empty range has none.
   if (roomIds.length === 0 || after >= upTo) return out;

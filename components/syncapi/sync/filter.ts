@@ -45,7 +45,10 @@ export interface SyncFilter {
  * M_BAD_JSON). It is held to the limits of request bodies (past them, M_BAD_JSON as for a
  * body): its types, senders and rooms are compared in SQL.
  */
-export function parseFilterJson(text: string, check: (f: Record<string, unknown>) => string | null = filterProblem): Record<string, unknown> {
+export function parseFilterJson(
+  text: string,
+  check: (f: Record<string, unknown>) => string | null = filterProblem,
+): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -63,7 +66,13 @@ export function parseFilterJson(text: string, check: (f: Record<string, unknown>
 /** A type pattern of a filter: `*` matches any run of characters. */
 export function typeMatches(pattern: string, type: string): boolean {
   if (!pattern.includes("*")) return pattern === type;
-  const re = new RegExp(`^${pattern.split("*").map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`, "s");
+  const re = new RegExp(
+    `^${pattern
+      .split("*")
+      .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, "\\$&"))
+      .join(".*")}$`,
+    "s",
+  );
   return re.test(type);
 }
 

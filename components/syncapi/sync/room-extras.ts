@@ -15,7 +15,10 @@ export async function roomSummary(q: Queryable, store: SyncStore, roomId: string
   const joined = members.filter((m) => m.membership === "join").length;
   const summary: Json = { "m.joined_member_count": joined, "m.invited_member_count": members.length - joined };
   if (!(await hasNameOrAlias(q, store, roomId))) {
-    summary["m.heroes"] = members.filter((m) => m.userId !== userId).slice(0, 5).map((m) => m.userId);
+    summary["m.heroes"] = members
+      .filter((m) => m.userId !== userId)
+      .slice(0, 5)
+      .map((m) => m.userId);
   }
   return summary;
 }

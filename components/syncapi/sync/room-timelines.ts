@@ -47,7 +47,14 @@ export async function roomTimelines(
   for (const p of plans) groups.set(`${p.after}:${p.upTo}`, [...(groups.get(`${p.after}:${p.upTo}`) ?? []), p]);
   for (const group of groups.values()) {
     const { after, upTo } = group[0]!;
-    const found = await store.events.recentPerRoom(q, group.map((p) => p.roomId), after, upTo, limit + 1, filter.timeline);
+    const found = await store.events.recentPerRoom(
+      q,
+      group.map((p) => p.roomId),
+      after,
+      upTo,
+      limit + 1,
+      filter.timeline,
+    );
     for (const [roomId, list] of found) windows.set(roomId, list);
   }
 
@@ -78,7 +85,9 @@ export async function roomTimelines(
   }
   const events = new Map((await store.events.byIds(q, [...new Set([...wanted.values()].flat())])).map((e) => [e.eventId, e]));
   for (const [roomId, ids] of wanted) {
-    const state = ids.map((id) => events.get(id)).filter((e): e is StoredEvent => !!e && passesFilter(filter.state, { type: e.type, sender: e.sender }));
+    const state = ids
+      .map((id) => events.get(id))
+      .filter((e): e is StoredEvent => !!e && passesFilter(filter.state, { type: e.type, sender: e.sender }));
     out.get(roomId)!.state = state.sort((a, b) => a.position - b.position);
   }
   return out;
@@ -98,7 +107,12 @@ function lazyMembers(
   const inTimeline = new Set(timeline.events.filter((e) => e.type === "m.room.member").map((e) => e.stateKey));
   const redundant = filter.state?.include_redundant_members === true;
   const chosen = [...needed].filter((u) => !inTimeline.has(u) && (redundant || !lazy.wasSent(device.userId, device.deviceId, p.roomId, u)));
-  lazy.markSent(device.userId, device.deviceId, p.roomId, [...chosen, ...inTimeline].filter((u): u is string => !!u));
+  lazy.markSent(
+    device.userId,
+    device.deviceId,
+    p.roomId,
+    [...chosen, ...inTimeline].filter((u): u is string => !!u),
+  );
   const byUser = new Map(state.filter((c) => c.type === "m.room.member" && c.eventId).map((c) => [c.stateKey, c.eventId!]));
   return chosen.map((u) => byUser.get(u)).filter((id): id is string => !!id);
 }

@@ -80,7 +80,10 @@ export class SyncBuilder {
         if (fresh) newlyJoined.add(roomId);
         const whole = full || fresh;
         plans.push({ roomId, after: whole ? 0 : after, upTo: to.pdu, fullState: whole, stateAfter: after, view });
-      } else if ((now === "leave" || now === "ban") && ((since !== null && changed && before !== now) || (full && roomFilter.include_leave))) {
+      } else if (
+        (now === "leave" || now === "ban") &&
+        ((since !== null && changed && before !== now) || (full && roomFilter.include_leave))
+      ) {
         const leftAt = rows.filter((r) => r.position <= to.pdu).at(-1)!.position;
         const whole = full || before !== "join";
         leavePlans.push({ roomId, after: whole ? 0 : after, upTo: leftAt, fullState: whole, stateAfter: after, view });
@@ -102,7 +105,10 @@ export class SyncBuilder {
       const ephemeral: Json[] = [];
       const typers = typing.get(p.roomId);
       if (typers && (typers.length > 0 || !full)) ephemeral.push(typingEvent(typers));
-      const receipt = receiptEvent(receipts.filter((r) => r.roomId === p.roomId), user.userId);
+      const receipt = receiptEvent(
+        receipts.filter((r) => r.roomId === p.roomId),
+        user.userId,
+      );
       if (receipt) ephemeral.push(receipt);
       const ephemeralShown = ephemeral.filter((e) => passesFilter(roomFilter.ephemeral, { type: String(e.type), roomId: p.roomId }));
       const roomData = accountData
@@ -111,7 +117,14 @@ export class SyncBuilder {
       const something = t.events.length + t.state.length + ephemeralShown.length + roomData.length > 0;
       if (p.fullState || something) shown.push({ plan: p, t, ephemeral: ephemeralShown, roomData });
     }
-    const unread = await unreadCounts(q, this.store, user.userId, shown.map((r) => r.plan.roomId), to.pdu, views);
+    const unread = await unreadCounts(
+      q,
+      this.store,
+      user.userId,
+      shown.map((r) => r.plan.roomId),
+      to.pdu,
+      views,
+    );
 
     const join: Json = {};
     for (const { plan: p, t, ephemeral, roomData } of shown) {
@@ -153,7 +166,8 @@ export class SyncBuilder {
     const keyCounts = await this.keyCounts(user.userId, user.deviceId);
     const extras = await userExtras(q, this.store, user, filter, range, accountData, [...newlyJoined], timelines, keyCounts);
     // A claim of this device's keys (by someone else) is news for it even with nothing else.
-    const keyCountsChanged = since !== null && (await selectKeyCountsChanged(q, user.userId, user.deviceId, since.deviceList, to.deviceList));
+    const keyCountsChanged =
+      since !== null && (await selectKeyCountsChanged(q, user.userId, user.deviceId, since.deviceList, to.deviceList));
     const rooms = { join, invite, leave, knock };
     const empty =
       [join, invite, leave, knock].every((s) => Object.keys(s).length === 0) &&
@@ -168,6 +182,9 @@ export class SyncBuilder {
   /** The room's state at a position (for invite and knock stripped state). */
   private async roomState(roomId: string, upTo: number): Promise<StoredEvent[]> {
     const changes = (await selectStateChanges(this.store.db, [{ roomId, after: 0, upTo }])).get(roomId) ?? [];
-    return this.store.events.byIds(this.store.db, changes.flatMap((c) => (c.eventId ? [c.eventId] : [])));
+    return this.store.events.byIds(
+      this.store.db,
+      changes.flatMap((c) => (c.eventId ? [c.eventId] : [])),
+    );
   }
 }

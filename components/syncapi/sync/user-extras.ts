@@ -71,7 +71,10 @@ export async function userExtras(
   const messages = await selectPendingToDevice(q, user.userId, user.deviceId, since?.toDevice ?? 0, to.toDevice, TO_DEVICE_LIMIT);
   const toDevice = messages.length === TO_DEVICE_LIMIT ? messages[messages.length - 1]!.position : to.toDevice;
 
-  const deviceLists = since === null ? { changed: [], left: [] } : await deviceListChanges(q, store, user.userId, everyone, since.deviceList, to.deviceList, newlyJoined, timelines);
+  const deviceLists =
+    since === null
+      ? { changed: [], left: [] }
+      : await deviceListChanges(q, store, user.userId, everyone, since.deviceList, to.deviceList, newlyJoined, timelines);
   return {
     body: {
       presence: { events: presence },

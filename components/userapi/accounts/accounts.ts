@@ -81,7 +81,8 @@ export class Accounts implements AccountsApi {
     const localpart = this.users.localpart(request.userId);
     const hash = request.password !== undefined ? await hashPassword(request.password) : await this.sessionPassword(request);
     if (hash === null) throw new UserApiError("NOT_FOUND", "No password to give the account");
-    if (!(await upgradeGuestAccount(this.db, localpart, hash))) throw new UserApiError("NOT_FOUND", `${request.userId} is not a guest account`);
+    if (!(await upgradeGuestAccount(this.db, localpart, hash)))
+      throw new UserApiError("NOT_FOUND", `${request.userId} is not a guest account`);
     const row = await selectAccount(this.db, localpart);
     return this.toAccount(row!);
   }
@@ -91,7 +92,9 @@ export class Accounts implements AccountsApi {
   }
 
   async checkPassword(localpart: string, password: string): Promise<Account> {
-    return this.attempts ? this.attempts.check(localpart, () => this.verifyPassword(localpart, password)) : this.verifyPassword(localpart, password);
+    return this.attempts
+      ? this.attempts.check(localpart, () => this.verifyPassword(localpart, password))
+      : this.verifyPassword(localpart, password);
   }
 
   private async verifyPassword(localpart: string, password: string): Promise<Account> {

@@ -82,9 +82,12 @@ function conditionProblem(condition: unknown): string | null {
       return needsString("key") ?? needsString("pattern");
     case "event_property_is":
     case "event_property_contains":
-      return needsString("key") ?? (c.value !== null && typeof c.value === "object" ? `${c.kind} value must be a string, number, boolean or null` : null);
+      return (
+        needsString("key") ??
+        (c.value !== null && typeof c.value === "object" ? `${c.kind} value must be a string, number, boolean or null` : null)
+      );
     case "room_member_count":
-      return typeof c.is === "string" && MEMBER_COUNT.test(c.is) ? null : "room_member_count needs `is` like \"2\", \">=10\"";
+      return typeof c.is === "string" && MEMBER_COUNT.test(c.is) ? null : 'room_member_count needs `is` like "2", ">=10"';
     case "sender_notification_permission":
       return needsString("key");
     default:

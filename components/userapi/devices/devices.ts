@@ -34,7 +34,15 @@ export class Devices implements DevicesApi {
       const account = await selectAccount(tx, localpart);
       if (!account) throw new UserApiError("NOT_FOUND", `no account ${request.userId}`);
       if (account.deactivated) throw new UserApiError("USER_DEACTIVATED", "This account has been deactivated");
-      return upsertDevice(tx, localpart, deviceId, request.displayName ?? null, hashAccessToken(accessToken), Date.now(), request.ip ?? null);
+      return upsertDevice(
+        tx,
+        localpart,
+        deviceId,
+        request.displayName ?? null,
+        hashAccessToken(accessToken),
+        Date.now(),
+        request.ip ?? null,
+      );
     });
     // A login that replaces a device's token leaves the device list as it was.
     if (replaced) await this.revocations.revoke(request.userId, [replaced]);

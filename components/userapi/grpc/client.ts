@@ -58,8 +58,7 @@ export function createUserApiClient(address: string, secret: string): UserApi {
       guestsAmong: async (userIds) => (await accounts("guestsAmong", { userIds: [...userIds] })).userIds,
       adminsAmong: async (userIds) => (await accounts("adminsAmong", { userIds: [...userIds] })).userIds,
       isLocalpartAvailable: async (localpart) => (await accounts("isLocalpartAvailable", { localpart })).available,
-      checkPassword: async (localpart, password) =>
-        accountFromMessage((await accounts("checkPassword", { localpart, password })).account),
+      checkPassword: async (localpart, password) => accountFromMessage((await accounts("checkPassword", { localpart, password })).account),
       async setPassword(userId, password, options) {
         await accounts("setPassword", { userId, password, ...options });
       },
@@ -71,8 +70,7 @@ export function createUserApiClient(address: string, secret: string): UserApi {
       createDevice: (request) => devices("createDevice", request),
       listDevices: async (userId) => (await devices("listDevices", { userId })).devices,
       getDevice: async (userId, deviceId) => (await devices("getDevice", { userId, deviceId })).device ?? null,
-      renameDevice: async (userId, deviceId, displayName) =>
-        (await devices("renameDevice", { userId, deviceId, displayName })).found,
+      renameDevice: async (userId, deviceId, displayName) => (await devices("renameDevice", { userId, deviceId, displayName })).found,
       async deleteDevices(userId, deviceIds) {
         await devices("deleteDevices", { userId, deviceIds: [...deviceIds] });
       },
@@ -112,14 +110,11 @@ export function createUserApiClient(address: string, secret: string): UserApi {
       async setAccountData(userId, roomId, type, content) {
         await accountData("setAccountData", { userId, roomId, type, contentJson: JSON.stringify(content) });
       },
-      createFilter: async (userId, filter) =>
-        (await accountData("createFilter", { userId, filterJson: JSON.stringify(filter) })).filterId,
-      getFilter: async (userId, filterId) =>
-        parseOptional((await accountData("getFilter", { userId, filterId })).filterJson),
+      createFilter: async (userId, filter) => (await accountData("createFilter", { userId, filterJson: JSON.stringify(filter) })).filterId,
+      getFilter: async (userId, filterId) => parseOptional((await accountData("getFilter", { userId, filterId })).filterJson),
     },
     pushRules: {
-      getPushRules: async (userId) =>
-        JSON.parse((await pushRules("getPushRules", { userId })).rulesetJson) as PushRuleset,
+      getPushRules: async (userId) => JSON.parse((await pushRules("getPushRules", { userId })).rulesetJson) as PushRuleset,
       async putPushRule(userId, kind, ruleId, rule, position) {
         await pushRules("putPushRule", { userId, kind, ruleId, ruleJson: JSON.stringify(rule), ...position });
       },

@@ -100,7 +100,8 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
 
   const sessions: AuthSessionsServer = {
     createSession: handle(async ({ operation, userId, paramsJson, password }) => {
-      const params = paramsJson === undefined && password === undefined ? undefined : { fields: parseJsonObject(paramsJson ?? "{}"), password };
+      const params =
+        paramsJson === undefined && password === undefined ? undefined : { fields: parseJsonObject(paramsJson ?? "{}"), password };
       return { sessionId: await api.sessions.createSession(operation, userId, params) };
     }),
     getSession: handle(async ({ sessionId }) => {
@@ -172,7 +173,9 @@ export function userApiServices(api: UserApi): ServiceBinding[] {
     uploadKeys: handle(async ({ userId, deviceId, ...upload }) =>
       keyCountsToMessage(await api.keys.uploadKeys(userId, deviceId, keysUploadFromMessage(upload))),
     ),
-    queryKeys: handle(async ({ users, requestingUserId }) => queryResultToMessage(await api.keys.queryKeys(users, requestingUserId ?? null))),
+    queryKeys: handle(async ({ users, requestingUserId }) =>
+      queryResultToMessage(await api.keys.queryKeys(users, requestingUserId ?? null)),
+    ),
     claimKeys: handle(async ({ claims }) => ({
       keys: (await api.keys.claimKeys(claims)).map(({ key, ...claimed }) => ({ ...claimed, keyJson: JSON.stringify(key) })),
     })),

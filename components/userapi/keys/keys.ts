@@ -95,7 +95,8 @@ export class Keys implements KeysApi {
     });
     if (deviceKeysChanged) await this.deviceLists.changed(userId, deviceId);
     // New one-time or fallback keys change the counts every /sync reports, which readers keep.
-    else if (upload.oneTimeKeys !== undefined || upload.fallbackKeys !== undefined) await this.deviceLists.keyCountsChanged(userId, deviceId);
+    else if (upload.oneTimeKeys !== undefined || upload.fallbackKeys !== undefined)
+      await this.deviceLists.keyCountsChanged(userId, deviceId);
     return counts;
   }
 

@@ -49,11 +49,7 @@ export function defaultOverrideRules(userId: string): PushRule[] {
     rule(".m.rule.tombstone", [eventMatch("type", "m.room.tombstone"), eventMatch("state_key", "")], [notify, highlight]),
     rule(".m.rule.reaction", [eventMatch("type", "m.reaction")], []),
     rule(".m.rule.room.server_acl", [eventMatch("type", "m.room.server_acl"), eventMatch("state_key", "")], []),
-    rule(
-      ".m.rule.suppress_edits",
-      [{ kind: "event_property_is", key: "content.m\\.relates_to.rel_type", value: "m.replace" }],
-      [],
-    ),
+    rule(".m.rule.suppress_edits", [{ kind: "event_property_is", key: "content.m\\.relates_to.rel_type", value: "m.replace" }], []),
   ];
 }
 

@@ -12,7 +12,13 @@ export async function selectAccountData(q: Queryable, localpart: string, roomId:
   return rows[0]?.content ?? null;
 }
 
-export async function upsertAccountData(q: Queryable, localpart: string, roomId: string, type: string, content: AccountDataContent): Promise<void> {
+export async function upsertAccountData(
+  q: Queryable,
+  localpart: string,
+  roomId: string,
+  type: string,
+  content: AccountDataContent,
+): Promise<void> {
   await q.execute(
     `INSERT INTO userapi_account_data (localpart, room_id, type, content) VALUES ($1, $2, $3, $4::jsonb)
      ON CONFLICT (localpart, room_id, type) DO UPDATE SET content = EXCLUDED.content`,

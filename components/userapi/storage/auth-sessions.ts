@@ -61,7 +61,12 @@ export async function addSessionStage(q: Queryable, sessionId: string, stage: st
 }
 
 /** Records the operation's result; the password hash is needed no more. False if no such session. */
-export async function finishAuthSession(q: Queryable, sessionId: string, operation: string, result: Record<string, unknown>): Promise<boolean> {
+export async function finishAuthSession(
+  q: Queryable,
+  sessionId: string,
+  operation: string,
+  result: Record<string, unknown>,
+): Promise<boolean> {
   const changed = await q.execute(
     "UPDATE userapi_auth_sessions SET result = $3::jsonb, password_hash = NULL WHERE session_id = $1 AND operation = $2",
     [sessionId, operation, JSON.stringify(result)],

@@ -6,10 +6,10 @@ export type FilterDocument = Record<string, unknown>;
 
 /** The new filter's ID. */
 export async function insertFilter(q: Queryable, localpart: string, filter: FilterDocument): Promise<string> {
-  const [row] = await q.query<{ filter_id: number }>("INSERT INTO userapi_filters (localpart, filter) VALUES ($1, $2::jsonb) RETURNING filter_id", [
-    localpart,
-    JSON.stringify(filter),
-  ]);
+  const [row] = await q.query<{ filter_id: number }>(
+    "INSERT INTO userapi_filters (localpart, filter) VALUES ($1, $2::jsonb) RETURNING filter_id",
+    [localpart, JSON.stringify(filter)],
+  );
   return String(row!.filter_id);
 }
 

@@ -21,7 +21,9 @@ export async function selectPushRulesForUpdate(q: Queryable, localpart: string, 
     localpart,
     JSON.stringify(initial),
   ]);
-  const rows = await q.query<{ rules: StoredPushRules }>("SELECT rules FROM userapi_push_rules WHERE localpart = $1 FOR UPDATE", [localpart]);
+  const rows = await q.query<{ rules: StoredPushRules }>("SELECT rules FROM userapi_push_rules WHERE localpart = $1 FOR UPDATE", [
+    localpart,
+  ]);
   return rows[0]!.rules;
 }
 

@@ -22,7 +22,10 @@ export class RoomClient extends TestClient {
   }
 
   async invite(roomId: string, userId: string): Promise<void> {
-    await this.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/invite`, { spec: "/rooms/{roomId}/invite", body: { user_id: userId } });
+    await this.expectOk("POST", `/rooms/${encodeURIComponent(roomId)}/invite`, {
+      spec: "/rooms/{roomId}/invite",
+      body: { user_id: userId },
+    });
   }
 
   async send(roomId: string, body: string, txnId = `t${Math.random()}`): Promise<string> {

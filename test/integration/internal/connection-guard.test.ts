@@ -11,10 +11,12 @@ async function askOnConnections(port: number, n: number): Promise<string[]> {
   const sockets: Socket[] = [];
   try {
     for (let i = 0; i < n; i++) {
-      sockets.push(await new Promise<Socket>((resolve, reject) => {
-        const socket = connect(port, "127.0.0.1", () => resolve(socket));
-        socket.on("error", reject);
-      }));
+      sockets.push(
+        await new Promise<Socket>((resolve, reject) => {
+          const socket = connect(port, "127.0.0.1", () => resolve(socket));
+          socket.on("error", reject);
+        }),
+      );
     }
     return await Promise.all(
       sockets.map(

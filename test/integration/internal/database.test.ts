@@ -33,8 +33,13 @@ for (const backend of DATABASE_BACKENDS) {
     it("binds parameters and counts changed rows", async () => {
       await db.exec("CREATE TABLE params_t (id BIGINT PRIMARY KEY, name TEXT)");
       expect(await db.execute("INSERT INTO params_t VALUES ($1, $2), ($3, $4)", [1, "a", 2, "b"])).to.equal(2);
-      const rows = await db.query<{ id: number; name: string }>("SELECT id, name FROM params_t WHERE id = ANY($1::bigint[]) ORDER BY id", [[1, 2]]);
-      expect(rows).to.deep.equal([{ id: 1, name: "a" }, { id: 2, name: "b" }]);
+      const rows = await db.query<{ id: number; name: string }>("SELECT id, name FROM params_t WHERE id = ANY($1::bigint[]) ORDER BY id", [
+        [1, 2],
+      ]);
+      expect(rows).to.deep.equal([
+        { id: 1, name: "a" },
+        { id: 2, name: "b" },
+      ]);
     });
 
     it("commits a transaction that resolves and rolls back one that throws", async () => {
@@ -54,7 +59,8 @@ for (const backend of DATABASE_BACKENDS) {
 
     it("a lazy transaction begins at its first write, commits its last statement with the rest, and rolls back a failure", async () => {
       await db.exec("CREATE TABLE lazy_t (v TEXT)");
-      const inTransaction = async (tx: Queryable) => (await tx.query<{ t: boolean }>("SELECT txid_current_if_assigned() IS NOT NULL AS t"))[0]!.t;
+      const inTransaction = async (tx: Queryable) =>
+        (await tx.query<{ t: boolean }>("SELECT txid_current_if_assigned() IS NOT NULL AS t"))[0]!.t;
       // Only a last statement: on PostgreSQL it runs on its own (autocommit), atomic by itself.
       await db.lazyTransaction(async (tx) => {
         expect((await tx.query("SELECT count(*)::int AS n FROM lazy_t"))[0]!.n).to.equal(0);
@@ -101,7 +107,9 @@ for (const backend of DATABASE_BACKENDS) {
       const gate = new Promise<void>((r) => (release = r));
       let locked!: () => void;
       const firstLocked = new Promise<void>((r) => (locked = r));
-      const first = db.transaction(async () => (locked(), order.push("first"), await gate, order.push("first done")), { advisoryLock: "test_lock" });
+      const first = db.transaction(async () => (locked(), order.push("first"), await gate, order.push("first done")), {
+        advisoryLock: "test_lock",
+      });
       await firstLocked;
       const second = db.transaction(async () => void order.push("second"), { advisoryLock: "test_lock" });
       await new Promise((r) => setTimeout(r, 100));
@@ -121,9 +129,14 @@ for (const backend of DATABASE_BACKENDS) {
       expect(await migrate(db, "testcomponent", migrations)).to.deep.equal([]);
       expect(await db.query("SELECT a, b FROM mig_t")).to.deep.equal([{ a: 1, b: "x" }]);
       const ledger = await db.query("SELECT version, name FROM schema_migrations WHERE component = 'testcomponent' ORDER BY version");
-      expect(ledger).to.deep.equal([{ version: 1, name: "create" }, { version: 2, name: "add column" }]);
+      expect(ledger).to.deep.equal([
+        { version: 1, name: "create" },
+        { version: 2, name: "add column" },
+      ]);
       // A new migration later is applied on its own.
-      expect(await migrate(db, "testcomponent", [...migrations, { version: 3, name: "more", up: "ALTER TABLE mig_t ADD COLUMN c INT" }])).to.deep.equal([3]);
+      expect(
+        await migrate(db, "testcomponent", [...migrations, { version: 3, name: "more", up: "ALTER TABLE mig_t ADD COLUMN c INT" }]),
+      ).to.deep.equal([3]);
     });
 
     it("rolls back a failing migration entirely and does not record it", async () => {
@@ -134,7 +147,9 @@ for (const backend of DATABASE_BACKENDS) {
       const err = await migrate(db, "failing", migrations).catch((e: Error) => e);
       expect(err).to.be.instanceOf(Error);
       expect(await db.query("SELECT * FROM mig_fail")).to.deep.equal([]);
-      expect((await db.query("SELECT version FROM schema_migrations WHERE component = 'failing'")).map((r) => r.version)).to.deep.equal([1]);
+      expect((await db.query("SELECT version FROM schema_migrations WHERE component = 'failing'")).map((r) => r.version)).to.deep.equal([
+        1,
+      ]);
     });
 
     it("refuses migrations that are not numbered 1, 2, 3...", async () => {

@@ -12,7 +12,15 @@ import type { DeadLetterSettings, EventLog, LogMessage } from "../../../componen
 import { InProcessLog } from "../../../components/internal/eventlog/inprocess/log.js";
 import { JetStreamLog } from "../../../components/internal/eventlog/jetstream/log.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
-import { DATABASE_BACKENDS, TEST_NATS_URL, TEST_POSTGRES_URL, deleteNatsStreams, pendingVariant, suiteVariant, uniquePrefix } from "../../../testing/backends.js";
+import {
+  DATABASE_BACKENDS,
+  TEST_NATS_URL,
+  TEST_POSTGRES_URL,
+  deleteNatsStreams,
+  pendingVariant,
+  suiteVariant,
+  uniquePrefix,
+} from "../../../testing/backends.js";
 import { eventually } from "../../../testing/eventually.js";
 import { metricsRegistry } from "../../../components/internal/metrics/registry.js";
 
@@ -270,7 +278,12 @@ for (const dbBackend of DATABASE_BACKENDS) {
         // comes again, fails, and is skipped without a second record or notice.
         const another = (await log.publish(`${STREAM}.r2`, enc("poison"))).seq;
         for (let i = 0; i < MAX_ATTEMPTS; i++) {
-          await store.countFailure(durable, { stream: STREAM, subject: `${STREAM}.r2`, seq: another, data: enc("poison"), headers: {}, redelivered: false }, "earlier", MAX_ATTEMPTS);
+          await store.countFailure(
+            durable,
+            { stream: STREAM, subject: `${STREAM}.r2`, seq: another, data: enc("poison"), headers: {}, redelivered: false },
+            "earlier",
+            MAX_ATTEMPTS,
+          );
         }
         await log.publish(`${STREAM}.r2`, enc("after 2"));
         failures = 0;
@@ -291,7 +304,14 @@ for (const dbBackend of DATABASE_BACKENDS) {
 }
 
 // The combinations this run lacks a backend for, listed as pending with the reason.
-for (const [log, database] of [["in-process", "postgres"], ["nats", "pglite"], ["nats", "postgres"]] as const) {
-  const lacks = [log === "nats" && !TEST_NATS_URL && "DENDRITE_TEST_NATS", database === "postgres" && !TEST_POSTGRES_URL && "DENDRITE_TEST_POSTGRES"].filter(Boolean);
+for (const [log, database] of [
+  ["in-process", "postgres"],
+  ["nats", "pglite"],
+  ["nats", "postgres"],
+] as const) {
+  const lacks = [
+    log === "nats" && !TEST_NATS_URL && "DENDRITE_TEST_NATS",
+    database === "postgres" && !TEST_POSTGRES_URL && "DENDRITE_TEST_POSTGRES",
+  ].filter(Boolean);
   if (lacks.length > 0) pendingVariant(`dead-letters:${log}+${database}`, `needs ${lacks.join(" and ")} (.ci/run sets them)`);
 }

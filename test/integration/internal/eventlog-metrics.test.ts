@@ -15,7 +15,11 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 
 const BACKENDS = [
-  { name: "in-process", open: (db: Database, prefix: string): Promise<EventLog> => InProcessLog.open(db, prefix, silentLogger()), dispose: async () => {} },
+  {
+    name: "in-process",
+    open: (db: Database, prefix: string): Promise<EventLog> => InProcessLog.open(db, prefix, silentLogger()),
+    dispose: async () => {},
+  },
   ...(TEST_NATS_URL
     ? [
         {

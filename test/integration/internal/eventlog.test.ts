@@ -20,7 +20,6 @@ const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-
 interface LogBackend {
   name: string;
   /** Opens the log on `db` (the in-process log lives in it; both keep applied sequences in it). */
@@ -75,23 +74,34 @@ for (const backend of LOG_BACKENDS) {
       const other = await backend.open(db, prefix);
       await other.check();
       await other.close();
-      expect(await other.check().then(() => "healthy", (e: Error) => e.message)).to.match(/closed/);
+      expect(
+        await other.check().then(
+          () => "healthy",
+          (e: Error) => e.message,
+        ),
+      ).to.match(/closed/);
     });
 
     // NATS refuses a message over its max_payload before sending it; the in-process log has no such limit.
-    if (backend.name === "nats") it("refuses a publish NATS cannot send, leaving nothing waiting for an acknowledgement", async () => {
-      const unhandled: unknown[] = [];
-      const note = (reason: unknown) => void unhandled.push(reason);
-      process.on("unhandledRejection", note);
-      try {
-        const tooLarge = new Uint8Array(2 * 1024 * 1024);
-        expect(await log.publish(`${STREAM}.x`, tooLarge).then(() => "published", () => "refused")).to.equal("refused");
-        await sleep(6_000); // past the wait for an acknowledgement, had one been armed
-      } finally {
-        process.off("unhandledRejection", note);
-      }
-      expect(unhandled).to.deep.equal([]);
-    });
+    if (backend.name === "nats")
+      it("refuses a publish NATS cannot send, leaving nothing waiting for an acknowledgement", async () => {
+        const unhandled: unknown[] = [];
+        const note = (reason: unknown) => void unhandled.push(reason);
+        process.on("unhandledRejection", note);
+        try {
+          const tooLarge = new Uint8Array(2 * 1024 * 1024);
+          expect(
+            await log.publish(`${STREAM}.x`, tooLarge).then(
+              () => "published",
+              () => "refused",
+            ),
+          ).to.equal("refused");
+          await sleep(6_000); // past the wait for an acknowledgement, had one been armed
+        } finally {
+          process.off("unhandledRejection", note);
+        }
+        expect(unhandled).to.deep.equal([]);
+      });
 
     it("declares streams idempotently and numbers publishes in order", async () => {
       await log.declareStreams([STREAM, OTHER]);
@@ -141,7 +151,12 @@ for (const backend of LOG_BACKENDS) {
         [3, false],
       ]);
       const seen: string[] = [];
-      const consumer = await log.consume({ stream: STREAM, durable: "dedupe-together", filterSubject: `${STREAM}.y`, handler: async (m) => void seen.push(dec(m.data)) });
+      const consumer = await log.consume({
+        stream: STREAM,
+        durable: "dedupe-together",
+        filterSubject: `${STREAM}.y`,
+        handler: async (m) => void seen.push(dec(m.data)),
+      });
       await eventually(() => seen.length === 4);
       await sleep(50);
       await consumer.stop();

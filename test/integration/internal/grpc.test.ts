@@ -5,10 +5,7 @@ import { GrpcServer } from "../../../components/internal/grpc/server.js";
 import { PassThrough } from "node:stream";
 import { createLogger, silentLogger } from "../../../components/internal/logging/logger.js";
 import { UserAuthClient, UserAuthService } from "../../../proto/gen/dendrite/userapi/v1/userapi.js";
-import {
-  HealthCheckResponse_ServingStatus as ServingStatus,
-  HealthClient,
-} from "../../../proto/gen/grpc/health/v1/health.js";
+import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from "../../../proto/gen/grpc/health/v1/health.js";
 import { fileContainingSymbol, listServices } from "../../../testing/grpc-reflection.js";
 import { SilentPeer } from "../../../testing/silent-peer.js";
 
@@ -99,7 +96,13 @@ describe("gRPC plumbing", () => {
     const lines: Record<string, unknown>[] = [];
     before(async () => {
       const sink = new PassThrough();
-      sink.on("data", (chunk: Buffer) => chunk.toString().split("\n").filter(Boolean).forEach((line) => lines.push(JSON.parse(line))));
+      sink.on("data", (chunk: Buffer) =>
+        chunk
+          .toString()
+          .split("\n")
+          .filter(Boolean)
+          .forEach((line) => lines.push(JSON.parse(line))),
+      );
       guarded = new GrpcServer(createLogger("info", sink), SECRET, [
         {
           definition: UserAuthService,
@@ -133,14 +136,21 @@ describe("gRPC plumbing", () => {
     it("serves a call with the secret, logging a privileged one at info with what its describer picks", async () => {
       expect(await ask(SECRET)).to.deep.include({ found: true, userId: "@a:b" });
       const logged = lines.find((l) => l.msg === "privileged gRPC call");
-      expect(logged).to.include({ level: "info", grpc_method: "/dendrite.userapi.v1.UserAuth/QueryAccessToken", token_length: 16, code: 0 });
+      expect(logged).to.include({
+        level: "info",
+        grpc_method: "/dendrite.userapi.v1.UserAuth/QueryAccessToken",
+        token_length: 16,
+        code: 0,
+      });
       expect(JSON.stringify(lines)).to.not.contain("dts_secret_token");
     });
 
     it("answers health and reflection without the secret", async () => {
       const client = createGrpcClient(HealthClient, guardedAddress);
       try {
-        expect(await unary(client.check.bind(client), { service: "dendrite.userapi.v1.UserAuth" })).to.deep.equal({ status: ServingStatus.SERVING });
+        expect(await unary(client.check.bind(client), { service: "dendrite.userapi.v1.UserAuth" })).to.deep.equal({
+          status: ServingStatus.SERVING,
+        });
       } finally {
         client.close();
       }

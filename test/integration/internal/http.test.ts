@@ -100,7 +100,11 @@ describe("HTTP plumbing", () => {
 
   it("answers a body that is not UTF-8 with 400 M_NOT_JSON instead of replacing the bytes", async () => {
     const body = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xed, 0xa0, 0x80]), Buffer.from('"}')]);
-    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: new Uint8Array(body) }), 400, "M_NOT_JSON");
+    await expectMatrixError(
+      await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: new Uint8Array(body) }),
+      400,
+      "M_NOT_JSON",
+    );
   });
 
   it("answers U+0000 anywhere in a body with 400 M_BAD_JSON, except in event content, which keeps it", async () => {
@@ -114,7 +118,11 @@ describe("HTTP plumbing", () => {
   it("answers a lone surrogate in a body with 400 M_BAD_JSON, event content included", async () => {
     for (const path of ["echo/x", "content/x"]) {
       for (const body of ['{"a":"\\ud800"}', '{"a":"\\udc00\\ud800"}', '{"\\udfff":1}']) {
-        await expectMatrixError(await fetch(`${base}/_matrix/client/v3/${path}`, { method: path === "echo/x" ? "POST" : "PUT", body }), 400, "M_BAD_JSON");
+        await expectMatrixError(
+          await fetch(`${base}/_matrix/client/v3/${path}`, { method: path === "echo/x" ? "POST" : "PUT", body }),
+          400,
+          "M_BAD_JSON",
+        );
       }
     }
     const pair = await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: '{"a":"\\ud83d\\ude00"}' });
@@ -125,7 +133,11 @@ describe("HTTP plumbing", () => {
     const nested = (levels: number) => `{"a":${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}}`;
     const ok = await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: nested(MAX_JSON_DEPTH) });
     expect(ok.status).to.equal(200);
-    await expectMatrixError(await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: nested(MAX_JSON_DEPTH + 1) }), 400, "M_BAD_JSON");
+    await expectMatrixError(
+      await fetch(`${base}/_matrix/client/v3/echo/x`, { method: "POST", body: nested(MAX_JSON_DEPTH + 1) }),
+      400,
+      "M_BAD_JSON",
+    );
   });
 
   it("answers U+0000 or a bad encoding in a path or query parameter with 400 M_INVALID_PARAM", async () => {

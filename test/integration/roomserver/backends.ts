@@ -4,7 +4,15 @@ import { openEventLog } from "../../../components/internal/eventlog/open.js";
 import { silentLogger } from "../../../components/internal/logging/logger.js";
 import type { SigningKey } from "../../../components/protocol/crypto/keys.js";
 import type { RoomserverCore } from "../../../components/roomserver/core/roomserver-core.js";
-import { DATABASE_BACKENDS, TEST_NATS_URL, deleteNatsStreams, suiteVariant, uniquePrefix, pendingVariant, NEEDS_POSTGRES_AND_NATS } from "../../../testing/backends.js";
+import {
+  DATABASE_BACKENDS,
+  TEST_NATS_URL,
+  deleteNatsStreams,
+  suiteVariant,
+  uniquePrefix,
+  pendingVariant,
+  NEEDS_POSTGRES_AND_NATS,
+} from "../../../testing/backends.js";
 import { OutputCollector, startRoomserverCore } from "../../../testing/roomserver-harness.js";
 
 /** The setups the roomserver suites run on: embedded (PGlite + in-process log) and PostgreSQL + NATS. */
@@ -67,7 +75,11 @@ export interface RoomserverFixture {
  * Starts a roomserver core before the suite's tests and stops it after: registers mocha
  * hooks in the calling `describe`, and returns the fixture they fill in.
  */
-export function useRoomserver(setup: Setup, variant: string, options: { serverName?: string; collectOutputs?: boolean } = {}): RoomserverFixture {
+export function useRoomserver(
+  setup: Setup,
+  variant: string,
+  options: { serverName?: string; collectOutputs?: boolean } = {},
+): RoomserverFixture {
   const fixture = {} as RoomserverFixture;
   let stop: () => Promise<void> = async () => {};
   suiteVariant(`${variant}:${setup.name}`);

@@ -82,9 +82,15 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
 
         roomserver = await setup.start();
         const all = await Promise.all(verdicts);
-        expect(all.every((v) => v.outcome === "accepted"), "every input eventually accepted").to.equal(true);
+        expect(
+          all.every((v) => v.outcome === "accepted"),
+          "every input eventually accepted",
+        ).to.equal(true);
         const completed = await Promise.all(templateVerdicts);
-        expect(completed.every((v) => v.outcome === "accepted"), "every template eventually accepted").to.equal(true);
+        expect(
+          completed.every((v) => v.outcome === "accepted"),
+          "every template eventually accepted",
+        ).to.equal(true);
         const templateEventIds = new Set(completed.map((v) => v.eventId));
         expect(templateEventIds.size).to.equal(templates.length, "each template its own event");
         const recorded = await db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_completed_templates");

@@ -59,11 +59,16 @@ for (const setup of SETUPS) {
 
       // Branch B: bob, still at 50, bans charlie. Branch A: alice demotes bob to 0.
       const ban = room.member(bob, charlie, "ban", { prevs: forkPoint, state: forkState, detached: true });
-      const demote = room.stateEvent(alice, "m.room.power_levels", { users: { [alice]: 100, [bob]: 0 } }, {
-        prevs: forkPoint,
-        state: forkState,
-        detached: true,
-      });
+      const demote = room.stateEvent(
+        alice,
+        "m.room.power_levels",
+        { users: { [alice]: 100, [bob]: 0 } },
+        {
+          prevs: forkPoint,
+          state: forkState,
+          detached: true,
+        },
+      );
       await accept(ban);
       expect(await membership(room.roomId, charlie)).to.equal("ban");
       await accept(demote);
@@ -102,7 +107,9 @@ for (const setup of SETUPS) {
       );
       expect(row).to.deep.equal({ outlier: true, state_before_nid: null });
       expect(await extremities(room.roomId)).to.not.include(invite.eventId);
-      await rs.outputs.waitFor((all) => all.some((o) => o.payload?.$case === "newInviteEvent" && o.payload.value.eventId === invite.eventId));
+      await rs.outputs.waitFor((all) =>
+        all.some((o) => o.payload?.$case === "newInviteEvent" && o.payload.value.eventId === invite.eventId),
+      );
       expect(rs.outputs.newEvents().map((e) => e.eventId)).to.not.include(invite.eventId);
     });
 
@@ -114,7 +121,12 @@ for (const setup of SETUPS) {
       const forkState = new Map(room.state);
       await accept(room.message(alice, "now"));
       const extremitiesBefore = await extremities(room.roomId);
-      const historical = room.stateEvent(alice, "m.room.topic", { topic: "from the past" }, { prevs: forkPoint, state: forkState, detached: true });
+      const historical = room.stateEvent(
+        alice,
+        "m.room.topic",
+        { topic: "from the past" },
+        { prevs: forkPoint, state: forkState, detached: true },
+      );
       const verdict = await inputEvent(rs.log, historical, "old");
       expect(verdict.outcome).to.equal("accepted");
       expect(await extremities(room.roomId)).to.deep.equal(extremitiesBefore);
@@ -125,7 +137,9 @@ for (const setup of SETUPS) {
       );
       expect(row!.outlier).to.equal(false);
       expect(row!.state_before_nid).to.be.a("number");
-      await rs.outputs.waitFor((all) => all.some((o) => o.payload?.$case === "oldRoomEvent" && o.payload.value.eventId === historical.eventId));
+      await rs.outputs.waitFor((all) =>
+        all.some((o) => o.payload?.$case === "oldRoomEvent" && o.payload.value.eventId === historical.eventId),
+      );
     });
 
     it("redacts an event when its redaction is accepted, and applies a redaction that came first", async () => {
@@ -136,9 +150,15 @@ for (const setup of SETUPS) {
       await accept(message);
       const redaction = room.build({ type: "m.room.redaction", sender: alice, content: { reason: "oops" }, redacts: message.eventId });
       await accept(redaction);
-      await rs.outputs.waitFor((all) => all.some((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === message.eventId));
-      const redacted = rs.outputs.outputs.find((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === message.eventId)!;
-      const json = JSON.parse(Buffer.from((redacted.payload as { value: { redactedEventJson: Uint8Array } }).value.redactedEventJson).toString());
+      await rs.outputs.waitFor((all) =>
+        all.some((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === message.eventId),
+      );
+      const redacted = rs.outputs.outputs.find(
+        (o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === message.eventId,
+      )!;
+      const json = JSON.parse(
+        Buffer.from((redacted.payload as { value: { redactedEventJson: Uint8Array } }).value.redactedEventJson).toString(),
+      );
       expect(json.content).to.deep.equal({});
       const [row] = await rs.db.query<{ json: string; redacted_by: string }>(
         "SELECT json, redacted_by FROM roomserver_events WHERE event_id = $1",
@@ -153,7 +173,9 @@ for (const setup of SETUPS) {
       const late = room.message(alice, "arrives after its redaction", { prevs: forkPoint, state: forkState, detached: true });
       const early = room.build({ type: "m.room.redaction", sender: alice, content: {}, redacts: late.eventId });
       await accept(early, late);
-      await rs.outputs.waitFor((all) => all.some((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === late.eventId));
+      await rs.outputs.waitFor((all) =>
+        all.some((o) => o.payload?.$case === "redactedEvent" && o.payload.value.redactedEventId === late.eventId),
+      );
     });
   });
 }

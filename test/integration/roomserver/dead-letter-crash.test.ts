@@ -54,10 +54,12 @@ withPostgresAndNats("roomserver-dead-letter-crash:postgres+nats", () => {
         const poison = poisoned.message(alice, `hello ${POISON_MARKER}`, { detached: true });
         const poisonVerdict = submit(poison);
         const failures = async () =>
-          (await db.query<{ attempts: number; dead: boolean }>(
-            "SELECT attempts, dead_lettered_at IS NOT NULL AS dead FROM eventlog_dead_letters WHERE consumer = $1",
-            [INPUT_CONSUMER],
-          ))[0];
+          (
+            await db.query<{ attempts: number; dead: boolean }>(
+              "SELECT attempts, dead_lettered_at IS NOT NULL AS dead FROM eventlog_dead_letters WHERE consumer = $1",
+              [INPUT_CONSUMER],
+            )
+          )[0];
         await eventually(async () => ((await failures())?.attempts ?? 0) >= 2, 30_000, "the poisoned input retried");
         await roomserver.stop("SIGKILL");
         const beforeCrash = (await failures())!;
@@ -78,7 +80,12 @@ withPostgresAndNats("roomserver-dead-letter-crash:postgres+nats", () => {
         );
         // The count went on from where the killed process left it: MAX_ATTEMPTS failures in all.
         expect(rows).to.deep.equal([{ consumer: INPUT_CONSUMER, stream: STREAMS.inputRoomEvent, attempts: MAX_ATTEMPTS, dead: true }]);
-        expect(roomserver.output().split("\n").filter((line) => line.includes("dead-lettered")).length).to.equal(1);
+        expect(
+          roomserver
+            .output()
+            .split("\n")
+            .filter((line) => line.includes("dead-lettered")).length,
+        ).to.equal(1);
         const stored = await db.query("SELECT 1 FROM roomserver_events WHERE event_id = $1", [poison.eventId]);
         expect(stored).to.deep.equal([]);
       } finally {

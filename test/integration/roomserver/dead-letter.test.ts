@@ -42,17 +42,22 @@ for (const setup of SETUPS) {
       const after = poisoned.message(alice, "still here");
       expect((await inputEvent(rs.log, after)).outcome).to.equal("accepted");
 
-      const rows = await rs.db.query<{ consumer: string; stream: string; payload: Uint8Array; error: string; attempts: number; dead: boolean }>(
-        "SELECT consumer, stream, payload, error, attempts, dead_lettered_at IS NOT NULL AS dead FROM eventlog_dead_letters",
-      );
+      const rows = await rs.db.query<{
+        consumer: string;
+        stream: string;
+        payload: Uint8Array;
+        error: string;
+        attempts: number;
+        dead: boolean;
+      }>("SELECT consumer, stream, payload, error, attempts, dead_lettered_at IS NOT NULL AS dead FROM eventlog_dead_letters");
       expect(rows).to.have.length(1);
       const [row] = rows;
       expect(row).to.include({ consumer: INPUT_CONSUMER, stream: STREAMS.inputRoomEvent, attempts: 5, dead: true });
       expect(row!.error).to.match(/injected failure: this event cannot be stored/);
       const input = InputRoomEvent.decode(row!.payload);
-      expect((JSON.parse(Buffer.from(input.eventJson).toString("utf8")) as { event_id?: string; content: { body: string } }).content.body).to.equal(
-        `hello ${POISON_MARKER}`,
-      );
+      expect(
+        (JSON.parse(Buffer.from(input.eventJson).toString("utf8")) as { event_id?: string; content: { body: string } }).content.body,
+      ).to.equal(`hello ${POISON_MARKER}`);
       expect(deadLetterCount()).to.equal(countBefore + 1);
       const stored = await rs.db.query("SELECT 1 FROM roomserver_events WHERE event_id = $1", [poison.eventId]);
       expect(stored).to.deep.equal([]);

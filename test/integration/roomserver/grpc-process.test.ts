@@ -57,9 +57,10 @@ if (TEST_POSTGRES_URL && TEST_NATS_URL) {
     }
 
     it("answers a malformed request with INVALID_ARGUMENT and its reason", async () => {
-      const err = await api
-        .queryMessageHistory({ roomId: fixture.main.roomId, from: "????", direction: "backward", limit: 1 })
-        .then(() => null, (e: grpc.ServiceError) => e);
+      const err = await api.queryMessageHistory({ roomId: fixture.main.roomId, from: "????", direction: "backward", limit: 1 }).then(
+        () => null,
+        (e: grpc.ServiceError) => e,
+      );
       expect(err?.code).to.equal(grpc.status.INVALID_ARGUMENT);
       expect(err?.details).to.match(/^not a history token/);
     });

@@ -83,7 +83,10 @@ for (const setup of SETUPS) {
       orphan.state = new Map(room.state);
       const ghostParent = room.message(alice, "never input", { detached: true });
       const missingPrev = orphan.message(alice, "child of the unknown", { prevs: [ghostParent] });
-      for (const [what, event] of [["bad signature", badSignature], ["missing prev", missingPrev]] as const) {
+      for (const [what, event] of [
+        ["bad signature", badSignature],
+        ["missing prev", missingPrev],
+      ] as const) {
         const verdict = await inputEvent(rs.log, event);
         expect(verdict.outcome, what).to.equal("invalid");
         expect(verdict.reason, what).to.not.equal("");
@@ -131,7 +134,10 @@ for (const setup of SETUPS) {
       const alice = room.user("alice");
       for (const event of room.standardStart(alice)) await inputEvent(rs.log, event);
       const count = async () => {
-        const [s] = await rs.db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_state_snapshots s JOIN roomserver_rooms r ON r.room_nid = s.room_nid WHERE r.room_id = $1", [room.roomId]);
+        const [s] = await rs.db.query<{ n: number }>(
+          "SELECT count(*)::int8 AS n FROM roomserver_state_snapshots s JOIN roomserver_rooms r ON r.room_nid = s.room_nid WHERE r.room_id = $1",
+          [room.roomId],
+        );
         const [b] = await rs.db.query<{ n: number }>("SELECT count(*)::int8 AS n FROM roomserver_state_blocks");
         return { snapshots: s!.n, blocks: b!.n };
       };

@@ -51,7 +51,9 @@ for (const backend of DATABASE_BACKENDS) {
       expect(recorder.published).to.deep.equal([], "nothing before a flush");
       expect(await rows()).to.deep.equal(["a", "b", "c"], "committed with the change");
       await outbox.flush();
-      expect(recorder.published).to.deep.equal(["a", "b", "c"].map((id) => ({ subject: "OutputRoomEvent.r", msgId: id, data: `payload ${id}` })));
+      expect(recorder.published).to.deep.equal(
+        ["a", "b", "c"].map((id) => ({ subject: "OutputRoomEvent.r", msgId: id, data: `payload ${id}` })),
+      );
       await outbox.close();
       expect(await rows()).to.deep.equal([]);
     });

@@ -84,8 +84,21 @@ for (const setup of SETUPS) {
       expect(error!.message).to.not.equal("");
     }
 
-    async function membership(roomId: string, sender: string, target: string, change: string, extra: { reason?: string; isDirect?: boolean } = {}) {
-      return performer.performMembership({ roomId, sender, target, membership: change, reason: extra.reason ?? "", isDirect: extra.isDirect ?? false });
+    async function membership(
+      roomId: string,
+      sender: string,
+      target: string,
+      change: string,
+      extra: { reason?: string; isDirect?: boolean } = {},
+    ) {
+      return performer.performMembership({
+        roomId,
+        sender,
+        target,
+        membership: change,
+        reason: extra.reason ?? "",
+        isDirect: extra.isDirect ?? false,
+      });
     }
     const join = (roomIdOrAlias: string, userId: string, content: JsonObject = {}) =>
       performer.performJoin({ roomIdOrAlias, userId, contentJson: JSON.stringify(content), isGuest: false });
@@ -208,13 +221,22 @@ for (const setup of SETUPS) {
 
       it("uses an m.room.power_levels from initial_state instead of the generated one", async () => {
         const given = { users: { [alice]: 100 }, state_default: 0, ban: 100 };
-        const body = { room_version: "11", initial_state: [{ type: "m.room.power_levels", content: given }], power_level_content_override: { ban: 1 } };
+        const body = {
+          room_version: "11",
+          initial_state: [{ type: "m.room.power_levels", content: given }],
+          power_level_content_override: { ban: 1 },
+        };
         const roomId = await newRoom(body);
         expect(await stateOf(roomId, "m.room.power_levels")).to.deep.equal(given);
       });
 
       it("invites with is_direct; trusted_private_chat makes invitees admins (v11) or additional creators (v12)", async () => {
-        const roomId = await newRoom({ preset: "trusted_private_chat", room_version: "11", invite: [bob, carol, bob, alice], is_direct: true });
+        const roomId = await newRoom({
+          preset: "trusted_private_chat",
+          room_version: "11",
+          invite: [bob, carol, bob, alice],
+          is_direct: true,
+        });
         expect(await stateOf(roomId, MEMBER, bob)).to.deep.equal({ membership: "invite", is_direct: true });
         expect(await membershipOf(roomId, carol)).to.equal("invite");
         expect((await stateOf(roomId, "m.room.power_levels"))!["users"]).to.deep.equal({ [alice]: 100, [bob]: 100, [carol]: 100 });
@@ -328,9 +350,17 @@ for (const setup of SETUPS) {
         expectError((await performer.performSetAlias({ alias: bobs, roomId, creator: carol })).error, "M_FORBIDDEN", 403);
         expect((await performer.performSetAlias({ alias: bobs, roomId, creator: bob })).error).to.equal(undefined);
         expectError((await performer.performSetAlias({ alias: bobs, roomId, creator: alice })).error, "M_UNKNOWN", 409);
-        expectError((await performer.performSetAlias({ alias: "#x:elsewhere.example", roomId, creator: bob })).error, "M_INVALID_PARAM", 400);
+        expectError(
+          (await performer.performSetAlias({ alias: "#x:elsewhere.example", roomId, creator: bob })).error,
+          "M_INVALID_PARAM",
+          400,
+        );
         expectError((await performer.performSetAlias({ alias: "nope", roomId, creator: bob })).error, "M_INVALID_PARAM", 400);
-        expectError((await performer.performSetAlias({ alias: `#${unique("x")}:${TEST_SERVER}`, roomId: `!no:${TEST_SERVER}`, creator: bob })).error, "M_NOT_FOUND", 404);
+        expectError(
+          (await performer.performSetAlias({ alias: `#${unique("x")}:${TEST_SERVER}`, roomId: `!no:${TEST_SERVER}`, creator: bob })).error,
+          "M_NOT_FOUND",
+          404,
+        );
         expect((await performer.queryAlias({ alias: bobs })).roomId).to.equal(roomId);
 
         // Bob (power 0) may not remove alice's alias, but may remove his own; alice (100) may remove any.
@@ -345,10 +375,16 @@ for (const setup of SETUPS) {
       it("publishes and unpublishes rooms and pages through them, filtered by name, topic or alias", async () => {
         const term = unique("dir");
         const ids: string[] = [];
-        for (const [i, body] of ([{ name: `${term} one` }, { topic: `about ${term.toUpperCase()}` }, { room_alias_name: `${term}-three` }] as Record<string, string>[]).entries()) {
+        for (const [i, body] of (
+          [{ name: `${term} one` }, { topic: `about ${term.toUpperCase()}` }, { room_alias_name: `${term}-three` }] as Record<
+            string,
+            string
+          >[]
+        ).entries()) {
           ids.push(await newRoom({ ...body, visibility: i === 2 ? "private" : "public" }));
         }
-        const published = async (rows: string) => (await db.query<{ published: boolean }>("SELECT published FROM roomserver_rooms WHERE room_id = $1", [rows]))[0]!.published;
+        const published = async (rows: string) =>
+          (await db.query<{ published: boolean }>("SELECT published FROM roomserver_rooms WHERE room_id = $1", [rows]))[0]!.published;
         expect(await published(ids[0]!)).to.equal(true);
         expect(await published(ids[2]!)).to.equal(false);
         expect((await performer.performPublish({ roomId: ids[2]!, visibility: "public" })).error).to.equal(undefined);
@@ -361,7 +397,11 @@ for (const setup of SETUPS) {
         expect(all.roomIds).to.include.members(ids);
 
         expect((await performer.performPublish({ roomId: ids[0]!, visibility: "private" })).error).to.equal(undefined);
-        expect(await performer.queryPublishedRooms({ limit: 10, since: "", filterTerm: term })).to.deep.equal({ roomIds: ids.slice(1), next: "", total: 2 });
+        expect(await performer.queryPublishedRooms({ limit: 10, since: "", filterTerm: term })).to.deep.equal({
+          roomIds: ids.slice(1),
+          next: "",
+          total: 2,
+        });
         expectError((await performer.performPublish({ roomId: `!gone:${TEST_SERVER}`, visibility: "public" })).error, "M_NOT_FOUND", 404);
         expectError((await performer.performPublish({ roomId: ids[1]!, visibility: "shown" })).error, "M_INVALID_PARAM", 400);
       });

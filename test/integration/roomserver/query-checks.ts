@@ -19,7 +19,12 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
   async queryBuildInfo(api, f) {
     const main = await api.queryBuildInfo({
       roomId: f.main.roomId,
-      stateNeeded: [tuple("m.room.create"), tuple("m.room.power_levels"), tuple("m.room.member", f.alice), tuple("m.room.member", "@nobody:x")],
+      stateNeeded: [
+        tuple("m.room.create"),
+        tuple("m.room.power_levels"),
+        tuple("m.room.member", f.alice),
+        tuple("m.room.member", "@nobody:x"),
+      ],
     });
     expect(main).to.deep.include({
       roomExists: true,
@@ -37,10 +42,17 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
 
     const v1 = await api.queryBuildInfo({ roomId: f.v1.roomId, stateNeeded: [] });
     const last = f.v1Events.at(-1)!;
-    expect(v1).to.deep.include({ roomVersion: "1", prevEvents: [{ eventId: last.eventId, sha256: encodeBase64(last.referenceHash()) }], depth: last.depth + 1 });
+    expect(v1).to.deep.include({
+      roomVersion: "1",
+      prevEvents: [{ eventId: last.eventId, sha256: encodeBase64(last.referenceHash()) }],
+      depth: last.depth + 1,
+    });
     expect(v1.stateEvents).to.deep.equal([]);
 
-    expect(await api.queryBuildInfo({ roomId: "!absent:test.local", stateNeeded: [] })).to.deep.include({ roomExists: false, prevEvents: [] });
+    expect(await api.queryBuildInfo({ roomId: "!absent:test.local", stateNeeded: [] })).to.deep.include({
+      roomExists: false,
+      prevEvents: [],
+    });
   },
 
   async queryEventsById(api, f) {
@@ -64,29 +76,48 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
 
     const topic = [tuple("m.room.topic")];
     const stateAfter = async (events: ProtocolEvent[]) =>
-      ids((await api.queryStateAfterEvents({ roomId: f.fork.roomId, eventIds: events.map((e) => e.eventId), stateTuples: topic })).stateEvents);
+      ids(
+        (await api.queryStateAfterEvents({ roomId: f.fork.roomId, eventIds: events.map((e) => e.eventId), stateTuples: topic }))
+          .stateEvents,
+      );
     expect(await stateAfter([f.forkY])).to.deep.equal([f.forkY.eventId]);
     expect(await stateAfter([f.forkX])).to.deep.equal([f.forkX.eventId]);
     // Both branches: resolved, the later origin_server_ts (x) applied last, in either order asked.
     expect(await stateAfter([f.forkY, f.forkX])).to.deep.equal([f.forkX.eventId]);
     expect(await stateAfter([f.forkX, f.forkY])).to.deep.equal([f.forkX.eventId]);
     const whole = await api.queryStateAfterEvents({ roomId: f.fork.roomId, eventIds: [f.forkX.eventId, f.forkY.eventId], stateTuples: [] });
-    expect(ids(whole.stateEvents)).to.have.members([...f.forkStart.filter((e) => e.stateKey !== undefined).map((e) => e.eventId), f.forkX.eventId]);
+    expect(ids(whole.stateEvents)).to.have.members([
+      ...f.forkStart.filter((e) => e.stateKey !== undefined).map((e) => e.eventId),
+      f.forkX.eventId,
+    ]);
 
     const notPlaced = { roomExists: true, prevEventsExist: false, stateEvents: [] };
-    expect(await api.queryStateAfterEvents({ roomId: f.main.roomId, eventIds: [f.outlier.eventId], stateTuples: [] })).to.deep.equal(notPlaced);
+    expect(await api.queryStateAfterEvents({ roomId: f.main.roomId, eventIds: [f.outlier.eventId], stateTuples: [] })).to.deep.equal(
+      notPlaced,
+    );
     expect(await api.queryStateAfterEvents({ roomId: f.main.roomId, eventIds: ["$unknown"], stateTuples: [] })).to.deep.equal(notPlaced);
-    expect(await api.queryStateAfterEvents({ roomId: f.main.roomId, eventIds: [f.forkX.eventId], stateTuples: [] })).to.deep.equal(notPlaced, "another room's event");
-    expect(await api.queryStateAfterEvents({ roomId: "!absent:test.local", eventIds: [], stateTuples: [] })).to.deep.include({ roomExists: false });
+    expect(await api.queryStateAfterEvents({ roomId: f.main.roomId, eventIds: [f.forkX.eventId], stateTuples: [] })).to.deep.equal(
+      notPlaced,
+      "another room's event",
+    );
+    expect(await api.queryStateAfterEvents({ roomId: "!absent:test.local", eventIds: [], stateTuples: [] })).to.deep.include({
+      roomExists: false,
+    });
   },
 
   async queryCurrentState(api, f) {
     const all = await api.queryCurrentState({ roomId: f.main.roomId, stateTuples: [] });
     const current = ["create", "aliceJoin", "powerLevels", "joinRules", "bobJoin", "carolInvite", "daveLeave", "joinedHistory"] as const;
     expect(ids(all.stateEvents)).to.deep.equal(sortedByKey(current.map((n) => f.named(n))));
-    const some = await api.queryCurrentState({ roomId: f.main.roomId, stateTuples: [tuple("m.room.topic"), tuple("m.room.history_visibility")] });
+    const some = await api.queryCurrentState({
+      roomId: f.main.roomId,
+      stateTuples: [tuple("m.room.topic"), tuple("m.room.history_visibility")],
+    });
     expect(ids(some.stateEvents)).to.deep.equal([f.named("joinedHistory").eventId]);
-    expect(await api.queryCurrentState({ roomId: "!absent:test.local", stateTuples: [] })).to.deep.equal({ roomExists: false, stateEvents: [] });
+    expect(await api.queryCurrentState({ roomId: "!absent:test.local", stateTuples: [] })).to.deep.equal({
+      roomExists: false,
+      stateEvents: [],
+    });
   },
 
   async queryMembership(api, f) {
@@ -99,18 +130,29 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
     const never = await of("@fixture-nobody:test.local");
     expect(never).to.deep.include({ roomExists: true, membership: "", eventId: "" });
     expect(never.memberEvent).to.equal(undefined);
-    expect(await api.queryMembership({ roomId: "!absent:test.local", userId: f.alice })).to.deep.include({ roomExists: false, membership: "" });
+    expect(await api.queryMembership({ roomId: "!absent:test.local", userId: f.alice })).to.deep.include({
+      roomExists: false,
+      membership: "",
+    });
   },
 
   async queryMembers(api, f) {
     const members = async (memberships: string[], localOnly: boolean) =>
       ids((await api.queryMembers({ roomId: f.main.roomId, memberships, localOnly })).memberEvents);
-    const [aliceJoin, bobJoin, carolInvite, daveLeave] = ids3(f.named("aliceJoin"), f.named("bobJoin"), f.named("carolInvite"), f.named("daveLeave"));
+    const [aliceJoin, bobJoin, carolInvite, daveLeave] = ids3(
+      f.named("aliceJoin"),
+      f.named("bobJoin"),
+      f.named("carolInvite"),
+      f.named("daveLeave"),
+    );
     expect(await members([], false)).to.deep.equal([aliceJoin, bobJoin, carolInvite, daveLeave], "every membership, by user ID");
     expect(await members(["join"], false)).to.deep.equal([aliceJoin, bobJoin]);
     expect(await members(["join", "invite"], false)).to.deep.equal([aliceJoin, bobJoin, carolInvite]);
     expect(await members([], true)).to.deep.equal([aliceJoin, bobJoin, daveLeave], "local users only");
-    expect(await api.queryMembers({ roomId: "!absent:test.local", memberships: [], localOnly: false })).to.deep.equal({ roomExists: false, memberEvents: [] });
+    expect(await api.queryMembers({ roomId: "!absent:test.local", memberships: [], localOnly: false })).to.deep.equal({
+      roomExists: false,
+      memberEvents: [],
+    });
   },
 
   async queryRoomsForUser(api, f) {
@@ -135,7 +177,8 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
   },
 
   async queryAuthChain(api, f) {
-    const chainOf = async (events: ProtocolEvent[]) => ids((await api.queryAuthChain({ eventIds: events.map((e) => e.eventId) })).authChain);
+    const chainOf = async (events: ProtocolEvent[]) =>
+      ids((await api.queryAuthChain({ eventIds: events.map((e) => e.eventId) })).authChain);
     // Oldest first: bob's message cites create, power levels and his join, which cite the rest.
     const chainOfFour = (["create", "aliceJoin", "powerLevels", "joinRules", "bobJoin"] as const).map((n) => f.named(n).eventId);
     expect(await chainOf([f.named("four")])).to.deep.equal(chainOfFour);
@@ -148,17 +191,27 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
 
   async queryMissingEvents(api, f) {
     const missing = async (limit: number, serverName: string) =>
-      ids((await api.queryMissingEvents({
-        roomId: f.main.roomId,
-        earliestEvents: [f.named("one").eventId],
-        latestEvents: [f.named("four").eventId],
-        limit,
-        serverName,
-      })).events);
+      ids(
+        (
+          await api.queryMissingEvents({
+            roomId: f.main.roomId,
+            earliestEvents: [f.named("one").eventId],
+            latestEvents: [f.named("four").eventId],
+            limit,
+            serverName,
+          })
+        ).events,
+      );
     const between = ["two", "carolInvite", "daveJoin", "daveLeave", "joinedHistory", "three"] as const;
-    expect(await missing(10, TEST_SERVER)).to.deep.equal(between.map((n) => f.named(n).eventId), "oldest first, ends excluded");
+    expect(await missing(10, TEST_SERVER)).to.deep.equal(
+      between.map((n) => f.named(n).eventId),
+      "oldest first, ends excluded",
+    );
     const nearest = ["daveLeave", "joinedHistory", "three"] as const;
-    expect(await missing(3, TEST_SERVER)).to.deep.equal(nearest.map((n) => f.named(n).eventId), "the 3 nearest the latest");
+    expect(await missing(3, TEST_SERVER)).to.deep.equal(
+      nearest.map((n) => f.named(n).eventId),
+      "the 3 nearest the latest",
+    );
     // Once history is "joined", a server with only an invited user sees nothing new.
     expect(await missing(10, OTHER_SERVER)).to.deep.equal(between.slice(0, 5).map((n) => f.named(n).eventId));
     expect(await missing(10, "stranger.example")).to.deep.equal(between.slice(0, 5).map((n) => f.named(n).eventId));
@@ -177,9 +230,18 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
   },
 
   async queryServerInRoom(api, f) {
-    expect(await api.queryServerInRoom({ roomId: f.main.roomId, serverName: TEST_SERVER })).to.deep.equal({ roomExists: true, serverInRoom: true });
-    expect(await api.queryServerInRoom({ roomId: f.main.roomId, serverName: OTHER_SERVER })).to.deep.equal({ roomExists: true, serverInRoom: false });
-    expect(await api.queryServerInRoom({ roomId: "!absent:test.local", serverName: TEST_SERVER })).to.deep.equal({ roomExists: false, serverInRoom: false });
+    expect(await api.queryServerInRoom({ roomId: f.main.roomId, serverName: TEST_SERVER })).to.deep.equal({
+      roomExists: true,
+      serverInRoom: true,
+    });
+    expect(await api.queryServerInRoom({ roomId: f.main.roomId, serverName: OTHER_SERVER })).to.deep.equal({
+      roomExists: true,
+      serverInRoom: false,
+    });
+    expect(await api.queryServerInRoom({ roomId: "!absent:test.local", serverName: TEST_SERVER })).to.deep.equal({
+      roomExists: false,
+      serverInRoom: false,
+    });
   },
 
   async queryMessageHistory(api, f) {
@@ -205,7 +267,10 @@ export const QUERY_CHECKS: Record<QueryName, (api: QueryApi, f: QueryFixture) =>
     // A token is a position: turning around at it gives the other side.
     expect(ids((await page(b1.next, "forward", 10)).events)).to.deep.equal(dag.slice(-4));
 
-    const bad = await page("not a token", "backward", 5).then(() => null, (err: Error) => err);
+    const bad = await page("not a token", "backward", 5).then(
+      () => null,
+      (err: Error) => err,
+    );
     expect(bad?.message).to.match(/not a history token/);
     expect(await api.queryMessageHistory({ roomId: "!absent:test.local", from: "", direction: "backward", limit: 5 })).to.deep.equal({
       roomExists: false,

@@ -62,8 +62,8 @@ for (const setup of SETUPS) {
       expect(event.content).to.deep.equal({ msgtype: "m.text", body: "hello" });
       expect(event.prevEventIds).to.deep.equal([last.eventId]);
       expect(event.depth).to.equal(last.depth + 1);
-      const expectedAuth = ["m.room.create", "m.room.power_levels", "m.room.member"].map((type) =>
-        [...room.state.values()].find((e) => e.type === type && (type !== "m.room.member" || e.stateKey === alice))!.eventId,
+      const expectedAuth = ["m.room.create", "m.room.power_levels", "m.room.member"].map(
+        (type) => [...room.state.values()].find((e) => e.type === type && (type !== "m.room.member" || e.stateKey === alice))!.eventId,
       );
       expect([...event.authEventIds].sort()).to.deep.equal(expectedAuth.sort());
       expect(verifyEventSignature(event.json, roomVersion("11"), TEST_SERVER, rs.key.keyId, rs.key.publicKey)).to.equal(true);
@@ -78,9 +78,13 @@ for (const setup of SETUPS) {
       const message = await send(template(room.roomId, alice, "in v12"));
       expect(message, message.reason).to.include({ outcome: "accepted", softFailed: false });
       const event = (await storedJson(message.eventId, "12"))!;
-      const expectedAuth = [stateKeyOf("m.room.power_levels", ""), stateKeyOf("m.room.member", alice)].map((key) => room.state.get(key)!.eventId);
+      const expectedAuth = [stateKeyOf("m.room.power_levels", ""), stateKeyOf("m.room.member", alice)].map(
+        (key) => room.state.get(key)!.eventId,
+      );
       expect([...event.authEventIds].sort()).to.deep.equal(expectedAuth.sort());
-      const redaction = await send(template(room.roomId, alice, "", { type: "m.room.redaction", redacts: message.eventId, contentJson: "{}" }));
+      const redaction = await send(
+        template(room.roomId, alice, "", { type: "m.room.redaction", redacts: message.eventId, contentJson: "{}" }),
+      );
       expect(redaction, redaction.reason).to.include({ outcome: "accepted", softFailed: false });
       expect((await storedJson(redaction.eventId, "12"))!.content).to.deep.equal({ redacts: message.eventId });
     });

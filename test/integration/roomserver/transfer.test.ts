@@ -59,7 +59,12 @@ for (const setup of SETUPS) {
         const forkPoint = room.latest;
         const forkState = new Map(room.state);
         const ban = room.member(bob, charlie, "ban", { prevs: forkPoint, state: forkState, detached: true });
-        const demote = room.stateEvent(alice, "m.room.power_levels", { users: { [alice]: 100, [bob]: 0 } }, { prevs: forkPoint, state: forkState, detached: true });
+        const demote = room.stateEvent(
+          alice,
+          "m.room.power_levels",
+          { users: { [alice]: 100, [bob]: 0 } },
+          { prevs: forkPoint, state: forkState, detached: true },
+        );
         events.push(ban, demote);
         room.latest = [ban, demote];
         room.state.set("m.room.power_levels\u0000", demote);
@@ -104,7 +109,9 @@ describe("export-room and import-room from the command line", function () {
       writeFileSync(join(dir, "room.jsonl"), lines.join("\n") + "\n");
 
       const config = join(dir, "other.yaml");
-      expect((await runCli(["generate-config", "--server-name", "other.test", "--data-dir", join(dir, "data"), "-o", config])).code).to.equal(0);
+      expect(
+        (await runCli(["generate-config", "--server-name", "other.test", "--data-dir", join(dir, "data"), "-o", config])).code,
+      ).to.equal(0);
       const imported = await runCli(["import-room", join(dir, "room.jsonl"), "--config", config]);
       expect(imported.code, imported.stderr).to.equal(0);
       expect(imported.stderr).to.contain(`${events.length} accepted, 0 rejected, 0 invalid`);

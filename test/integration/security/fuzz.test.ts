@@ -47,8 +47,25 @@ const HOSTILE_PARAMS = [
 
 /** Query parameters handlers read, and values for them that no handler should take as valid. */
 const QUERY_NAMES = [
-  "from", "to", "dir", "limit", "filter", "since", "timeout", "full_state", "set_presence", "server", "before",
-  "after", "at", "membership", "not_membership", "recurse", "user_id", "kind", "event_id",
+  "from",
+  "to",
+  "dir",
+  "limit",
+  "filter",
+  "since",
+  "timeout",
+  "full_state",
+  "set_presence",
+  "server",
+  "before",
+  "after",
+  "at",
+  "membership",
+  "not_membership",
+  "recurse",
+  "user_id",
+  "kind",
+  "event_id",
 ];
 const HOSTILE_QUERY_VALUES = [
   "%00",
@@ -112,7 +129,8 @@ function fuzzSuite(variant: string, start: () => Promise<Deployment>, components
       const ownAlias = (await fuzzer.expectOk("GET", `/rooms/${encodeURIComponent(own)}/state/m.room.canonical_alias`)).alias as string;
       const sharedEvent = await fuzzer.send(shared, "before the fuzz");
       const ownEvent = await fuzzer.send(own, "before the fuzz");
-      const filterId = (await fuzzer.expectOk("POST", `/user/${encodeURIComponent(fuzzer.userId)}/filter`, { body: {} })).filter_id as string;
+      const filterId = (await fuzzer.expectOk("POST", `/user/${encodeURIComponent(fuzzer.userId)}/filter`, { body: {} }))
+        .filter_id as string;
 
       const random = new Random(SEED);
       const fixtures: Record<string, readonly string[]> = {
@@ -132,7 +150,9 @@ function fuzzSuite(variant: string, start: () => Promise<Deployment>, components
         receiptType: ["m.read", "m.read.private", "m.fully_read"],
         relType: ["m.annotation", "m.thread"],
       };
-      const valueFixtures = [shared, own, ownAlias, sharedEvent, ownEvent, fuzzer.userId, fuzzer.deviceId, filterId].map((v) => JSON.stringify(v));
+      const valueFixtures = [shared, own, ownAlias, sharedEvent, ownEvent, fuzzer.userId, fuzzer.deviceId, filterId].map((v) =>
+        JSON.stringify(v),
+      );
       const json = new HostileJson(random, valueFixtures);
 
       const param = (name: string): string => {
@@ -202,7 +222,9 @@ function fuzzSuite(variant: string, start: () => Promise<Deployment>, components
         }
       };
       await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-      console.log(`      fuzz: ${cases.length} requests to ${routes.length} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`);
+      console.log(
+        `      fuzz: ${cases.length} requests to ${routes.length} routes; statuses ${JSON.stringify(Object.fromEntries([...statuses].sort()))}`,
+      );
       expect(failures, `${failures.length} requests failed:\n${failures.slice(0, 25).join("\n")}`).to.deep.equal([]);
 
       // The server keeps answering, and a normal user's writes and reads flow: in the room the

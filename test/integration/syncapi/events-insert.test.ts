@@ -37,7 +37,10 @@ for (const backend of DATABASE_BACKENDS) {
     let drop: () => Promise<void>;
     const storeAlone = async (rows: NewEventRow[]) => {
       const { sql, params } = combineStatements(insertEventsStatement(rows), [
-        raiseAppliedStatement("test-consumer", rows.map((r, i) => ({ stream: "S", subject: "S.room", seq: i + 1, data: new Uint8Array(), headers: {}, redelivered: false }))),
+        raiseAppliedStatement(
+          "test-consumer",
+          rows.map((r, i) => ({ stream: "S", subject: "S.room", seq: i + 1, data: new Uint8Array(), headers: {}, redelivered: false })),
+        ),
       ]);
       return insertedPositions(await db.query(sql, params));
     };

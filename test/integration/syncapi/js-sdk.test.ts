@@ -17,7 +17,11 @@ function roomOf(client: MatrixClient, roomId: string): Room {
   return room;
 }
 
-const timelineIds = (client: MatrixClient, roomId: string) => roomOf(client, roomId).getLiveTimeline().getEvents().map((e) => e.getId()!);
+const timelineIds = (client: MatrixClient, roomId: string) =>
+  roomOf(client, roomId)
+    .getLiveTimeline()
+    .getEvents()
+    .map((e) => e.getId()!);
 
 async function sendMessages(client: MatrixClient, roomId: string, who: string): Promise<string[]> {
   const ids: string[] = [];
@@ -70,7 +74,11 @@ describe("matrix-js-sdk clients end to end: monolith", function () {
     const lastFromAlice = roomOf(bob, roomId).findEventById(fromAlice.at(-1)!)!;
     await bob.sendReadReceipt(lastFromAlice);
     // The SDK synthesises receipts for senders; only a receipt from the server counts here.
-    await syncedUntil(alice, "bob's read receipt", () => roomOf(alice, roomId).getReadReceiptForUserId(bobId, true)?.eventId === lastFromAlice.getId());
+    await syncedUntil(
+      alice,
+      "bob's read receipt",
+      () => roomOf(alice, roomId).getReadReceiptForUserId(bobId, true)?.eventId === lastFromAlice.getId(),
+    );
 
     await bob.leave(roomId);
     await syncedUntil(alice, "bob's leave", () => roomOf(alice, roomId).getMember(bobId)?.membership === "leave");

@@ -1,12 +1,4 @@
-import {
-  ClientEvent,
-  createClient,
-  Filter,
-  MatrixError,
-  MemoryStore,
-  PendingEventOrdering,
-  type MatrixClient,
-} from "matrix-js-sdk";
+import { ClientEvent, createClient, Filter, MatrixError, MemoryStore, PendingEventOrdering, type MatrixClient } from "matrix-js-sdk";
 import { logger } from "matrix-js-sdk/lib/logger.js";
 import type { Deployment } from "../../../testing/deployment.js";
 import { uniqueName } from "../../../testing/test-client.js";
@@ -19,10 +11,12 @@ import { uniqueName } from "../../../testing/test-client.js";
 const sdkLog: string[] = [];
 /** The SDK's root logger is a loglevel logger; its type hides that part of loglevel's API. */
 const root = logger as unknown as { methodFactory: (level: string) => (...args: unknown[]) => void; rebuild(): void };
-root.methodFactory = (level) => (...args) => {
-  sdkLog.push(`${level} ${args.map(logText).join(" ")}`);
-  if (sdkLog.length > 500) sdkLog.shift();
-};
+root.methodFactory =
+  (level) =>
+  (...args) => {
+    sdkLog.push(`${level} ${args.map(logText).join(" ")}`);
+    if (sdkLog.length > 500) sdkLog.shift();
+  };
 root.rebuild();
 
 /** A logged value as text; never throws (the SDK logs objects with cycles too). */

@@ -33,9 +33,18 @@ for (const backend of DATABASE_BACKENDS) {
       const id = `$e${serial++}`;
       const content = { msgtype: "m.text", body: id };
       const row: NewEventRow = {
-        eventId: id, roomId: ROOM, type: "m.room.message", sender, stateKey: null,
-        json: { type: "m.room.message", sender, content }, eventJson: JSON.stringify({ type: "m.room.message", sender, content }),
-        historyVisibility: "shared", inTimeline: true, txnDeviceId: null, txnId: null, prevEventId: null,
+        eventId: id,
+        roomId: ROOM,
+        type: "m.room.message",
+        sender,
+        stateKey: null,
+        json: { type: "m.room.message", sender, content },
+        eventJson: JSON.stringify({ type: "m.room.message", sender, content }),
+        historyVisibility: "shared",
+        inTimeline: true,
+        txnDeviceId: null,
+        txnId: null,
+        prevEventId: null,
       };
       last = (await insertEvents(db, [row])).get(id)!;
       store.recent.added(storedAt(row, last));

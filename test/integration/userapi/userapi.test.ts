@@ -15,7 +15,13 @@ import { rateLimitCases } from "./cases/rate-limit.js";
 import { closedRegistrationCases, registrationCases } from "./cases/registration.js";
 import { sharedSecretCases } from "./cases/shared-secret.js";
 import { tokenRevocationCases } from "./cases/token-revocation.js";
-import { createAccountWithCli, startMonolith, startPolylith, type Deployment, DEPLOYMENT_START_BUDGET_MS } from "../../../testing/deployment.js";
+import {
+  createAccountWithCli,
+  startMonolith,
+  startPolylith,
+  type Deployment,
+  DEPLOYMENT_START_BUDGET_MS,
+} from "../../../testing/deployment.js";
 
 /**
  * The account endpoints over HTTP against real servers started from the built CLI (run

@@ -34,7 +34,9 @@ describe("the route table", () => {
   it("holds exactly the routes each component registers, each once", () => {
     const registered = routesByComponent();
     for (const [component, routes] of registered) {
-      const inTable = ROUTE_TABLE.filter((e) => e.component === component).map(key).sort();
+      const inTable = ROUTE_TABLE.filter((e) => e.component === component)
+        .map(key)
+        .sort();
       expect(routes.map(key).sort(), component).to.deep.equal(inTable);
     }
     const components = new Set(registered.keys());

@@ -1,5 +1,9 @@
 import { expect } from "chai";
-import { BATCHED_REPLIES, decodeBatchedReplies, encodeBatchedReplies } from "../../../components/internal/eventlog/jetstream/reply-inbox.js";
+import {
+  BATCHED_REPLIES,
+  decodeBatchedReplies,
+  encodeBatchedReplies,
+} from "../../../components/internal/eventlog/jetstream/reply-inbox.js";
 
 describe("internal: batched replies", () => {
   it("round-trip tokens and data, empty data and binary data included", () => {

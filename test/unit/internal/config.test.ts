@@ -35,7 +35,10 @@ describe("config", () => {
   it("takes trusted proxies as a list of addresses and CIDR ranges, from the file or a comma-separated variable", () => {
     const fromFile = validateConfig({ server_name: "a.b", http: { trusted_proxies: ["10.0.0.0/8", "::1", "fd00::/8", "192.0.2.1/32"] } });
     expect(fromFile.http.trusted_proxies).to.deep.equal(["10.0.0.0/8", "::1", "fd00::/8", "192.0.2.1/32"]);
-    const fromEnv = validateConfig({ server_name: "a.b", http: { trusted_proxies: ["10.0.0.1"] } }, { DENDRITE_HTTP_TRUSTED_PROXIES: " 127.0.0.1, 172.16.0.0/12 " });
+    const fromEnv = validateConfig(
+      { server_name: "a.b", http: { trusted_proxies: ["10.0.0.1"] } },
+      { DENDRITE_HTTP_TRUSTED_PROXIES: " 127.0.0.1, 172.16.0.0/12 " },
+    );
     expect(fromEnv.http.trusted_proxies).to.deep.equal(["127.0.0.1", "172.16.0.0/12"]);
     expect(validateConfig({ server_name: "a.b" }, { DENDRITE_HTTP_TRUSTED_PROXIES: "" }).http.trusted_proxies).to.deep.equal([]);
     // Each config has a list of its own.
@@ -46,7 +49,9 @@ describe("config", () => {
   it("refuses a request timeout shorter than the headers timeout", () => {
     const err = configError(() => validateConfig({ server_name: "a.b", http: { timeouts: { headers_ms: 5000, request_ms: 1000 } } }));
     expect(err.key).to.equal("http.timeouts.headers_ms");
-    expect(validateConfig({ server_name: "a.b", http: { timeouts: { headers_ms: 5000, request_ms: 0 } } }).http.timeouts.request_ms).to.equal(0);
+    expect(
+      validateConfig({ server_name: "a.b", http: { timeouts: { headers_ms: 5000, request_ms: 0 } } }).http.timeouts.request_ms,
+    ).to.equal(0);
   });
 
   it("makes the embedded database durable and new rooms v12 by default", () => {
@@ -58,7 +63,9 @@ describe("config", () => {
   it("takes the default room version from the file or the environment, as a string the server supports", () => {
     expect(validateConfig({ server_name: "a.b", rooms: { default_version: "10" } }).rooms.default_version).to.equal("10");
     expect(validateConfig({ server_name: "a.b" }, { DENDRITE_ROOMS_DEFAULT_VERSION: "11" }).rooms.default_version).to.equal("11");
-    expect(configError(() => validateConfig({ server_name: "a.b", rooms: { default_version: 11 } })).message).to.contain('as a string ("1" to "12")');
+    expect(configError(() => validateConfig({ server_name: "a.b", rooms: { default_version: 11 } })).message).to.contain(
+      'as a string ("1" to "12")',
+    );
   });
 
   it("derives the public base URL from a wildcard listener as localhost", () => {
@@ -125,21 +132,33 @@ describe("config", () => {
 describe("generate-config", () => {
   it("turns every flag into its key and produces a config that validates", () => {
     const { values, output } = configValuesFromFlags([
-      "--server-name", "localhost:8480",
-      "--data-dir", "/var/lib/d",
-      "--http-listen", "0.0.0.0:8480",
-      "--https-listen", "0.0.0.0:8448",
-      "--tls-cert", "/c.pem",
-      "--tls-key", "/k.pem",
+      "--server-name",
+      "localhost:8480",
+      "--data-dir",
+      "/var/lib/d",
+      "--http-listen",
+      "0.0.0.0:8480",
+      "--https-listen",
+      "0.0.0.0:8448",
+      "--tls-cert",
+      "/c.pem",
+      "--tls-key",
+      "/k.pem",
       "--open-registration",
       "--guests",
-      "--registration-shared-secret", "s3cret",
+      "--registration-shared-secret",
+      "s3cret",
       "--no-rate-limit",
-      "--grpc-listen", "127.0.0.1:7000",
-      "--grpc-secret", "/etc/d/grpc.secret",
-      "--postgres", "postgres://u@h/db",
-      "--nats", "nats://h:4222",
-      "-o", "out.yaml",
+      "--grpc-listen",
+      "127.0.0.1:7000",
+      "--grpc-secret",
+      "/etc/d/grpc.secret",
+      "--postgres",
+      "postgres://u@h/db",
+      "--nats",
+      "nats://h:4222",
+      "-o",
+      "out.yaml",
     ]);
     expect(output).to.equal("out.yaml");
     const config = validateConfig(parseYaml(generateConfig(values)));
@@ -148,12 +167,15 @@ describe("generate-config", () => {
     expect(config.signing_key_path).to.equal("/var/lib/d/signing.key");
     expect(config.http).to.include({ listen: "0.0.0.0:8480", https_listen: "0.0.0.0:8448", tls_cert: "/c.pem", tls_key: "/k.pem" });
     expect(config.registration).to.deep.equal({ open: true, shared_secret: "s3cret", guests: true });
-    expect(validateConfig(parseYaml(generateConfig(configValuesFromFlags(["--server-name", "a.b"]).values))).registration.guests).to.equal(false);
+    expect(validateConfig(parseYaml(generateConfig(configValuesFromFlags(["--server-name", "a.b"]).values))).registration.guests).to.equal(
+      false,
+    );
     expect(config.rate_limit.enabled).to.equal(false);
     expect(config.grpc).to.deep.equal({ listen: "127.0.0.1:7000", secret_path: "/etc/d/grpc.secret" });
-    expect(validateConfig(parseYaml(generateConfig(configValuesFromFlags(["--server-name", "a.b", "--data-dir", "/d"]).values))).grpc.secret_path).to.equal(
-      "/d/grpc.secret",
-    );
+    expect(
+      validateConfig(parseYaml(generateConfig(configValuesFromFlags(["--server-name", "a.b", "--data-dir", "/d"]).values))).grpc
+        .secret_path,
+    ).to.equal("/d/grpc.secret");
     expect(config.database.postgres).to.equal("postgres://u@h/db");
     expect(config.event_log.nats).to.equal("nats://h:4222");
   });

@@ -58,7 +58,10 @@ describe("internal: InvalidatedCache", () => {
       return new Map([["b", 2]]); // "c": nothing to keep
     });
     expect(asked).to.deep.equal([["b", "c"]]);
-    expect([...found]).to.deep.equal([["a", 1], ["b", 2]]);
+    expect([...found]).to.deep.equal([
+      ["a", 1],
+      ["b", 2],
+    ]);
     const again = await cache.getMany(["b", "c"], async (missing) => (asked.push(missing), new Map()));
     expect(asked[1]).to.deep.equal(["c"]);
     expect(again.get("b")).to.equal(2);

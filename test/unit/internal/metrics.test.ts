@@ -61,8 +61,12 @@ describe("metrics", () => {
     observeGrpcCall("/unit.v1.Unit/DoThing", 0, 0.001);
     observeGrpcCall("/unit.v1.Unit/DoThing", 5, 0.001);
     const s = await scrapeNow();
-    expect(sampleOf(s, "dendrite_grpc_server_handled_total", { service: "unit.v1.Unit", method: "DoThing", code: "OK" }).value).to.be.at.least(1);
-    expect(sampleOf(s, "dendrite_grpc_server_handled_total", { service: "unit.v1.Unit", method: "DoThing", code: "NOT_FOUND" }).value).to.be.at.least(1);
+    expect(
+      sampleOf(s, "dendrite_grpc_server_handled_total", { service: "unit.v1.Unit", method: "DoThing", code: "OK" }).value,
+    ).to.be.at.least(1);
+    expect(
+      sampleOf(s, "dendrite_grpc_server_handled_total", { service: "unit.v1.Unit", method: "DoThing", code: "NOT_FOUND" }).value,
+    ).to.be.at.least(1);
   });
 
   it("adds up the use of every watched pool and drops a closed one", async () => {
@@ -90,7 +94,9 @@ describe("metrics", () => {
     expect(await count("dendrite_db_query_duration_seconds_count", { driver: "postgres", operation: "query" })).to.equal(queries + 2);
     expect(await count("dendrite_db_query_duration_seconds_count", { driver: "postgres", operation: "execute" })).to.equal(executes + 1);
     expect(await count("dendrite_db_transaction_duration_seconds_count", { driver: "postgres", outcome: "commit" })).to.equal(commits + 2);
-    expect(await count("dendrite_db_transaction_duration_seconds_count", { driver: "postgres", outcome: "rollback" })).to.equal(rollbacks + 1);
+    expect(await count("dendrite_db_transaction_duration_seconds_count", { driver: "postgres", outcome: "rollback" })).to.equal(
+      rollbacks + 1,
+    );
     expect(metricsRegistry.getSingleMetric("dendrite_db_query_duration_seconds")).to.not.equal(undefined);
   });
 });

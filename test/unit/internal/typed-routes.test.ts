@@ -44,9 +44,16 @@ describe("typed routes", () => {
     typed.get("/rooms/{roomId}/members", { access: "guest" }, ({ ctx, user, params }) => {
       ctx.body = { user: user.userId, room: params.roomId };
     });
-    typed.put("/rooms/{roomId}/send/{txnId}", { access: "user", middleware: [async (ctx, next) => (seen.push(`limit ${(ctx.state as { user?: AuthenticatedUser }).user?.userId}`), next())] }, ({ ctx, body, params }) => {
-      ctx.body = { body, txn: params.txnId };
-    });
+    typed.put(
+      "/rooms/{roomId}/send/{txnId}",
+      {
+        access: "user",
+        middleware: [async (ctx, next) => (seen.push(`limit ${(ctx.state as { user?: AuthenticatedUser }).user?.userId}`), next())],
+      },
+      ({ ctx, body, params }) => {
+        ctx.body = { body, txn: params.txnId };
+      },
+    );
     typed.get("/versions", { access: "public" }, ({ ctx, user }) => {
       ctx.body = { user: user ?? null };
     });
@@ -55,8 +62,14 @@ describe("typed routes", () => {
 
   it("hands handlers the requester and the path's parameters by name", async () => {
     const { router } = routes();
-    expect((await call(router, "GET", "/rooms/!r:test/members", "alice-token")).body).to.deep.equal({ user: alice.userId, room: "!r:test" });
-    expect((await call(router, "GET", "/rooms/!r:test/members", "guest-token")).body).to.deep.equal({ user: guest.userId, room: "!r:test" });
+    expect((await call(router, "GET", "/rooms/!r:test/members", "alice-token")).body).to.deep.equal({
+      user: alice.userId,
+      room: "!r:test",
+    });
+    expect((await call(router, "GET", "/rooms/!r:test/members", "guest-token")).body).to.deep.equal({
+      user: guest.userId,
+      room: "!r:test",
+    });
   });
 
   it("runs the group's middleware, then authentication, then the route's middleware", async () => {

@@ -108,7 +108,12 @@ describe("protocol/auth/auth-events selection", () => {
     });
 
     it("for a room of unknown version, is what any version reads (a restricted join's authoriser from v8)", () => {
-      const join = { type: "m.room.member", sender: BOB, stateKey: BOB, content: { membership: "join", join_authorised_via_users_server: CAROL } };
+      const join = {
+        type: "m.room.member",
+        sender: BOB,
+        stateKey: BOB,
+        content: { membership: "join", join_authorised_via_users_server: CAROL },
+      };
       expect(tuples(authStateNeededInAnyVersion(join))).to.deep.equal(
         ["m.room.create|", "m.room.member|" + BOB, "m.room.member|" + CAROL, "m.room.power_levels|", "m.room.join_rules|"].sort(),
       );
@@ -121,7 +126,11 @@ describe("protocol/auth/auth-events selection", () => {
       const pl = room.setPowerLevels({ users: { [ALICE]: 100 } });
       room.setJoinRule("public");
       room.add({ type: "m.room.name", sender: ALICE, stateKey: "", content: { name: "x" } });
-      const picked = selectAuthEvents(room.state, { type: "m.room.member", sender: BOB, stateKey: BOB, content: { membership: "join" } }, room.version);
+      const picked = selectAuthEvents(
+        room.state,
+        { type: "m.room.member", sender: BOB, stateKey: BOB, content: { membership: "join" } },
+        room.version,
+      );
       expect(picked.map((e) => e.type).sort()).to.deep.equal(["m.room.create", "m.room.join_rules", "m.room.power_levels"]);
       expect(picked).to.include(pl);
     });
@@ -170,10 +179,7 @@ describe("protocol/auth/auth-events selection", () => {
       const { room, get } = setup("11");
       const pl = get("m.room.power_levels");
       const auth = [get("m.room.create"), pl, get("m.room.member", ALICE)];
-      expectUnauthorised(
-        () => checkAuthEventsSelection(withAuth(room, auth), auth, { isRejected: (e) => e === pl }),
-        /was rejected/,
-      );
+      expectUnauthorised(() => checkAuthEventsSelection(withAuth(room, auth), auth, { isRejected: (e) => e === pl }), /was rejected/);
     });
 
     for (const id of ["1", "6", "11"]) {

@@ -24,7 +24,11 @@ describe("protocol/auth rules: m.room.member", () => {
         expectDenied(r.event({ type: "m.room.member", sender: BOB, content: { membership: "join" } }), r.state, /no state_key/);
         expectDenied(r.event({ type: "m.room.member", sender: BOB, stateKey: BOB, content: {} }), r.state, /no membership/);
         expectDenied(r.member(BOB, "dance"), r.state, /unknown membership/);
-        expectDenied(r.event({ type: "m.room.member", sender: BOB, stateKey: BOB, content: { membership: 5 } }), r.state, /unknown membership/);
+        expectDenied(
+          r.event({ type: "m.room.member", sender: BOB, stateKey: BOB, content: { membership: 5 } }),
+          r.state,
+          /unknown membership/,
+        );
       });
     }
   });

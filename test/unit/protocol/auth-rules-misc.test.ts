@@ -1,9 +1,13 @@
 import { expect } from "chai";
 import { stateKeyOf } from "../../../components/protocol/events/event.js";
 import type { JsonObject } from "../../../components/protocol/events/event.js";
-import { thirdPartyInvitePublicKeys, verifyThirdPartyInviteSigned, type SignatureVerifier } from "../../../components/protocol/auth/third-party-invite.js";
+import {
+  thirdPartyInvitePublicKeys,
+  verifyThirdPartyInviteSigned,
+  type SignatureVerifier,
+} from "../../../components/protocol/auth/third-party-invite.js";
 import { expectAllowed, expectDenied, expectNoCrash } from "./helpers/auth-assert.js";
-import type { FakeRoom} from "./helpers/fake-events.js";
+import type { FakeRoom } from "./helpers/fake-events.js";
 import { ALL_VERSIONS, fakeEvent, roomWithCreatorJoined } from "./helpers/fake-events.js";
 
 const ALICE = "@alice:a.example";
@@ -92,7 +96,11 @@ describe("protocol/auth rules: common rules", () => {
 
   it("v12: the room ID must be the create event's ID", () => {
     const r = room("12");
-    expectDenied(fakeEvent("12", { type: "m.room.message", sender: ALICE, roomId: "!elsewhere", content: {} }), r.state, /room_id is not the create event's ID/);
+    expectDenied(
+      fakeEvent("12", { type: "m.room.message", sender: ALICE, roomId: "!elsewhere", content: {} }),
+      r.state,
+      /room_id is not the create event's ID/,
+    );
   });
 
   describe("m.room.aliases", () => {
@@ -206,7 +214,9 @@ describe("protocol/auth rules: third-party invites", () => {
   });
 
   it("thirdPartyInvitePublicKeys lists public_key and public_keys, skipping junk", () => {
-    expect(thirdPartyInvitePublicKeys({ public_key: "A", public_keys: [{ public_key: "B" }, 5, { public_key: 7 }, null] as never })).to.deep.equal(["A", "B"]);
+    expect(
+      thirdPartyInvitePublicKeys({ public_key: "A", public_keys: [{ public_key: "B" }, 5, { public_key: 7 }, null] as never }),
+    ).to.deep.equal(["A", "B"]);
     expect(thirdPartyInvitePublicKeys({ public_keys: "x" })).to.deep.equal([]);
   });
 
@@ -223,7 +233,12 @@ describe("protocol/auth rules: third-party invites", () => {
 
   it("malformed third-party invite state never crashes", () => {
     const r = room("11");
-    r.add({ type: "m.room.third_party_invite", sender: ALICE, stateKey: "tok", content: { public_key: 5, public_keys: { a: 1 } } as never });
+    r.add({
+      type: "m.room.third_party_invite",
+      sender: ALICE,
+      stateKey: "tok",
+      content: { public_key: 5, public_keys: { a: 1 } } as never,
+    });
     expectNoCrash(invite(r, { signed: SIGNED }), r.state, { verifySignature: verify });
   });
 });

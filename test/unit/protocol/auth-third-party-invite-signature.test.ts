@@ -11,16 +11,31 @@ import { roomWithCreatorJoined } from "./helpers/fake-events.js";
 const ALICE = "@alice:a.example";
 const BOB = "@bob:b.example";
 const identityKey = signingKeyFromSeed(Buffer.alloc(32, 7), "0");
-const signedBlock = signJson({ mxid: BOB, token: "tok", sender: ALICE }, "id.example", identityKey.keyId, identityKey) as unknown as JsonObject;
+const signedBlock = signJson(
+  { mxid: BOB, token: "tok", sender: ALICE },
+  "id.example",
+  identityKey.keyId,
+  identityKey,
+) as unknown as JsonObject;
 
 function setup(publicKey: string) {
   const r = roomWithCreatorJoined("11", ALICE);
   r.setPowerLevels({ users: { [ALICE]: 100 } } as never);
-  r.add({ type: "m.room.third_party_invite", sender: ALICE, stateKey: "tok", content: { display_name: "b...", key_validity_url: "https://id.example/v", public_key: publicKey } });
+  r.add({
+    type: "m.room.third_party_invite",
+    sender: ALICE,
+    stateKey: "tok",
+    content: { display_name: "b...", key_validity_url: "https://id.example/v", public_key: publicKey },
+  });
   return r;
 }
 const invite = (r: ReturnType<typeof setup>, signed: JsonObject) =>
-  r.event({ type: "m.room.member", sender: ALICE, stateKey: BOB, content: { membership: "invite", third_party_invite: { display_name: "b", signed } } });
+  r.event({
+    type: "m.room.member",
+    sender: ALICE,
+    stateKey: BOB,
+    content: { membership: "invite", third_party_invite: { display_name: "b", signed } },
+  });
 
 describe("protocol/auth third-party invites with real signatures", () => {
   it("accepts a token signed by the invite's key with no verifier passed (the default is real)", () => {
@@ -44,7 +59,9 @@ describe("protocol/auth third-party invites with real signatures", () => {
 
   it("the verifier itself never throws on junk", () => {
     expect(verifyThirdPartyInviteSignature(signedBlock, "id.example", "ed25519:0", "AAAA")).to.equal(false);
-    expect(verifyThirdPartyInviteSignature({ signatures: 5 } as never, "id.example", "ed25519:0", identityKey.publicKeyBase64)).to.equal(false);
+    expect(verifyThirdPartyInviteSignature({ signatures: 5 } as never, "id.example", "ed25519:0", identityKey.publicKeyBase64)).to.equal(
+      false,
+    );
     expect(verifyThirdPartyInviteSignature(signedBlock, "id.example", "ed25519:0", identityKey.publicKeyBase64)).to.equal(true);
   });
 });

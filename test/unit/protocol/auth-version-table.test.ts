@@ -62,7 +62,15 @@ const ROWS: Row[] = [
     allowedIn: (v) => v <= 9,
     setup: (id) => {
       const r = room(id);
-      return { event: r.event({ type: "m.room.power_levels", sender: ALICE, stateKey: "", content: { users: id === "12" ? {} : { [ALICE]: 100 }, ban: "50" } }), state: r.state };
+      return {
+        event: r.event({
+          type: "m.room.power_levels",
+          sender: ALICE,
+          stateKey: "",
+          content: { users: id === "12" ? {} : { [ALICE]: 100 }, ban: "50" },
+        }),
+        state: r.state,
+      };
     },
   },
   {
@@ -71,7 +79,15 @@ const ROWS: Row[] = [
     setup: (id) => {
       const r = new FakeRoom(id, ALICE, {});
       const content = { room_version: id };
-      const event = r.event({ type: "m.room.create", sender: ALICE, stateKey: "", content, prevEventIds: [], roomId: r.roomId, omitRoomIdInJson: id === "12" });
+      const event = r.event({
+        type: "m.room.create",
+        sender: ALICE,
+        stateKey: "",
+        content,
+        prevEventIds: [],
+        roomId: r.roomId,
+        omitRoomIdInJson: id === "12",
+      });
       return { event, state: new Map() };
     },
   },
@@ -89,7 +105,10 @@ const ROWS: Row[] = [
     setup: (id) => {
       const r = room(id, { redact: 50 });
       r.setMember(BOB, "join");
-      return { event: r.event({ type: "m.room.redaction", sender: BOB, content: { redacts: "$x:a.example" }, redacts: "$x:a.example" }), state: r.state };
+      return {
+        event: r.event({ type: "m.room.redaction", sender: BOB, content: { redacts: "$x:a.example" }, redacts: "$x:a.example" }),
+        state: r.state,
+      };
     },
   },
   {
@@ -99,7 +118,10 @@ const ROWS: Row[] = [
       const users: Record<string, number> = id === "12" ? { [BOB]: 60 } : { [ALICE]: 100, [BOB]: 60 };
       const r = room(id, { users });
       r.setMember(BOB, "join");
-      return { event: r.event({ type: "m.room.power_levels", sender: BOB, stateKey: "", content: { users, notifications: { room: 80 } } }), state: r.state };
+      return {
+        event: r.event({ type: "m.room.power_levels", sender: BOB, stateKey: "", content: { users, notifications: { room: 80 } } }),
+        state: r.state,
+      };
     },
   },
   {
@@ -107,7 +129,10 @@ const ROWS: Row[] = [
     allowedIn: (v) => v <= 11,
     setup: (id) => {
       const r = room(id);
-      return { event: r.event({ type: "m.room.power_levels", sender: ALICE, stateKey: "", content: { users: { [ALICE]: 100 } } }), state: r.state };
+      return {
+        event: r.event({ type: "m.room.power_levels", sender: ALICE, stateKey: "", content: { users: { [ALICE]: 100 } } }),
+        state: r.state,
+      };
     },
   },
   {

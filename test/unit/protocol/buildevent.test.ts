@@ -8,7 +8,16 @@ import { roomVersion } from "../../../components/protocol/roomversions.js";
 import { expectProtocolError, SPEC_KEY } from "./corefixtures.js";
 
 function opts(version: string, extra: Partial<BuildEventOptions> = {}): BuildEventOptions {
-  return { roomVersion: version, prevEvents: [], authEvents: [], origin: "domain", keyId: "ed25519:1", privateKey: SPEC_KEY, originServerTs: 1234, ...extra };
+  return {
+    roomVersion: version,
+    prevEvents: [],
+    authEvents: [],
+    origin: "domain",
+    keyId: "ed25519:1",
+    privateKey: SPEC_KEY,
+    originServerTs: 1234,
+    ...extra,
+  };
 }
 
 describe("protocol/events/build", () => {
@@ -16,7 +25,13 @@ describe("protocol/events/build", () => {
     it(`builds a verifiable chain in room v${version}`, () => {
       const rv = roomVersion(version);
       const create = buildEvent(
-        { type: "m.room.create", sender: "@alice:domain", state_key: "", content: { room_version: version, creator: "@alice:domain" }, room_id: "!r:domain" },
+        {
+          type: "m.room.create",
+          sender: "@alice:domain",
+          state_key: "",
+          content: { room_version: version, creator: "@alice:domain" },
+          room_id: "!r:domain",
+        },
         opts(version),
       );
       const roomId = create.roomId;
@@ -25,7 +40,13 @@ describe("protocol/events/build", () => {
         opts(version, { prevEvents: [create], authEvents: rv.roomIdFromCreateEvent ? [] : [create] }),
       );
       const msg = buildEvent(
-        { type: "m.room.message", sender: "@alice:domain", content: { body: "hello", n: 1 }, room_id: roomId, unsigned: { transaction_id: "t1" } },
+        {
+          type: "m.room.message",
+          sender: "@alice:domain",
+          content: { body: "hello", n: 1 },
+          room_id: roomId,
+          unsigned: { transaction_id: "t1" },
+        },
         opts(version, { prevEvents: [member], authEvents: [member] }),
       );
       expect(member.depth).to.equal(2);
@@ -70,12 +91,18 @@ describe("protocol/events/build", () => {
   });
 
   it("takes explicit references and depth, and a given v1 event ID", () => {
-    const e = buildEvent({ type: "x", sender: "@a:domain", room_id: "!r:domain", content: {} }, opts("1", { prevEvents: [{ eventId: "$p:domain", sha256: "abc" }], depth: 9, eventId: "$mine:domain" }));
+    const e = buildEvent(
+      { type: "x", sender: "@a:domain", room_id: "!r:domain", content: {} },
+      opts("1", { prevEvents: [{ eventId: "$p:domain", sha256: "abc" }], depth: 9, eventId: "$mine:domain" }),
+    );
     expect(e.eventId).to.equal("$mine:domain");
     expect(e.json.prev_events).to.deep.equal([["$p:domain", { sha256: "abc" }]]);
     expect(e.depth).to.equal(9);
     expect(requiredSignatureServers(e)).to.deep.equal(new Set(["domain"]));
-    const v4 = buildEvent({ type: "x", sender: "@a:domain", room_id: "!r:domain", content: {} }, opts("4", { prevEvents: ["$p"], authEvents: ["$a"], depth: 2 }));
+    const v4 = buildEvent(
+      { type: "x", sender: "@a:domain", room_id: "!r:domain", content: {} },
+      opts("4", { prevEvents: ["$p"], authEvents: ["$a"], depth: 2 }),
+    );
     expect(v4.json.prev_events).to.deep.equal(["$p"]);
   });
 
@@ -95,7 +122,13 @@ describe("protocol/events/build", () => {
 
   it("names the restricted-join authoriser among required signers", () => {
     const e = buildEvent(
-      { type: "m.room.member", sender: "@a:domain", state_key: "@a:domain", room_id: "!r:domain", content: { membership: "join", join_authorised_via_users_server: "@b:other.org" } },
+      {
+        type: "m.room.member",
+        sender: "@a:domain",
+        state_key: "@a:domain",
+        room_id: "!r:domain",
+        content: { membership: "join", join_authorised_via_users_server: "@b:other.org" },
+      },
       opts("10", { depth: 3 }),
     );
     expect(requiredSignatureServers(e)).to.deep.equal(new Set(["domain", "other.org"]));

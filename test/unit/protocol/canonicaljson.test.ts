@@ -54,7 +54,7 @@ describe("protocol/json/canonical", () => {
   });
 
   it("escapes only quote, backslash and control characters, with short forms where they exist", () => {
-    const s = "\"\\\b\f\n\r\t\u0000\u0001\u001f\u007f/é\u2028😀";
+    const s = '"\\\b\f\n\r\t\u0000\u0001\u001f\u007f/é\u2028😀';
     expect(encodeCanonicalJson(s)).to.equal('"\\"\\\\\\b\\f\\n\\r\\t\\u0000\\u0001\\u001f\u007f/é\u2028😀"');
   });
 
@@ -127,7 +127,27 @@ describe("protocol/json/parse", () => {
     expectProtocolError(() => parseCanonicalJson(Buffer.from([0x7b, 0xff, 0x7d]), { strict: true }), "NOT_JSON", /UTF-8/);
   });
 
-  const syntaxErrors = ["", "{", '{"a"}', '{"a":}', "[1,]", "{,}", "01", "1.", "-", "1e", '"abc', '"\\x"', '"\\u12"', "NaN", "Infinity", "tru", '{"a":1}x', "'a'", '"a\nb"'];
+  const syntaxErrors = [
+    "",
+    "{",
+    '{"a"}',
+    '{"a":}',
+    "[1,]",
+    "{,}",
+    "01",
+    "1.",
+    "-",
+    "1e",
+    '"abc',
+    '"\\x"',
+    '"\\u12"',
+    "NaN",
+    "Infinity",
+    "tru",
+    '{"a":1}x',
+    "'a'",
+    '"a\nb"',
+  ];
   for (const text of syntaxErrors) {
     it(`NOT_JSON for ${JSON.stringify(text)}`, () => expectProtocolError(() => parseCanonicalJson(text, { strict: false }), "NOT_JSON"));
   }
@@ -141,7 +161,9 @@ describe("protocol/json/parse", () => {
   });
 
   it("strict mode accepts the extreme integers and integral exponents", () => {
-    expect(parseCanonicalJson("[9007199254740991,-9007199254740991,1e3,-0]", { strict: true })).to.deep.equal([9007199254740991, -9007199254740991, 1000, 0]);
+    expect(parseCanonicalJson("[9007199254740991,-9007199254740991,1e3,-0]", { strict: true })).to.deep.equal([
+      9007199254740991, -9007199254740991, 1000, 0,
+    ]);
   });
 
   it("lenient mode keeps floats and the last duplicate", () => {
@@ -169,7 +191,7 @@ describe("protocol/json/parse", () => {
   });
 
   it("agrees with JSON.parse on a realistic event", () => {
-    const text = JSON.stringify({ type: "m.room.message", content: { body: "hi \"there\" \\ é 😀\t", n: [1, 2, { x: null }] }, depth: 12 });
+    const text = JSON.stringify({ type: "m.room.message", content: { body: 'hi "there" \\ é 😀\t', n: [1, 2, { x: null }] }, depth: 12 });
     expect(parseCanonicalJson(text, { strict: true })).to.deep.equal(JSON.parse(text));
   });
 });
@@ -186,7 +208,14 @@ describe("protocol/json canonical encoder against a naive reference (seeded rand
         for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
         return x.length - y.length;
       };
-      return "{" + Object.keys(o).sort(byCodepoint).map((k) => JSON.stringify(k) + ":" + naive(o[k])).join(",") + "}";
+      return (
+        "{" +
+        Object.keys(o)
+          .sort(byCodepoint)
+          .map((k) => JSON.stringify(k) + ":" + naive(o[k]))
+          .join(",") +
+        "}"
+      );
     }
     return JSON.stringify(v);
   }
@@ -199,11 +228,16 @@ describe("protocol/json canonical encoder against a naive reference (seeded rand
   const randString = () => Array.from({ length: rand(6) }, () => alphabet[rand(alphabet.length)]).join("");
   function randValue(depth: number): unknown {
     switch (depth > 3 ? rand(4) : rand(6)) {
-      case 0: return randString();
-      case 1: return rand(2 ** 31) - 2 ** 30;
-      case 2: return [true, false, null][rand(3)];
-      case 3: return rand(2) ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
-      case 4: return Array.from({ length: rand(4) }, () => randValue(depth + 1));
+      case 0:
+        return randString();
+      case 1:
+        return rand(2 ** 31) - 2 ** 30;
+      case 2:
+        return [true, false, null][rand(3)];
+      case 3:
+        return rand(2) ? Number.MAX_SAFE_INTEGER : -Number.MAX_SAFE_INTEGER;
+      case 4:
+        return Array.from({ length: rand(4) }, () => randValue(depth + 1));
       default: {
         const o: Record<string, unknown> = {};
         for (let i = rand(6); i > 0; i--) o[randString()] = randValue(depth + 1);

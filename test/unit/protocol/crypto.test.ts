@@ -11,7 +11,15 @@ import {
   publicKeyObject,
   signingKeyFromSeed,
 } from "../../../components/protocol/crypto/keys.js";
-import { checkJsonSignatures, signBytes, signJson, signedBytesOf, signingKeyIdsOf, verifyBytes, verifyJsonSignature } from "../../../components/protocol/crypto/signing.js";
+import {
+  checkJsonSignatures,
+  signBytes,
+  signJson,
+  signedBytesOf,
+  signingKeyIdsOf,
+  verifyBytes,
+  verifyJsonSignature,
+} from "../../../components/protocol/crypto/signing.js";
 import { ProtocolError } from "../../../components/protocol/errors.js";
 
 // Spec appendix "Cryptographic Test Vectors".
@@ -22,7 +30,15 @@ const key = signingKeyFromSeed(decodeBase64(SEED), "1");
 
 describe("protocol/crypto/base64", () => {
   it("encodes the spec's unpadded examples", () => {
-    const cases: [string, string][] = [["", ""], ["f", "Zg"], ["fo", "Zm8"], ["foo", "Zm9v"], ["foob", "Zm9vYg"], ["fooba", "Zm9vYmE"], ["foobar", "Zm9vYmFy"]];
+    const cases: [string, string][] = [
+      ["", ""],
+      ["f", "Zg"],
+      ["fo", "Zm8"],
+      ["foo", "Zm9v"],
+      ["foob", "Zm9vYg"],
+      ["fooba", "Zm9vYmE"],
+      ["foobar", "Zm9vYmFy"],
+    ];
     for (const [plain, b64] of cases) {
       expect(encodeBase64(Buffer.from(plain))).to.equal(b64);
       expect(decodeBase64(b64).toString()).to.equal(plain);
@@ -68,7 +84,9 @@ describe("protocol/crypto/keys", () => {
     const keys = parseSigningKeyFile(text);
     expect(keys.map((k) => k.keyId)).to.deep.equal(["ed25519:1", "ed25519:a_AbC9"]);
     expect(keys[0]!.publicKeyBase64).to.equal(key.publicKeyBase64);
-    expect(formatSigningKeyFile(keys)).to.equal(`ed25519 1 ${encodeBase64(decodeBase64(SEED))}\ned25519 a_AbC9 ${encodeBase64(Buffer.alloc(32, 7))}\n`);
+    expect(formatSigningKeyFile(keys)).to.equal(
+      `ed25519 1 ${encodeBase64(decodeBase64(SEED))}\ned25519 a_AbC9 ${encodeBase64(Buffer.alloc(32, 7))}\n`,
+    );
   });
 
   it("rejects malformed key files naming the line", () => {
@@ -124,7 +142,9 @@ describe("protocol/crypto/signing", () => {
   it("ignores unsigned and existing signatures, and keeps them", () => {
     const obj = { one: 1, two: "Two", unsigned: { age_ts: 5 }, signatures: { other: { "ed25519:x": "abc" } } };
     const signed = signJson(obj, SERVER, KEY_ID, key);
-    expect(signed.signatures.domain!["ed25519:1"]).to.equal("KqmLSbO39/Bzb0QIYE82zqLwsA+PDzYIpIRA2sRQ4sL53+sN6/fpNSoqE7BP7vBZhG6kYdD13EIMJpvhJI+6Bw");
+    expect(signed.signatures.domain!["ed25519:1"]).to.equal(
+      "KqmLSbO39/Bzb0QIYE82zqLwsA+PDzYIpIRA2sRQ4sL53+sN6/fpNSoqE7BP7vBZhG6kYdD13EIMJpvhJI+6Bw",
+    );
     expect(signed.signatures.other).to.deep.equal({ "ed25519:x": "abc" });
     expect(signed.unsigned).to.deep.equal({ age_ts: 5 });
     expect(obj.signatures).to.deep.equal({ other: { "ed25519:x": "abc" } }); // input untouched
@@ -140,16 +160,30 @@ describe("protocol/crypto/signing", () => {
     expect(verifyJsonSignature(obj, "other.org", "ed25519:2", other.publicKey)).to.equal(true);
     expect(verifyJsonSignature(obj, SERVER, "ed25519:9", other.publicKeyBase64)).to.equal(true);
     expect(verifyJsonSignature(obj, SERVER, KEY_ID, other.publicKey)).to.equal(false);
-    checkJsonSignatures(obj, new Map([[SERVER, new Map([[KEY_ID, key.publicKey]])], ["other.org", new Map([["ed25519:2", other.publicKey]])]]));
-    expect(() => checkJsonSignatures(obj, new Map([["third.org", new Map([["ed25519:1", key.publicKey]])]]))).to.throw(ProtocolError, /third\.org/);
-    expect(() => checkJsonSignatures(obj, new Map([[SERVER, new Map([["ed25519:9", key.publicKey]])]]))).to.throw(ProtocolError, /does not verify/);
+    checkJsonSignatures(
+      obj,
+      new Map([
+        [SERVER, new Map([[KEY_ID, key.publicKey]])],
+        ["other.org", new Map([["ed25519:2", other.publicKey]])],
+      ]),
+    );
+    expect(() => checkJsonSignatures(obj, new Map([["third.org", new Map([["ed25519:1", key.publicKey]])]]))).to.throw(
+      ProtocolError,
+      /third\.org/,
+    );
+    expect(() => checkJsonSignatures(obj, new Map([[SERVER, new Map([["ed25519:9", key.publicKey]])]]))).to.throw(
+      ProtocolError,
+      /does not verify/,
+    );
   });
 
   it("fails verification on tampering or garbage without throwing", () => {
     const signed = signJson({ one: 1 }, SERVER, KEY_ID, key) as Record<string, unknown>;
     expect(verifyJsonSignature({ ...signed, one: 2 }, SERVER, KEY_ID, key.publicKey)).to.equal(false);
     expect(verifyJsonSignature(signed, "nobody", KEY_ID, key.publicKey)).to.equal(false);
-    expect(verifyJsonSignature({ ...signed, signatures: { domain: { "ed25519:1": "!!" } } }, SERVER, KEY_ID, key.publicKey)).to.equal(false);
+    expect(verifyJsonSignature({ ...signed, signatures: { domain: { "ed25519:1": "!!" } } }, SERVER, KEY_ID, key.publicKey)).to.equal(
+      false,
+    );
     expect(verifyJsonSignature({ ...signed, signatures: { domain: { "ed25519:1": 5 } } }, SERVER, KEY_ID, key.publicKey)).to.equal(false);
     expect(verifyJsonSignature({ ...signed, signatures: "x" }, SERVER, KEY_ID, key.publicKey)).to.equal(false);
     expect(verifyJsonSignature({ ...signed, bad: 1.5 }, SERVER, KEY_ID, key.publicKey)).to.equal(false); // floats encode, the signature just differs

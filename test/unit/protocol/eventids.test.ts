@@ -2,7 +2,12 @@ import { expect } from "chai";
 import { createHash } from "node:crypto";
 import { buildEvent } from "../../../components/protocol/events/build.js";
 import type { JsonObject } from "../../../components/protocol/events/event.js";
-import { computeEventId, eventIdFromReferenceHash, newV1EventId, roomIdFromCreateEventId } from "../../../components/protocol/events/ids.js";
+import {
+  computeEventId,
+  eventIdFromReferenceHash,
+  newV1EventId,
+  roomIdFromCreateEventId,
+} from "../../../components/protocol/events/ids.js";
 import { parseEvent } from "../../../components/protocol/events/parse.js";
 import { roomVersion } from "../../../components/protocol/roomversions.js";
 import { expectProtocolError, JKI_CREATE_EVENT, JKI_EVENT_ID_V3, JKI_EVENT_ID_V4, SPEC_KEY } from "./corefixtures.js";
@@ -12,7 +17,14 @@ function naiveCanonical(v: unknown): string {
   if (Array.isArray(v)) return "[" + v.map(naiveCanonical).join(",") + "]";
   if (v && typeof v === "object") {
     const o = v as Record<string, unknown>;
-    return "{" + Object.keys(o).sort().map((k) => JSON.stringify(k) + ":" + naiveCanonical(o[k])).join(",") + "}";
+    return (
+      "{" +
+      Object.keys(o)
+        .sort()
+        .map((k) => JSON.stringify(k) + ":" + naiveCanonical(o[k]))
+        .join(",") +
+      "}"
+    );
   }
   return JSON.stringify(v);
 }
@@ -44,7 +56,15 @@ describe("protocol/events/ids", () => {
   it("v12: the room ID is '!' + URL-safe Base64 of the create event's reference hash", () => {
     const create = buildEvent(
       { type: "m.room.create", sender: "@alice:domain", state_key: "", content: { room_version: "12" } },
-      { roomVersion: "12", prevEvents: [], authEvents: [], origin: "domain", keyId: "ed25519:1", privateKey: SPEC_KEY, originServerTs: 1000 },
+      {
+        roomVersion: "12",
+        prevEvents: [],
+        authEvents: [],
+        origin: "domain",
+        keyId: "ed25519:1",
+        privateKey: SPEC_KEY,
+        originServerTs: 1000,
+      },
     );
     expect(create.json.room_id).to.equal(undefined);
     // Independently: redact (create keeps all content in v11+), drop signatures/unsigned, canonical, sha256.

@@ -1,11 +1,6 @@
 import { expect } from "chai";
 import { ProtocolError } from "../../../components/protocol/errors.js";
-import {
-  orderSrv,
-  resolveServerName,
-  type DiscoveryLookups,
-  type SrvRecord,
-} from "../../../components/protocol/federation/discovery.js";
+import { orderSrv, resolveServerName, type DiscoveryLookups, type SrvRecord } from "../../../components/protocol/federation/discovery.js";
 import { TtlCache } from "../../../components/protocol/federation/ttl-cache.js";
 import {
   cacheTtlFromHeaders,
@@ -49,10 +44,42 @@ describe("protocol/federation server discovery", () => {
       asked: string[];
     };
     const rows: Row[] = [
-      { step: "ip-literal", name: "1.2.3.4", targets: [["1.2.3.4", 8448]], hostHeader: "1.2.3.4", certificateName: "1.2.3.4", sni: undefined, asked: [] },
-      { step: "ip-literal", name: "1.2.3.4:1234", targets: [["1.2.3.4", 1234]], hostHeader: "1.2.3.4:1234", certificateName: "1.2.3.4", sni: undefined, asked: [] },
-      { step: "ip-literal", name: "[1234:5678::abcd]", targets: [["1234:5678::abcd", 8448]], hostHeader: "[1234:5678::abcd]", certificateName: "1234:5678::abcd", sni: undefined, asked: [] },
-      { step: "ip-literal", name: "[::1]:5678", targets: [["::1", 5678]], hostHeader: "[::1]:5678", certificateName: "::1", sni: undefined, asked: [] },
+      {
+        step: "ip-literal",
+        name: "1.2.3.4",
+        targets: [["1.2.3.4", 8448]],
+        hostHeader: "1.2.3.4",
+        certificateName: "1.2.3.4",
+        sni: undefined,
+        asked: [],
+      },
+      {
+        step: "ip-literal",
+        name: "1.2.3.4:1234",
+        targets: [["1.2.3.4", 1234]],
+        hostHeader: "1.2.3.4:1234",
+        certificateName: "1.2.3.4",
+        sni: undefined,
+        asked: [],
+      },
+      {
+        step: "ip-literal",
+        name: "[1234:5678::abcd]",
+        targets: [["1234:5678::abcd", 8448]],
+        hostHeader: "[1234:5678::abcd]",
+        certificateName: "1234:5678::abcd",
+        sni: undefined,
+        asked: [],
+      },
+      {
+        step: "ip-literal",
+        name: "[::1]:5678",
+        targets: [["::1", 5678]],
+        hostHeader: "[::1]:5678",
+        certificateName: "::1",
+        sni: undefined,
+        asked: [],
+      },
       {
         step: "explicit-port",
         name: "matrix.org:8888",
@@ -186,9 +213,12 @@ describe("protocol/federation server discovery", () => {
     }
 
     it("orders several SRV targets by priority", async () => {
-      const lookups = fakeLookups({}, {
-        "_matrix-fed._tcp.example.org": [rec("b.example", 2, 20), rec("a.example", 1, 10), rec("c.example", 3, 30)],
-      });
+      const lookups = fakeLookups(
+        {},
+        {
+          "_matrix-fed._tcp.example.org": [rec("b.example", 2, 20), rec("a.example", 1, 10), rec("c.example", 3, 30)],
+        },
+      );
       const got = await resolveServerName("example.org", lookups);
       expect(got.targets.map((t) => t.host)).to.deep.equal(["a.example", "b.example", "c.example"]);
     });
@@ -304,7 +334,11 @@ describe("protocol/federation server discovery", () => {
         fetches: () => fetches,
       };
     }
-    const ok = (headers: Record<string, string> = {}): WellKnownResponse => ({ status: 200, body: '{"m.server":"d.example:443"}', headers });
+    const ok = (headers: Record<string, string> = {}): WellKnownResponse => ({
+      status: 200,
+      body: '{"m.server":"d.example:443"}',
+      headers,
+    });
 
     it("caches a success for 24 hours by default", async () => {
       const t = setup([ok()]);

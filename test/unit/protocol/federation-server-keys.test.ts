@@ -24,7 +24,7 @@ const retired = signingKeyFromSeed(new Uint8Array(32).fill(3), "old");
 const stranger = signingKeyFromSeed(new Uint8Array(32).fill(4), "cur");
 const notaryKey = signingKeyFromSeed(new Uint8Array(32).fill(5), "notary");
 
-function response(overrides: { validUntilTs?: number; signers?: typeof current[] } = {}): JsonObject {
+function response(overrides: { validUntilTs?: number; signers?: (typeof current)[] } = {}): JsonObject {
   return buildServerKeys(
     {
       serverName: "example.org",
@@ -55,8 +55,20 @@ describe("protocol/federation server keys", () => {
     it("accepts a self-signed response and returns current and old keys", () => {
       const keys = verifyServerKeys(response(), opts);
       expect(keys).to.deep.equal([
-        { serverName: "example.org", keyId: "ed25519:cur", publicKey: current.publicKeyBase64, validUntilTs: NOW + DAY, expiredTs: undefined },
-        { serverName: "example.org", keyId: "ed25519:two", publicKey: second.publicKeyBase64, validUntilTs: NOW + DAY, expiredTs: undefined },
+        {
+          serverName: "example.org",
+          keyId: "ed25519:cur",
+          publicKey: current.publicKeyBase64,
+          validUntilTs: NOW + DAY,
+          expiredTs: undefined,
+        },
+        {
+          serverName: "example.org",
+          keyId: "ed25519:two",
+          publicKey: second.publicKeyBase64,
+          validUntilTs: NOW + DAY,
+          expiredTs: undefined,
+        },
         { serverName: "example.org", keyId: "ed25519:old", publicKey: retired.publicKeyBase64, validUntilTs: 0, expiredTs: NOW - 10 * DAY },
       ]);
     });
@@ -94,7 +106,7 @@ describe("protocol/federation server keys", () => {
       ["no verify_keys", (r) => ({ ...r, verify_keys: undefined }), "verify_keys is missing"],
       ["no ed25519 verify key", (r) => ({ ...r, verify_keys: { "curve25519:x": { key: "abc" } } }), "publishes no ed25519 verify key"],
       ["a verify key of the wrong length", (r) => ({ ...r, verify_keys: { "ed25519:cur": { key: "AAAA" } } }), "32-byte"],
-      ["a verify key without key", (r) => ({ ...r, verify_keys: { "ed25519:cur": {} } }), '.key is missing'],
+      ["a verify key without key", (r) => ({ ...r, verify_keys: { "ed25519:cur": {} } }), ".key is missing"],
       ["old_verify_keys not an object", (r) => ({ ...r, old_verify_keys: [] }), "old_verify_keys is not an object"],
       [
         "an old key without expired_ts",
@@ -129,12 +141,7 @@ describe("protocol/federation server keys", () => {
       const r = response();
       const unsigned: JsonObject = { ...r, verify_keys: { ...(r.verify_keys as JsonObject), "curve25519:x": { key: "whatever" } } };
       delete unsigned.signatures;
-      const withExtra = signJson(
-        unsigned,
-        "example.org",
-        current.keyId,
-        current,
-      );
+      const withExtra = signJson(unsigned, "example.org", current.keyId, current);
       (withExtra.signatures as JsonObject)["example.org"] = {
         ...((withExtra.signatures as JsonObject)["example.org"] as JsonObject),
         "curve25519:x": "c2ln",
@@ -200,7 +207,11 @@ describe("protocol/federation server keys", () => {
 
     it("accepts the notary's own keys (signed by itself in both roles)", () => {
       const own = buildServerKeys(
-        { serverName: "notary.example", verifyKeys: [{ keyId: notaryKey.keyId, publicKey: notaryKey.publicKeyBase64 }], validUntilTs: NOW + DAY },
+        {
+          serverName: "notary.example",
+          verifyKeys: [{ keyId: notaryKey.keyId, publicKey: notaryKey.publicKeyBase64 }],
+          validUntilTs: NOW + DAY,
+        },
         [notaryKey],
       );
       expect(verifyNotaryResponse({ server_keys: [own] }, nopts).keys).to.have.length(1);
@@ -229,7 +240,10 @@ describe("protocol/federation server keys", () => {
     });
 
     it("ignores servers that were not asked about", () => {
-      const out = verifyNotaryResponse({ server_keys: [notarised(response()), notarised(otherServer)] }, { ...nopts, requested: new Set(["other.example"]) });
+      const out = verifyNotaryResponse(
+        { server_keys: [notarised(response()), notarised(otherServer)] },
+        { ...nopts, requested: new Set(["other.example"]) },
+      );
       expect(out.keys.map((k) => k.serverName)).to.deep.equal(["other.example"]);
     });
 

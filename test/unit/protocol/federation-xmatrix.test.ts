@@ -56,9 +56,7 @@ describe("protocol/federation X-Matrix", () => {
         key,
       );
       const canonical = '{"destination":"dest.example","method":"GET","origin":"domain","uri":"/_matrix/federation/v1/version"}';
-      const expected = encodeBase64(
-        nacl.sign.detached(new TextEncoder().encode(canonical), nacl.sign.keyPair.fromSeed(SEED).secretKey),
-      );
+      const expected = encodeBase64(nacl.sign.detached(new TextEncoder().encode(canonical), nacl.sign.keyPair.fromSeed(SEED).secretKey));
       expect(header).to.equal(`X-Matrix origin="domain",destination="dest.example",key="ed25519:1",sig="${expected}"`);
     });
 
@@ -69,10 +67,7 @@ describe("protocol/federation X-Matrix", () => {
     });
 
     it("refuses values that would need escaping", () => {
-      expectXMatrixError(
-        () => formatXMatrixHeader({ origin: 'a"b', destination: "b", keyId: "ed25519:k", signature: "x" }),
-        "origin",
-      );
+      expectXMatrixError(() => formatXMatrixHeader({ origin: 'a"b', destination: "b", keyId: "ed25519:k", signature: "x" }), "origin");
     });
   });
 
@@ -92,13 +87,16 @@ describe("protocol/federation X-Matrix", () => {
 
     const expected = { origin: "foo", keyId: "ed25519:1", signature: "sig", destination: "bar" };
     const variants: [string, string][] = [
-      ["unquoted token and colon values", 'X-Matrix origin=foo,key=ed25519:1,sig=sig,destination=bar'],
+      ["unquoted token and colon values", "X-Matrix origin=foo,key=ed25519:1,sig=sig,destination=bar"],
       ["extra spaces after the scheme, upper-case names, escapes", 'X-Matrix  ORIGIN=foo,KEY="ed25\\519:1",SIG="sig",destination="bar"'],
       ["unknown parameters", 'X-Matrix origin=foo,key="ed25519:1",sig="sig",destination="bar",extra_field=ignored'],
       ["spaces and tabs around commas", 'X-Matrix origin=foo , key="ed25519:1",  sig="sig",\tdestination="bar",\t\textra_field=ignored'],
       ["any order, spaces around =", 'X-Matrix sig = "sig", destination="bar",key="ed25519:1",origin = "foo"'],
       ["case-insensitive scheme, empty list elements", 'x-matrix origin="foo",,key="ed25519:1", ,sig="sig",destination="bar"'],
-      ["escaped quote and backslash in an unknown parameter", 'X-Matrix origin=foo,note="a\\"b\\\\c",key="ed25519:1",sig=sig,destination=bar'],
+      [
+        "escaped quote and backslash in an unknown parameter",
+        'X-Matrix origin=foo,note="a\\"b\\\\c",key="ed25519:1",sig=sig,destination=bar',
+      ],
     ];
     for (const [what, header] of variants) {
       it(`accepts ${what}`, () => {

@@ -55,14 +55,19 @@ describe("protocol/ids/grammar", () => {
     }
 
     it("knows IPv6 text forms", () => {
-      for (const ok of ["::", "::1", "1:2:3:4:5:6:7:8", "1::8", "::ffff:1.2.3.4", "fe80::1:2", "1:2:3:4:5:6:1.2.3.4"]) expect(isIPv6(ok), ok).to.equal(true);
-      for (const no of ["1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", "g::1", "1.2.3.4", ":1:2:3:4:5:6:7", "1:2:3:4:5:6:7:1.2.3.4"]) expect(isIPv6(no), no).to.equal(false);
+      for (const ok of ["::", "::1", "1:2:3:4:5:6:7:8", "1::8", "::ffff:1.2.3.4", "fe80::1:2", "1:2:3:4:5:6:1.2.3.4"])
+        expect(isIPv6(ok), ok).to.equal(true);
+      for (const no of ["1:2:3:4:5:6:7", "1:2:3:4:5:6:7:8:9", "1::2::3", "g::1", "1.2.3.4", ":1:2:3:4:5:6:7", "1:2:3:4:5:6:7:1.2.3.4"])
+        expect(isIPv6(no), no).to.equal(false);
     });
   });
 
   describe("user IDs", () => {
     it("parses the current grammar", () => {
-      expect(parseUserId("@alice.b=c-d/e+f_9:example.org:8448")).to.deep.equal({ localpart: "alice.b=c-d/e+f_9", serverName: "example.org:8448" });
+      expect(parseUserId("@alice.b=c-d/e+f_9:example.org:8448")).to.deep.equal({
+        localpart: "alice.b=c-d/e+f_9",
+        serverName: "example.org:8448",
+      });
     });
     it("refuses what the current grammar forbids but historical IDs allow", () => {
       for (const id of ["@Alice:x.org", "@a b:x.org", "@:x.org", "@é:x.org"]) {

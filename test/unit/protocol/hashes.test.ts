@@ -11,25 +11,49 @@ const v1 = roomVersion("1");
 describe("protocol/events/hashes and event signing", () => {
   it("signs the spec's minimal event: content hash and signature", () => {
     const event: JsonObject = {
-      room_id: "!x:domain", sender: "@a:domain", origin: "domain", origin_server_ts: 1000000, signatures: {}, hashes: {},
-      type: "X", content: {}, prev_events: [], auth_events: [], depth: 3, unsigned: { age_ts: 1000000 },
+      room_id: "!x:domain",
+      sender: "@a:domain",
+      origin: "domain",
+      origin_server_ts: 1000000,
+      signatures: {},
+      hashes: {},
+      type: "X",
+      content: {},
+      prev_events: [],
+      auth_events: [],
+      depth: 3,
+      unsigned: { age_ts: 1000000 },
     };
     expect(encodeBase64(contentHash(event))).to.equal("5jM4wQpv6lnBo7CLIghJuHdW+s2CMBJPUOGOC89ncos");
     const signed = hashAndSignEvent(event, v1, "domain", "ed25519:1", SPEC_KEY);
     expect(signed).to.deep.equal({
-      auth_events: [], content: {}, depth: 3,
+      auth_events: [],
+      content: {},
+      depth: 3,
       hashes: { sha256: "5jM4wQpv6lnBo7CLIghJuHdW+s2CMBJPUOGOC89ncos" },
-      origin: "domain", origin_server_ts: 1000000, prev_events: [], room_id: "!x:domain", sender: "@a:domain",
+      origin: "domain",
+      origin_server_ts: 1000000,
+      prev_events: [],
+      room_id: "!x:domain",
+      sender: "@a:domain",
       signatures: { domain: { "ed25519:1": "KxwGjPSDEtvnFgU00fwFz+l6d2pJM6XBIaMEn81SXPTRl16AqLAYqfIReFGZlHi5KLjAWbOoMszkwsQma+lYAg" } },
-      type: "X", unsigned: { age_ts: 1000000 },
+      type: "X",
+      unsigned: { age_ts: 1000000 },
     });
     expect(verifyEventSignature(signed, v1, "domain", "ed25519:1", SPEC_KEY.publicKey)).to.equal(true);
   });
 
   it("signs the spec's event with redactable content (signature covers the redacted form)", () => {
     const event: JsonObject = {
-      content: { body: "Here is the message content" }, event_id: "$0:domain", origin: "domain", origin_server_ts: 1000000,
-      type: "m.room.message", room_id: "!r:domain", sender: "@u:domain", signatures: {}, unsigned: { age_ts: 1000000 },
+      content: { body: "Here is the message content" },
+      event_id: "$0:domain",
+      origin: "domain",
+      origin_server_ts: 1000000,
+      type: "m.room.message",
+      room_id: "!r:domain",
+      sender: "@u:domain",
+      signatures: {},
+      unsigned: { age_ts: 1000000 },
     };
     const signed = hashAndSignEvent(event, v1, "domain", "ed25519:1", SPEC_KEY);
     expect(signed.hashes).to.deep.equal({ sha256: "onLKD1bGljeBWQhWZ1kaP9SorVmRQNdN5aM2JYU2n/g" });

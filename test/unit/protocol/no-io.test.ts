@@ -20,7 +20,16 @@ const ALLOWED_MODULES: ReadonlyMap<string, string> = new Map([
 ]);
 
 /** Globals that reach the network, the file system or the process environment without an import. */
-const IO_GLOBALS: ReadonlySet<string> = new Set(["fetch", "require", "process", "XMLHttpRequest", "WebSocket", "EventSource", "Deno", "Bun"]);
+const IO_GLOBALS: ReadonlySet<string> = new Set([
+  "fetch",
+  "require",
+  "process",
+  "XMLHttpRequest",
+  "WebSocket",
+  "EventSource",
+  "Deno",
+  "Bun",
+]);
 
 /** The module specifiers a source file names, in every form TypeScript knows. */
 function moduleSpecifiers(source: string): string[] {
@@ -36,7 +45,11 @@ function ioGlobalReferences(fileName: string, source: string): string[] {
       const p = node.parent;
       const isPropertyName =
         (ts.isPropertyAccessExpression(p) && p.name === node) ||
-        ((ts.isPropertyDeclaration(p) || ts.isPropertySignature(p) || ts.isMethodDeclaration(p) || ts.isMethodSignature(p) || ts.isPropertyAssignment(p)) &&
+        ((ts.isPropertyDeclaration(p) ||
+          ts.isPropertySignature(p) ||
+          ts.isMethodDeclaration(p) ||
+          ts.isMethodSignature(p) ||
+          ts.isPropertyAssignment(p)) &&
           p.name === node);
       if (!isPropertyName) found.push(`${node.text} (line ${sf.getLineAndCharacterOfPosition(node.getStart()).line + 1})`);
     }
@@ -79,7 +92,9 @@ describe("components/protocol does no I/O", () => {
   });
 
   it("imports nothing outside its folder but node:crypto and tweetnacl, and uses no I/O global", () => {
-    const problems = files.flatMap((f) => protocolImportViolations(f, readFileSync(f, "utf8")).map((p) => `${relative(PROTOCOL_ROOT, f)}: ${p}`));
+    const problems = files.flatMap((f) =>
+      protocolImportViolations(f, readFileSync(f, "utf8")).map((p) => `${relative(PROTOCOL_ROOT, f)}: ${p}`),
+    );
     expect(problems).to.deep.equal([]);
   });
 

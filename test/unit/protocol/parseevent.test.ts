@@ -8,16 +8,27 @@ const HASH = "IX6zuNiJpJPNf70BLleL3HSCpjKeq9Uhu7uUpyDjBmc";
 
 function v10Event(extra: JsonObject = {}): JsonObject {
   return {
-    room_id: "!room:example.org", sender: "@alice:example.org", type: "m.room.message", content: { body: "hi" },
-    origin_server_ts: 1000, depth: 3, prev_events: ["$prev"], auth_events: ["$a1", "$a2"],
-    hashes: { sha256: HASH }, signatures: { "example.org": { "ed25519:1": "sig" } }, ...extra,
+    room_id: "!room:example.org",
+    sender: "@alice:example.org",
+    type: "m.room.message",
+    content: { body: "hi" },
+    origin_server_ts: 1000,
+    depth: 3,
+    prev_events: ["$prev"],
+    auth_events: ["$a1", "$a2"],
+    hashes: { sha256: HASH },
+    signatures: { "example.org": { "ed25519:1": "sig" } },
+    ...extra,
   };
 }
 
 function v1Event(extra: JsonObject = {}): JsonObject {
   return {
-    ...v10Event(), event_id: "$e1:example.org",
-    prev_events: [["$p:example.org", { sha256: HASH }]], auth_events: [["$a:example.org", { sha256: HASH }]], ...extra,
+    ...v10Event(),
+    event_id: "$e1:example.org",
+    prev_events: [["$p:example.org", { sha256: HASH }]],
+    auth_events: [["$a:example.org", { sha256: HASH }]],
+    ...extra,
   };
 }
 
@@ -28,7 +39,7 @@ function without(obj: JsonObject, key: string): JsonObject {
 
 describe("protocol/events/parse", () => {
   it("parses a v10 event into a RoomEvent", () => {
-    const e = parseEvent(JSON.stringify(v10Event({ state_key: "" , unsigned: { age: 5 }, event_id: "$bogus" })), "10");
+    const e = parseEvent(JSON.stringify(v10Event({ state_key: "", unsigned: { age: 5 }, event_id: "$bogus" })), "10");
     expect(e.roomId).to.equal("!room:example.org");
     expect(e.sender).to.equal("@alice:example.org");
     expect(e.type).to.equal("m.room.message");
@@ -64,14 +75,32 @@ describe("protocol/events/parse", () => {
     expect(parseEvent(v10Event(red), "11").redacts).to.equal("$inner");
     expect(parseEvent(v10Event({ type: "m.room.redaction" }), "11").redacts).to.equal(undefined);
     expectProtocolError(() => parseEvent(v10Event({ redacts: 5 }), "10"), "BAD_EVENT", /redacts/);
-    expectProtocolError(() => parseEvent(v10Event({ type: "m.room.redaction", content: { redacts: 5 } }), "11"), "BAD_EVENT", /content\.redacts/);
+    expectProtocolError(
+      () => parseEvent(v10Event({ type: "m.room.redaction", content: { redacts: 5 } }), "11"),
+      "BAD_EVENT",
+      /content\.redacts/,
+    );
   });
 
   describe("missing fields name the field", () => {
-    for (const field of ["room_id", "sender", "type", "content", "origin_server_ts", "depth", "prev_events", "auth_events", "hashes", "signatures"]) {
-      it(field, () => expectProtocolError(() => parseEvent(without(v10Event(), field), "10"), "BAD_EVENT", new RegExp(`^${field} is missing`)));
+    for (const field of [
+      "room_id",
+      "sender",
+      "type",
+      "content",
+      "origin_server_ts",
+      "depth",
+      "prev_events",
+      "auth_events",
+      "hashes",
+      "signatures",
+    ]) {
+      it(field, () =>
+        expectProtocolError(() => parseEvent(without(v10Event(), field), "10"), "BAD_EVENT", new RegExp(`^${field} is missing`)),
+      );
     }
-    it("event_id in v1", () => expectProtocolError(() => parseEvent(without(v1Event(), "event_id"), "1"), "BAD_EVENT", /event_id is missing/));
+    it("event_id in v1", () =>
+      expectProtocolError(() => parseEvent(without(v1Event(), "event_id"), "1"), "BAD_EVENT", /event_id is missing/));
   });
 
   describe("mistyped fields name the field", () => {
@@ -109,18 +138,33 @@ describe("protocol/events/parse", () => {
       expectProtocolError(() => parseEvent(v10Event({ prev_events: [["$p:x", { sha256: HASH }]] }), "3"), "BAD_EVENT", /^prev_events\[0\]/);
     });
     it("too many references", () => {
-      expectProtocolError(() => parseEvent(v10Event({ prev_events: Array.from({ length: 21 }, (_, i) => `$p${i}`) }), "10"), "BAD_EVENT", /prev_events has 21/);
-      expectProtocolError(() => parseEvent(v10Event({ auth_events: Array.from({ length: 11 }, (_, i) => `$a${i}`) }), "10"), "BAD_EVENT", /auth_events has 11/);
+      expectProtocolError(
+        () => parseEvent(v10Event({ prev_events: Array.from({ length: 21 }, (_, i) => `$p${i}`) }), "10"),
+        "BAD_EVENT",
+        /prev_events has 21/,
+      );
+      expectProtocolError(
+        () => parseEvent(v10Event({ auth_events: Array.from({ length: 11 }, (_, i) => `$a${i}`) }), "10"),
+        "BAD_EVENT",
+        /auth_events has 11/,
+      );
     });
   });
 
   describe("bad IDs", () => {
     it("sender", () => expectProtocolError(() => parseEvent(v10Event({ sender: "alice" }), "10"), "BAD_ID", /^sender:/));
-    it("sender with a bad server", () => expectProtocolError(() => parseEvent(v10Event({ sender: "@alice:bad_host" }), "10"), "BAD_ID", /^sender:/));
-    it("historical sender localparts are accepted", () => expect(parseEvent(v10Event({ sender: "@Alice Smith:example.org" }), "10").sender).to.equal("@Alice Smith:example.org"));
+    it("sender with a bad server", () =>
+      expectProtocolError(() => parseEvent(v10Event({ sender: "@alice:bad_host" }), "10"), "BAD_ID", /^sender:/));
+    it("historical sender localparts are accepted", () =>
+      expect(parseEvent(v10Event({ sender: "@Alice Smith:example.org" }), "10").sender).to.equal("@Alice Smith:example.org"));
     it("room_id", () => expectProtocolError(() => parseEvent(v10Event({ room_id: "#a:b" }), "10"), "BAD_ID", /^room_id:/));
     it("v12 room_id must be hashed", () => expectProtocolError(() => parseEvent(v10Event(), "12"), "BAD_ID", /^room_id:/));
-    it("v12 create must not have room_id", () => expectProtocolError(() => parseEvent(v10Event({ type: "m.room.create", state_key: "", room_id: "!Nhcu5BS-UMnFX7hBVfVSoXiD7OgH6iRT-xyIuqDnpYQ" }), "12"), "BAD_EVENT", /room_id must be absent/));
+    it("v12 create must not have room_id", () =>
+      expectProtocolError(
+        () => parseEvent(v10Event({ type: "m.room.create", state_key: "", room_id: "!Nhcu5BS-UMnFX7hBVfVSoXiD7OgH6iRT-xyIuqDnpYQ" }), "12"),
+        "BAD_EVENT",
+        /room_id must be absent/,
+      ));
     it("v1 event_id", () => expectProtocolError(() => parseEvent(v1Event({ event_id: "$nodomain" }), "1"), "BAD_ID", /^event_id:/));
   });
 
@@ -135,7 +179,12 @@ describe("protocol/events/parse", () => {
     });
     for (const field of ["type", "state_key", "room_id", "sender"]) {
       it(`${field} over 255 bytes is TOO_LARGE`, () => {
-        const long = field === "room_id" ? "!" + "a".repeat(250) + ":example.org" : field === "sender" ? "@" + "a".repeat(250) + ":example.org" : "a".repeat(256);
+        const long =
+          field === "room_id"
+            ? "!" + "a".repeat(250) + ":example.org"
+            : field === "sender"
+              ? "@" + "a".repeat(250) + ":example.org"
+              : "a".repeat(256);
         expectProtocolError(() => parseEvent(v10Event({ [field]: long }), "10"), "TOO_LARGE", new RegExp(`^${field} is longer`));
       });
     }

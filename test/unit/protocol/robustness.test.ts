@@ -47,7 +47,9 @@ class CrashLog {
       } catch {
         shown = String(input);
       }
-      this.crashes.push(`${what}: ${(e as Error)?.stack?.split("\n").slice(0, 3).join(" | ") ?? String(e)}\n  input: ${shown?.slice(0, 400)}`);
+      this.crashes.push(
+        `${what}: ${(e as Error)?.stack?.split("\n").slice(0, 3).join(" | ") ?? String(e)}\n  input: ${shown?.slice(0, 400)}`,
+      );
     }
   }
   /** `bothOutcomes` for functions that refuse by throwing (not resolveState or visibility, which always answer). */
@@ -86,7 +88,12 @@ function baseContents(versionId: string): Record<string, JsonObject> {
     },
     "m.room.join_rules": { join_rule: "restricted", allow: [{ type: "m.room_membership", room_id: "!other:a.example" }] },
     "m.room.history_visibility": { history_visibility: "joined" },
-    "m.room.third_party_invite": { display_name: "b", key_validity_url: "https://id.example", public_key: "AAAA", public_keys: [{ public_key: "BBBB" }] },
+    "m.room.third_party_invite": {
+      display_name: "b",
+      key_validity_url: "https://id.example",
+      public_key: "AAAA",
+      public_keys: [{ public_key: "BBBB" }],
+    },
     "m.room.member": { membership: "join", displayname: "x" },
   };
 }
@@ -101,10 +108,21 @@ function mangledRoom(versionId: string, random: () => number, mangleRate: number
   const events = new Map<string, RoomEvent>();
   const state = new Map<string, RoomEvent>();
   const add = (type: string, stateKey: string, sender: string, content: JsonObject): RoomEvent => {
-    const authEventIds = [...new Set([stateKeyOf("m.room.create", ""), stateKeyOf("m.room.power_levels", ""), stateKeyOf("m.room.member", sender)])]
+    const authEventIds = [
+      ...new Set([stateKeyOf("m.room.create", ""), stateKeyOf("m.room.power_levels", ""), stateKeyOf("m.room.member", sender)]),
+    ]
       .map((k) => state.get(k)?.eventId)
       .filter((id): id is string => id !== undefined && !(version.roomIdFromCreateEvent && id === createId));
-    const ev = fakeEvent(version, { type, sender, stateKey, content, roomId, authEventIds, eventId: type === "m.room.create" ? createId : undefined, omitRoomIdInJson: type === "m.room.create" && version.roomIdFromCreateEvent });
+    const ev = fakeEvent(version, {
+      type,
+      sender,
+      stateKey,
+      content,
+      roomId,
+      authEventIds,
+      eventId: type === "m.room.create" ? createId : undefined,
+      omitRoomIdInJson: type === "m.room.create" && version.roomIdFromCreateEvent,
+    });
     events.set(ev.eventId, ev);
     state.set(stateKeyOf(type, stateKey), ev);
     return ev;
@@ -121,7 +139,17 @@ function mangledRoom(versionId: string, random: () => number, mangleRate: number
 
 const CANDIDATES: [type: string, stateKey: string | undefined, content: JsonObject][] = [
   ["m.room.member", BOB, { membership: "ban" }],
-  ["m.room.member", CAROL, { membership: "invite", third_party_invite: { display_name: "c", signed: { mxid: CAROL, token: "tok", signatures: { "id.example": { "ed25519:0": "sig" } } } } }],
+  [
+    "m.room.member",
+    CAROL,
+    {
+      membership: "invite",
+      third_party_invite: {
+        display_name: "c",
+        signed: { mxid: CAROL, token: "tok", signatures: { "id.example": { "ed25519:0": "sig" } } },
+      },
+    },
+  ],
   ["m.room.member", CAROL, { membership: "join", join_authorised_via_users_server: ALICE }],
   ["m.room.member", CAROL, { membership: "knock" }],
   ["m.room.member", BOB, { membership: "leave" }],
@@ -146,8 +174,18 @@ describe("protocol robustness: mangled input fails only with ProtocolError", () 
       const sender = USERS[Math.floor(random() * USERS.length)]!;
       const stateKey = baseStateKey === undefined ? undefined : random() < 0.2 ? USERS[Math.floor(random() * USERS.length)]! : baseStateKey;
       const content = random() < 0.7 ? mangledContent(baseContent, random) : baseContent;
-      const event = fakeEvent(room.version, { type, sender, stateKey, content, roomId: room.roomId, prevEventIds: [room.state.get(stateKeyOf("m.room.create", ""))!.eventId], redacts: "$x:a.example" });
-      log.run(`checkAuth v${versionId} ${type}`, { content, state: [...room.state.values()].map((e) => [e.type, e.content]) }, () => checkAuth(event, room.state));
+      const event = fakeEvent(room.version, {
+        type,
+        sender,
+        stateKey,
+        content,
+        roomId: room.roomId,
+        prevEventIds: [room.state.get(stateKeyOf("m.room.create", ""))!.eventId],
+        redacts: "$x:a.example",
+      });
+      log.run(`checkAuth v${versionId} ${type}`, { content, state: [...room.state.values()].map((e) => [e.type, e.content]) }, () =>
+        checkAuth(event, room.state),
+      );
     }
     log.assertNone();
   });
@@ -191,7 +229,11 @@ describe("protocol robustness: mangled input fails only with ProtocolError", () 
         eventById: (id: string) => room.events.get(id),
         authCheck: (ev: RoomEvent, s: ReadonlyMap<string, RoomEvent>) => checkAuth(ev, s),
       };
-      log.run(`resolveState v${versionId}`, forks.map((f) => [...f.values()].map((e) => [e.type, e.content])), () => resolveState(input));
+      log.run(
+        `resolveState v${versionId}`,
+        forks.map((f) => [...f.values()].map((e) => [e.type, e.content])),
+        () => resolveState(input),
+      );
     }
     log.assertNone(false);
   });
@@ -206,7 +248,9 @@ describe("protocol robustness: mangled input fails only with ProtocolError", () 
       const event = fakeEvent(room.version, { type, sender: BOB, stateKey, content: mangledContent(content, random), roomId: room.roomId });
       const userId = USERS[Math.floor(random() * USERS.length)]!;
       const input = { state: [...room.state.values()].map((e) => [e.type, e.content]), event: event.content };
-      log.run("userMaySeeEvent", input, () => userMaySeeEvent(event, { userId, stateBefore: room.state, joinedAfterEvent: random() < 0.5 }));
+      log.run("userMaySeeEvent", input, () =>
+        userMaySeeEvent(event, { userId, stateBefore: room.state, joinedAfterEvent: random() < 0.5 }),
+      );
       log.run("serverMaySeeEvent", input, () => serverMaySeeEvent(event, room.state, "b.example"));
     }
     log.assertNone(false);
@@ -232,7 +276,11 @@ describe("protocol robustness: mangled input fails only with ProtocolError", () 
       log.run("verifyServerKeys", mangled, () => verifyServerKeys(mangled, { serverName: "example.org", fetchedAt: 1_700_000_000_000 }));
       const mangledNotary = mangle(notaryResponse, random);
       log.run("verifyNotaryResponse", mangledNotary, () =>
-        verifyNotaryResponse(mangledNotary, { notary: "notary.org", notaryKeys: new Map([[notary.keyId, notary.publicKey]]), fetchedAt: 1_700_000_000_000 }),
+        verifyNotaryResponse(mangledNotary, {
+          notary: "notary.org",
+          notaryKeys: new Map([[notary.keyId, notary.publicKey]]),
+          fetchedAt: 1_700_000_000_000,
+        }),
       );
     }
     log.assertNone();
@@ -242,8 +290,30 @@ describe("protocol robustness: mangled input fails only with ProtocolError", () 
     const random = prng(6);
     const log = new CrashLog();
     const key = signingKeyFromSeed(Buffer.alloc(32, 5), "k1");
-    const header = signXMatrixRequest({ method: "GET", uri: "/_matrix/federation/v1/version", origin: "origin.example", destination: "dest.example:8448" }, key);
-    const alphabet = ['"', "\\", ",", "=", " ", "\t", "\n", "\u0000", "\u007f", ":", "[", "]", "é", "\ud800", "X-Matrix", "origin=", 'sig="', "key=ed25519:"];
+    const header = signXMatrixRequest(
+      { method: "GET", uri: "/_matrix/federation/v1/version", origin: "origin.example", destination: "dest.example:8448" },
+      key,
+    );
+    const alphabet = [
+      '"',
+      "\\",
+      ",",
+      "=",
+      " ",
+      "\t",
+      "\n",
+      "\u0000",
+      "\u007f",
+      ":",
+      "[",
+      "]",
+      "é",
+      "\ud800",
+      "X-Matrix",
+      "origin=",
+      'sig="',
+      "key=ed25519:",
+    ];
     for (let i = 0; i < 3000; i++) {
       let text = header;
       for (let m = 0; m < 1 + Math.floor(random() * 4); m++) {

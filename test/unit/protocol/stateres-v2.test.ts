@@ -9,15 +9,7 @@ import {
   resolveState,
   senderPowerLevel,
 } from "../../../components/protocol/stateres/index.js";
-import {
-  ALICE,
-  EVELYN,
-  buildDag,
-  endStateDelta,
-  expectedDelta,
-  makeEvent,
-  simpleAuthCheck,
-} from "./helpers/stateres-dag.js";
+import { ALICE, EVELYN, buildDag, endStateDelta, expectedDelta, makeEvent, simpleAuthCheck } from "./helpers/stateres-dag.js";
 import { SCENARIOS } from "./helpers/stateres-scenarios.js";
 
 describe("state resolution v2: crafted DAGs", () => {
@@ -84,16 +76,51 @@ describe("state resolution v2: building blocks", () => {
   it("a key missing from one state set is conflicted and re-authed", () => {
     const version = roomVersion("10");
     const roomId = "!r:example.com";
-    const create = makeEvent({ id: "C", sender: ALICE, type: "m.room.create", stateKey: "", content: { creator: ALICE }, version, roomId, authEvents: [], ts: 0 });
-    const join = makeEvent({ id: "J", sender: ALICE, type: "m.room.member", stateKey: ALICE, content: { membership: "join" }, version, roomId, authEvents: [create.eventId], ts: 1 });
-    const evil = makeEvent({ id: "E", sender: EVELYN, type: "m.room.topic", stateKey: "", content: {}, version, roomId, authEvents: [create.eventId], ts: 2 });
+    const create = makeEvent({
+      id: "C",
+      sender: ALICE,
+      type: "m.room.create",
+      stateKey: "",
+      content: { creator: ALICE },
+      version,
+      roomId,
+      authEvents: [],
+      ts: 0,
+    });
+    const join = makeEvent({
+      id: "J",
+      sender: ALICE,
+      type: "m.room.member",
+      stateKey: ALICE,
+      content: { membership: "join" },
+      version,
+      roomId,
+      authEvents: [create.eventId],
+      ts: 1,
+    });
+    const evil = makeEvent({
+      id: "E",
+      sender: EVELYN,
+      type: "m.room.topic",
+      stateKey: "",
+      content: {},
+      version,
+      roomId,
+      authEvents: [create.eventId],
+      ts: 2,
+    });
     const all = new Map<string, RoomEvent>([create, join, evil].map((e) => [e.eventId, e]));
     const base = new Map([
       [stateKeyOf("m.room.create", ""), create],
       [stateKeyOf("m.room.member", ALICE), join],
     ]);
     const withTopic = new Map(base).set(stateKeyOf("m.room.topic", ""), evil);
-    const resolved = resolveState({ roomVersion: version, stateSets: [base, withTopic], eventById: (id) => all.get(id), authCheck: simpleAuthCheck });
+    const resolved = resolveState({
+      roomVersion: version,
+      stateSets: [base, withTopic],
+      eventById: (id) => all.get(id),
+      authCheck: simpleAuthCheck,
+    });
     expect(resolved.has(stateKeyOf("m.room.topic", ""))).to.equal(false); // Evelyn is not in the room
     expect(resolved.get(stateKeyOf("m.room.member", ALICE))).to.equal(join);
   });

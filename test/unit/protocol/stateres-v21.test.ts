@@ -65,9 +65,7 @@ describe("state resolution v2.1 (room v12)", () => {
     expect(subgraph.has(create.eventId)).to.equal(false);
 
     const resolved = resolve([dodgy, sensible]);
-    expect(new Map([...resolved].map(([k, e]) => [k, e.eventId]))).to.deep.equal(
-      new Map([...expected].map(([k, e]) => [k, e.eventId])),
-    );
+    expect(new Map([...resolved].map(([k, e]) => [k, e.eventId]))).to.deep.equal(new Map([...expected].map(([k, e]) => [k, e.eventId])));
     // Without the subgraph (v2), ME1 never enters the full conflicted set and the dodgy
     // rename wins.
     const v11Like = { ...V12, stateResolution: "v2" as const };

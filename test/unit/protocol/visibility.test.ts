@@ -1,12 +1,7 @@
 import { expect } from "chai";
-import {
-  historyVisibilityOf,
-  serverMaySeeEvent,
-  userMayRead,
-  userMaySeeEvent,
-} from "../../../components/protocol/visibility/history.js";
+import { historyVisibilityOf, serverMaySeeEvent, userMayRead, userMaySeeEvent } from "../../../components/protocol/visibility/history.js";
 import type { StateMap } from "../../../components/protocol/events/event.js";
-import type { FakeRoom} from "./helpers/fake-events.js";
+import type { FakeRoom } from "./helpers/fake-events.js";
 import { roomWithCreatorJoined } from "./helpers/fake-events.js";
 
 const ALICE = "@alice:a.example";
@@ -84,13 +79,28 @@ describe("protocol/visibility/history", () => {
 
     it("a history visibility change counts with the setting before or after it", () => {
       const r = roomWith("joined");
-      const toWorld = r.event({ type: "m.room.history_visibility", sender: ALICE, stateKey: "", content: { history_visibility: "world_readable" } });
+      const toWorld = r.event({
+        type: "m.room.history_visibility",
+        sender: ALICE,
+        stateKey: "",
+        content: { history_visibility: "world_readable" },
+      });
       expect(userMaySeeEvent(toWorld, { userId: BOB, stateBefore: r.snapshot(), joinedAfterEvent: false })).to.equal(true);
       const w = roomWith("world_readable");
-      const toJoined = w.event({ type: "m.room.history_visibility", sender: ALICE, stateKey: "", content: { history_visibility: "joined" } });
+      const toJoined = w.event({
+        type: "m.room.history_visibility",
+        sender: ALICE,
+        stateKey: "",
+        content: { history_visibility: "joined" },
+      });
       expect(userMaySeeEvent(toJoined, { userId: BOB, stateBefore: w.snapshot(), joinedAfterEvent: false })).to.equal(true);
       const j = roomWith("joined");
-      const toInvited = j.event({ type: "m.room.history_visibility", sender: ALICE, stateKey: "", content: { history_visibility: "invited" } });
+      const toInvited = j.event({
+        type: "m.room.history_visibility",
+        sender: ALICE,
+        stateKey: "",
+        content: { history_visibility: "invited" },
+      });
       expect(userMaySeeEvent(toInvited, { userId: BOB, stateBefore: j.snapshot(), joinedAfterEvent: false })).to.equal(false);
     });
 
@@ -109,7 +119,10 @@ describe("protocol/visibility/history", () => {
   });
 
   describe("serverMaySeeEvent", () => {
-    const at = (r: FakeRoom): [ReturnType<FakeRoom["event"]>, StateMap] => [r.event({ type: "m.room.message", sender: ALICE, content: {} }), r.snapshot()];
+    const at = (r: FakeRoom): [ReturnType<FakeRoom["event"]>, StateMap] => [
+      r.event({ type: "m.room.message", sender: ALICE, content: {} }),
+      r.snapshot(),
+    ];
 
     it("shared and world_readable are visible to any server", () => {
       for (const vis of [undefined, "shared", "world_readable"]) {
@@ -147,7 +160,12 @@ describe("protocol/visibility/history", () => {
       const r = roomWith("joined");
       const join = r.member(BOB, "join");
       expect(serverMaySeeEvent(join, r.snapshot(), "b.example")).to.equal(true);
-      const toShared = r.event({ type: "m.room.history_visibility", sender: ALICE, stateKey: "", content: { history_visibility: "shared" } });
+      const toShared = r.event({
+        type: "m.room.history_visibility",
+        sender: ALICE,
+        stateKey: "",
+        content: { history_visibility: "shared" },
+      });
       expect(serverMaySeeEvent(toShared, r.snapshot(), "z.example")).to.equal(true);
     });
   });

@@ -12,7 +12,16 @@ function publisher(stored: Partial<PresenceRow> | null) {
   const published: PresenceUpdate[] = [];
   const log = { publish: async (_subject: string, data: Uint8Array) => void published.push(decodePresence(data)) };
   // The presence table's row as the database returns it.
-  const row = stored && { user_id: alice, presence: "online", status_msg: null, last_active_ts: 0, currently_active: false, position: 1, ...(stored.statusMsg !== undefined && { status_msg: stored.statusMsg }), ...(stored.presence !== undefined && { presence: stored.presence }) };
+  const row = stored && {
+    user_id: alice,
+    presence: "online",
+    status_msg: null,
+    last_active_ts: 0,
+    currently_active: false,
+    position: 1,
+    ...(stored.statusMsg !== undefined && { status_msg: stored.statusMsg }),
+    ...(stored.presence !== undefined && { presence: stored.presence }),
+  };
   const db = { query: async () => (row ? [row] : []) };
   return { published, presence: new PresencePublisher(log as unknown as EventLog, db as unknown as Queryable) };
 }
@@ -20,13 +29,18 @@ function publisher(stored: Partial<PresenceRow> | null) {
 const alice = "@alice:example.org";
 
 describe("syncapi: sending sets presence", () => {
-
   it("a sender without presence, or unavailable, becomes online at the event's time, keeping the status", async () => {
     for (const stored of [null, { presence: "unavailable", statusMsg: "lunch" }]) {
       const { published, presence } = publisher(stored);
       await presence.sent(alice, 1_000_000);
       expect(published).to.have.length(1);
-      expect(published[0]).to.deep.include({ userId: alice, presence: "online", lastActiveTs: 1_000_000, currentlyActive: true, statusMsg: stored?.statusMsg ?? "" });
+      expect(published[0]).to.deep.include({
+        userId: alice,
+        presence: "online",
+        lastActiveTs: 1_000_000,
+        currentlyActive: true,
+        statusMsg: stored?.statusMsg ?? "",
+      });
     }
   });
 

@@ -1,5 +1,11 @@
 import { expect } from "chai";
-import { decodeHistoryToken, decodeSyncToken, encodeHistoryToken, encodeSyncToken, zeroPositions } from "../../../components/syncapi/streams/positions.js";
+import {
+  decodeHistoryToken,
+  decodeSyncToken,
+  encodeHistoryToken,
+  encodeSyncToken,
+  zeroPositions,
+} from "../../../components/syncapi/streams/positions.js";
 import { pickFields } from "../../../components/syncapi/sync/client-event.js";
 import { passesFilter, typeMatches } from "../../../components/syncapi/sync/filter.js";
 import { RoomHistoryView } from "../../../components/syncapi/sync/visibility.js";
@@ -38,8 +44,18 @@ describe("syncapi logic", () => {
 
   it("visibility: joined rooms hide what came before the join; the user's own join is visible", () => {
     const ev = (position: number, type = "m.room.message", stateKey: string | null = null): StoredEvent => ({
-      position, eventId: `$${position}`, roomId: "!r:x", type, sender: "@a:x", stateKey, json: { content: { membership: "join" } },
-      historyVisibility: "joined", txnDeviceId: null, txnId: null, prevEventId: null, redactionEventId: null,
+      position,
+      eventId: `$${position}`,
+      roomId: "!r:x",
+      type,
+      sender: "@a:x",
+      stateKey,
+      json: { content: { membership: "join" } },
+      historyVisibility: "joined",
+      txnDeviceId: null,
+      txnId: null,
+      prevEventId: null,
+      redactionEventId: null,
     });
     const view = new RoomHistoryView("@u:x", [{ roomId: "!r:x", membership: "join", position: 5, eventId: "$5" }]);
     expect(view.maySee(ev(4))).to.equal(false);

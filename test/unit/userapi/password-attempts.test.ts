@@ -8,7 +8,11 @@ describe("failed password checks per account", () => {
   const attempts = () => new PasswordAttempts(new RateLimiter(FAILED_PASSWORD_LIMIT, () => now));
   const wrong = () => Promise.reject(new UserApiError("FORBIDDEN", "Invalid username or password"));
   const right = () => Promise.resolve("account");
-  const code = (p: Promise<unknown>) => p.then(() => "ok", (err: UserApiError) => err.code);
+  const code = (p: Promise<unknown>) =>
+    p.then(
+      () => "ok",
+      (err: UserApiError) => err.code,
+    );
 
   it("refuses every check, the right password too, once the account's failures are spent, until they refill", async () => {
     now = 0;

@@ -94,6 +94,8 @@ describe("userapi: push rule ordering", () => {
     expect(pushRuleUpdateProblem("override", { actions: ["dont_notify", "coalesce", "notify"] })).to.equal(null);
     expect(pushRuleUpdateProblem("override", { actions: [], conditions: [{ kind: "event_match", key: "type" }] })).to.match(/pattern/);
     expect(pushRuleUpdateProblem("override", { actions: [], conditions: [{ kind: "org.example.future" }] })).to.equal(null);
-    expect(pushRuleUpdateProblem("underride", { actions: ["notify"], conditions: [{ kind: "room_member_count", is: ">=2" }] })).to.equal(null);
+    expect(pushRuleUpdateProblem("underride", { actions: ["notify"], conditions: [{ kind: "room_member_count", is: ">=2" }] })).to.equal(
+      null,
+    );
   });
 });

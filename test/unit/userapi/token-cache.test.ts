@@ -124,7 +124,13 @@ function fakeLog() {
     },
     subscribe: async (pattern: string, options: SubscribeOptions) => {
       subscribers.push({ pattern, options });
-      return { stop: async () => void subscribers.splice(subscribers.findIndex((s) => s.options === options), 1) };
+      return {
+        stop: async () =>
+          void subscribers.splice(
+            subscribers.findIndex((s) => s.options === options),
+            1,
+          ),
+      };
     },
   };
   return { log: log as unknown as EventLog, published, subscribers };

@@ -1,11 +1,4 @@
-import {
-  AckPolicy,
-  DeliverPolicy,
-  type ConsumerConfig,
-  type ConsumerMessages,
-  type JetStreamClient,
-  type JetStreamManager,
-} from "nats";
+import { AckPolicy, DeliverPolicy, type ConsumerConfig, type ConsumerMessages, type JetStreamClient, type JetStreamManager } from "nats";
 import type { Logger } from "../../logging/logger.js";
 import { countDelivery, watchConsumerLag } from "../../metrics/eventlog-metrics.js";
 import { SubjectDispatcher } from "../dispatcher.js";

@@ -68,7 +68,13 @@ export class JetStreamLog implements EventLog {
   private async watchConnection(): Promise<void> {
     for await (const status of this.nc.status()) {
       if (status.type === Events.Disconnect) this.liveWatchers.forEach((watch) => watch(false));
-      if (status.type === Events.Reconnect && (await this.nc.flush().then(() => true, () => false))) {
+      if (
+        status.type === Events.Reconnect &&
+        (await this.nc.flush().then(
+          () => true,
+          () => false,
+        ))
+      ) {
         this.liveWatchers.forEach((watch) => watch(true));
       }
     }
@@ -135,7 +141,11 @@ export class JetStreamLog implements EventLog {
     }
     const msg = await ack.reply;
     if (msg.headers?.code === NO_RESPONDERS) throw new NoResponderError(`${subject} (no stream takes it)`);
-    const answer = JSON.parse(Buffer.from(msg.data).toString("utf8")) as { seq?: number; duplicate?: boolean; error?: { description?: string } };
+    const answer = JSON.parse(Buffer.from(msg.data).toString("utf8")) as {
+      seq?: number;
+      duplicate?: boolean;
+      error?: { description?: string };
+    };
     if (answer.error || answer.seq === undefined) {
       throw new Error(`the log refused a publish on ${subject}: ${answer.error?.description ?? "no sequence in its answer"}`);
     }

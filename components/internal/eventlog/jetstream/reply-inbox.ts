@@ -100,7 +100,7 @@ export function encodeBatchedReplies(answers: readonly (readonly [token: string,
 export function decodeBatchedReplies(payload: Uint8Array): [string, Uint8Array][] {
   const buf = Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength);
   const out: [string, Uint8Array][] = [];
-  for (let at = 0; at + 6 <= buf.length; ) {
+  for (let at = 0; at + 6 <= buf.length;) {
     const tokenLength = buf.readUInt16BE(at);
     const token = buf.toString("utf8", at + 2, at + 2 + tokenLength);
     at += 2 + tokenLength;

@@ -13,20 +13,31 @@ export function createRoomCases(server: () => Deployment, inspector: () => RoomI
 
   it("creates a room with name, topic, alias, preset and version; the creator is joined", async () => {
     const alias = `room${Date.now()}`;
-    const roomId = await alice.createRoom({ name: "Lobby", topic: "Talk", room_alias_name: alias, preset: "public_chat", room_version: "10" });
+    const roomId = await alice.createRoom({
+      name: "Lobby",
+      topic: "Talk",
+      room_alias_name: alias,
+      preset: "public_chat",
+      room_version: "10",
+    });
     const rs = inspector();
     expect((await rs.state(roomId, "m.room.name"))?.content).to.deep.equal({ name: "Lobby" });
     expect((await rs.state(roomId, "m.room.join_rules"))?.content.join_rule).to.equal("public");
     expect((await rs.state(roomId, "m.room.create"))?.content.room_version).to.equal("10");
     expect(await rs.membership(roomId, alice.userId)).to.equal("join");
-    const found = await alice.expectOk("GET", `/directory/room/${encodeURIComponent(`#${alias}:${server().serverName}`)}`, { spec: "/directory/room/{roomAlias}" });
+    const found = await alice.expectOk("GET", `/directory/room/${encodeURIComponent(`#${alias}:${server().serverName}`)}`, {
+      spec: "/directory/room/{roomAlias}",
+    });
     expect(found.room_id).to.equal(roomId);
   });
 
   it("creates rooms of every stable version 1-12 (default 12, the spec's recommendation)", async () => {
     const rs = inspector();
-    const made = await Promise.all(["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"].map((v) => alice.createRoom({ room_version: v })));
-    for (const [i, roomId] of made.entries()) expect((await rs.state(roomId, "m.room.create"))?.content.room_version).to.equal(String(i + 1));
+    const made = await Promise.all(
+      ["1", "2", "3", "4", "5", "6", "7", "8", "9", "10", "11", "12"].map((v) => alice.createRoom({ room_version: v })),
+    );
+    for (const [i, roomId] of made.entries())
+      expect((await rs.state(roomId, "m.room.create"))?.content.room_version).to.equal(String(i + 1));
     expect((await rs.state(await alice.createRoom(), "m.room.create"))?.content.room_version).to.equal("12");
   });
 

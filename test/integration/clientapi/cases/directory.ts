@@ -34,14 +34,23 @@ export function directoryCases(server: () => Deployment): void {
     await owner.expectError("PUT", "/directory/room/nohash", 400, "M_INVALID_PARAM", { ...ALIAS, body: { room_id: roomId } });
     await owner.expectError("PUT", `/directory/room/${enc(alias("a"))}`, 400, "M_MISSING_PARAM", { ...ALIAS, body: {} });
     await owner.expectError("PUT", `/directory/room/${enc(alias("b"))}`, 400, "M_INVALID_PARAM", { ...ALIAS, body: { room_id: "x" } });
-    await owner.expectError("PUT", `/directory/room/${enc("#x:elsewhere.test")}`, 400, "M_INVALID_PARAM", { ...ALIAS, body: { room_id: roomId } });
+    await owner.expectError("PUT", `/directory/room/${enc("#x:elsewhere.test")}`, 400, "M_INVALID_PARAM", {
+      ...ALIAS,
+      body: { room_id: roomId },
+    });
     await other.expectError("PUT", `/directory/room/${enc(alias("c"))}`, 403, "M_FORBIDDEN", { ...ALIAS, body: { room_id: roomId } });
-    await owner.expectError("PUT", `/directory/room/${enc(alias("d"))}`, 401, "M_MISSING_TOKEN", { ...ALIAS, body: { room_id: roomId }, token: null });
+    await owner.expectError("PUT", `/directory/room/${enc(alias("d"))}`, 401, "M_MISSING_TOKEN", {
+      ...ALIAS,
+      body: { room_id: roomId },
+      token: null,
+    });
   });
 
   it("lists a room in the published directory and takes it off", async () => {
     const roomId = await owner.createRoom();
-    expect(await owner.expectOk("GET", `/directory/list/room/${enc(roomId)}`, { ...LIST, token: null })).to.deep.equal({ visibility: "private" });
+    expect(await owner.expectOk("GET", `/directory/list/room/${enc(roomId)}`, { ...LIST, token: null })).to.deep.equal({
+      visibility: "private",
+    });
     await other.expectError("PUT", `/directory/list/room/${enc(roomId)}`, 403, "M_FORBIDDEN", { ...LIST, body: { visibility: "public" } });
     await owner.expectOk("PUT", `/directory/list/room/${enc(roomId)}`, { ...LIST, body: { visibility: "public" } });
     expect((await owner.expectOk("GET", `/directory/list/room/${enc(roomId)}`, LIST)).visibility).to.equal("public");
@@ -49,14 +58,18 @@ export function directoryCases(server: () => Deployment): void {
     expect((await owner.expectOk("GET", `/directory/list/room/${enc(roomId)}`, LIST)).visibility).to.equal("private");
     await owner.expectError("PUT", `/directory/list/room/${enc(roomId)}`, 400, "M_BAD_JSON", { ...LIST, body: { visibility: "secret" } });
     await owner.expectError("GET", `/directory/list/room/${enc(`!none:${server().serverName}`)}`, 404, "M_NOT_FOUND", LIST);
-    await owner.expectError("PUT", `/directory/list/room/${enc(`!none:${server().serverName}`)}`, 404, "M_NOT_FOUND", { ...LIST, body: {} });
+    await owner.expectError("PUT", `/directory/list/room/${enc(`!none:${server().serverName}`)}`, 404, "M_NOT_FOUND", {
+      ...LIST,
+      body: {},
+    });
   });
 
   it("serves /publicRooms with room summaries, search, room types and pagination", async () => {
     const tag = `zq${Date.now()}`;
     const space = await owner.createRoom({ visibility: "public", name: `${tag} space`, creation_content: { type: "m.space" } });
     const rooms: string[] = [];
-    for (let i = 0; i < 3; i++) rooms.push(await owner.createRoom({ visibility: "public", name: `${tag} room ${i}`, topic: "about", room_alias_name: `${tag}${i}` }));
+    for (let i = 0; i < 3; i++)
+      rooms.push(await owner.createRoom({ visibility: "public", name: `${tag} room ${i}`, topic: "about", room_alias_name: `${tag}${i}` }));
     await other.join(rooms[0]!);
 
     const all = await other.expectOk("POST", "/publicRooms", { ...PUBLIC, body: { filter: { generic_search_term: tag } } });
@@ -72,14 +85,23 @@ export function directoryCases(server: () => Deployment): void {
       join_rule: "public",
     });
 
-    const spaces = await other.expectOk("POST", "/publicRooms", { ...PUBLIC, body: { filter: { generic_search_term: tag, room_types: ["m.space"] } } });
+    const spaces = await other.expectOk("POST", "/publicRooms", {
+      ...PUBLIC,
+      body: { filter: { generic_search_term: tag, room_types: ["m.space"] } },
+    });
     expect((spaces.chunk as { room_id: string }[]).map((r) => r.room_id)).to.deep.equal([space]);
-    const plain = await other.expectOk("POST", "/publicRooms", { ...PUBLIC, body: { filter: { generic_search_term: tag, room_types: [null] } } });
+    const plain = await other.expectOk("POST", "/publicRooms", {
+      ...PUBLIC,
+      body: { filter: { generic_search_term: tag, room_types: [null] } },
+    });
     expect(plain.chunk).to.have.length(3);
 
     const page1 = await other.expectOk("POST", "/publicRooms", { ...PUBLIC, body: { limit: 2, filter: { generic_search_term: tag } } });
     expect(page1.chunk).to.have.length(2);
-    const page2 = await other.expectOk("POST", "/publicRooms", { ...PUBLIC, body: { limit: 2, since: page1.next_batch, filter: { generic_search_term: tag } } });
+    const page2 = await other.expectOk("POST", "/publicRooms", {
+      ...PUBLIC,
+      body: { limit: 2, since: page1.next_batch, filter: { generic_search_term: tag } },
+    });
     expect(page2.chunk).to.have.length(2);
     expect(page2.prev_batch).to.equal("0");
     expect(page2.next_batch).to.equal(undefined);
@@ -95,7 +117,8 @@ export function directoryCases(server: () => Deployment): void {
     const tag = `zb${Date.now()}`;
     for (let i = 0; i < 5; i++) await owner.createRoom({ visibility: "public", name: `${tag} room ${i}` });
     const ids = (page: Record<string, unknown>) => (page.chunk as { room_id: string }[]).map((r) => r.room_id);
-    const post = (since?: string) => other.expectOk("POST", "/publicRooms", { ...PUBLIC, body: { limit: 2, since, filter: { generic_search_term: tag } } });
+    const post = (since?: string) =>
+      other.expectOk("POST", "/publicRooms", { ...PUBLIC, body: { limit: 2, since, filter: { generic_search_term: tag } } });
     const forward = [await post()];
     while (forward.at(-1)!.next_batch) forward.push(await post(forward.at(-1)!.next_batch as string));
     expect(forward.map((p) => ids(p).length)).to.deep.equal([2, 2, 1]);

@@ -58,11 +58,17 @@ export function ephemeralCases(server: () => Deployment): void {
 
   it("sets read markers and receipts together through /read_markers", async () => {
     const later = await alice.send(roomId, "later");
-    await alice.expectOk("POST", `/rooms/${enc(roomId)}/read_markers`, { ...MARKERS, body: { "m.fully_read": later, "m.read": later, "m.read.private": eventId } });
+    await alice.expectOk("POST", `/rooms/${enc(roomId)}/read_markers`, {
+      ...MARKERS,
+      body: { "m.fully_read": later, "m.read": later, "m.read.private": eventId },
+    });
     const marker = await alice.expectOk("GET", `/user/${enc(alice.userId)}/rooms/${enc(roomId)}/account_data/m.fully_read`, FULLY_READ);
     expect(marker).to.deep.equal({ event_id: later });
     await alice.expectError("POST", `/rooms/${enc(roomId)}/read_markers`, 400, "M_BAD_JSON", { ...MARKERS, body: { "m.fully_read": 7 } });
-    await alice.expectError("POST", `/rooms/${enc(roomId)}/read_markers`, 400, "M_INVALID_PARAM", { ...MARKERS, body: { "m.read": "nope" } });
+    await alice.expectError("POST", `/rooms/${enc(roomId)}/read_markers`, 400, "M_INVALID_PARAM", {
+      ...MARKERS,
+      body: { "m.read": "nope" },
+    });
     await outsider.expectError("POST", `/rooms/${enc(roomId)}/read_markers`, 403, "M_FORBIDDEN", { ...MARKERS, body: { "m.read": later } });
   });
 }

@@ -10,7 +10,11 @@ const GUEST_FORBIDDEN = "M_GUEST_ACCESS_FORBIDDEN";
 /** A guest account (POST /register?kind=guest) as a plain-fetch client. */
 async function registerGuest(server: Deployment): Promise<TestClient> {
   const guest = new TestClient(server.baseUrl);
-  const body = await guest.expectOk("POST", "/register", { spec: "/register", query: { kind: "guest" }, body: { initial_device_display_name: "guest phone" } });
+  const body = await guest.expectOk("POST", "/register", {
+    spec: "/register",
+    query: { kind: "guest" },
+    body: { initial_device_display_name: "guest phone" },
+  });
   guest.userId = body.user_id as string;
   guest.deviceId = body.device_id as string;
   guest.accessToken = body.access_token as string;
@@ -39,13 +43,27 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
   let bob: RoomClient;
   let guest: TestClient;
   before(async () => {
-    [mod, bob, guest] = await Promise.all([RoomClient.register(server(), "mod"), RoomClient.register(server(), "bob"), registerGuest(server())]);
+    [mod, bob, guest] = await Promise.all([
+      RoomClient.register(server(), "mod"),
+      RoomClient.register(server(), "bob"),
+      registerGuest(server()),
+    ]);
   });
 
   it("lets a guest keep their account as the spec lists (devices, display name) and nothing more", async () => {
-    expect(await guest.expectOk("GET", "/account/whoami", { spec: "/account/whoami" })).to.include({ user_id: guest.userId, is_guest: true });
+    expect(await guest.expectOk("GET", "/account/whoami", { spec: "/account/whoami" })).to.include({
+      user_id: guest.userId,
+      is_guest: true,
+    });
     const { devices } = await guest.expectOk("GET", "/devices", { spec: "/devices" });
-    expect(devices).to.deep.equal([{ device_id: guest.deviceId, display_name: "guest phone", last_seen_ip: guest.ip, last_seen_ts: (devices as Array<{ last_seen_ts: number }>)[0]!.last_seen_ts }]);
+    expect(devices).to.deep.equal([
+      {
+        device_id: guest.deviceId,
+        display_name: "guest phone",
+        last_seen_ip: guest.ip,
+        last_seen_ts: (devices as Array<{ last_seen_ts: number }>)[0]!.last_seen_ts,
+      },
+    ]);
     const device = `/devices/${encodeURIComponent(guest.deviceId)}`;
     await guest.expectOk("PUT", device, { spec: "/devices/{deviceId}", body: { display_name: "renamed" } });
     expect(await guest.expectOk("GET", device, { spec: "/devices/{deviceId}" })).to.include({ display_name: "renamed" });
@@ -67,7 +85,11 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
   it("refuses a guest's join with M_FORBIDDEN unless the room's guest_access is can_join, then lets them join, send and set state", async () => {
     const alias = `guests${Date.now()}`;
     // public_chat says guest_access forbidden; state_default 0 lets any member set state.
-    const roomId = await mod.createRoom({ preset: "public_chat", room_alias_name: alias, power_level_content_override: { state_default: 0 } });
+    const roomId = await mod.createRoom({
+      preset: "public_chat",
+      room_alias_name: alias,
+      power_level_content_override: { state_default: 0 },
+    });
     const byAlias = `/join/${encodeURIComponent(`#${alias}:${server().serverName}`)}`;
     await guest.expectError("POST", room(roomId, "join"), 403, "M_FORBIDDEN", { spec: "/rooms/{roomId}/join", body: {} });
     await guest.expectError("POST", byAlias, 403, "M_FORBIDDEN", { spec: "/join/{roomIdOrAlias}", body: {} });
@@ -76,7 +98,10 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
     await mod.putState(roomId, "m.room.guest_access", "", { guest_access: "can_join" });
     const joined = await guest.expectOk("POST", byAlias, { spec: "/join/{roomIdOrAlias}", body: {} });
     expect(joined.room_id).to.equal(roomId);
-    expect((await inspector().state(roomId, "m.room.member", guest.userId))?.content).to.include({ membership: "join", displayname: "Visitor" });
+    expect((await inspector().state(roomId, "m.room.member", guest.userId))?.content).to.include({
+      membership: "join",
+      displayname: "Visitor",
+    });
     const sent = await guest.expectOk("PUT", room(roomId, "send/m.room.message/g1"), {
       spec: "/rooms/{roomId}/send/{eventType}/{txnId}",
       body: { msgtype: "m.text", body: "hello from a guest" },
@@ -92,16 +117,24 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
       spec: "/rooms/{roomId}/redact/{eventId}/{txnId}",
       body: {},
     });
-    await guest.expectError("POST", room(roomId, "invite"), 403, GUEST_FORBIDDEN, { spec: "/rooms/{roomId}/invite", body: { user_id: bob.userId } });
+    await guest.expectError("POST", room(roomId, "invite"), 403, GUEST_FORBIDDEN, {
+      spec: "/rooms/{roomId}/invite",
+      body: { user_id: bob.userId },
+    });
 
     // The readers: the room, its history and the guest's own message.
     await eventually(() => chunkHas(guest, roomId, sent.event_id as string), 30_000, "the guest's message in /messages");
-    await guest.expectOk("GET", room(roomId, `event/${encodeURIComponent(sent.event_id as string)}`), { spec: "/rooms/{roomId}/event/{eventId}" });
-    await guest.expectOk("GET", room(roomId, `context/${encodeURIComponent(sent.event_id as string)}`), { spec: "/rooms/{roomId}/context/{eventId}" });
+    await guest.expectOk("GET", room(roomId, `event/${encodeURIComponent(sent.event_id as string)}`), {
+      spec: "/rooms/{roomId}/event/{eventId}",
+    });
+    await guest.expectOk("GET", room(roomId, `context/${encodeURIComponent(sent.event_id as string)}`), {
+      spec: "/rooms/{roomId}/context/{eventId}",
+    });
     const members = await guest.expectOk("GET", room(roomId, "members"), { spec: "/rooms/{roomId}/members" });
     expect((members.chunk as Array<{ state_key: string }>).map((e) => e.state_key)).to.include(guest.userId);
     const sync = await guest.expectOk("GET", "/sync", { spec: "/sync", query: { timeout: "0" } });
-    const timeline = (sync.rooms as { join: Record<string, { timeline: { events: Array<{ event_id: string }> } }> }).join[roomId]!.timeline.events;
+    const timeline = (sync.rooms as { join: Record<string, { timeline: { events: Array<{ event_id: string }> } }> }).join[roomId]!.timeline
+      .events;
     expect(timeline.map((e) => e.event_id)).to.include(sent.event_id);
 
     await guest.expectOk("POST", room(roomId, "leave"), { spec: "/rooms/{roomId}/leave", body: {} });
@@ -109,11 +142,16 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
   });
 
   it("lets a guest read a world-readable room they never joined, and no other", async () => {
-    const open = await mod.createRoom({ preset: "public_chat", initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "world_readable" } }] });
+    const open = await mod.createRoom({
+      preset: "public_chat",
+      initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "world_readable" } }],
+    });
     const closed = await mod.createRoom({ preset: "public_chat" });
     const said = await mod.send(open, "for everyone");
     await eventually(() => chunkHas(guest, open, said), 30_000, "the world-readable message in /messages");
-    const state = await guest.expectOk("GET", room(open, "state/m.room.history_visibility/"), { spec: "/rooms/{roomId}/state/{eventType}/{stateKey}" });
+    const state = await guest.expectOk("GET", room(open, "state/m.room.history_visibility/"), {
+      spec: "/rooms/{roomId}/state/{eventType}/{stateKey}",
+    });
     expect(state).to.deep.equal({ history_visibility: "world_readable" });
     await guest.expectOk("GET", room(open, `event/${encodeURIComponent(said)}`), { spec: "/rooms/{roomId}/event/{eventId}" });
     await guest.expectOk("GET", room(open, "members"), { spec: "/rooms/{roomId}/members" });
@@ -163,9 +201,14 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
     await eventually(() => chunkHas(guest, roomId, first.event_id as string), 30_000, "the message in /messages");
 
     const initial = await guest.expectOk("GET", "/initialSync", { spec: "/initialSync", query: { limit: "5" } });
-    const info = (initial.rooms as Array<{ room_id: string; membership: string; messages: { chunk: Array<{ event_id: string }> }; state: Array<{ type: string }> }>).find(
-      (r) => r.room_id === roomId,
-    );
+    const info = (
+      initial.rooms as Array<{
+        room_id: string;
+        membership: string;
+        messages: { chunk: Array<{ event_id: string }> };
+        state: Array<{ type: string }>;
+      }>
+    ).find((r) => r.room_id === roomId);
     expect(info?.membership).to.equal("join");
     expect(info!.messages.chunk.at(-1)?.event_id).to.equal(first.event_id);
     expect(info!.messages.chunk.length).to.be.at.most(5);
@@ -184,7 +227,10 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
     expect((woke.chunk as Array<{ event_id: string }>).map((e) => e.event_id)).to.deep.equal([second]);
 
     // Peeking: a world-readable room the guest never joined, by room_id; others are 403.
-    const open = await mod.createRoom({ preset: "public_chat", initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "world_readable" } }] });
+    const open = await mod.createRoom({
+      preset: "public_chat",
+      initial_state: [{ type: "m.room.history_visibility", state_key: "", content: { history_visibility: "world_readable" } }],
+    });
     const opening = await mod.send(open, "the room is open");
     await eventually(() => chunkHas(guest, open, opening), 30_000, "the world-readable message in /messages");
     const peek = await guest.expectOk("GET", room(open, "initialSync"), { spec: "/rooms/{roomId}/initialSync" });
@@ -203,7 +249,8 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
   it("upgrades a guest to a full account with their token and localpart (guest_access_token), keeping the user ID", async () => {
     const visitor = await registerGuest(server());
     const localpart = visitor.userId.slice(1).split(":")[0]!;
-    const upgrade = (body: Record<string, unknown>) => new TestClient(server().baseUrl).request("POST", "/register", { spec: "/register", token: null, body });
+    const upgrade = (body: Record<string, unknown>) =>
+      new TestClient(server().baseUrl).request("POST", "/register", { spec: "/register", token: null, body });
     const base = { username: localpart, password: "a new password", guest_access_token: visitor.accessToken };
     const wrong = await upgrade({ ...base, username: `${localpart}0` });
     expect(wrong.status, JSON.stringify(wrong.body)).to.equal(400);
@@ -217,7 +264,10 @@ export function guestCases(server: () => Deployment, inspector: () => RoomInspec
     expect(done.body.user_id).to.equal(visitor.userId);
     const full = new TestClient(server().baseUrl);
     full.accessToken = done.body.access_token as string;
-    expect(await full.expectOk("GET", "/account/whoami", { spec: "/account/whoami" })).to.include({ user_id: visitor.userId, is_guest: false });
+    expect(await full.expectOk("GET", "/account/whoami", { spec: "/account/whoami" })).to.include({
+      user_id: visitor.userId,
+      is_guest: false,
+    });
     await full.expectOk("POST", "/createRoom", { spec: "/createRoom", body: {} });
     const session = await full.login(localpart, "a new password");
     expect(session.accessToken).to.be.a("string");

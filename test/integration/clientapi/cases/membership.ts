@@ -21,7 +21,10 @@ export function membershipCases(server: () => Deployment, inspector: () => RoomI
     const member = await inspector().state(roomId, "m.room.member", bob.userId);
     expect(member?.content).to.include({ membership: "join", displayname: "Bobby", reason: "hi" });
     await bob.expectOk("POST", path(roomId, "leave"), { ...spec("leave"), body: {} });
-    const byAlias = await bob.expectOk("POST", `/join/${encodeURIComponent(`#${alias}:${server().serverName}`)}`, { spec: "/join/{roomIdOrAlias}", body: {} });
+    const byAlias = await bob.expectOk("POST", `/join/${encodeURIComponent(`#${alias}:${server().serverName}`)}`, {
+      spec: "/join/{roomIdOrAlias}",
+      body: {},
+    });
     expect(byAlias.room_id).to.equal(roomId);
   });
 
@@ -43,7 +46,10 @@ export function membershipCases(server: () => Deployment, inspector: () => RoomI
     // By alias too; what only the server may say, and request parameters, stay out of the content.
     await bob.expectOk("POST", path(roomId, "leave"), { ...spec("leave"), body: {} });
     const byAlias = { "org.example.via": "alias", third_party_signed: { sender: "@x:y" }, join_authorised_via_users_server: mod.userId };
-    await bob.expectOk("POST", `/join/${encodeURIComponent(`#${alias}:${server().serverName}`)}`, { spec: "/join/{roomIdOrAlias}", body: byAlias });
+    await bob.expectOk("POST", `/join/${encodeURIComponent(`#${alias}:${server().serverName}`)}`, {
+      spec: "/join/{roomIdOrAlias}",
+      body: byAlias,
+    });
     const rejoined = (await inspector().state(roomId, "m.room.member", bob.userId))?.content;
     expect(rejoined).to.include({ membership: "join", "org.example.via": "alias" });
     expect(rejoined).to.not.have.any.keys("third_party_signed", "join_authorised_via_users_server", "reason");
@@ -52,7 +58,10 @@ export function membershipCases(server: () => Deployment, inspector: () => RoomI
 
   it("shows the creator's display name and avatar in their join, as every join does", async () => {
     const avatar = "mxc://userapi.test/mod";
-    await mod.expectOk("PUT", `/profile/${encodeURIComponent(mod.userId)}/avatar_url`, { spec: "/profile/{userId}/{keyName}", body: { avatar_url: avatar } });
+    await mod.expectOk("PUT", `/profile/${encodeURIComponent(mod.userId)}/avatar_url`, {
+      spec: "/profile/{userId}/{keyName}",
+      body: { avatar_url: avatar },
+    });
     const roomId = await mod.createRoom({ preset: "private_chat" });
     const member = await inspector().state(roomId, "m.room.member", mod.userId);
     expect(member?.content).to.deep.equal({ membership: "join", displayname: mod.userId.slice(1).split(":")[0], avatar_url: avatar });
@@ -60,9 +69,14 @@ export function membershipCases(server: () => Deployment, inspector: () => RoomI
 
   it("refuses joins the room does not allow, unknown rooms and aliases, and bad IDs", async () => {
     const roomId = await mod.createRoom({ preset: "private_chat" });
-    await expectUnchanged(inspector(), roomId, () => bob.expectError("POST", path(roomId, "join"), 403, "M_FORBIDDEN", { ...spec("join"), body: {} }));
+    await expectUnchanged(inspector(), roomId, () =>
+      bob.expectError("POST", path(roomId, "join"), 403, "M_FORBIDDEN", { ...spec("join"), body: {} }),
+    );
     await bob.expectError("POST", path(`!unknown:${server().serverName}`, "join"), 404, "M_NOT_FOUND", { ...spec("join"), body: {} });
-    await bob.expectError("POST", `/join/${encodeURIComponent(`#nowhere:${server().serverName}`)}`, 404, "M_NOT_FOUND", { spec: "/join/{roomIdOrAlias}", body: {} });
+    await bob.expectError("POST", `/join/${encodeURIComponent(`#nowhere:${server().serverName}`)}`, 404, "M_NOT_FOUND", {
+      spec: "/join/{roomIdOrAlias}",
+      body: {},
+    });
     await bob.expectError("POST", "/join/not-a-room", 400, "M_INVALID_PARAM", { spec: "/join/{roomIdOrAlias}", body: {} });
     await bob.expectError("POST", path(roomId, "join"), 400, "M_BAD_JSON", { ...spec("join"), body: { reason: 3 } });
     await bob.expectError("POST", path(roomId, "join"), 401, "M_MISSING_TOKEN", { ...spec("join"), body: {}, token: null });

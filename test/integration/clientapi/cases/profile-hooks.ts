@@ -14,8 +14,14 @@ export function profileHookCases(server: () => Deployment, inspector: () => Room
     await user.join(left);
     await user.expectOk("POST", `/rooms/${enc(left)}/leave`, { spec: "/rooms/{roomId}/leave", body: {} });
 
-    await user.expectOk("PUT", `/profile/${enc(user.userId)}/displayname`, { spec: "/profile/{userId}/{keyName}", body: { displayname: "New Name" } });
-    await user.expectOk("PUT", `/profile/${enc(user.userId)}/avatar_url`, { spec: "/profile/{userId}/{keyName}", body: { avatar_url: "mxc://x/y" } });
+    await user.expectOk("PUT", `/profile/${enc(user.userId)}/displayname`, {
+      spec: "/profile/{userId}/{keyName}",
+      body: { displayname: "New Name" },
+    });
+    await user.expectOk("PUT", `/profile/${enc(user.userId)}/avatar_url`, {
+      spec: "/profile/{userId}/{keyName}",
+      body: { avatar_url: "mxc://x/y" },
+    });
     for (const roomId of rooms) {
       const member = await inspector().state(roomId, "m.room.member", user.userId);
       expect(member?.content).to.deep.equal({ membership: "join", displayname: "New Name", avatar_url: "mxc://x/y" });

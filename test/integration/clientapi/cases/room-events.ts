@@ -51,14 +51,23 @@ export function roomEventCases(server: () => Deployment, inspector: () => RoomIn
       await owner.expectError("PUT", url, 401, "M_UNKNOWN_TOKEN", { ...SEND, body: {}, token: "dts_unknown" });
       const outsider = await RoomClient.register(server(), "outsider");
       await outsider.expectError("PUT", url, 403, "M_FORBIDDEN", { ...SEND, body: { body: "let me in" } });
-      await owner.expectError("PUT", `/rooms/${enc(roomId)}/send/m.room.message/${"x".repeat(300)}`, 400, "M_INVALID_PARAM", { ...SEND, body: {} });
+      await owner.expectError("PUT", `/rooms/${enc(roomId)}/send/m.room.message/${"x".repeat(300)}`, 400, "M_INVALID_PARAM", {
+        ...SEND,
+        body: {},
+      });
       await owner.expectError("PUT", url, 413, "M_TOO_LARGE", { ...SEND, body: { body: "x".repeat(66_000) } });
     });
     await owner.expectError("PUT", `/rooms/not-a-room/send/m.room.message/t`, 400, "M_INVALID_PARAM", { ...SEND, body: {} });
-    await owner.expectError("PUT", `/rooms/${enc(`!nope:${server().serverName}`)}/send/m.room.message/t`, 404, "M_NOT_FOUND", { ...SEND, body: {} });
+    await owner.expectError("PUT", `/rooms/${enc(`!nope:${server().serverName}`)}/send/m.room.message/t`, 404, "M_NOT_FOUND", {
+      ...SEND,
+      body: {},
+    });
     // A refused send may be retried with the same transaction ID once allowed.
     const late = await RoomClient.register(server(), "late");
-    await late.expectError("PUT", `/rooms/${enc(roomId)}/send/m.room.message/retry`, 403, "M_FORBIDDEN", { ...SEND, body: { body: "early" } });
+    await late.expectError("PUT", `/rooms/${enc(roomId)}/send/m.room.message/retry`, 403, "M_FORBIDDEN", {
+      ...SEND,
+      body: { body: "early" },
+    });
     await late.join(roomId);
     expect(await late.send(roomId, "now", "retry")).to.match(/^\$/);
   });
@@ -66,7 +75,10 @@ export function roomEventCases(server: () => Deployment, inspector: () => RoomIn
   it("sets state, also with the empty state key in both path forms, and answers an unchanged state with its event", async () => {
     const named = await owner.putState(roomId, "m.room.name", "", { name: "Named" });
     expect((await inspector().state(roomId, "m.room.name"))?.eventId).to.equal(named);
-    const again = await owner.expectOk("PUT", `/rooms/${enc(roomId)}/state/m.room.name`, { spec: "/rooms/{roomId}/state/{eventType}/{stateKey}", body: { name: "Named" } });
+    const again = await owner.expectOk("PUT", `/rooms/${enc(roomId)}/state/m.room.name`, {
+      spec: "/rooms/{roomId}/state/{eventType}/{stateKey}",
+      body: { name: "Named" },
+    });
     expect(again.event_id).to.equal(named);
     const topic = await owner.expectOk("PUT", `/rooms/${enc(roomId)}/state/m.room.topic/`, { ...STATE, body: { topic: "T" } });
     expect((await inspector().state(roomId, "m.room.topic"))?.eventId).to.equal(topic.event_id);
@@ -80,8 +92,14 @@ export function roomEventCases(server: () => Deployment, inspector: () => RoomIn
       await owner.expectError("PUT", `/rooms/${enc(roomId)}/state/m.room.name/`, 400, "M_NOT_JSON", { ...STATE, rawBody: "nope" });
       const elsewhere = await owner.createRoom({ room_alias_name: `else${Date.now()}` });
       const alias = (await inspector().state(elsewhere, "m.room.canonical_alias"))!.content.alias as string;
-      await owner.expectError("PUT", `/rooms/${enc(roomId)}/state/m.room.canonical_alias/`, 400, "M_BAD_ALIAS", { ...STATE, body: { alias } });
-      await owner.expectError("PUT", `/rooms/${enc(roomId)}/state/m.room.canonical_alias/`, 400, "M_INVALID_PARAM", { ...STATE, body: { alias: "bad" } });
+      await owner.expectError("PUT", `/rooms/${enc(roomId)}/state/m.room.canonical_alias/`, 400, "M_BAD_ALIAS", {
+        ...STATE,
+        body: { alias },
+      });
+      await owner.expectError("PUT", `/rooms/${enc(roomId)}/state/m.room.canonical_alias/`, 400, "M_INVALID_PARAM", {
+        ...STATE,
+        body: { alias: "bad" },
+      });
     });
     const own = `#own${Date.now()}:${server().serverName}`;
     await owner.expectOk("PUT", `/directory/room/${enc(own)}`, { spec: "/directory/room/{roomAlias}", body: { room_id: roomId } });
@@ -118,7 +136,8 @@ export function roomEventCases(server: () => Deployment, inspector: () => RoomIn
   });
 
   it("sends with POST /send/{eventType} and no transaction ID (as Synapse still serves it): a new event each time", async () => {
-    const post = () => member.expectOk("POST", `/rooms/${enc(roomId)}/send/m.room.message`, { body: { msgtype: "m.text", body: "no txn" } });
+    const post = () =>
+      member.expectOk("POST", `/rooms/${enc(roomId)}/send/m.room.message`, { body: { msgtype: "m.text", body: "no txn" } });
     const [first, second] = [await post(), await post()];
     checkResponse("client-server", "PUT", "/rooms/{roomId}/send/{eventType}/{txnId}", 200, first);
     expect(first.event_id).to.not.equal(second.event_id);

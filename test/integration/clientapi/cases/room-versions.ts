@@ -19,8 +19,14 @@ export function roomVersionCases(server: () => Deployment): void {
   let member: SyncClient;
   before(async () => {
     [owner, member] = await Promise.all([SyncClient.make(server(), "vowner"), SyncClient.make(server(), "vmember")]);
-    await owner.expectOk("PUT", `/profile/${enc(owner.userId)}/displayname`, { spec: "/profile/{userId}/{keyName}", body: { displayname: "Owner Name" } });
-    await owner.expectOk("PUT", `/profile/${enc(owner.userId)}/avatar_url`, { spec: "/profile/{userId}/{keyName}", body: { avatar_url: "mxc://example.org/owner" } });
+    await owner.expectOk("PUT", `/profile/${enc(owner.userId)}/displayname`, {
+      spec: "/profile/{userId}/{keyName}",
+      body: { displayname: "Owner Name" },
+    });
+    await owner.expectOk("PUT", `/profile/${enc(owner.userId)}/avatar_url`, {
+      spec: "/profile/{userId}/{keyName}",
+      body: { avatar_url: "mxc://example.org/owner" },
+    });
   });
 
   for (const version of ROOM_VERSIONS.keys()) {
@@ -61,17 +67,28 @@ export function roomVersionCases(server: () => Deployment): void {
       const roomId = await owner.createRoom({ room_version: version });
       await owner.membershipSeen(roomId, owner.userId, "join");
       const join = await owner.get(roomPath(roomId, `/state/m.room.member/${enc(owner.userId)}`), STATE);
-      expect(join, `room version ${version}`).to.deep.equal({ membership: "join", displayname: "Owner Name", avatar_url: "mxc://example.org/owner" });
+      expect(join, `room version ${version}`).to.deep.equal({
+        membership: "join",
+        displayname: "Owner Name",
+        avatar_url: "mxc://example.org/owner",
+      });
     }
   });
 }
 
 /** Redacts `eventId` as `client` and waits until the readers serve it redacted. */
 async function redact(client: SyncClient, roomId: string, eventId: string): Promise<void> {
-  const res = await client.expectOk("PUT", roomPath(roomId, `/redact/${enc(eventId)}/r${Math.random()}`), { spec: REDACT, body: { reason: "gone" } });
+  const res = await client.expectOk("PUT", roomPath(roomId, `/redact/${enc(eventId)}/r${Math.random()}`), {
+    spec: REDACT,
+    body: { reason: "gone" },
+  });
   expect(res.event_id).to.match(/^\$/);
   await client.seen(roomId, res.event_id as string);
   const path = roomPath(roomId, `/event/${enc(eventId)}`);
-  await eventually(async () => Object.keys(((await client.get(path, EVENT)) as Json).content).length === 0, 10_000, `the redaction of ${eventId}`);
+  await eventually(
+    async () => Object.keys(((await client.get(path, EVENT)) as Json).content).length === 0,
+    10_000,
+    `the redaction of ${eventId}`,
+  );
   expect((await client.get(path, EVENT)).unsigned.redacted_because.event_id).to.equal(res.event_id);
 }

@@ -39,7 +39,10 @@ export function upgradeCases(server: () => Deployment, inspector: () => RoomInsp
   let member: SyncClient;
   before(async () => {
     [admin, member] = await Promise.all([SyncClient.make(server(), "admin"), SyncClient.make(server(), "upmember")]);
-    await admin.expectOk("PUT", `/profile/${enc(admin.userId)}/displayname`, { spec: "/profile/{userId}/{keyName}", body: { displayname: "The Admin" } });
+    await admin.expectOk("PUT", `/profile/${enc(admin.userId)}/displayname`, {
+      spec: "/profile/{userId}/{keyName}",
+      body: { displayname: "The Admin" },
+    });
   });
 
   it("upgrades: predecessor names the tombstone, state carried, aliases moved, old room restricted, members' settings carried", async () => {
@@ -65,8 +68,14 @@ export function upgradeCases(server: () => Deployment, inspector: () => RoomInsp
     await member.expectOk("PUT", `/pushrules/global/room/${enc(oldRoom)}`, { spec: RULE, body: { actions: [] } });
     const condition = { kind: "event_match", key: "room_id", pattern: oldRoom };
     await member.expectOk("PUT", "/pushrules/global/override/loud", { spec: RULE, body: { conditions: [condition], actions: ["notify"] } });
-    await member.expectOk("PUT", `/user/${enc(member.userId)}/rooms/${enc(oldRoom)}/account_data/m.tag`, { spec: ROOM_DATA, body: { tags: { "m.favourite": { order: 0.5 } } } });
-    await member.expectOk("PUT", `/user/${enc(member.userId)}/account_data/m.direct`, { spec: GLOBAL_DATA, body: { [admin.userId]: [oldRoom] } });
+    await member.expectOk("PUT", `/user/${enc(member.userId)}/rooms/${enc(oldRoom)}/account_data/m.tag`, {
+      spec: ROOM_DATA,
+      body: { tags: { "m.favourite": { order: 0.5 } } },
+    });
+    await member.expectOk("PUT", `/user/${enc(member.userId)}/account_data/m.direct`, {
+      spec: GLOBAL_DATA,
+      body: { [admin.userId]: [oldRoom] },
+    });
 
     const newRoom = await upgrade(admin, oldRoom, { new_version: "11" });
 
@@ -96,10 +105,16 @@ export function upgradeCases(server: () => Deployment, inspector: () => RoomInsp
 
     // Aliases and the directory listing moved (the canonical alias is the last event of the new room's making).
     const alias = `#${aliasName}:${server().serverName}`;
-    expect((await admin.expectOk("GET", `/directory/room/${enc(alias)}`, { spec: "/directory/room/{roomAlias}" })).room_id).to.equal(newRoom);
+    expect((await admin.expectOk("GET", `/directory/room/${enc(alias)}`, { spec: "/directory/room/{roomAlias}" })).room_id).to.equal(
+      newRoom,
+    );
     expect((await content("m.room.canonical_alias")).alias).to.equal(alias);
-    expect((await admin.expectOk("GET", `/directory/list/room/${enc(newRoom)}`, { spec: "/directory/list/room/{roomId}" })).visibility).to.equal("public");
-    expect((await admin.expectOk("GET", `/directory/list/room/${enc(oldRoom)}`, { spec: "/directory/list/room/{roomId}" })).visibility).to.equal("private");
+    expect(
+      (await admin.expectOk("GET", `/directory/list/room/${enc(newRoom)}`, { spec: "/directory/list/room/{roomId}" })).visibility,
+    ).to.equal("public");
+    expect(
+      (await admin.expectOk("GET", `/directory/list/room/${enc(oldRoom)}`, { spec: "/directory/list/room/{roomId}" })).visibility,
+    ).to.equal("private");
 
     // Members: the upgrader alone is joined (with their profile), the banned stay banned, the others follow.
     const members = await admin.get(roomPath(newRoom, "/members"), "/rooms/{roomId}/members");
@@ -129,14 +144,21 @@ export function upgradeCases(server: () => Deployment, inspector: () => RoomInsp
     expect(newRoom, "a v12 room ID is the create event's hash").to.match(/^![A-Za-z0-9_-]{43}$/);
 
     const create = await stateEvent(admin, newRoom, "m.room.create");
-    expect(create.content).to.deep.include({ room_version: "12", additional_creators: [member.userId], predecessor: { room_id: oldRoom, event_id: last } });
+    expect(create.content).to.deep.include({
+      room_version: "12",
+      additional_creators: [member.userId],
+      predecessor: { room_id: oldRoom, event_id: last },
+    });
     expect((await stateEvent(admin, oldRoom, "m.room.tombstone")).content.replacement_room).to.equal(newRoom);
     const users = (await stateEvent(admin, newRoom, "m.room.power_levels")).content.users ?? {};
     expect(users).to.not.have.any.keys(admin.userId, member.userId);
 
     await member.join(newRoom);
     const message = await member.send(newRoom, "in v12");
-    const redaction = await admin.expectOk("PUT", roomPath(newRoom, `/redact/${enc(message)}/up12`), { spec: "/rooms/{roomId}/redact/{eventId}/{txnId}", body: {} });
+    const redaction = await admin.expectOk("PUT", roomPath(newRoom, `/redact/${enc(message)}/up12`), {
+      spec: "/rooms/{roomId}/redact/{eventId}/{txnId}",
+      body: {},
+    });
     expect(redaction.event_id).to.match(/^\$/);
     await member.putState(newRoom, "m.room.topic", "", { topic: "an additional creator may" });
   });
@@ -145,11 +167,17 @@ export function upgradeCases(server: () => Deployment, inspector: () => RoomInsp
     const roomId = await admin.createRoom({ preset: "public_chat" });
     await member.join(roomId);
     await expectUnchanged(inspector(), roomId, async () => {
-      await admin.expectError("POST", `/rooms/${enc(roomId)}/upgrade`, 400, "M_UNSUPPORTED_ROOM_VERSION", { ...UPGRADE, body: { new_version: "99" } });
+      await admin.expectError("POST", `/rooms/${enc(roomId)}/upgrade`, 400, "M_UNSUPPORTED_ROOM_VERSION", {
+        ...UPGRADE,
+        body: { new_version: "99" },
+      });
       await member.expectError("POST", `/rooms/${enc(roomId)}/upgrade`, 403, "M_FORBIDDEN", { ...UPGRADE, body: { new_version: "11" } });
       await admin.expectError("POST", `/rooms/${enc(roomId)}/upgrade`, 400, "M_MISSING_PARAM", { ...UPGRADE, body: {} });
       await admin.expectError("POST", `/rooms/${enc(roomId)}/upgrade`, 400, "M_BAD_JSON", { ...UPGRADE, body: { new_version: 11 } });
-      await admin.expectError("POST", `/rooms/${enc(roomId)}/upgrade`, 400, "M_INVALID_PARAM", { ...UPGRADE, body: { new_version: "12", additional_creators: ["x"] } });
+      await admin.expectError("POST", `/rooms/${enc(roomId)}/upgrade`, 400, "M_INVALID_PARAM", {
+        ...UPGRADE,
+        body: { new_version: "12", additional_creators: ["x"] },
+      });
     });
     const outsider = await SyncClient.make(server(), "upoutsider");
     await outsider.expectError("POST", `/rooms/${enc(roomId)}/upgrade`, 403, "M_FORBIDDEN", { ...UPGRADE, body: { new_version: "11" } });

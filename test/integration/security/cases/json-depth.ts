@@ -51,7 +51,9 @@ export function jsonDepthCases(server: () => Deployment): void {
     const messages = `{${JSON.stringify(a.userId)}:{${JSON.stringify(a.deviceId)}:${deepJson(VERY_DEEP)}}}`;
     await a.expectError("PUT", "/sendToDevice/org.example.deep/t1", 400, "M_BAD_JSON", { rawBody: jsonWith({}, "messages", messages) });
     await a.expectError("POST", "/createRoom", 400, "M_BAD_JSON", { rawBody: jsonWith({}, "creation_content", deepJson(VERY_DEEP)) });
-    await a.expectError("POST", "/createRoom", 400, "M_BAD_JSON", { rawBody: jsonWith({}, "initial_state", `[{"type":"org.x","content":${deepJson(VERY_DEEP)}}]`) });
+    await a.expectError("POST", "/createRoom", 400, "M_BAD_JSON", {
+      rawBody: jsonWith({}, "initial_state", `[{"type":"org.x","content":${deepJson(VERY_DEEP)}}]`),
+    });
     expect((await a.expectOk("GET", "/joined_rooms")).joined_rooms).to.deep.equal([]);
   });
 

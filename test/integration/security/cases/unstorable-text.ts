@@ -8,7 +8,12 @@ const enc = encodeURIComponent;
 
 /** Waits until `reader`'s sync shows `eventId` in `roomId`: the room's events still flow to readers. */
 async function delivered(reader: SyncClient, since: string, roomId: string, eventId: string): Promise<Json> {
-  const res = await reader.syncUntil(since, (r) => ((r.rooms?.join?.[roomId]?.timeline?.events ?? []) as Json[]).some((e) => e.event_id === eventId), {}, 30_000);
+  const res = await reader.syncUntil(
+    since,
+    (r) => ((r.rooms?.join?.[roomId]?.timeline?.events ?? []) as Json[]).some((e) => e.event_id === eventId),
+    {},
+    30_000,
+  );
   return (res.rooms.join[roomId].timeline.events as Json[]).find((e) => e.event_id === eventId)!;
 }
 
@@ -58,7 +63,9 @@ export function unstorableTextCases(server: () => Deployment, inspector: () => R
       body: { room: { timeline: { types: ["a\u0000b"] } } },
     });
     await a.expectError("GET", `/user/${enc(a.userId)}/filter/1%00`, 400, "M_INVALID_PARAM");
-    await a.expectError("GET", "/sync", 400, "M_BAD_JSON", { query: { filter: JSON.stringify({ room: { timeline: { types: ["a\u0000b"] } } }) } });
+    await a.expectError("GET", "/sync", 400, "M_BAD_JSON", {
+      query: { filter: JSON.stringify({ room: { timeline: { types: ["a\u0000b"] } } }) },
+    });
     await a.expectError("GET", "/sync", 400, "M_INVALID_PARAM", { query: { filter: "1\u0000" } });
   });
 
@@ -108,7 +115,10 @@ export function unstorableTextCases(server: () => Deployment, inspector: () => R
   it("push rules with U+0000 in the rule ID, a query parameter or the body: 400", async () => {
     const a = await SyncClient.make(server());
     await a.expectError("PUT", "/pushrules/global/override/a%00b", 400, "M_INVALID_PARAM", { body: { actions: [] } });
-    await a.expectError("PUT", "/pushrules/global/override/ab", 400, "M_INVALID_PARAM", { body: { actions: [] }, query: { before: "x\u0000" } });
+    await a.expectError("PUT", "/pushrules/global/override/ab", 400, "M_INVALID_PARAM", {
+      body: { actions: [] },
+      query: { before: "x\u0000" },
+    });
     await a.expectError("PUT", "/pushrules/global/override/ab", 400, "M_BAD_JSON", {
       body: { actions: ["notify"], conditions: [{ kind: "event_match", key: "content.body", pattern: "a\u0000" }] },
     });

@@ -26,7 +26,10 @@ export function userIdCases(server: () => Deployment, inspector: () => RoomInspe
     await expectUnchanged(inspector(), roomId, async () => {
       for (const userId of malformedLocal()) {
         for (const action of ["invite", "kick", "ban", "unban"]) {
-          await a.expectError("POST", roomPath(roomId, `/${action}`), 400, "M_INVALID_PARAM", { spec: `/rooms/{roomId}/${action}`, body: { user_id: userId } });
+          await a.expectError("POST", roomPath(roomId, `/${action}`), 400, "M_INVALID_PARAM", {
+            spec: `/rooms/{roomId}/${action}`,
+            body: { user_id: userId },
+          });
         }
       }
     });

@@ -21,7 +21,10 @@ export function ephemeralCases(server: () => Deployment): void {
     expect(joined(await b.sync(), roomId).unread_notifications.notification_count).to.equal(1);
     const start = await a.sync();
     await b.expectOk("POST", roomPath(roomId, `/receipt/m.read/${encodeURIComponent(eventId)}`), { body: {} });
-    const res = await a.syncUntil(start.next_batch, (r) => !!r.rooms.join[roomId]?.ephemeral.events.some((e: Json) => e.type === "m.receipt"));
+    const res = await a.syncUntil(
+      start.next_batch,
+      (r) => !!r.rooms.join[roomId]?.ephemeral.events.some((e: Json) => e.type === "m.receipt"),
+    );
     const receipt = joined(res, roomId).ephemeral.events.find((e: Json) => e.type === "m.receipt");
     expect(receipt.content[eventId]["m.read"]).to.have.property(b.userId);
     expect(joined(await b.sync(), roomId).unread_notifications.notification_count).to.equal(0);
@@ -36,7 +39,9 @@ export function ephemeralCases(server: () => Deployment): void {
     const { b, roomId } = await twoMemberRoom(server());
     const start = await b.sync();
     await b.expectOk("PUT", `/user/${encodeURIComponent(b.userId)}/account_data/org.example.global`, { body: { g: 1 } });
-    await b.expectOk("PUT", `/user/${encodeURIComponent(b.userId)}/rooms/${encodeURIComponent(roomId)}/account_data/org.example.room`, { body: { r: 2 } });
+    await b.expectOk("PUT", `/user/${encodeURIComponent(b.userId)}/rooms/${encodeURIComponent(roomId)}/account_data/org.example.room`, {
+      body: { r: 2 },
+    });
     // The two changes may arrive in one response or in two (the second after the first's token).
     const global: Json[] = [];
     const inRoom: Json[] = [];

@@ -32,7 +32,9 @@ export function historyCases(server: () => Deployment): void {
     const { a, b, roomId } = await twoMemberRoom(server());
     const ids: string[] = [];
     for (let i = 0; i < 5; i++) ids.push(await a.send(roomId, `c${i}`));
-    const ctx = await b.get(roomPath(roomId, `/context/${encodeURIComponent(ids[2]!)}`), "/rooms/{roomId}/context/{eventId}", { limit: "2" });
+    const ctx = await b.get(roomPath(roomId, `/context/${encodeURIComponent(ids[2]!)}`), "/rooms/{roomId}/context/{eventId}", {
+      limit: "2",
+    });
     expect(ctx.event.content.body).to.equal("c2");
     expect(bodies(ctx.events_before)).to.deep.equal(["c1"]);
     expect(bodies(ctx.events_after)).to.deep.equal(["c3"]);
@@ -47,20 +49,33 @@ export function historyCases(server: () => Deployment): void {
     const { a, b, roomId } = await twoMemberRoom(server());
     const secret = await a.send(roomId, "secret");
     const before = await b.sync(); // the syncapi has it (and keeps the newest events in memory)
-    const redacted = await a.expectOk("PUT", roomPath(roomId, `/redact/${encodeURIComponent(secret)}/r1`), { spec: "/rooms/{roomId}/redact/{eventId}/{txnId}", body: {} });
+    const redacted = await a.expectOk("PUT", roomPath(roomId, `/redact/${encodeURIComponent(secret)}/r1`), {
+      spec: "/rooms/{roomId}/redact/{eventId}/{txnId}",
+      body: {},
+    });
     await b.seen(roomId, redacted.event_id as string);
     // The redaction event and the redaction of its target are two outputs: wait for the second.
     const eventPath = roomPath(roomId, `/event/${encodeURIComponent(secret)}`);
-    await eventually(async () => Object.keys((await b.get(eventPath, "/rooms/{roomId}/event/{eventId}")).content).length === 0, 10_000, "the redaction applied");
+    await eventually(
+      async () => Object.keys((await b.get(eventPath, "/rooms/{roomId}/event/{eventId}")).content).length === 0,
+      10_000,
+      "the redaction applied",
+    );
     const checkRedacted = (e: Json | undefined, where: string) => {
       expect(e, where).to.not.equal(undefined);
       expect(e!.content, where).to.deep.equal({});
       expect(e!.unsigned.redacted_because.event_id, where).to.equal(redacted.event_id);
     };
     const initial = await b.sync();
-    checkRedacted((initial.rooms.join[roomId].timeline.events as Json[]).find((e) => e.event_id === secret), "initial /sync");
+    checkRedacted(
+      (initial.rooms.join[roomId].timeline.events as Json[]).find((e) => e.event_id === secret),
+      "initial /sync",
+    );
     const page = await b.messages(roomId, { limit: "5" });
-    checkRedacted((page.chunk as Json[]).find((e) => e.event_id === secret), "/messages");
+    checkRedacted(
+      (page.chunk as Json[]).find((e) => e.event_id === secret),
+      "/messages",
+    );
     checkRedacted(await b.get(eventPath, "/rooms/{roomId}/event/{eventId}"), "/event");
     const incremental = await b.syncUntil(before.next_batch, (res) => !!res.rooms?.join?.[roomId]);
     const events = incremental.rooms.join[roomId].timeline.events as Json[];
@@ -119,10 +134,19 @@ export function historyCases(server: () => Deployment): void {
       await b.seen(roomId, res.event_id as string);
     };
     await put("m.reaction", "r1", { "m.relates_to": { rel_type: "m.annotation", event_id: parent, key: "👍" } });
-    await put("m.room.message", "r2", { msgtype: "m.text", body: "thread reply", "m.relates_to": { rel_type: "m.thread", event_id: parent } });
+    await put("m.room.message", "r2", {
+      msgtype: "m.text",
+      body: "thread reply",
+      "m.relates_to": { rel_type: "m.thread", event_id: parent },
+    });
     const rel = async (suffix: string): Promise<Json> =>
       (await b.expectOk("GET", `/_matrix/client/v1/rooms/${encodeURIComponent(roomId)}/relations/${encodeURIComponent(parent)}${suffix}`, {
-        spec: suffix === "" ? "/rooms/{roomId}/relations/{eventId}" : suffix.split("/").length === 2 ? "/rooms/{roomId}/relations/{eventId}/{relType}" : "/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}",
+        spec:
+          suffix === ""
+            ? "/rooms/{roomId}/relations/{eventId}"
+            : suffix.split("/").length === 2
+              ? "/rooms/{roomId}/relations/{eventId}/{relType}"
+              : "/rooms/{roomId}/relations/{eventId}/{relType}/{eventType}",
       })) as Json;
     expect((await rel("")).chunk).to.have.length(2);
     expect((await rel("/m.annotation")).chunk.map((e: Json) => e.type)).to.deep.equal(["m.reaction"]);

@@ -26,7 +26,9 @@ export function ignoredUserCases(server: () => Deployment): void {
     await b.putState(roomId, "m.room.topic", "", { topic: "set by the ignored user" });
     const last = await a.send(roomId, "from the ignorer");
 
-    const incremental = await a.syncUntil(since, (r) => bodies(r.rooms?.join?.[roomId]?.timeline.events ?? []).includes("from the ignorer"));
+    const incremental = await a.syncUntil(since, (r) =>
+      bodies(r.rooms?.join?.[roomId]?.timeline.events ?? []).includes("from the ignorer"),
+    );
     const events = joined(incremental, roomId).timeline.events as Json[];
     expect(bodies(events)).to.deep.equal(["from the ignorer"]);
     expect(events.map((e) => e.type)).to.include("m.room.topic");
@@ -39,7 +41,9 @@ export function ignoredUserCases(server: () => Deployment): void {
     const history = await a.messages(roomId, { limit: "50" });
     expect(bodies(history.chunk)).to.deep.equal(["from the ignorer"]);
     expect((history.chunk as Json[]).some((e) => e.type === "m.room.topic" && e.sender === b.userId)).to.equal(true);
-    const context = await a.get(roomPath(roomId, `/context/${encodeURIComponent(last)}`), "/rooms/{roomId}/context/{eventId}", { limit: "10" });
+    const context = await a.get(roomPath(roomId, `/context/${encodeURIComponent(last)}`), "/rooms/{roomId}/context/{eventId}", {
+      limit: "10",
+    });
     expect(bodies(context.events_before)).to.deep.equal([]);
 
     // Others still see everything; un-ignoring shows what comes next (not what was missed).

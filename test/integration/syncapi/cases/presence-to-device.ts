@@ -14,7 +14,11 @@ export function presenceAndToDeviceCases(server: () => Deployment): void {
     await b.expectError("PUT", path, 403, "M_FORBIDDEN", { body: { presence: "online" } });
     const start = await b.sync({ set_presence: "offline" });
     await a.sync(); // a sync sets a online again (keeping the status message)
-    const res = await b.syncUntil(start.next_batch, (r) => r.presence.events.some((e: Json) => e.sender === a.userId && e.content.presence === "online"), { set_presence: "offline" });
+    const res = await b.syncUntil(
+      start.next_batch,
+      (r) => r.presence.events.some((e: Json) => e.sender === a.userId && e.content.presence === "online"),
+      { set_presence: "offline" },
+    );
     const mine = res.presence.events.find((e: Json) => e.sender === a.userId);
     expect(mine.content).to.include({ presence: "online", currently_active: true, status_msg: "lunch" });
   });
@@ -26,7 +30,11 @@ export function presenceAndToDeviceCases(server: () => Deployment): void {
     const start = await b.sync({ set_presence: "offline" });
     const beforeSend = Date.now();
     await a.send(roomId, "back again"); // a sends without syncing: only the send can bring a back
-    await b.syncUntil(start.next_batch, (r) => r.presence.events.some((e: Json) => e.sender === a.userId && e.content.presence === "online"), { set_presence: "offline" });
+    await b.syncUntil(
+      start.next_batch,
+      (r) => r.presence.events.some((e: Json) => e.sender === a.userId && e.content.presence === "online"),
+      { set_presence: "offline" },
+    );
     const got = await b.expectOk("GET", path, { spec: "/presence/{userId}/status" });
     expect(got).to.include({ presence: "online", currently_active: true, status_msg: "away" });
     expect(got.last_active_ago, "last active at the send, not at the PUT before it").to.be.at.most(Date.now() - beforeSend);
@@ -77,7 +85,10 @@ export function presenceAndToDeviceCases(server: () => Deployment): void {
       ...SPEC,
       body: { messages: { [b.userId]: { [b.deviceId]: { n: "never" } }, "not a user": { D: {} } } },
     });
-    await a.expectOk("PUT", "/sendToDevice/org.example.ping/last", { ...SPEC, body: { messages: { [b.userId]: { [b.deviceId]: { n: "last" } } } } });
+    await a.expectOk("PUT", "/sendToDevice/org.example.ping/last", {
+      ...SPEC,
+      body: { messages: { [b.userId]: { [b.deviceId]: { n: "last" } } } },
+    });
     const next = await b.syncUntil(res.next_batch, (r) => r.to_device.events.length > 0);
     expect(next.to_device.events.map((e: Json) => e.content.n)).to.deep.equal(["last"]);
   });

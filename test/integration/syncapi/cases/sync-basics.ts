@@ -72,7 +72,9 @@ export function syncBasicCases(server: () => Deployment): void {
     // Long-polls far longer than the test's own timeout: only an event for the user can end
     // them (a poll that does not wake runs into mocha's timeout rather than passing late).
     let outsiderDone = false;
-    const outsiderPoll = outsider.sync({ since: oStart.next_batch, timeout: "600000", set_presence: "offline" }).then((r) => ((outsiderDone = true), r));
+    const outsiderPoll = outsider
+      .sync({ since: oStart.next_batch, timeout: "600000", set_presence: "offline" })
+      .then((r) => ((outsiderDone = true), r));
     const poll = b.syncUntil(bStart.next_batch, (r) => !!r.rooms.join[roomId], { set_presence: "offline", timeout: "600000" }, 600_000);
     await new Promise((r) => setTimeout(r, 200));
     await a.send(roomId, "wake up");

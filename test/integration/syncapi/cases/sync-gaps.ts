@@ -32,7 +32,12 @@ export function syncGapCases(server: () => Deployment): void {
     await b.leave(roomId);
     await a.send(roomId, "while away");
     await b.join(roomId);
-    const res = await b.syncUntil(start.next_batch, (r) => !!r.rooms.join[roomId] && r.rooms.join[roomId].timeline.events.some((e: Json) => e.state_key === b.userId && e.content.membership === "join"));
+    const res = await b.syncUntil(
+      start.next_batch,
+      (r) =>
+        !!r.rooms.join[roomId] &&
+        r.rooms.join[roomId].timeline.events.some((e: Json) => e.state_key === b.userId && e.content.membership === "join"),
+    );
     const events = joined(res, roomId).timeline.events as Json[];
     const mine = events.filter((e) => e.type === "m.room.member" && e.state_key === b.userId).map((e) => e.content.membership);
     expect(mine.at(-1)).to.equal("join");

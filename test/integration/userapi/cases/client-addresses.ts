@@ -62,7 +62,9 @@ export function untrustedForwardingCases(server: () => Deployment): void {
   it("limits registrations per connecting address however X-Forwarded-For rotates", async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 40 && !statuses.includes(429); i++) {
-      statuses.push((await forging().request("POST", "/register", { spec: "/register", token: null, body: { username: uniqueName("reg") } })).status);
+      statuses.push(
+        (await forging().request("POST", "/register", { spec: "/register", token: null, body: { username: uniqueName("reg") } })).status,
+      );
     }
     expect(statuses, "no 429 within 40 registrations").to.include(429);
   });

@@ -17,7 +17,10 @@ export function deviceCases(server: () => Deployment): void {
     await c.expectError("GET", "/devices/NOSUCHDEVICE", 404, "M_NOT_FOUND", { spec: "/devices/{deviceId}" });
     await c.expectError("PUT", "/devices/NOSUCHDEVICE", 404, "M_NOT_FOUND", { spec: "/devices/{deviceId}", body: { display_name: "x" } });
     await c.expectError("PUT", `/devices/${c.deviceId}`, 400, "M_BAD_JSON", { spec: "/devices/{deviceId}", body: { display_name: 5 } });
-    await c.expectError("PUT", `/devices/${c.deviceId}`, 400, "M_INVALID_PARAM", { spec: "/devices/{deviceId}", body: { display_name: "x".repeat(101) } });
+    await c.expectError("PUT", `/devices/${c.deviceId}`, 400, "M_INVALID_PARAM", {
+      spec: "/devices/{deviceId}",
+      body: { display_name: "x".repeat(101) },
+    });
     expect((await c.expectOk("GET", `/devices/${c.deviceId}`, { spec: "/devices/{deviceId}" })).display_name).to.equal("Renamed");
     await c.expectError("GET", "/devices", 401, "M_MISSING_TOKEN", { spec: "/devices", token: null });
   });
@@ -50,6 +53,9 @@ export function deviceCases(server: () => Deployment): void {
     const left = (await c.expectOk("GET", "/devices", { spec: "/devices" })).devices as Array<{ device_id: string }>;
     expect(left.map((d) => d.device_id)).to.deep.equal([c.deviceId]);
     await c.expectError("POST", "/delete_devices", 400, "M_MISSING_PARAM", { spec: "/delete_devices", body: { auth: c.passwordAuth() } });
-    await c.expectError("POST", "/delete_devices", 400, "M_BAD_JSON", { spec: "/delete_devices", body: { devices: [1], auth: c.passwordAuth() } });
+    await c.expectError("POST", "/delete_devices", 400, "M_BAD_JSON", {
+      spec: "/delete_devices",
+      body: { devices: [1], auth: c.passwordAuth() },
+    });
   });
 }

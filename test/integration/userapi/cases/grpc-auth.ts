@@ -3,7 +3,12 @@ import * as grpc from "@grpc/grpc-js";
 import { createGrpcClient, unary } from "../../../../components/internal/grpc/client.js";
 import { HealthCheckResponse_ServingStatus as ServingStatus, HealthClient } from "../../../../proto/gen/grpc/health/v1/health.js";
 import { RoomserverReaderQueryClient } from "../../../../proto/gen/dendrite/roomserver/v1/query.js";
-import { AccountsClient, DevicesClient, type CreateDeviceRequest, type CreateDeviceResponse } from "../../../../proto/gen/dendrite/userapi/v1/userapi.js";
+import {
+  AccountsClient,
+  DevicesClient,
+  type CreateDeviceRequest,
+  type CreateDeviceResponse,
+} from "../../../../proto/gen/dendrite/userapi/v1/userapi.js";
 import type { Deployment } from "../../../../testing/deployment.js";
 import { listServices } from "../../../../testing/grpc-reflection.js";
 import { TestClient, uniqueName } from "../../../../testing/test-client.js";
@@ -55,7 +60,9 @@ export function grpcAuthCases(server: () => Deployment): void {
 
   it("answers health checks and reflection without the secret", async () => {
     for (const address of new Set([server().userapiGrpc, server().roomserverGrpc])) {
-      const status = await withClient(createGrpcClient(HealthClient, address, {}), (client) => unary(client.check.bind(client), { service: "" }));
+      const status = await withClient(createGrpcClient(HealthClient, address, {}), (client) =>
+        unary(client.check.bind(client), { service: "" }),
+      );
       expect(status).to.deep.equal({ status: ServingStatus.SERVING });
     }
     expect(await listServices(server().userapiGrpc)).to.include("dendrite.userapi.v1.Devices");
@@ -63,8 +70,10 @@ export function grpcAuthCases(server: () => Deployment): void {
 
   it("serves a call with the secret, and logs privileged calls at info without their secrets", async () => {
     const c = await new TestClient(server().baseUrl).register(uniqueName("grpcadmin"));
-    const device: CreateDeviceResponse = await withClient(createGrpcClient(DevicesClient, server().userapiGrpc, { secret: server().grpcSecret }), (client) =>
-      unary<CreateDeviceRequest, CreateDeviceResponse>(client.createDevice.bind(client), { userId: c.userId, deviceId: "BYGRPC" }),
+    const device: CreateDeviceResponse = await withClient(
+      createGrpcClient(DevicesClient, server().userapiGrpc, { secret: server().grpcSecret }),
+      (client) =>
+        unary<CreateDeviceRequest, CreateDeviceResponse>(client.createDevice.bind(client), { userId: c.userId, deviceId: "BYGRPC" }),
     );
     await c.expectOk("GET", "/account/whoami", { spec: "/account/whoami", token: device.accessToken });
     const lines = server()
@@ -73,7 +82,12 @@ export function grpcAuthCases(server: () => Deployment): void {
       .filter((line) => line.includes('"msg":"privileged gRPC call"') && line.includes(c.userId));
     expect(lines, "no privileged gRPC call logged").to.have.length.greaterThan(0);
     const logged = JSON.parse(lines.find((line) => line.includes("BYGRPC"))!) as Record<string, unknown>;
-    expect(logged).to.include({ level: "info", grpc_method: "/dendrite.userapi.v1.Devices/CreateDevice", user_id: c.userId, device_id: "BYGRPC" });
+    expect(logged).to.include({
+      level: "info",
+      grpc_method: "/dendrite.userapi.v1.Devices/CreateDevice",
+      user_id: c.userId,
+      device_id: "BYGRPC",
+    });
     expect(lines.join("\n")).to.not.contain(device.accessToken);
   });
 }

@@ -71,7 +71,8 @@ export function loginLimitCases(server: () => Deployment): void {
   it("spends the address's login allowance on UIA password attempts, the one /login spends", async () => {
     const c = await client().register(uniqueName("uiaip"));
     const address = new TestClient(server().baseUrl).ip;
-    const session = (await c.request("DELETE", `/devices/${c.deviceId}`, { spec: "/devices/{deviceId}", forwardedFor: address, body: {} })).body.session;
+    const session = (await c.request("DELETE", `/devices/${c.deviceId}`, { spec: "/devices/{deviceId}", forwardedFor: address, body: {} }))
+      .body.session;
     const uiaAttempt = () =>
       c.request("DELETE", `/devices/${c.deviceId}`, {
         spec: "/devices/{deviceId}",
@@ -86,7 +87,11 @@ export function loginLimitCases(server: () => Deployment): void {
     let limited: Response | undefined;
     for (let round = 0; round < 5 && !limited; round++) {
       for (let i = 0; i < 40; i++) {
-        const login = await client().request("POST", "/login", { spec: "/login", forwardedFor: address, body: wrongLogin(uniqueName("nobody")) });
+        const login = await client().request("POST", "/login", {
+          spec: "/login",
+          forwardedFor: address,
+          body: wrongLogin(uniqueName("nobody")),
+        });
         if (login.status === 429) break;
       }
       const res = await uiaAttempt();

@@ -29,7 +29,9 @@ export function profileAndDataCases(server: () => Deployment): void {
     expect(await client().expectOk("GET", `/profile/${me}/displayname`, { spec: FIELD })).to.deep.equal({ displayname: "Alice A." });
     await c.expectOk("DELETE", `/profile/${me}/org.example.pet`, { spec: FIELD });
     await client().expectError("GET", `/profile/${me}/org.example.pet`, 404, "M_NOT_FOUND", { spec: FIELD });
-    await client().expectError("GET", `/profile/${enc(`@${uniqueName("nobody")}:${server().serverName}`)}`, 404, "M_NOT_FOUND", { spec: "/profile/{userId}" });
+    await client().expectError("GET", `/profile/${enc(`@${uniqueName("nobody")}:${server().serverName}`)}`, 404, "M_NOT_FOUND", {
+      spec: "/profile/{userId}",
+    });
   });
 
   it("answers an unset display name or avatar of an existing user with null, not 404 (as Synapse); no user is 404", async () => {
@@ -48,16 +50,35 @@ export function profileAndDataCases(server: () => Deployment): void {
     const other = await client().register(uniqueName("victim"));
     const me = enc(c.userId);
     await c.expectOk("PUT", `/profile/${me}/displayname`, { spec: FIELD, body: { displayname: "Kept" } });
-    await c.expectError("PUT", `/profile/${enc(other.userId)}/displayname`, 403, "M_FORBIDDEN", { spec: FIELD, body: { displayname: "Hacked" } });
+    await c.expectError("PUT", `/profile/${enc(other.userId)}/displayname`, 403, "M_FORBIDDEN", {
+      spec: FIELD,
+      body: { displayname: "Hacked" },
+    });
     await c.expectError("PUT", `/profile/${me}/Not_A_Key`, 400, "M_INVALID_PARAM", { spec: FIELD, body: { Not_A_Key: 1 } });
-    await c.expectError("PUT", `/profile/${me}/${"a.b".repeat(100)}`, 400, "M_KEY_TOO_LARGE", { spec: FIELD, body: { ["a.b".repeat(100)]: 1 } });
+    await c.expectError("PUT", `/profile/${me}/${"a.b".repeat(100)}`, 400, "M_KEY_TOO_LARGE", {
+      spec: FIELD,
+      body: { ["a.b".repeat(100)]: 1 },
+    });
     await c.expectError("PUT", `/profile/${me}/displayname`, 400, "M_MISSING_PARAM", { spec: FIELD, body: { avatar_url: "mxc://x/y" } });
     await c.expectError("PUT", `/profile/${me}/displayname`, 400, "M_BAD_JSON", { spec: FIELD, body: { displayname: 42 } });
-    await c.expectError("PUT", `/profile/${me}/avatar_url`, 400, "M_INVALID_PARAM", { spec: FIELD, body: { avatar_url: "https://x/y.png" } });
-    await c.expectError("PUT", `/profile/${me}/org.example.big`, 400, "M_PROFILE_TOO_LARGE", { spec: FIELD, body: { "org.example.big": "x".repeat(70_000) } });
-    await c.expectError("PUT", `/profile/${me}/displayname`, 401, "M_MISSING_TOKEN", { spec: FIELD, token: null, body: { displayname: "x" } });
+    await c.expectError("PUT", `/profile/${me}/avatar_url`, 400, "M_INVALID_PARAM", {
+      spec: FIELD,
+      body: { avatar_url: "https://x/y.png" },
+    });
+    await c.expectError("PUT", `/profile/${me}/org.example.big`, 400, "M_PROFILE_TOO_LARGE", {
+      spec: FIELD,
+      body: { "org.example.big": "x".repeat(70_000) },
+    });
+    await c.expectError("PUT", `/profile/${me}/displayname`, 401, "M_MISSING_TOKEN", {
+      spec: FIELD,
+      token: null,
+      body: { displayname: "x" },
+    });
     expect(await client().expectOk("GET", `/profile/${me}`, { spec: "/profile/{userId}" })).to.deep.equal({ displayname: "Kept" });
-    expect(await client().expectOk("GET", `/profile/${enc(other.userId)}`, { spec: "/profile/{userId}" })).to.not.have.property("displayname", "Hacked");
+    expect(await client().expectOk("GET", `/profile/${enc(other.userId)}`, { spec: "/profile/{userId}" })).to.not.have.property(
+      "displayname",
+      "Hacked",
+    );
   });
 
   it("stores global and per-room account data, only for oneself", async () => {
@@ -67,8 +88,12 @@ export function profileAndDataCases(server: () => Deployment): void {
     const room = enc("!room:userapi.test");
     await c.expectOk("PUT", `/user/${me}/account_data/org.example.settings`, { spec: GLOBAL_DATA, body: { theme: "dark" } });
     await c.expectOk("PUT", `/user/${me}/rooms/${room}/account_data/m.tag`, { spec: ROOM_DATA, body: { tags: { "m.favourite": {} } } });
-    expect(await c.expectOk("GET", `/user/${me}/account_data/org.example.settings`, { spec: GLOBAL_DATA })).to.deep.equal({ theme: "dark" });
-    expect(await c.expectOk("GET", `/user/${me}/rooms/${room}/account_data/m.tag`, { spec: ROOM_DATA })).to.deep.equal({ tags: { "m.favourite": {} } });
+    expect(await c.expectOk("GET", `/user/${me}/account_data/org.example.settings`, { spec: GLOBAL_DATA })).to.deep.equal({
+      theme: "dark",
+    });
+    expect(await c.expectOk("GET", `/user/${me}/rooms/${room}/account_data/m.tag`, { spec: ROOM_DATA })).to.deep.equal({
+      tags: { "m.favourite": {} },
+    });
     await c.expectError("GET", `/user/${me}/account_data/m.tag`, 404, "M_NOT_FOUND", { spec: GLOBAL_DATA });
     await c.expectError("GET", `/user/${me}/rooms/${room}/account_data/org.example.settings`, 404, "M_NOT_FOUND", { spec: ROOM_DATA });
     await other.expectError("GET", `/user/${me}/account_data/org.example.settings`, 403, "M_FORBIDDEN", { spec: GLOBAL_DATA });
@@ -76,16 +101,27 @@ export function profileAndDataCases(server: () => Deployment): void {
     await c.expectError("PUT", `/user/${me}/rooms/not-a-room/account_data/m.tag`, 400, "M_INVALID_PARAM", { spec: ROOM_DATA, body: {} });
     await c.expectError("GET", `/user/${me}/rooms/not-a-room/account_data/m.tag`, 400, "M_INVALID_PARAM", { spec: ROOM_DATA });
     await c.expectError("PUT", `/user/${me}/account_data/m.push_rules`, 405, "M_BAD_JSON", { spec: GLOBAL_DATA, body: {} });
-    await c.expectError("PUT", `/user/${me}/rooms/${room}/account_data/m.fully_read`, 405, "M_BAD_JSON", { spec: ROOM_DATA, body: { event_id: "$x" } });
-    await c.expectError("PUT", `/user/${me}/account_data/org.example.settings`, 400, "M_BAD_JSON", { spec: GLOBAL_DATA, rawBody: '"a string"' });
-    expect(await c.expectOk("GET", `/user/${me}/account_data/org.example.settings`, { spec: GLOBAL_DATA })).to.deep.equal({ theme: "dark" });
+    await c.expectError("PUT", `/user/${me}/rooms/${room}/account_data/m.fully_read`, 405, "M_BAD_JSON", {
+      spec: ROOM_DATA,
+      body: { event_id: "$x" },
+    });
+    await c.expectError("PUT", `/user/${me}/account_data/org.example.settings`, 400, "M_BAD_JSON", {
+      spec: GLOBAL_DATA,
+      rawBody: '"a string"',
+    });
+    expect(await c.expectOk("GET", `/user/${me}/account_data/org.example.settings`, { spec: GLOBAL_DATA })).to.deep.equal({
+      theme: "dark",
+    });
   });
 
   it("uploads filters, returns them, and refuses malformed ones", async () => {
     const c = await client().register(uniqueName("filter"));
     const other = await client().register(uniqueName("nosy"));
     const me = enc(c.userId);
-    const filter = { room: { timeline: { limit: 10, types: ["m.room.message"] }, state: { lazy_load_members: true } }, event_format: "client" };
+    const filter = {
+      room: { timeline: { limit: 10, types: ["m.room.message"] }, state: { lazy_load_members: true } },
+      event_format: "client",
+    };
     const { filter_id } = await c.expectOk("POST", `/user/${me}/filter`, { spec: "/user/{userId}/filter", body: filter });
     expect(filter_id).to.be.a("string");
     expect(await c.expectOk("GET", `/user/${me}/filter/${filter_id}`, { spec: "/user/{userId}/filter/{filterId}" })).to.deep.equal(filter);

@@ -74,7 +74,10 @@ export function pushRuleCases(server: () => Deployment): void {
     await c.expectOk("PUT", `${master}/enabled`, { spec: `${RULE}/enabled`, body: { enabled: true } });
     expect(await c.expectOk("GET", `${master}/enabled`, { spec: `${RULE}/enabled` })).to.deep.equal({ enabled: true });
     const message = "/pushrules/global/underride/.m.rule.message";
-    await c.expectOk("PUT", `${message}/actions`, { spec: `${RULE}/actions`, body: { actions: ["notify", { set_tweak: "sound", value: "bell" }] } });
+    await c.expectOk("PUT", `${message}/actions`, {
+      spec: `${RULE}/actions`,
+      body: { actions: ["notify", { set_tweak: "sound", value: "bell" }] },
+    });
     expect(await c.expectOk("GET", `${message}/actions`, { spec: `${RULE}/actions` })).to.deep.equal({
       actions: ["notify", { set_tweak: "sound", value: "bell" }],
     });
@@ -82,7 +85,10 @@ export function pushRuleCases(server: () => Deployment): void {
     await c.expectError("PUT", `${master}/enabled`, 400, "M_BAD_JSON", { spec: `${RULE}/enabled`, body: { enabled: "true" } });
     await c.expectError("PUT", `${message}/actions`, 400, "M_BAD_JSON", { spec: `${RULE}/actions`, body: { actions: [{ no_tweak: 1 }] } });
     await c.expectError("GET", "/pushrules/global/override/nope/enabled", 404, "M_NOT_FOUND", { spec: `${RULE}/enabled` });
-    await c.expectError("PUT", "/pushrules/global/override/nope/actions", 404, "M_NOT_FOUND", { spec: `${RULE}/actions`, body: { actions: [] } });
+    await c.expectError("PUT", "/pushrules/global/override/nope/actions", 404, "M_NOT_FOUND", {
+      spec: `${RULE}/actions`,
+      body: { actions: [] },
+    });
   });
 
   it("refuses reserved or malformed rules with 400 and leaves the ruleset unchanged", async () => {

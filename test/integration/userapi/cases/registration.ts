@@ -20,7 +20,13 @@ export function registrationCases(server: () => Deployment): void {
     expect(first.body).to.not.have.property("errcode");
     const done = await c.expectOk("POST", "/register", {
       spec: "/register",
-      body: { username: name, password: "secret", device_id: "MYDEVICE", initial_device_display_name: "Test phone", auth: { type: "m.login.dummy", session: first.body.session } },
+      body: {
+        username: name,
+        password: "secret",
+        device_id: "MYDEVICE",
+        initial_device_display_name: "Test phone",
+        auth: { type: "m.login.dummy", session: first.body.session },
+      },
     });
     expect(done.user_id).to.equal(`@${name}:${server().serverName}`);
     expect(done.device_id).to.equal("MYDEVICE");
@@ -42,10 +48,19 @@ export function registrationCases(server: () => Deployment): void {
   it("remembers the parameters of a session's first request: a later stage may send only auth", async () => {
     const c = client();
     const name = uniqueName("remember");
-    const params = { username: name, password: "remembered pw", device_id: "FIRSTDEV", initial_device_display_name: "First phone", inhibit_login: false };
+    const params = {
+      username: name,
+      password: "remembered pw",
+      device_id: "FIRSTDEV",
+      initial_device_display_name: "First phone",
+      inhibit_login: false,
+    };
     const first = await c.request("POST", "/register", { spec: "/register", body: params });
     expect(first.status).to.equal(401);
-    const done = await c.expectOk("POST", "/register", { spec: "/register", body: { auth: { type: "m.login.dummy", session: first.body.session } } });
+    const done = await c.expectOk("POST", "/register", {
+      spec: "/register",
+      body: { auth: { type: "m.login.dummy", session: first.body.session } },
+    });
     expect(done.user_id).to.equal(`@${name}:${server().serverName}`);
     expect(done.device_id).to.equal("FIRSTDEV");
     const device = await c.expectOk("GET", "/devices/FIRSTDEV", { spec: "/devices/{deviceId}", token: done.access_token as string });
@@ -53,8 +68,14 @@ export function registrationCases(server: () => Deployment): void {
     // The password came from the first request too.
     await c.login(name, "remembered pw");
     // inhibit_login is remembered as well.
-    const quiet = await c.request("POST", "/register", { spec: "/register", body: { username: uniqueName("quiet"), password: "pw", inhibit_login: true } });
-    const registered = await c.expectOk("POST", "/register", { spec: "/register", body: { auth: { type: "m.login.dummy", session: quiet.body.session } } });
+    const quiet = await c.request("POST", "/register", {
+      spec: "/register",
+      body: { username: uniqueName("quiet"), password: "pw", inhibit_login: true },
+    });
+    const registered = await c.expectOk("POST", "/register", {
+      spec: "/register",
+      body: { auth: { type: "m.login.dummy", session: quiet.body.session } },
+    });
     expect(registered).to.have.property("user_id");
     expect(registered).to.not.have.property("access_token");
   });
@@ -62,11 +83,20 @@ export function registrationCases(server: () => Deployment): void {
   it("answers a retry of a completed registration with the same account, logged in again", async () => {
     const c = client();
     const name = uniqueName("retry");
-    const first = await c.request("POST", "/register", { spec: "/register", body: { username: name, password: "pw", device_id: "RETRYDEV" } });
+    const first = await c.request("POST", "/register", {
+      spec: "/register",
+      body: { username: name, password: "pw", device_id: "RETRYDEV" },
+    });
     const auth = { type: "m.login.dummy", session: first.body.session };
-    const done = await c.expectOk("POST", "/register", { spec: "/register", body: { username: name, password: "pw", device_id: "RETRYDEV", auth } });
+    const done = await c.expectOk("POST", "/register", {
+      spec: "/register",
+      body: { username: name, password: "pw", device_id: "RETRYDEV", auth },
+    });
     // The answer was lost on the way; the client sends the same request again.
-    const retried = await c.expectOk("POST", "/register", { spec: "/register", body: { username: name, password: "pw", device_id: "RETRYDEV", auth } });
+    const retried = await c.expectOk("POST", "/register", {
+      spec: "/register",
+      body: { username: name, password: "pw", device_id: "RETRYDEV", auth },
+    });
     expect(retried.user_id).to.equal(done.user_id);
     expect(retried.device_id).to.equal("RETRYDEV");
     const whoami = await c.expectOk("GET", "/account/whoami", { spec: "/account/whoami", token: retried.access_token as string });
@@ -78,7 +108,11 @@ export function registrationCases(server: () => Deployment): void {
   it("refuses a body that is not valid UTF-8 with M_NOT_JSON and registers nobody", async () => {
     const name = uniqueName("utf");
     // {"username":"<name>","password":"p\xff"}: a lone byte no UTF-8 sequence starts with.
-    const raw = Buffer.concat([Buffer.from(`{"username":"${name}","password":"p`), Buffer.from([0xff]), Buffer.from(`","auth":{"type":"m.login.dummy"}}`)]);
+    const raw = Buffer.concat([
+      Buffer.from(`{"username":"${name}","password":"p`),
+      Buffer.from([0xff]),
+      Buffer.from(`","auth":{"type":"m.login.dummy"}}`),
+    ]);
     await client().expectError("POST", "/register", 400, "M_NOT_JSON", { spec: "/register", rawBody: raw });
     await expectAvailable(name);
   });
@@ -103,9 +137,15 @@ export function registrationCases(server: () => Deployment): void {
   it("accepts auth without a session, lower-cases user names, and generates one when none is given", async () => {
     const c = client();
     const mixed = uniqueName("MiXeD");
-    const body = await c.expectOk("POST", "/register", { spec: "/register", body: { username: mixed, password: "pw", auth: { type: "m.login.dummy" } } });
+    const body = await c.expectOk("POST", "/register", {
+      spec: "/register",
+      body: { username: mixed, password: "pw", auth: { type: "m.login.dummy" } },
+    });
     expect(body.user_id).to.equal(`@${mixed.toLowerCase()}:${server().serverName}`);
-    const generated = await c.expectOk("POST", "/register", { spec: "/register", body: { password: "pw", auth: { type: "m.login.dummy" } } });
+    const generated = await c.expectOk("POST", "/register", {
+      spec: "/register",
+      body: { password: "pw", auth: { type: "m.login.dummy" } },
+    });
     expect(generated.user_id).to.match(new RegExp(`^@[0-9]+:${server().serverName.replace(".", "\\.")}$`));
   });
 
@@ -125,9 +165,20 @@ export function registrationCases(server: () => Deployment): void {
   it("answers M_USER_IN_USE before any auth, also for a different case of the same name", async () => {
     const c = await client().register(uniqueName("taken"));
     const localpart = c.userId.slice(1).split(":")[0]!;
-    await client().expectError("POST", "/register", 400, "M_USER_IN_USE", { spec: "/register", token: null, body: { username: localpart, password: "x" } });
-    await client().expectError("POST", "/register", 400, "M_USER_IN_USE", { spec: "/register", token: null, body: { username: localpart.toUpperCase(), password: "x" } });
-    await c.expectError("GET", "/register/available", 400, "M_USER_IN_USE", { spec: "/register/available", query: { username: localpart } });
+    await client().expectError("POST", "/register", 400, "M_USER_IN_USE", {
+      spec: "/register",
+      token: null,
+      body: { username: localpart, password: "x" },
+    });
+    await client().expectError("POST", "/register", 400, "M_USER_IN_USE", {
+      spec: "/register",
+      token: null,
+      body: { username: localpart.toUpperCase(), password: "x" },
+    });
+    await c.expectError("GET", "/register/available", 400, "M_USER_IN_USE", {
+      spec: "/register/available",
+      query: { username: localpart },
+    });
   });
 
   for (const [what, username] of [
@@ -140,7 +191,10 @@ export function registrationCases(server: () => Deployment): void {
   ] as const) {
     it(`refuses ${what} with M_INVALID_USERNAME and stores nothing`, async () => {
       const c = client();
-      await client().expectError("POST", "/register", 400, "M_INVALID_USERNAME", { spec: "/register", body: { username, password: "x", auth: { type: "m.login.dummy" } } });
+      await client().expectError("POST", "/register", 400, "M_INVALID_USERNAME", {
+        spec: "/register",
+        body: { username, password: "x", auth: { type: "m.login.dummy" } },
+      });
       if (username !== "") {
         await c.expectError("GET", "/register/available", 400, "M_INVALID_USERNAME", { spec: "/register/available", query: { username } });
       }
@@ -162,16 +216,28 @@ export function registrationCases(server: () => Deployment): void {
     }
     await client().expectError("POST", "/register", 400, "M_NOT_JSON", { spec: "/register", rawBody: "{not json" });
     await client().expectError("POST", "/register", 400, "M_BAD_JSON", { spec: "/register", rawBody: "[1, 2]" });
-    await client().expectError("POST", "/register", 413, "M_TOO_LARGE", { spec: "/register", body: { username: name, password: "x".repeat(1_100_000) } });
-    await client().expectError("POST", "/register", 400, "M_WEAK_PASSWORD", { spec: "/register", body: { username: name, password: "", auth } });
+    await client().expectError("POST", "/register", 413, "M_TOO_LARGE", {
+      spec: "/register",
+      body: { username: name, password: "x".repeat(1_100_000) },
+    });
+    await client().expectError("POST", "/register", 400, "M_WEAK_PASSWORD", {
+      spec: "/register",
+      body: { username: name, password: "", auth },
+    });
     await client().expectError("POST", "/register", 400, "M_MISSING_PARAM", { spec: "/register", body: { username: name, auth } });
-    await client().expectError("POST", "/register", 400, "M_INVALID_PARAM", { spec: "/register", body: { username: name, password: "pw", auth: { type: "m.login.dummy", session: "nope" } } });
+    await client().expectError("POST", "/register", 400, "M_INVALID_PARAM", {
+      spec: "/register",
+      body: { username: name, password: "pw", auth: { type: "m.login.dummy", session: "nope" } },
+    });
     await expectAvailable(name);
   });
 
   it("offers only the configured flows: an unknown auth type is a 401 naming the problem", async () => {
     const c = client();
-    const res = await c.request("POST", "/register", { spec: "/register", body: { username: uniqueName("flow"), password: "pw", auth: { type: "m.login.password" } } });
+    const res = await c.request("POST", "/register", {
+      spec: "/register",
+      body: { username: uniqueName("flow"), password: "pw", auth: { type: "m.login.password" } },
+    });
     expect(res.status).to.equal(401);
     expect(res.body.errcode).to.equal("M_UNRECOGNIZED");
     expect(res.body.flows).to.deep.equal([{ stages: ["m.login.dummy"] }]);

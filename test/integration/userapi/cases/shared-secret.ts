@@ -34,6 +34,8 @@ export function sharedSecretCases(server: () => Deployment): void {
   it("asks for missing fields and refuses invalid user names", async () => {
     await client().expectError("POST", PATH, 400, "M_MISSING_PARAM", { body: { nonce: await nonce(), username: "x", password: "pw" } });
     const fields = { nonce: await nonce(), username: "Bad Name", password: "pw", admin: false };
-    await client().expectError("POST", PATH, 400, "M_INVALID_USERNAME", { body: { ...fields, mac: sharedSecretMac(server().sharedSecret, fields) } });
+    await client().expectError("POST", PATH, 400, "M_INVALID_USERNAME", {
+      body: { ...fields, mac: sharedSecretMac(server().sharedSecret, fields) },
+    });
   });
 }
