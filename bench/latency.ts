@@ -15,7 +15,7 @@
  * compare only beside it.
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -30,6 +30,7 @@ import {
 import { CLI, runCli, track } from "../testing/cli-process.js";
 import { httpRequest, matrixRequest } from "../testing/http-json.js";
 import { TestClient, uniqueName } from "../testing/test-client.js";
+import { cpuSeconds, residentMiB } from "./process-stats.js";
 import { percentile, report, reportMachineSpeed } from "./report.js";
 
 const WARM_UP = 50;
@@ -39,7 +40,6 @@ const CONCURRENT_PER_SENDER = 100;
 const MESSAGES_FOR_MEMORY = Number(process.env.BENCH_LATENCY_MESSAGES ?? 10_000);
 /** How long the server idles before its memory at rest is read. */
 const REST_MS = 3000;
-const CLOCK_TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 const ENV: NodeJS.ProcessEnv = {
   DENDRITE_RATE_LIMIT_ENABLED: "false",
@@ -61,22 +61,6 @@ function freePort(): Promise<number> {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** The server process's resident memory in MB, from /proc. */
-function rssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("VmRSS:"))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
-}
-
-/** The CPU time (user + system) the process has used so far, in seconds. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND;
-}
 
 interface Server {
   child: ChildProcess;
@@ -171,7 +155,7 @@ async function benchSetup(setup: string, generateFlags: string[], env: NodeJS.Pr
     report(`start to first /versions, restart, server CPU [${setup}]`, again.cpuMs, "ms");
     const pid = server.child.pid!;
     await sleep(REST_MS);
-    report(`resident memory at rest after start [${setup}]`, rssMb(pid), "MB");
+    report(`resident memory at rest after start [${setup}]`, residentMiB(pid), "MB");
 
     const clients = await Promise.all(
       Array.from({ length: CONCURRENT_SENDERS }, () => new TestClient(server!.baseUrl).register(uniqueName("latency"))),
@@ -207,7 +191,7 @@ async function benchSetup(setup: string, generateFlags: string[], env: NodeJS.Pr
       sent += perSender * CONCURRENT_SENDERS;
     }
     await sleep(REST_MS);
-    report(`resident memory at rest after ${sent} messages [${setup}]`, rssMb(pid), "MB");
+    report(`resident memory at rest after ${sent} messages [${setup}]`, residentMiB(pid), "MB");
   } finally {
     await server?.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -14,6 +14,7 @@ import { Readable } from "node:stream";
 import sharp from "sharp";
 import { startMonolith, type Deployment } from "../testing/deployment.js";
 import { TestClient, uniqueName } from "../testing/test-client.js";
+import { residentMiB } from "./process-stats.js";
 import { report, reportMachineSpeed } from "./report.js";
 
 const MiB = 1024 * 1024;
@@ -30,13 +31,6 @@ function serverPid(server: Deployment): number {
     }
   }
   throw new Error("the server process was not found");
-}
-
-function rssMiB(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, "utf8")
-    .split("\n")
-    .find((l) => l.startsWith("VmRSS:"))!;
-  return Number(line.split(/\s+/)[1]) / 1024;
 }
 
 /** Streams `size` bytes (not all alike, so nothing compresses them) to POST /upload; resolves with the media ID. */
@@ -89,14 +83,14 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 /** Runs `work` while sampling the server's memory; returns the peak. */
 async function peakRss<T>(pid: number, work: () => Promise<T>): Promise<number> {
-  let peak = rssMiB(pid);
-  const timer = setInterval(() => (peak = Math.max(peak, rssMiB(pid))), 20);
+  let peak = residentMiB(pid);
+  const timer = setInterval(() => (peak = Math.max(peak, residentMiB(pid))), 20);
   try {
     await work();
   } finally {
     clearInterval(timer);
   }
-  return Math.max(peak, rssMiB(pid));
+  return Math.max(peak, residentMiB(pid));
 }
 
 export async function run(): Promise<void> {
@@ -146,7 +140,7 @@ export async function run(): Promise<void> {
     });
     report("media: thumbnails of a 2000x2000 JPEG", ids.length / thumbSeconds, "thumbnails/s");
 
-    const before = rssMiB(pid);
+    const before = residentMiB(pid);
     let bigId = "";
     const uploadPeak = await peakRss(pid, async () => (bigId = await upload(server, token, 100 * MiB, 99)));
     const downloadPeak = await peakRss(pid, () => download(server, token, mediaPath(bigId)));

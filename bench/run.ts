@@ -10,7 +10,7 @@ import { printTable } from "./report.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const available = readdirSync(here)
-  .filter((f) => f.endsWith(".ts") && !["run.ts", "report.ts"].includes(f))
+  .filter((f) => f.endsWith(".ts") && !["run.ts", "report.ts", "process-stats.ts"].includes(f))
   .map((f) => f.slice(0, -3));
 const wanted = process.argv.slice(2);
 const areas = wanted.length > 0 ? wanted : available;
