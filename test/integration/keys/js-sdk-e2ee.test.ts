@@ -92,6 +92,22 @@ describe("matrix-js-sdk clients with Rust crypto in an encrypted room: monolith"
     await new Promise((resolve) => event.once(MatrixEventEvent.Decrypted, resolve));
   }
 
+  /** Alice and Bob, each with Rust crypto, both joined to a new private room created encrypted. */
+  async function encryptedRoomOfTwo() {
+    const alice = await cryptoClient("alice");
+    const bob = await cryptoClient("bob");
+    const bobId = bob.getUserId()!;
+    const { room_id: roomId } = await alice.createRoom({
+      preset: Preset.PrivateChat,
+      invite: [bobId],
+      initial_state: [ENCRYPTION],
+    });
+    await syncedUntil(bob, "alice's invite", () => bob.getRoom(roomId)?.getMyMembership() === "invite");
+    await bob.joinRoom(roomId);
+    await syncedUntil(alice, "bob's join", () => alice.getRoom(roomId)?.getMember(bobId)?.membership === "join");
+    return { alice, bob, bobId, roomId };
+  }
+
   /**
    * The room's encrypted messages as /messages serves them (oldest first), each the text the
    * client decrypts it to, or null where it cannot decrypt it.
@@ -112,17 +128,7 @@ describe("matrix-js-sdk clients with Rust crypto in an encrypted room: monolith"
   }
 
   it("messages sent both ways in an encrypted room are read decrypted by the other side", async () => {
-    const alice = await cryptoClient("alice");
-    const bob = await cryptoClient("bob");
-    const bobId = bob.getUserId()!;
-    const { room_id: roomId } = await alice.createRoom({
-      preset: Preset.PrivateChat,
-      invite: [bobId],
-      initial_state: [ENCRYPTION],
-    });
-    await syncedUntil(bob, "alice's invite", () => bob.getRoom(roomId)?.getMyMembership() === "invite");
-    await bob.joinRoom(roomId);
-    await syncedUntil(alice, "bob's join", () => alice.getRoom(roomId)?.getMember(bobId)?.membership === "join");
+    const { alice, bob, bobId, roomId } = await encryptedRoomOfTwo();
 
     const sent = await alice.sendTextMessage(roomId, "hello bob, secretly");
     const raw = await bob.fetchRoomEvent(roomId, sent.event_id);
@@ -150,17 +156,7 @@ describe("matrix-js-sdk clients with Rust crypto in an encrypted room: monolith"
   });
 
   it("a key backup the SDK creates holds the room keys, and a new login restores it and reads the old messages", async () => {
-    const alice = await cryptoClient("alice");
-    const bob = await cryptoClient("bob");
-    const bobId = bob.getUserId()!;
-    const { room_id: roomId } = await alice.createRoom({
-      preset: Preset.PrivateChat,
-      invite: [bobId],
-      initial_state: [ENCRYPTION],
-    });
-    await syncedUntil(bob, "alice's invite", () => bob.getRoom(roomId)?.getMyMembership() === "invite");
-    await bob.joinRoom(roomId);
-    await syncedUntil(alice, "bob's join", () => alice.getRoom(roomId)?.getMember(bobId)?.membership === "join");
+    const { alice, bob, roomId } = await encryptedRoomOfTwo();
 
     // Bob's client encrypts only once its sync has shown it the room's encryption state.
     const bobEncrypts = async () =>
