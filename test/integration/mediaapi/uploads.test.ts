@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import type { Database } from "../../../components/internal/database/database.js";
 import { migrate } from "../../../components/internal/database/migrations.js";
-import { MatrixError } from "../../../components/internal/http/matrix-error.js";
+import { matrixErrorOf } from "../../../testing/matrix-errors.js";
 import { uploadedMedia } from "../../../components/mediaapi/download/local-media.js";
 import { LocalDirectoryStore } from "../../../components/mediaapi/files/local-directory-store.js";
 import { MEDIAAPI_MIGRATIONS } from "../../../components/mediaapi/storage/migrations.js";
@@ -19,16 +19,6 @@ import { DATABASE_BACKENDS, pendingDatabaseBackends, suiteVariant } from "../../
 
 const SERVER = "media.test";
 const ALICE = "@alice:media.test";
-
-async function rejection(work: Promise<unknown>): Promise<MatrixError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof MatrixError) return err;
-    throw err;
-  }
-  throw new Error("expected a Matrix error");
-}
 
 const content = (text: string): UploadContent => ({
   body: Readable.from([Buffer.from(text)]),
@@ -63,14 +53,14 @@ for (const backend of DATABASE_BACKENDS) {
       const { mediaId, unusedExpiresAt } = await uploads.create(ALICE);
       expect(unusedExpiresAt).to.equal(now + UNUSED_MEDIA_LIFETIME_MS);
       now = unusedExpiresAt;
-      expect((await rejection(uploads.uploadTo(ALICE, SERVER, mediaId, content("late")))).errcode).to.equal("M_NOT_FOUND");
-      expect((await rejection(uploadedMedia(db, SERVER, mediaId, 0, () => now))).errcode).to.equal("M_NOT_FOUND");
+      expect((await matrixErrorOf(uploads.uploadTo(ALICE, SERVER, mediaId, content("late")))).errcode).to.equal("M_NOT_FOUND");
+      expect((await matrixErrorOf(uploadedMedia(db, SERVER, mediaId, 0, () => now))).errcode).to.equal("M_NOT_FOUND");
     });
 
     it("caps the media IDs one user holds without bytes; uploads and expiry free the places", async () => {
       const ids: string[] = [];
       for (let i = 0; i < MAX_PENDING_PER_USER; i++) ids.push((await uploads.create(ALICE)).mediaId);
-      const refused = await rejection(uploads.create(ALICE));
+      const refused = await matrixErrorOf(uploads.create(ALICE));
       expect([refused.status, refused.errcode]).to.deep.equal([429, "M_LIMIT_EXCEEDED"]);
       expect(refused.extra.retry_after_ms).to.be.a("number");
       await uploads.uploadTo(ALICE, SERVER, ids[0]!, content("filled"));

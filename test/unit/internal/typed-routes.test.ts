@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import type Koa from "koa";
 import type { AuthenticatedUser } from "../../../components/internal/http/auth.js";
-import { MatrixError } from "../../../components/internal/http/matrix-error.js";
+import { matrixErrorOf } from "../../../testing/matrix-errors.js";
 import { Router } from "../../../components/internal/http/router.js";
 import { TypedRoutes, type PathParams } from "../../../components/internal/http/typed-routes.js";
 
@@ -18,16 +18,6 @@ async function call(router: Router, method: string, path: string, accessToken: s
   const ctx = { state: { params: match.params, body: { n: 1 }, accessToken, log: null } } as unknown as Koa.Context;
   await match.handler(ctx);
   return ctx;
-}
-
-async function errorOf(work: Promise<unknown>): Promise<MatrixError> {
-  try {
-    await work;
-  } catch (err) {
-    if (err instanceof MatrixError) return err;
-    throw err;
-  }
-  throw new Error("expected a Matrix error");
 }
 
 describe("typed routes", () => {
@@ -81,9 +71,11 @@ describe("typed routes", () => {
 
   it("refuses a missing token, an unknown token, and a guest where guests may not go", async () => {
     const { router } = routes();
-    expect((await errorOf(call(router, "PUT", "/rooms/!r:test/send/t1", null))).errcode).to.equal("M_MISSING_TOKEN");
-    expect((await errorOf(call(router, "PUT", "/rooms/!r:test/send/t1", "nobody"))).errcode).to.equal("M_UNKNOWN_TOKEN");
-    expect((await errorOf(call(router, "PUT", "/rooms/!r:test/send/t1", "guest-token"))).errcode).to.equal("M_GUEST_ACCESS_FORBIDDEN");
+    expect((await matrixErrorOf(call(router, "PUT", "/rooms/!r:test/send/t1", null))).errcode).to.equal("M_MISSING_TOKEN");
+    expect((await matrixErrorOf(call(router, "PUT", "/rooms/!r:test/send/t1", "nobody"))).errcode).to.equal("M_UNKNOWN_TOKEN");
+    expect((await matrixErrorOf(call(router, "PUT", "/rooms/!r:test/send/t1", "guest-token"))).errcode).to.equal(
+      "M_GUEST_ACCESS_FORBIDDEN",
+    );
   });
 
   it("serves public routes without a token and without looking one up", async () => {
