@@ -116,6 +116,8 @@ describe("monolith crash: kill -9 while a poisoned send is being retried [embedd
     expect(refused.status).to.equal(500);
     expect(refused.body.errcode).to.equal("M_UNKNOWN");
     expect(refused.body.error).to.match(/could not store this event/);
+    // The log line reaches this process through the server's stdout, after the answer may have.
+    await eventually(() => linesWith(restarted, "event log message dead-lettered").length >= 2, 30_000, "the second dead-letter line");
     expect(linesWith(restarted, "event log message dead-lettered")).to.have.length(2);
 
     await restarted.stop("SIGTERM");
